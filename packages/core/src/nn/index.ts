@@ -1,0 +1,1 @@
+export type { Backbone, ForwardMode, Head, Module } from './module.js';

@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
+
+// Tests run against the TypeScript sources, so `npm test` never depends on a stale dist/.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@fedloge\/core\/data$/, replacement: src('core/src/data.ts') },
+      { find: /^@fedloge\/core$/, replacement: src('core/src/index.ts') },
+      { find: /^@fedloge\/datasets$/, replacement: src('datasets/src/index.ts') },
+      { find: /^@fedloge\/strategies$/, replacement: src('strategies/src/index.ts') },
+      { find: /^@fedloge\/cuda-kernels$/, replacement: src('cuda-kernels/src/index.ts') },
+      { find: /^@fedloge\/cli$/, replacement: src('cli/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
