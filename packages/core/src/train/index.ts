@@ -1,1 +1,3 @@
-export {};
+export { SGD, minimize } from './sgd.js';
+export type { SgdOptions } from './sgd.js';
+export { crossEntropy } from './losses.js';
