@@ -1,1 +1,3 @@
-export {};
+export { BACKEND_CHOICES, initBackend } from './backend.js';
+export type { BackendChoice, BackendInfo, InitBackendOptions } from './backend.js';
+export { KERNEL_SHIMS_BY_BACKEND, registerKernelShims } from './kernels/register_all_kernels.js';
