@@ -1,0 +1,161 @@
+/**
+ * Client execution: what trains the sampled clients of a round, inline or elsewhere.
+ *
+ * ## Executor contract (for the worker-thread executor and any other)
+ * A `ClientExecutor` receives plain-data `ClientTask`s and returns one `ClientTaskResult` per task,
+ * in task order. To train a task it must do exactly what `runClientTask` does with a
+ * `ClientRuntime` rebuilt from the run's `ClientRuntimeSpec`:
+ * 1. register the same plugins (core + built-in strategies + `spec.pluginModules` through
+ *    `loadPluginModules(container, spec.pluginModules, spec.pluginBaseDir)`);
+ * 2. load the data set the host's way from `spec.dataset` and pair it with `spec.partition`;
+ * 3. `buildClientRuntime(container, spec, data, logger)`, then `runClientTask(runtime, clients[id], task)`.
+ * Randomness comes only from `RUN_STREAMS.clientTrain(new Rng(spec.seed), round, clientId)`, so the
+ * result does not depend on which worker ran a task or in which order. Everything in tasks and
+ * results is structured-clone safe (typed arrays, numbers, plain objects); no tensor crosses.
+ */
+import type { DependencyContainer } from 'tsyringe';
+import type { ArrayRecord } from '../arrays.js';
+import type { FederatedData, PartitionFile } from '../dataset.js';
+import type { Logger } from '../logger.js';
+import { createAggregator, createStrategy } from '../plugins/registry.js';
+import { Rng } from '../random.js';
+import type { Aggregator } from '../aggregator.js';
+import type { ClientResult, ModelBuilder, Strategy, TrainConfig } from '../strategy.js';
+import { FederatedClientData } from './federated-client-data.js';
+import { PluginModelBuilder, type ModelSpec, type PluginRef } from './plugin-model-builder.js';
+import { callHook } from './strategy-error.js';
+import { RUN_STREAMS } from './streams.js';
+
+/** One client's work in one round. */
+export interface ClientTask {
+  readonly round: number;
+  readonly clientId: number;
+  /** What the server sent (`Strategy.payloadFor`, by default the global arrays). */
+  readonly payload: ArrayRecord;
+  /** The client's persistent state, undefined before its first update. */
+  readonly state: ArrayRecord | undefined;
+}
+
+/** A client's update, with the wall time its training took. */
+export interface ClientTaskResult extends ClientResult {
+  readonly seconds: number;
+}
+
+export interface ClientExecutor {
+  /**
+   * Train every task and resolve with the results in task order. `onResult` is called as each
+   * task finishes (in completion order), for progress reporting. A failed task rejects the whole
+   * call with the task's `StrategyError`.
+   */
+  run(tasks: readonly ClientTask[], onResult?: (result: ClientTaskResult) => void): Promise<ClientTaskResult[]>;
+  /** Release threads or other resources. */
+  dispose?(): void | Promise<void>;
+}
+
+/** Everything needed to rebuild the client side of a run from plain data (e.g. in a worker). */
+export interface ClientRuntimeSpec {
+  readonly strategy: PluginRef;
+  readonly aggregator: PluginRef;
+  readonly model: ModelSpec;
+  /** Plugin modules to import, as in config (`plugins: [...]`). */
+  readonly pluginModules: readonly string[];
+  /** Folder relative plugin paths resolve against (the config file's folder). */
+  readonly pluginBaseDir: string;
+  /** How the host loads the data set (e.g. the CLI's `dataset` config section); opaque to core. */
+  readonly dataset: Readonly<Record<string, unknown>>;
+  readonly partition: PartitionFile;
+  readonly train: TrainConfig;
+  readonly seed: number;
+  /** Train-time augmentation on or off for the whole run. */
+  readonly augment: boolean;
+}
+
+/** The live objects that train clients. */
+export interface ClientRuntime {
+  readonly strategy: Strategy;
+  readonly data: FederatedData;
+  readonly models: ModelBuilder;
+  readonly train: TrainConfig;
+  readonly seed: number;
+  readonly augment: boolean;
+  readonly logger: Logger;
+}
+
+/**
+ * Build strategy, aggregator and model builder from registered plugins, as named in `spec`. The
+ * main thread uses the same function, so its strategy instance is built exactly as a worker's.
+ */
+export function buildClientRuntime(
+  container: DependencyContainer,
+  spec: Pick<ClientRuntimeSpec, 'strategy' | 'aggregator' | 'model' | 'train' | 'seed' | 'augment'>,
+  data: FederatedData,
+  logger: Logger,
+): ClientRuntime & { readonly aggregator: Aggregator } {
+  const aggregator = createAggregator(container, spec.aggregator.name, spec.aggregator.options, logger);
+  const strategy = createStrategy(container, spec.strategy.name, spec.strategy.options, aggregator, logger);
+  const models = new PluginModelBuilder(container, spec.model, data.dataset.imageShape, data.dataset.numClasses);
+  return { strategy, aggregator, data, models, train: spec.train, seed: spec.seed, augment: spec.augment, logger };
+}
+
+/** One `FederatedClientData` per client of the partition, index = client id. */
+export function buildClientData(data: FederatedData, augment: boolean): FederatedClientData[] {
+  if (data.partition.numClasses !== data.dataset.numClasses) {
+    throw new RangeError(
+      `The partition is for ${data.partition.numClasses} classes ('${data.partition.dataset}') but the data set '${data.dataset.name}' has ${data.dataset.numClasses}`,
+    );
+  }
+  return data.partition.trainIndices.map((indices, k) => new FederatedClientData(data.dataset, k, indices, { augment }));
+}
+
+/** Train one task with `runtime.strategy.trainClient`; errors come back tagged with strategy, round and client. */
+export async function runClientTask(
+  runtime: ClientRuntime,
+  client: FederatedClientData,
+  task: ClientTask,
+): Promise<ClientTaskResult> {
+  const started = performance.now();
+  const { strategy } = runtime;
+  const site = { strategy: strategy.name, hook: 'trainClient', round: task.round, clientId: task.clientId };
+  const update = await callHook(site, () =>
+    strategy.trainClient({
+      round: task.round,
+      clientId: task.clientId,
+      payload: task.payload,
+      state: task.state,
+      data: client,
+      train: runtime.train,
+      numClasses: runtime.data.dataset.numClasses,
+      rng: RUN_STREAMS.clientTrain(new Rng(runtime.seed), task.round, task.clientId),
+      models: runtime.models,
+      logger: runtime.logger,
+    }),
+  );
+  if (!update || typeof update.arrays !== 'object' || !(update.numSamples > 0)) {
+    throw new Error(
+      `Strategy '${strategy.name}' returned an invalid update from trainClient (round ${task.round}, client ${task.clientId}): ` +
+        'expected { arrays: ArrayRecord, numSamples > 0, state?, metrics? }',
+    );
+  }
+  return { ...update, clientId: task.clientId, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Trains the tasks one after another on the calling thread. */
+export class InlineExecutor implements ClientExecutor {
+  private readonly clients: FederatedClientData[];
+
+  constructor(private readonly runtime: ClientRuntime) {
+    this.clients = buildClientData(runtime.data, runtime.augment);
+  }
+
+  async run(tasks: readonly ClientTask[], onResult?: (result: ClientTaskResult) => void): Promise<ClientTaskResult[]> {
+    const results: ClientTaskResult[] = [];
+    for (const task of tasks) {
+      const client = this.clients[task.clientId];
+      if (!client) throw new RangeError(`Client ${task.clientId} does not exist (the partition has ${this.clients.length} clients)`);
+      const result = await runClientTask(this.runtime, client, task);
+      onResult?.(result);
+      results.push(result);
+    }
+    return results;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * GM and PM evaluation of the current global arrays (fedloge.md §6, baselines.md §1).
+ *
+ * - GM: the global model's features of the whole balanced test set are computed once; every head
+ *   variant of `Strategy.globalPredictor` is scored on them. Groups come from
+ *   `shotSplit(globalTestDistribution)`.
+ * - PM: every client (all N, sampled or not) is scored on its local test set. `heads` predictors
+ *   (and strategies without `personalPredictor`) reuse the rows of the global features at the
+ *   client's local test indices; `model` predictors run on the images. Groups come from the
+ *   client's local test counts T[k]; the report averages over clients (§6.2).
+ * - PM masking: classes with T[k][c] = 0 get logit −∞ (argmax restricted to present classes).
+ *   The reference sets those weight rows to −1e10 with the bias kept, which gives −1e10·Σf + b on
+ *   non-negative features: the same argmax except in the degenerate all-zero-feature case
+ *   (fedloge.md §9.20). Both masked and unmasked numbers are reported for every variant.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ArrayRecord } from '../arrays.js';
+import type { FederatedData, SplitName } from '../dataset.js';
+import { argmaxRows } from '../metrics/argmax.js';
+import { perClassAccuracy, tallyPredictions } from '../metrics/class-tally.js';
+import {
+  clientModelAccuracy,
+  globalModelAccuracy,
+  globalTestDistribution,
+  meanOverClients,
+  type ShotAccuracy,
+} from '../metrics/shot-accuracy.js';
+import { Rng } from '../random.js';
+import type { ClientData, GlobalPredictor, PersonalPredictor, ServerContext, Strategy } from '../strategy.js';
+import type { ClientStateStore } from './client-state-store.js';
+import { callHook, callHookSync, type HookSite } from './strategy-error.js';
+import { RUN_STREAMS } from './streams.js';
+
+/** The metrics of one evaluation. Accuracies are fractions. */
+export interface Evaluation {
+  /** Headline GM: the first variant of `globalPredictor().heads`. */
+  readonly gm: ShotAccuracy;
+  /** Headline PM: the first PM variant, masked when `pmMasking` is on. */
+  readonly pm: ShotAccuracy;
+  /** The headline PM variant without masking. */
+  readonly pmUnmasked: ShotAccuracy;
+  /** Every variant: `gm/<name>`, `pm/<name>` (masked) and `pm/<name>/unmasked`. */
+  readonly variants: Readonly<Record<string, ShotAccuracy>>;
+  /** Headline GM accuracy of each class on the balanced test set. */
+  readonly gmPerClass: readonly (number | null)[];
+  /** Headline PM accuracy of each client (null: no local test data). */
+  readonly pmPerClient: readonly (number | null)[];
+  readonly seconds: number;
+}
+
+export interface EvaluatorOptions {
+  readonly strategy: Strategy;
+  readonly data: FederatedData;
+  /** Per client id, its training data (for `PersonalContext.data`). */
+  readonly clients: readonly ClientData[];
+  readonly batchSize: number;
+  readonly pmMasking: boolean;
+  readonly seed: number;
+}
+
+/** Per-client, per-variant accuracies, masked and unmasked. */
+type ClientScores = Map<string, { masked: ShotAccuracy; unmasked: ShotAccuracy }>;
+
+const NO_DATA: ShotAccuracy = { acc: null, head: null, middle: null, tail: null };
+
+export class Evaluator {
+  private readonly numClasses: number;
+  private readonly testLabels: Int32Array;
+  private readonly globalDistribution: number[];
+  /** Per client: local test indices, their labels, T[k] and which classes are present. */
+  private readonly local: { indices: Int32Array; labels: Int32Array; counts: number[]; present: boolean[] }[];
+
+  constructor(private readonly options: EvaluatorOptions) {
+    const { dataset, partition } = options.data;
+    this.numClasses = dataset.numClasses;
+    this.testLabels = Int32Array.from(dataset.test.labels);
+    this.globalDistribution = globalTestDistribution(this.testLabels, partition.localTestIndices, this.numClasses);
+    if (partition.localTestIndices.length !== partition.trainIndices.length) {
+      throw new RangeError(
+        `The partition has ${partition.trainIndices.length} clients' train indices but ${partition.localTestIndices.length} local test sets; they must match`,
+      );
+    }
+    this.local = partition.localTestIndices.map((idx, k) => {
+      const indices = Int32Array.from(idx);
+      for (const i of indices) {
+        if (!(i >= 0 && i < dataset.test.count)) {
+          throw new RangeError(`Client ${k}'s local test index ${i} is outside the test split (size ${dataset.test.count})`);
+        }
+      }
+      const labels = indices.map((i) => this.testLabels[i]!);
+      const counts = new Array<number>(this.numClasses).fill(0);
+      for (const y of labels) counts[y]!++;
+      return { indices, labels, counts, present: counts.map((n) => n > 0) };
+    });
+  }
+
+  /** Evaluate the strategy's GM and PM predictors for `global` after `round`. */
+  async evaluate(round: number, global: ArrayRecord, ctx: ServerContext, states: ClientStateStore): Promise<Evaluation> {
+    const started = performance.now();
+    const { strategy } = this.options;
+    const site = (hook: string, clientId?: number): HookSite => ({ strategy: strategy.name, hook, round, clientId });
+    const predictor = callHookSync(site('globalPredictor'), () => strategy.globalPredictor(global, ctx));
+    try {
+      const features = await this.globalFeatures(predictor, site('globalPredictor.features'));
+      try {
+        const variants: Record<string, ShotAccuracy> = {};
+        const gmLogits = await downloadLogits(
+          tf.tidy(() => callHookSync(site('globalPredictor.heads'), () => predictor.heads(features))),
+          this.numClasses,
+          'globalPredictor.heads',
+        );
+        let gmPerClass: (number | null)[] = [];
+        for (const [name, logits] of gmLogits) {
+          const tally = tallyPredictions(argmaxRows(logits, this.testLabels.length, this.numClasses), this.testLabels, this.numClasses);
+          variants[`gm/${name}`] = globalModelAccuracy(tally, this.globalDistribution);
+          if (gmPerClass.length === 0) gmPerClass = perClassAccuracy(tally);
+        }
+        const gmHeadline = gmLogits.keys().next().value;
+        if (gmHeadline === undefined) throw new Error(`Strategy '${strategy.name}': globalPredictor.heads returned no variant`);
+
+        const perClient: ClientScores[] = [];
+        for (let k = 0; k < this.local.length; k++) {
+          perClient.push(await this.scoreClient(k, round, global, ctx, states, predictor, features, site));
+        }
+        const pmNames = [...new Set(perClient.flatMap((s) => [...s.keys()]))];
+        for (const name of pmNames) {
+          variants[`pm/${name}`] = meanOverClients(perClient.map((s) => s.get(name)?.masked ?? NO_DATA));
+          variants[`pm/${name}/unmasked`] = meanOverClients(perClient.map((s) => s.get(name)?.unmasked ?? NO_DATA));
+        }
+        const pmHeadline = pmNames[0];
+        const pmKey = pmHeadline === undefined ? undefined : `pm/${pmHeadline}${this.options.pmMasking ? '' : '/unmasked'}`;
+        return {
+          gm: variants[`gm/${gmHeadline}`]!,
+          pm: pmKey ? variants[pmKey]! : NO_DATA,
+          pmUnmasked: pmHeadline === undefined ? NO_DATA : variants[`pm/${pmHeadline}/unmasked`]!,
+          variants,
+          gmPerClass,
+          pmPerClient: perClient.map((s) => {
+            const score = pmHeadline === undefined ? undefined : s.get(pmHeadline);
+            return (this.options.pmMasking ? score?.masked : score?.unmasked)?.acc ?? null;
+          }),
+          seconds: (performance.now() - started) / 1000,
+        };
+      } finally {
+        features.dispose();
+      }
+    } finally {
+      predictor.dispose();
+    }
+  }
+
+  /** `[testCount, d]` features of the whole test split under the global model. */
+  private async globalFeatures(predictor: GlobalPredictor, site: HookSite): Promise<tf.Tensor2D> {
+    const count = this.testLabels.length;
+    const parts: tf.Tensor2D[] = [];
+    try {
+      for (let start = 0; start < count; start += this.options.batchSize) {
+        const indices = range(start, Math.min(start + this.options.batchSize, count));
+        parts.push(
+          tf.tidy(() => callHookSync(site, () => predictor.features(this.images('test', indices)))),
+        );
+        // Let the event loop breathe between batches (progress bars, worker messages).
+        await Promise.resolve();
+      }
+      return parts.length === 1 ? tf.clone(parts[0]!) : tf.concat(parts, 0);
+    } finally {
+      for (const p of parts) p.dispose();
+    }
+  }
+
+  /** PM scores of client `k` for every variant its predictor reports. */
+  private async scoreClient(
+    k: number,
+    round: number,
+    global: ArrayRecord,
+    ctx: ServerContext,
+    states: ClientStateStore,
+    globalPredictor: GlobalPredictor,
+    globalFeatures: tf.Tensor2D,
+    site: (hook: string, clientId?: number) => HookSite,
+  ): Promise<ClientScores> {
+    const local = this.local[k]!;
+    const scores: ClientScores = new Map();
+    // acc_k is undefined without local test data; such a client is left out of every PM mean.
+    if (local.indices.length === 0) return scores;
+
+    const { strategy } = this.options;
+    const personal: PersonalPredictor | undefined = strategy.personalPredictor
+      ? await callHook(site('personalPredictor', k), () =>
+          strategy.personalPredictor!(
+            global,
+            {
+              clientId: k,
+              state: states.get(k),
+              data: this.options.clients[k]!,
+              rng: RUN_STREAMS.personal(new Rng(this.options.seed), round, k),
+            },
+            ctx,
+          ),
+        )
+      : undefined;
+    try {
+      const logits = await this.clientLogits(k, personal, globalPredictor, globalFeatures, site);
+      for (const [name, values] of logits) {
+        const n = local.indices.length;
+        const unmasked = tallyPredictions(argmaxRows(values, n, this.numClasses), local.labels, this.numClasses);
+        const masked = tallyPredictions(argmaxRows(values, n, this.numClasses, local.present), local.labels, this.numClasses);
+        scores.set(name, {
+          masked: clientModelAccuracy(masked, local.counts),
+          unmasked: clientModelAccuracy(unmasked, local.counts),
+        });
+      }
+    } finally {
+      personal?.dispose();
+    }
+    return scores;
+  }
+
+  /** Logits of client k's local test set per variant, as plain arrays. */
+  private async clientLogits(
+    k: number,
+    personal: PersonalPredictor | undefined,
+    globalPredictor: GlobalPredictor,
+    globalFeatures: tf.Tensor2D,
+    site: (hook: string, clientId?: number) => HookSite,
+  ): Promise<Map<string, Float32Array>> {
+    const local = this.local[k]!;
+    if (!personal || personal.kind === 'heads') {
+      const heads = personal ? (f: tf.Tensor2D) => personal.heads(f) : (f: tf.Tensor2D) => globalPredictor.heads(f);
+      const hook = personal ? 'personalPredictor.heads' : 'globalPredictor.heads';
+      const logits = tf.tidy(() =>
+        callHookSync(site(hook, k), () => heads(tf.gather(globalFeatures, tf.tensor1d(local.indices, 'int32')))),
+      );
+      return downloadLogits(logits, this.numClasses, hook);
+    }
+    // A `model` predictor: forward the images batch by batch and stitch the logits together.
+    const n = local.indices.length;
+    const out = new Map<string, Float32Array>();
+    for (let start = 0; start < n; start += this.options.batchSize) {
+      const end = Math.min(start + this.options.batchSize, n);
+      const batch = tf.tidy(() =>
+        callHookSync(site('personalPredictor.predict', k), () => personal.predict(this.images('test', local.indices.subarray(start, end)))),
+      );
+      for (const [name, values] of await downloadLogits(batch, this.numClasses, 'personalPredictor.predict')) {
+        let all = out.get(name);
+        if (!all) out.set(name, (all = new Float32Array(n * this.numClasses)));
+        all.set(values, start * this.numClasses);
+      }
+    }
+    return out;
+  }
+
+  /** Normalised, unaugmented images of `indices` as an NHWC tensor. */
+  private images(split: SplitName, indices: ArrayLike<number>): tf.Tensor4D {
+    const { dataset } = this.options.data;
+    const [h, w, c] = dataset.imageShape;
+    const pixels = new Float32Array(indices.length * h * w * c);
+    dataset.fillBatch(split, indices, pixels, { augment: false });
+    return tf.tensor4d(pixels, [indices.length, h, w, c]);
+  }
+}
+
+/** Read each variant's `[n, C]` logits into a Float32Array and dispose the tensors. */
+async function downloadLogits(
+  logits: Record<string, tf.Tensor2D>,
+  numClasses: number,
+  source: string,
+): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  try {
+    for (const [name, t] of Object.entries(logits)) {
+      if (t.rank !== 2 || t.shape[1] !== numClasses) {
+        throw new Error(`${source} returned logits of shape [${t.shape.join(', ')}] for variant '${name}'; expected [n, ${numClasses}]`);
+      }
+      out.set(name, (await t.data()) as Float32Array);
+    }
+  } finally {
+    for (const t of Object.values(logits)) t.dispose();
+  }
+  return out;
+}
+
+function range(start: number, end: number): Int32Array {
+  const r = new Int32Array(end - start);
+  for (let i = 0; i < r.length; i++) r[i] = start + i;
+  return r;
+}

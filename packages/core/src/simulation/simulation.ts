@@ -1,0 +1,262 @@
+/**
+ * The round loop, written once for every strategy (Flower's `Strategy.start`, fedloge.md §5):
+ *
+ *   global ← strategy.initialize
+ *   for round = 1..R:
+ *     sample m clients (uniform, without replacement, from the round's own stream)
+ *     train them through the executor, each from `payloadFor(round, global, k)` and its stored state
+ *     store their new states; drop updates holding NaN/Infinity (with a warning)
+ *     global ← strategy.aggregateTrain(round, global, results)
+ *     every `evalEvery` rounds and after the last: GM + PM evaluation of `global`
+ *
+ * Strategies only supply hooks; errors thrown inside them come back as `StrategyError`s naming
+ * the strategy, hook, round and client.
+ */
+import type { ArrayRecord } from '../arrays.js';
+import type { FederatedData } from '../dataset.js';
+import { consoleLogger, type Logger } from '../logger.js';
+import { Rng } from '../random.js';
+import type { ModelBuilder, ServerContext, Strategy } from '../strategy.js';
+import { buildClientData, InlineExecutor, type ClientExecutor, type ClientTask, type ClientTaskResult } from './client-runtime.js';
+import { sampleClients } from './client-sampling.js';
+import { ClientStateStore } from './client-state-store.js';
+import { Evaluator, type Evaluation } from './evaluator.js';
+import { firstNonFiniteKey } from './finite.js';
+import type { BestRound, ClientRoundInfo, EvaluatedRoundRecord, RoundRecord, RunResult } from './records.js';
+import type { Reporter } from './reporter.js';
+import { resolveSimulationConfig, type ResolvedSimulationConfig, type SimulationConfig } from './simulation-config.js';
+import { callHook } from './strategy-error.js';
+import { RUN_STREAMS } from './streams.js';
+
+export interface SimulationOptions {
+  readonly strategy: Strategy;
+  readonly data: FederatedData;
+  readonly models: ModelBuilder;
+  readonly config: SimulationConfig;
+  /**
+   * Trains the sampled clients. @default an `InlineExecutor` over `strategy` (main thread). An
+   * executor passed in is not disposed by the simulation.
+   */
+  readonly executor?: ClientExecutor;
+  readonly reporters?: readonly Reporter[];
+  /** @default consoleLogger */
+  readonly logger?: Logger;
+}
+
+export class Simulation {
+  readonly config: ResolvedSimulationConfig;
+  /** Persistent per-client state (`ClientUpdate.state`), e.g. for checkpoints. */
+  readonly clientStates = new ClientStateStore();
+  private readonly strategy: Strategy;
+  private readonly data: FederatedData;
+  private readonly models: ModelBuilder;
+  private readonly reporters: readonly Reporter[];
+  private readonly logger: Logger;
+  private readonly executor: ClientExecutor;
+  private readonly ownsExecutor: boolean;
+  private readonly evaluator: Evaluator;
+  private readonly serverContext: ServerContext;
+  private readonly root: Rng;
+  private globalArrays: ArrayRecord | undefined;
+
+  constructor(options: SimulationOptions) {
+    const { data } = options;
+    const numClients = data.partition.trainIndices.length;
+    if (numClients === 0) throw new RangeError('The partition has no clients; expected at least one');
+    this.config = resolveSimulationConfig(options.config, numClients);
+    this.strategy = options.strategy;
+    this.data = data;
+    this.models = options.models;
+    this.reporters = options.reporters ?? [];
+    this.logger = options.logger ?? consoleLogger;
+    this.root = new Rng(this.config.seed);
+
+    const clients = buildClientData(data, this.config.augment);
+    this.executor =
+      options.executor ??
+      new InlineExecutor({
+        strategy: this.strategy,
+        data,
+        models: this.models,
+        train: this.config.train,
+        seed: this.config.seed,
+        augment: this.config.augment,
+        logger: this.logger,
+      });
+    this.ownsExecutor = options.executor === undefined;
+    this.evaluator = new Evaluator({
+      strategy: this.strategy,
+      data,
+      clients,
+      batchSize: this.config.evalBatchSize,
+      pmMasking: this.config.pmMasking,
+      seed: this.config.seed,
+    });
+    this.serverContext = {
+      numClients,
+      numClasses: data.dataset.numClasses,
+      clientClassCounts: clients.map((c) => c.classCounts),
+      clientSizes: clients.map((c) => c.numSamples),
+      models: this.models,
+      rng: RUN_STREAMS.strategy(this.root),
+      train: this.config.train,
+      logger: this.logger,
+    };
+  }
+
+  /** The current global arrays (undefined before `run` initialised them). */
+  get global(): ArrayRecord | undefined {
+    return this.globalArrays;
+  }
+
+  /** Run every round and return the records. Call once. */
+  async run(): Promise<RunResult> {
+    if (this.globalArrays !== undefined) throw new Error('Simulation.run was already called; build a new Simulation for another run');
+    const started = performance.now();
+    const name = this.strategy.name;
+    try {
+      this.globalArrays = await callHook({ strategy: name, hook: 'initialize', round: 0 }, () =>
+        this.strategy.initialize(this.serverContext),
+      );
+      const summary = this.strategy.summary?.();
+      await this.emit('onRunStart', {
+        strategy: name,
+        numClients: this.serverContext.numClients,
+        numClasses: this.serverContext.numClasses,
+        config: this.config,
+        ...(summary ? { strategySummary: summary } : {}),
+      });
+
+      const records: RoundRecord[] = [];
+      let lastEvaluation: Evaluation | undefined;
+      for (let round = 1; round <= this.config.rounds; round++) {
+        const { record, evaluation } = await this.runRound(round);
+        if (evaluation) lastEvaluation = evaluation;
+        records.push(record);
+        await this.emit('onRoundEnd', record, { global: this.globalArrays, clientStates: this.clientStates });
+      }
+
+      const evaluated = records.filter((r): r is EvaluatedRoundRecord => r.gm !== undefined);
+      const result: RunResult = {
+        strategy: name,
+        rounds: records,
+        final: evaluated[evaluated.length - 1]!,
+        best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
+        perClassAccuracy: lastEvaluation!.gmPerClass,
+        global: this.globalArrays,
+        totalSeconds: (performance.now() - started) / 1000,
+      };
+      await this.emit('onRunEnd', result);
+      return result;
+    } finally {
+      if (this.ownsExecutor) await this.executor.dispose?.();
+    }
+  }
+
+  private async runRound(round: number): Promise<{ record: RoundRecord; evaluation: Evaluation | undefined }> {
+    const name = this.strategy.name;
+    const trainStarted = performance.now();
+    let global = this.globalArrays!;
+    const sampled = sampleClients(RUN_STREAMS.sampling(this.root, round), this.serverContext.numClients, this.config.clientsPerRound);
+    await this.emit('onRoundStart', round, sampled);
+
+    const tasks: ClientTask[] = [];
+    for (const clientId of sampled) {
+      const payload = this.strategy.payloadFor
+        ? await callHook({ strategy: name, hook: 'payloadFor', round, clientId }, () =>
+            this.strategy.payloadFor!(round, global, clientId),
+          )
+        : undefined;
+      tasks.push({ round, clientId, payload: payload ?? global, state: this.clientStates.get(clientId) });
+    }
+    let done = 0;
+    const results = await this.executor.run(tasks, (r) => {
+      done++;
+      for (const reporter of this.reporters) {
+        reporter.onClientTrained?.({
+          round,
+          clientId: r.clientId,
+          done,
+          total: tasks.length,
+          seconds: r.seconds,
+          metrics: r.metrics ?? {},
+        });
+      }
+    });
+
+    const usable: ClientTaskResult[] = [];
+    const clients: ClientRoundInfo[] = results.map((r) => {
+      const badKey = firstNonFiniteKey(r.arrays) ?? (r.state ? firstNonFiniteKey(r.state) : undefined);
+      if (badKey !== undefined) {
+        this.logger.warn(
+          `Round ${round}: client ${r.clientId}'s update holds NaN or Infinity (first in '${badKey}'); ` +
+            'it is left out of aggregation and its state is not stored. Lower train.lr if this repeats.',
+        );
+      } else {
+        usable.push(r);
+        if (r.state) this.clientStates.set(r.clientId, r.state);
+      }
+      return { clientId: r.clientId, numSamples: r.numSamples, seconds: r.seconds, metrics: r.metrics ?? {}, discarded: badKey !== undefined };
+    });
+
+    if (usable.length > 0) {
+      global = await callHook({ strategy: name, hook: 'aggregateTrain', round }, () =>
+        this.strategy.aggregateTrain(round, global, usable, this.serverContext),
+      );
+      this.globalArrays = global;
+    } else {
+      this.logger.warn(`Round ${round}: no usable client update; the global model is kept unchanged`);
+    }
+    const trainSeconds = (performance.now() - trainStarted) / 1000;
+    const trainMetrics = meanMetrics(clients.filter((c) => !c.discarded));
+
+    const base = { round, trainSeconds, trainLoss: trainMetrics['loss'] ?? null, trainMetrics, clients };
+    if (round % this.config.evalEvery !== 0 && round !== this.config.rounds) {
+      return { record: { ...base, evalSeconds: 0 }, evaluation: undefined };
+    }
+    const evaluation = await this.evaluator.evaluate(round, global, this.serverContext, this.clientStates);
+    await this.emit('onEvaluation', round, evaluation);
+    const record: EvaluatedRoundRecord = {
+      ...base,
+      gm: evaluation.gm,
+      pm: evaluation.pm,
+      pmUnmasked: evaluation.pmUnmasked,
+      variants: evaluation.variants,
+      evalSeconds: evaluation.seconds,
+    };
+    return { record, evaluation };
+  }
+
+  /** Call `hook` on every reporter that has it, in order. */
+  private async emit<K extends Exclude<keyof Reporter, 'onClientTrained'>>(
+    hook: K,
+    ...args: Parameters<NonNullable<Reporter[K]>>
+  ): Promise<void> {
+    for (const reporter of this.reporters) {
+      const fn = reporter[hook] as ((...a: typeof args) => void | Promise<void>) | undefined;
+      if (fn) await fn.apply(reporter, args);
+    }
+  }
+}
+
+/** Mean of each finite metric over the clients that reported it. */
+function meanMetrics(clients: readonly ClientRoundInfo[]): Record<string, number> {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const c of clients) {
+    for (const [key, value] of Object.entries(c.metrics)) {
+      if (!Number.isFinite(value)) continue;
+      const s = sums.get(key) ?? { sum: 0, n: 0 };
+      s.sum += value;
+      s.n++;
+      sums.set(key, s);
+    }
+  }
+  return Object.fromEntries([...sums].map(([k, s]) => [k, s.sum / s.n]));
+}
+
+/** The evaluated round with the highest headline `acc` for `which` (earliest on ties). */
+function bestRound(records: readonly EvaluatedRoundRecord[], which: 'gm' | 'pm'): BestRound {
+  let best = records[0]!;
+  for (const r of records) if ((r[which].acc ?? -Infinity) > (best[which].acc ?? -Infinity)) best = r;
+  return { round: best.round, metrics: best[which] };
+}
