@@ -1,0 +1,144 @@
+/**
+ * Command-line flags that set config values: one table that drives parsing (node:util parseArgs,
+ * no dependency), the flags config layer and the `--help` text, so the three cannot disagree.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+import type { ConfigLayer } from './merge.js';
+import { resolveInputPaths } from './load-file.js';
+import { didYouMean } from './suggest.js';
+
+/** How a flag's text becomes a config value. */
+export type FlagValueKind = 'string' | 'number' | 'boolean' | 'strings' | 'count-or-auto';
+
+/** A flag that sets one config value. */
+export interface ConfigFlag {
+  /** Without the dashes, e.g. `clients-per-round`. */
+  readonly flag: string;
+  /** Config path it sets, e.g. `['clients', 'perRound']`. */
+  readonly path: readonly string[];
+  readonly kind: FlagValueKind;
+  /** Placeholder in `--help`, e.g. `<n>`. */
+  readonly placeholder?: string;
+}
+
+/** Every config flag, in `--help` order. Descriptions and defaults come from the config schema. */
+export const CONFIG_FLAGS: readonly ConfigFlag[] = [
+  { flag: 'strategy', path: ['strategy', 'name'], kind: 'string', placeholder: '<name>' },
+  { flag: 'aggregator', path: ['aggregator', 'name'], kind: 'string', placeholder: '<name>' },
+  { flag: 'plugin', path: ['plugins'], kind: 'strings', placeholder: '<module>' },
+  { flag: 'rounds', path: ['rounds'], kind: 'number', placeholder: '<n>' },
+  { flag: 'clients', path: ['clients', 'total'], kind: 'number', placeholder: '<n>' },
+  { flag: 'clients-per-round', path: ['clients', 'perRound'], kind: 'number', placeholder: '<n>' },
+  { flag: 'fraction', path: ['clients', 'fraction'], kind: 'number', placeholder: '<f>' },
+  { flag: 'local-epochs', path: ['train', 'localEpochs'], kind: 'number', placeholder: '<n>' },
+  { flag: 'batch-size', path: ['train', 'batchSize'], kind: 'number', placeholder: '<n>' },
+  { flag: 'lr', path: ['train', 'lr'], kind: 'number', placeholder: '<x>' },
+  { flag: 'momentum', path: ['train', 'momentum'], kind: 'number', placeholder: '<x>' },
+  { flag: 'weight-decay', path: ['train', 'weightDecay'], kind: 'number', placeholder: '<x>' },
+  { flag: 'dataset', path: ['dataset', 'name'], kind: 'string', placeholder: '<name>' },
+  { flag: 'data-dir', path: ['dataset', 'dataDir'], kind: 'string', placeholder: '<dir>' },
+  { flag: 'imbalance-factor', path: ['dataset', 'imbalanceFactor'], kind: 'number', placeholder: '<x>' },
+  { flag: 'alpha', path: ['dataset', 'alpha'], kind: 'number', placeholder: '<x>' },
+  { flag: 'iid', path: ['dataset', 'iid'], kind: 'boolean' },
+  { flag: 'model', path: ['model', 'name'], kind: 'string', placeholder: '<name>' },
+  { flag: 'seed', path: ['seed'], kind: 'number', placeholder: '<n>' },
+  { flag: 'backend', path: ['backend'], kind: 'string', placeholder: '<name>' },
+  { flag: 'kernels', path: ['kernels'], kind: 'string', placeholder: '<mode>' },
+  { flag: 'eval-every', path: ['evalEvery'], kind: 'number', placeholder: '<n>' },
+  { flag: 'workers', path: ['workers'], kind: 'count-or-auto', placeholder: '<n|auto>' },
+  { flag: 'out', path: ['out'], kind: 'string', placeholder: '<dir>' },
+  { flag: 'partition', path: ['partition'], kind: 'string', placeholder: '<file>' },
+  { flag: 'export-partition', path: ['exportPartition'], kind: 'boolean' },
+];
+
+/** Flags that do not set a config value. */
+export const COMMAND_FLAGS = [
+  { flag: 'config', kind: 'string', placeholder: '<file>', description: 'Config file (.json, .yaml or .yml).' },
+  { flag: 'help', kind: 'boolean', description: 'Show this help.' },
+] as const;
+
+/** What `parseConfigArgs` found on a command line. */
+export interface ParsedConfigArgs {
+  readonly help: boolean;
+  readonly configFile: string | undefined;
+  /** The flags layer (highest precedence); relative input paths resolved against `cwd`. */
+  readonly layer: ConfigLayer;
+}
+
+/**
+ * Parse the flags of a config-driven command (`train`). Unknown flags, missing values and
+ * non-numeric numbers throw a UsageError that says what was wrong and suggests the likely flag.
+ */
+export function parseConfigArgs(argv: readonly string[], cwd: string): ParsedConfigArgs {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const f of CONFIG_FLAGS) {
+    options[f.flag] = { type: f.kind === 'boolean' ? 'boolean' : 'string', ...(f.kind === 'strings' ? { multiple: true } : {}) };
+  }
+  for (const f of COMMAND_FLAGS) options[f.flag] = { type: f.kind };
+
+  // Pass 1, lenient: find unknown flags ourselves so the error can suggest the closest one.
+  const known = Object.keys(options);
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  for (const t of tokens) {
+    if (t.kind === 'option' && !(t.name in options)) {
+      throw new UsageError(`Unknown flag '${t.rawName}'.${didYouMean(t.name, known, (s) => `'--${s}'`)} Run with --help to list the flags.`);
+    }
+    if (t.kind === 'positional') {
+      throw new UsageError(`Unexpected argument '${t.value}'. Flags take the form --name value (see --help).`);
+    }
+  }
+
+  // Pass 2, strict: missing values and values given to boolean flags.
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (see --help)`);
+  }
+
+  const layerValues: Record<string, unknown> = {};
+  const flagOfPath = new Map<string, string>();
+  for (const f of CONFIG_FLAGS) {
+    const raw = values[f.flag];
+    if (raw === undefined) continue;
+    setPath(layerValues, f.path, convert(f, raw));
+    flagOfPath.set(f.path.join('.'), `--${f.flag}`);
+  }
+  const configFile = values['config'];
+  return {
+    help: values['help'] === true,
+    configFile: typeof configFile === 'string' ? configFile : undefined,
+    layer: {
+      values: resolveInputPaths(layerValues, cwd),
+      describe: (path) => flagOfPath.get(path.join('.')) ?? `--${path.join('.')}`,
+    },
+  };
+}
+
+function convert(f: ConfigFlag, raw: string | boolean | (string | boolean)[]): unknown {
+  switch (f.kind) {
+    case 'boolean':
+      return raw === true;
+    case 'strings':
+      return (Array.isArray(raw) ? raw : [raw]).map(String);
+    case 'string':
+      return String(raw);
+    case 'number':
+      return toNumber(f.flag, String(raw));
+    case 'count-or-auto':
+      return raw === 'auto' ? 'auto' : toNumber(f.flag, String(raw), ' or "auto"');
+  }
+}
+
+function toNumber(flag: string, text: string, orElse = ''): number {
+  const n = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(n)) throw new UsageError(`--${flag} expects a number${orElse} but received '${text}'.`);
+  return n;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+  node[path[path.length - 1]!] = value;
+}

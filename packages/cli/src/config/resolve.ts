@@ -1,0 +1,23 @@
+/**
+ * From a parsed command line to the one validated RunConfig: defaults < `--config` file < flags.
+ */
+import { loadConfigFile } from './load-file.js';
+import { mergeLayers, originIn, type ConfigLayer } from './merge.js';
+import type { ParsedConfigArgs } from './flags.js';
+import type { RunConfig } from './schema.js';
+import { validateConfig } from './validate.js';
+
+/** The resolved config and the file it was read from, if any (absolute path). */
+export interface ResolvedConfig {
+  readonly config: RunConfig;
+  readonly configFile: string | undefined;
+}
+
+/** Merge the config file (if `--config` was given) under the flags and validate. Throws ConfigError. */
+export function resolveConfig(args: ParsedConfigArgs, cwd: string): ResolvedConfig {
+  const layers: ConfigLayer[] = [];
+  if (args.configFile !== undefined) layers.push(loadConfigFile(args.configFile, cwd));
+  layers.push(args.layer);
+  const config = validateConfig(mergeLayers(layers), originIn(layers));
+  return { config, configFile: args.configFile };
+}

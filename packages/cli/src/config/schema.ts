@@ -1,0 +1,151 @@
+/**
+ * The run configuration: one typed object, validated by zod after the sources are merged
+ * (defaults < config file < command-line flags). The defaults here ARE the embedded default run:
+ * FedAvg on Fashion-MNIST-LT (imbalance factor 0.01), 20 clients, Dirichlet α = 0.5, 5 clients a
+ * round, the small CNN, batch 32, 1 local epoch, SGD lr 0.03 momentum 0.5, 10 rounds. It finishes
+ * on 2 CPU cores in a few minutes.
+ *
+ * Strategy and aggregator `options` are opaque here: each plugin validates its own options with
+ * its own schema once the registry is built (core `parsePluginOptions`).
+ */
+import { z } from 'zod';
+
+/** Tensor engines the CLI can ask core's `initBackend` for. `auto` picks the fastest available. */
+export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** Native kernel use: `auto` (the addon when it loads, JS otherwise), `native` (required), `js` (never). */
+export const KERNEL_MODES = ['auto', 'native', 'js'] as const;
+
+const pluginRef = (defaultName: string, what: string) =>
+  z
+    .strictObject({
+      name: z.string().min(1).default(defaultName).describe(`Registered ${what} name (see \`fedloge train --help\`).`),
+      options: z
+        .record(z.string(), z.unknown())
+        .default({})
+        .describe(`Options of the ${what}, validated by the ${what}'s own schema.`),
+    })
+    .prefault({});
+
+const datasetSection = z
+  .strictObject({
+    name: z.string().min(1).default('fashion-mnist').describe('Data set: fashion-mnist, cifar10, cifar100.'),
+    dataDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Folder with the data set files; the loader looks in its standard places when omitted.'),
+    imbalanceFactor: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.01)
+      .describe('Long-tail imbalance factor n_tail / n_head in (0, 1]; 1 keeps the balanced training set.'),
+    alpha: z.number().gt(0).default(0.5).describe('Dirichlet concentration α of the client partition (smaller = more skewed).'),
+    iid: z.boolean().default(false).describe('Split the long-tailed set uniformly at random instead of by Dirichlet.'),
+    minClientSize: z
+      .int()
+      .min(0)
+      .default(1)
+      .describe('Redraw the partition until every client has at least this many training images.'),
+    download: z.boolean().default(false).describe('Allow the loader to download missing files.'),
+  })
+  .prefault({});
+
+const clientsSection = z
+  .strictObject({
+    total: z.int().min(1).default(20).describe('Number of simulated clients N.'),
+    perRound: z.int().min(1).optional().describe('Clients sampled per round (default 5; exclusive with fraction).'),
+    fraction: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe('Fraction of clients sampled per round: max(floor(fraction·N), 1) (exclusive with perRound).'),
+  })
+  .prefault({})
+  .superRefine((c, ctx) => {
+    if (c.perRound !== undefined && c.fraction !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fraction'],
+        message: `${c.fraction} set together with clients.perRound: ${c.perRound}; give only one of them`,
+      });
+    }
+    if (c.perRound !== undefined && c.perRound > c.total) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['perRound'],
+        message: `${c.perRound} > clients.total: ${c.total}; a round cannot sample more clients than exist`,
+      });
+    }
+  })
+  .transform((c) => ({
+    total: c.total,
+    // Same rule as the reference code: m = max(int(frac · N), 1).
+    perRound: c.perRound ?? (c.fraction !== undefined ? Math.max(Math.floor(c.fraction * c.total), 1) : Math.min(5, c.total)),
+    ...(c.fraction !== undefined ? { fraction: c.fraction } : {}),
+  }));
+
+const trainSection = z
+  .strictObject({
+    localEpochs: z.int().min(1).default(1).describe('Local epochs per client per round.'),
+    batchSize: z.int().min(1).default(32).describe('Local mini-batch size.'),
+    lr: z.number().gt(0).default(0.03).describe('SGD learning rate.'),
+    momentum: z.number().min(0).lt(1).default(0.5).describe('SGD momentum (PyTorch semantics), reset every round.'),
+    weightDecay: z.number().min(0).default(0).describe('L2 weight decay added to the gradient.'),
+  })
+  .prefault({});
+
+const evalSection = z
+  .strictObject({
+    pmMasking: z
+      .boolean()
+      .default(true)
+      .describe("Personalised evaluation masks classes absent from a client's local test set (FedLoGe p_mode 1)."),
+    batchSize: z.int().min(1).default(500).describe('Evaluation batch size.'),
+  })
+  .prefault({});
+
+/** Schema of a config file / the merged config. Parse output is the resolved `RunConfig`. */
+export const RunConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('JSON Schema reference for editors; ignored.'),
+    strategy: pluginRef('fedavg', 'strategy'),
+    aggregator: pluginRef('fedavg', 'aggregator'),
+    plugins: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Plugin modules to import (paths resolve against the config file's folder)."),
+    dataset: datasetSection,
+    clients: clientsSection,
+    rounds: z.int().min(1).default(10).describe('Communication rounds.'),
+    evalEvery: z.int().min(1).default(1).describe('Evaluate every k rounds (the last round is always evaluated).'),
+    train: trainSection,
+    model: pluginRef('cnn', 'model'),
+    seed: z.int().min(0).max(0xffffffff).default(3407).describe('Root seed; every random stream derives from it.'),
+    backend: z.enum(BACKEND_NAMES).default('auto').describe('Tensor engine.'),
+    eval: evalSection,
+    out: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Output folder (default runs/<timestamp>-<strategy> in the working directory).'),
+    workers: z
+      .union([z.int().min(0), z.literal('auto')], { error: 'a whole number >= 0 or "auto"' })
+      .default('auto')
+      .describe('Worker threads that train clients; 0 trains on the main thread; auto = min(2, cores) when it helps.'),
+    partition: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Read the client partition from this file (written by exportPartition) instead of drawing it.'),
+    exportPartition: z.boolean().default(false).describe('Write the client partition to <out>/partition.json.'),
+    kernels: z.enum(KERNEL_MODES).default('auto').describe('Native kernel use.'),
+  })
+  .describe('FedLoGe.ts run configuration (fedloge train --config <file>).');
+
+/** The config as a file may write it (everything optional). */
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+/** The resolved config: defaults filled in, `clients.perRound` computed. */
+export type RunConfig = z.output<typeof RunConfigSchema>;
