@@ -1,0 +1,46 @@
+/**
+ * FedAdam [Reddi et al., 2021], "Adaptive Federated Optimization", ICLR, Algorithm 2.
+ * https://arxiv.org/abs/2003.00295
+ *
+ * FedOpt (see fedopt.ts) with Adam's second moment: v ← β₂·v + (1 − β₂)·Δ².
+ * Defaults are Flower's FedAdam: η = 1e-1, β₁ = 0.9, β₂ = 0.99, τ = 1e-9 (Flower's client rate
+ * η_l is a client-side setting and has no place here).
+ */
+import 'reflect-metadata';
+import { inject, injectable } from 'tsyringe';
+import type { z } from 'zod';
+import type { Logger } from '../logger.js';
+import { TOKENS } from '../plugins/tokens.js';
+import type { AggregatorPlugin } from '../plugins/types.js';
+import { parseAggregatorOptions } from './base.js';
+import { FedOptAggregator, fedOptOptions, type FedOptOptions } from './fedopt.js';
+
+export const fedAdamOptions = fedOptOptions({ eta: 1e-1, tau: 1e-9 });
+export type FedAdamOptions = FedOptOptions;
+
+@injectable()
+export class FedAdamAggregator extends FedOptAggregator {
+  readonly name = 'fedadam';
+  readonly options: FedAdamOptions;
+
+  constructor(
+    @inject(TOKENS.AggregatorOptions) options: z.input<typeof fedAdamOptions>,
+    @inject(TOKENS.Logger) logger: Logger,
+  ) {
+    super('fedadam', logger);
+    this.options = parseAggregatorOptions(this.name, fedAdamOptions, options);
+  }
+
+  protected updateSecondMoment(v: Float32Array, delta: Float32Array): void {
+    const beta2 = this.options.beta2;
+    for (let i = 0; i < v.length; i++) v[i] = beta2 * v[i]! + (1 - beta2) * delta[i]! * delta[i]!;
+  }
+}
+
+export const fedAdamPlugin: AggregatorPlugin<FedAdamOptions> = {
+  kind: 'aggregator',
+  name: 'fedadam',
+  description: 'Server-side Adam step on the mean client change (Reddi et al. 2021)',
+  options: fedAdamOptions,
+  aggregator: FedAdamAggregator,
+};

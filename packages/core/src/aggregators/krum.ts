@@ -1,0 +1,64 @@
+/**
+ * Krum [Blanchard et al., 2017], "Machine Learning with Adversaries: Byzantine Tolerant Gradient
+ * Descent", NeurIPS. https://papers.nips.cc/paper/6617 (Flower's Krum.)
+ *
+ * Each client's update is scored by the sum of squared Euclidean distances (over the whole model)
+ * to its n − f − 2 nearest other updates; the update with the lowest score becomes the new global
+ * value, BatchNorm statistics included. Tolerates f Byzantine clients when n > 2f + 2, and throws
+ * an `AggregationError` for rounds with fewer updates (after non-finite ones are dropped).
+ */
+import 'reflect-metadata';
+import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
+import type { ClientContribution } from '../aggregator.js';
+import { cloneRecord, type ArrayRecord } from '../arrays.js';
+import type { Logger } from '../logger.js';
+import { TOKENS } from '../plugins/tokens.js';
+import type { AggregatorPlugin } from '../plugins/types.js';
+import { krumSelect } from './aggregate.js';
+import { BaseAggregator, parseAggregatorOptions } from './base.js';
+import { krumScoresRecord } from './records.js';
+
+/**
+ * f, the number of Byzantine clients Krum and Multi-Krum are asked to tolerate.
+ * @default 0 (needs n ≥ 3 updates per round; each extra unit of f needs two more)
+ */
+export const byzantineClients = z.number().int().min(0).default(0);
+
+export const krumOptions = z.strictObject({
+  /**
+   * Assumed number of Byzantine clients f; every round needs n > 2f + 2 updates.
+   * @default 0
+   */
+  f: byzantineClients,
+});
+export type KrumOptions = z.output<typeof krumOptions>;
+
+@injectable()
+export class KrumAggregator extends BaseAggregator {
+  readonly name = 'krum';
+  readonly options: KrumOptions;
+
+  constructor(
+    @inject(TOKENS.AggregatorOptions) options: z.input<typeof krumOptions>,
+    @inject(TOKENS.Logger) logger: Logger,
+  ) {
+    super(logger);
+    this.options = parseAggregatorOptions(this.name, krumOptions, options);
+  }
+
+  protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
+    const scores = krumScoresRecord(updates, this.options.f, { round, layout: current });
+    const [best] = krumSelect(scores, 1) as [number];
+    this.logger.debug(`krum, round ${round}: selected client ${updates[best]!.clientId} (score ${scores[best]})`);
+    return cloneRecord(updates[best]!.arrays);
+  }
+}
+
+export const krumPlugin: AggregatorPlugin<KrumOptions> = {
+  kind: 'aggregator',
+  name: 'krum',
+  description: 'The client update closest to its n − f − 2 nearest neighbours (Blanchard et al. 2017)',
+  options: krumOptions,
+  aggregator: KrumAggregator,
+};

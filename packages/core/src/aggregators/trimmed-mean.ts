@@ -1,0 +1,67 @@
+/**
+ * Coordinate-wise trimmed mean [Yin et al., 2018], "Byzantine-Robust Distributed Learning: Towards
+ * Optimal Statistical Rates", ICML. https://arxiv.org/abs/1803.01498 (Flower's FedTrimmedAvg.)
+ *
+ * Per coordinate, the ⌊β·n⌋ largest and ⌊β·n⌋ smallest client values are dropped and the rest
+ * averaged, unweighted. It tolerates up to ⌊β·n⌋ clients sending arbitrary values; when ⌊β·n⌋ = 0
+ * (e.g. β = 0.1 with fewer than 10 clients) nothing is trimmed and it is a plain mean, which the
+ * aggregator warns about. Every entry is aggregated this way, BatchNorm statistics included.
+ */
+import 'reflect-metadata';
+import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
+import type { ClientContribution } from '../aggregator.js';
+import type { ArrayRecord } from '../arrays.js';
+import type { Logger } from '../logger.js';
+import { TOKENS } from '../plugins/tokens.js';
+import type { AggregatorPlugin } from '../plugins/types.js';
+import { trimCount } from './aggregate.js';
+import { BaseAggregator, parseAggregatorOptions } from './base.js';
+import { trimmedMeanRecord } from './records.js';
+
+export const trimmedMeanOptions = z.strictObject({
+  /**
+   * Fraction β of the clients trimmed from each end, in [0, 0.5). It should be at least the
+   * expected fraction of Byzantine clients. (Flower's FedTrimmedAvg defaults to 0.2.)
+   * @default 0.1
+   */
+  beta: z.number().min(0).lt(0.5).default(0.1),
+});
+export type TrimmedMeanOptions = z.output<typeof trimmedMeanOptions>;
+
+@injectable()
+export class TrimmedMeanAggregator extends BaseAggregator {
+  readonly name = 'trimmed-mean';
+  readonly options: TrimmedMeanOptions;
+  /** Client counts already warned about, so a degenerate setting is reported once, not every round. */
+  private readonly warnedCounts = new Set<number>();
+
+  constructor(
+    @inject(TOKENS.AggregatorOptions) options: z.input<typeof trimmedMeanOptions>,
+    @inject(TOKENS.Logger) logger: Logger,
+  ) {
+    super(logger);
+    this.options = parseAggregatorOptions(this.name, trimmedMeanOptions, options);
+  }
+
+  protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
+    const { beta } = this.options;
+    const n = updates.length;
+    if (beta > 0 && trimCount(n, beta) === 0 && !this.warnedCounts.has(n)) {
+      this.warnedCounts.add(n);
+      this.logger.warn(
+        `trimmed-mean, round ${round}: beta = ${beta} trims ⌊${beta}·${n}⌋ = 0 of ${n} updates from each end, ` +
+          `so this is a plain mean with no robustness; use beta >= ${(1 / n).toPrecision(3)} to trim one from each end`,
+      );
+    }
+    return trimmedMeanRecord(updates, beta, { round, layout: current });
+  }
+}
+
+export const trimmedMeanPlugin: AggregatorPlugin<TrimmedMeanOptions> = {
+  kind: 'aggregator',
+  name: 'trimmed-mean',
+  description: 'Coordinate-wise mean after dropping the β-fraction extremes at each end (Yin et al. 2018)',
+  options: trimmedMeanOptions,
+  aggregator: TrimmedMeanAggregator,
+};
