@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Builds build/Release/fedkern.node from source with cmake-js (Node-API mode, no download). Runs as the package's
+// `install` script, so it must NEVER fail the install: on any failure it prints one warning and exits 0, and
+// the TypeScript wrapper falls back to its reference kernels at run time.
+//
+// Environment:
+//   FEDKERN_CUDA=OFF         build CPU-only even when nvcc is found
+//   CUDACXX=/path/to/nvcc    pick the CUDA compiler (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc)
+//   CUDAARCHS="90;90a"       override the GPU architectures (default in CMakeLists.txt)
+//   FEDKERN_BUILD_STRICT=1   exit non-zero on failure (for CI jobs that must have the addon)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const strict = process.env.FEDKERN_BUILD_STRICT === '1';
+
+function fallback(reason) {
+  console.warn(`[@fedloge/cuda-kernels] native kernels unavailable, falling back to tfjs ops: ${reason}`);
+  process.exit(strict ? 1 : 0);
+}
+
+/** Runs `cmake-js compile` with extra -D definitions; returns null on success or a one-line reason. */
+function cmakeJsCompile(cmakeJsBin, defines, env) {
+  const args = [cmakeJsBin, 'compile', ...defines.map((d) => `--CD${d}`)];
+  console.log(`[@fedloge/cuda-kernels] ${['cmake-js', ...args.slice(1)].join(' ')}`);
+  const result = spawnSync(process.execPath, args, { cwd: packageRoot, stdio: 'inherit', env });
+  if (result.error) return result.error.message;
+  if (result.status !== 0) return `cmake-js compile exited with status ${result.status ?? result.signal}`;
+  return null;
+}
+
+function main() {
+  let cmakeJsBin;
+  try {
+    cmakeJsBin = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+  } catch {
+    return fallback('cmake-js is not installed (it is a dependency of @fedloge/cuda-kernels; run npm install)');
+  }
+  const probe = spawnSync('cmake', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    return fallback('cmake was not found on PATH (install cmake ≥ 3.18 and a C++17 compiler, then `npm rebuild`)');
+  }
+
+  const env = { ...process.env };
+  // Without this, cmake-js under `npm install` may pick up npm_config_nodedir and look for napi.h in the wrong place.
+  delete env.npm_config_nodedir;
+  const cudaOff = (process.env.FEDKERN_CUDA ?? '').toUpperCase() === 'OFF';
+  const defaultNvcc = '/usr/local/cuda/bin/nvcc';
+  if (!cudaOff && !env.CUDACXX && spawnSync('nvcc', ['--version']).status !== 0 && existsSync(defaultNvcc)) {
+    env.CUDACXX = defaultNvcc;
+  }
+
+  const started = Date.now();
+  const failure = cmakeJsCompile(cmakeJsBin, cudaOff ? ['FEDKERN_CUDA=OFF'] : [], env);
+  if (failure === null) {
+    console.log(`[@fedloge/cuda-kernels] built build/Release/fedkern.node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return;
+  }
+  if (!cudaOff) {
+    // A broken CUDA toolchain should not cost the CPU kernels: retry without CUDA before giving up.
+    console.warn(`[@fedloge/cuda-kernels] build with CUDA failed (${failure}); retrying CPU-only`);
+    const cpuFailure = cmakeJsCompile(cmakeJsBin, ['FEDKERN_CUDA=OFF'], env);
+    if (cpuFailure === null) {
+      console.warn('[@fedloge/cuda-kernels] built CPU-only kernels (CUDA build failed; see the log above)');
+      return;
+    }
+    return fallback(cpuFailure);
+  }
+  return fallback(failure);
+}
+
+main();

@@ -1,0 +1,22 @@
+// Entry point of fedkern.node: registers the bindings, nothing else (kernels live in src/kernels, argument handling
+// in src/binding).
+#include <napi.h>
+
+#include "binding/bindings.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  using namespace fedkern::binding;
+  exports.Set("etfProjectForward", Napi::Function::New(env, EtfProjectForward, "etfProjectForward"));
+  exports.Set("etfProjectBackward", Napi::Function::New(env, EtfProjectBackward, "etfProjectBackward"));
+  exports.Set("etfCrossEntropy", Napi::Function::New(env, EtfCrossEntropy, "etfCrossEntropy"));
+  exports.Set("renormRows", Napi::Function::New(env, RenormRows, "renormRows"));
+  exports.Set("localRealign", Napi::Function::New(env, LocalRealign, "localRealign"));
+  exports.Set("cudaInfo", Napi::Function::New(env, CudaInfo, "cudaInfo"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(fedkern, Init)

@@ -1,0 +1,16 @@
+// The JS-facing functions of the addon, one binding file per kernel family. Signatures are documented on each
+// definition; the typed TypeScript view of them is NativeAddon in src/load.ts.
+#pragma once
+
+#include <napi.h>
+
+namespace fedkern::binding {
+
+Napi::Value EtfProjectForward(const Napi::CallbackInfo& info);
+Napi::Value EtfProjectBackward(const Napi::CallbackInfo& info);
+Napi::Value EtfCrossEntropy(const Napi::CallbackInfo& info);
+Napi::Value RenormRows(const Napi::CallbackInfo& info);
+Napi::Value LocalRealign(const Napi::CallbackInfo& info);
+Napi::Value CudaInfo(const Napi::CallbackInfo& info);
+
+}  // namespace fedkern::binding
