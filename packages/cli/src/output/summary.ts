@@ -1,0 +1,88 @@
+/** summary.json: everything needed to understand and reproduce a finished run, in one file. */
+import type { BackendInfo, RunResult, ShotAccuracy } from '@fedloge/core';
+import type { RunConfig } from '../config/schema.js';
+
+/** Software versions recorded with every run. */
+export interface RunVersions {
+  readonly fedloge: string;
+  readonly node: string;
+  readonly tfjs: string;
+  readonly platform: string;
+}
+
+export interface SummaryInput {
+  readonly config: RunConfig;
+  readonly configFile: string | undefined;
+  readonly backend: BackendInfo;
+  /** Worker threads that trained clients (0: the main thread). */
+  readonly workers: number;
+  readonly versions: RunVersions;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly result: RunResult;
+  readonly classNames: readonly string[] | undefined;
+  /** Training images per class of the long-tailed set, and per client. */
+  readonly data: { readonly classCounts: readonly number[]; readonly clientSizes: readonly number[] };
+  readonly strategySummary: Record<string, unknown> | undefined;
+  readonly aggregatorSummary: Record<string, unknown> | undefined;
+}
+
+/** The summary.json object. */
+export interface RunSummary {
+  readonly strategy: string;
+  readonly config: RunConfig;
+  readonly configFile: string | null;
+  readonly seed: number;
+  readonly backend: BackendInfo;
+  readonly workers: number;
+  readonly versions: RunVersions;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly totalSeconds: number;
+  readonly final: {
+    readonly round: number;
+    readonly gm: ShotAccuracy;
+    readonly pm: ShotAccuracy;
+    readonly pmUnmasked: ShotAccuracy;
+    readonly variants: Readonly<Record<string, ShotAccuracy>>;
+  };
+  readonly best: RunResult['best'];
+  /** Headline GM accuracy per class after the last round, with the class's training-set size. */
+  readonly perClassGm: readonly { class: number; name: string | null; trainImages: number | null; acc: number | null }[];
+  readonly data: SummaryInput['data'];
+  readonly strategySummary: Record<string, unknown> | null;
+  readonly aggregatorSummary: Record<string, unknown> | null;
+}
+
+export function buildSummary(input: SummaryInput): RunSummary {
+  const { result } = input;
+  return {
+    strategy: result.strategy,
+    config: input.config,
+    configFile: input.configFile ?? null,
+    seed: input.config.seed,
+    backend: input.backend,
+    workers: input.workers,
+    versions: input.versions,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    totalSeconds: result.totalSeconds,
+    final: {
+      round: result.final.round,
+      gm: result.final.gm,
+      pm: result.final.pm,
+      pmUnmasked: result.final.pmUnmasked,
+      variants: result.final.variants,
+    },
+    best: result.best,
+    perClassGm: result.perClassAccuracy.map((acc, c) => ({
+      class: c,
+      name: input.classNames?.[c] ?? null,
+      trainImages: input.data.classCounts[c] ?? null,
+      acc,
+    })),
+    data: input.data,
+    strategySummary: input.strategySummary ?? null,
+    aggregatorSummary: input.aggregatorSummary ?? null,
+  };
+}

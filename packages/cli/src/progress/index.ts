@@ -1,0 +1,4 @@
+// Terminal progress for simulations.
+export { ProgressReporter } from './progress-reporter.js';
+export type { ProgressReporterOptions } from './progress-reporter.js';
+export { formatRoundLine, formatShot } from './round-line.js';
