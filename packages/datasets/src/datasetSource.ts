@@ -15,11 +15,16 @@ export interface DatasetSourceOptions {
   readonly onProgress?: ProgressCallback;
   /** Base URL to download from instead of the official one (a mirror; must end with `/`). */
   readonly mirror?: string;
+  /** Also look where system packages install data sets (e.g. Debian's /usr/share/datasets). @default true */
+  readonly searchSystemFolders?: boolean;
   /** Download cache; @default `$FEDLOGE_CACHE/<dataset>` or `~/.cache/fedloge/<dataset>` */
   readonly cacheDir?: string;
 }
 
-/** The folders to search, in order: `dataDir`, `dataDir/<subfolder>`, the system folders, the cache. */
+/**
+ * The folders to search, in order: `dataDir`, `dataDir/<subfolder>`, the system folders (unless
+ * `searchSystemFolders` is false), the cache.
+ */
 export function searchFolders(
   options: DatasetSourceOptions,
   cacheName: string,
@@ -29,7 +34,7 @@ export function searchFolders(
   const cacheDir = options.cacheDir ?? datasetCacheDir(cacheName);
   const folders: string[] = [];
   if (options.dataDir !== undefined) folders.push(options.dataDir, ...subfolders.map((s) => join(options.dataDir!, s)));
-  folders.push(...systemFolders, cacheDir);
+  folders.push(...(options.searchSystemFolders === false ? [] : systemFolders), cacheDir);
   return { folders: [...new Set(folders)], cacheDir };
 }
 

@@ -1,0 +1,23 @@
+/**
+ * Where the tests find the real data: CIFAR-10 in the team's shared folder next to the repository,
+ * Fashion-MNIST where Debian's `dataset-fashion-mnist` installs it (CI installs it with apt).
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CIFAR10, loadCifar } from '../cifar.js';
+import { loadFashionMnist } from '../fashionMnist.js';
+import type { InMemoryImageDataset } from '../inMemoryImageDataset.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const CIFAR10_DIR = resolve(REPO_ROOT, '../shared/data/cifar-10-batches-bin');
+export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+
+/** The real CIFAR-10 (about 180 MB of files: load it once per test file). */
+export function loadRealCifar10(): Promise<InMemoryImageDataset> {
+  return loadCifar(CIFAR10, { dataDir: CIFAR10_DIR, download: false, cacheDir: '/nonexistent-fedloge-test-cache' });
+}
+
+/** The real Fashion-MNIST from the Debian package folder. */
+export function loadRealFashionMnist(): Promise<InMemoryImageDataset> {
+  return loadFashionMnist({ dataDir: FASHION_MNIST_DIR, download: false, cacheDir: '/nonexistent-fedloge-test-cache' });
+}
