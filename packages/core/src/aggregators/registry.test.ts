@@ -1,0 +1,73 @@
+// Every built-in aggregator resolves through the plugin registry and a tsyringe container, with
+// its options parsed and the run's logger injected.
+import 'reflect-metadata';
+import { container as rootContainer } from 'tsyringe';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { TOKENS } from '../plugins/tokens.js';
+import { PluginError, createAggregator, listPlugins, registerPlugin } from '../plugins/registry.js';
+import { record, update, valuesOf } from './__fixtures__/updates.js';
+import { CORE_AGGREGATOR_PLUGINS } from './index.js';
+
+function containerWithBuiltins() {
+  const container = rootContainer.createChildContainer();
+  for (const plugin of CORE_AGGREGATOR_PLUGINS) registerPlugin(container, plugin);
+  return container;
+}
+
+// Four identical clients: every rule must return their common value.
+const current = record({ w: [0, 0] });
+const updates = [0, 1, 2, 3].map((k) => update(k, 1 + k, { w: [1, 2] }));
+
+describe('createAggregator', () => {
+  it('registers eight distinct names', () => {
+    const names = listPlugins(containerWithBuiltins(), 'aggregator').map((p) => p.name);
+    expect(names.sort()).toEqual(['fedadam', 'fedavg', 'fedavgm', 'fedyogi', 'krum', 'median', 'multi-krum', 'trimmed-mean']);
+  });
+
+  it.each(CORE_AGGREGATOR_PLUGINS.map((p) => [p.name, p] as const))('builds %s with defaults and aggregates', (name, plugin) => {
+    const logger = silentLogger();
+    const agg = createAggregator(containerWithBuiltins(), name, undefined, logger);
+    expect(agg).toBeInstanceOf(plugin.aggregator);
+    expect(agg.name).toBe(name);
+    const w = valuesOf(agg.aggregate({ round: 1, current, updates }), 'w');
+    // Adaptive rules take one step from 0 towards the common value [1, 2] (Δ = [1, 2], m = v = 0 before):
+    // x = η·0.1·Δ/(0.1·|Δ| + τ) → FedAdam ≈ [0.1, 0.1]; FedYogi: [0.001/0.101, 0.002/0.201]
+    const expected: Record<string, number[]> = { fedadam: [0.1, 0.1], fedyogi: [0.001 / 0.101, 0.002 / 0.201] };
+    const want = expected[name] ?? [1, 2];
+    w.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 6));
+    expect(agg.summary?.()).toMatchObject({ aggregator: name });
+  });
+
+  it('passes the parsed options and the run logger through the container', () => {
+    const logger = silentLogger();
+    const agg = createAggregator(containerWithBuiltins(), 'trimmed-mean', { beta: 0.1 }, logger);
+    expect(agg.summary?.()).toEqual({ aggregator: 'trimmed-mean', beta: 0.1 });
+    agg.aggregate({ round: 6, current, updates });
+    // the degenerate-beta warning reaches the injected logger
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]).toMatch(/^trimmed-mean, round 6/);
+  });
+
+  it('prefers a logger registered in the container', () => {
+    const container = containerWithBuiltins();
+    const registered = silentLogger();
+    container.register(TOKENS.Logger, { useValue: registered });
+    const agg = createAggregator(container, 'fedavg', {}, silentLogger());
+    agg.aggregate({ round: 1, current, updates: [] });
+    expect(registered.warnings).toHaveLength(1);
+  });
+
+  it('reports bad options with the plugin and field', () => {
+    expect(() => createAggregator(containerWithBuiltins(), 'krum', { f: -2 }, silentLogger())).toThrow(PluginError);
+    expect(() => createAggregator(containerWithBuiltins(), 'fedadam', { betaOne: 0.9 }, silentLogger())).toThrow(
+      /aggregator 'fedadam' option \(options\): Unrecognized key: "betaOne"/,
+    );
+  });
+
+  it('lists the built-ins for an unknown name', () => {
+    expect(() => createAggregator(containerWithBuiltins(), 'fedprox', {}, silentLogger())).toThrow(
+      /Unknown aggregator 'fedprox'. Registered aggregator plugins: fedadam, fedavg, fedavgm, fedyogi, krum, median, multi-krum, trimmed-mean/,
+    );
+  });
+});

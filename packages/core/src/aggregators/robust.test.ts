@@ -1,0 +1,143 @@
+// Median, trimmed mean, Krum and Multi-Krum: hand-computed rounds, then the scenario they exist
+// for: one or two of six clients sending updates scaled by 1e3.
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { maxAbsDiff, record, scaledAttackRound, update, valuesOf } from './__fixtures__/updates.js';
+import { AggregationError } from './errors.js';
+import { FedAvgAggregator } from './fedavg.js';
+import { KrumAggregator } from './krum.js';
+import { MedianAggregator } from './median.js';
+import { MultiKrumAggregator } from './multi-krum.js';
+import { TrimmedMeanAggregator } from './trimmed-mean.js';
+
+// Five 2-D clients; the sample counts would matter for a weighted rule and must be ignored.
+const current = record({ w: [0, 0] });
+const updates = [
+  update(10, 1, { w: [0, 4] }),
+  update(11, 50, { w: [1, -1] }),
+  update(12, 1, { w: [2, 0] }),
+  update(13, 1, { w: [10, 2] }),
+  update(14, 1, { w: [11, 3] }),
+];
+
+describe('median', () => {
+  it('takes the unweighted coordinate-wise median', () => {
+    // column 0: 0 1 2 10 11 → 2; column 1: -1 0 2 3 4 → 2
+    expect(valuesOf(new MedianAggregator({}, silentLogger()).aggregate({ round: 1, current, updates }), 'w')).toEqual([2, 2]);
+  });
+});
+
+describe('trimmed-mean', () => {
+  it('drops floor(beta·n) from each end, unweighted', () => {
+    const agg = new TrimmedMeanAggregator({ beta: 0.2 }, silentLogger());
+    // one from each end: column 0: (1+2+10)/3; column 1: (0+2+3)/3
+    const w = valuesOf(agg.aggregate({ round: 1, current, updates }), 'w');
+    expect(w[0]).toBeCloseTo(13 / 3, 6);
+    expect(w[1]).toBeCloseTo(5 / 3, 6);
+  });
+
+  it('defaults to beta = 0.1 and warns once per client count when that trims nothing', () => {
+    const logger = silentLogger();
+    const agg = new TrimmedMeanAggregator({}, logger);
+    expect(agg.options).toEqual({ beta: 0.1 });
+    agg.aggregate({ round: 1, current, updates });
+    agg.aggregate({ round: 2, current, updates });
+    expect(logger.warnings).toEqual([
+      'trimmed-mean, round 1: beta = 0.1 trims ⌊0.1·5⌋ = 0 of 5 updates from each end, so this is a plain mean ' +
+        'with no robustness; use beta >= 0.200 to trim one from each end',
+    ]);
+  });
+
+  it('rejects beta outside [0, 0.5)', () => {
+    expect(() => new TrimmedMeanAggregator({ beta: 0.5 }, silentLogger())).toThrow(/option beta/);
+  });
+});
+
+describe('krum', () => {
+  it('returns the update with the lowest score', () => {
+    // f = 1 → 2 nearest squared distances. Client 10 (0,4): to 11: 1+25=26, 12: 4+16=20, 13: 100+4, 14: 121+1 → 46
+    // 11 (1,-1): 26, 12: 1+1=2, 13: 81+9=90, 14: 100+16 → 28; 12 (2,0): 20, 2, 64+4=68, 81+9=90 → 22
+    // 13 (10,2): 104, 90, 68, 1+1=2 → 70; 14 (11,3): 122, 116, 90, 2 → 92  ⇒ client 12 wins
+    const next = new KrumAggregator({ f: 1 }, silentLogger()).aggregate({ round: 1, current, updates });
+    expect(valuesOf(next, 'w')).toEqual([2, 0]);
+    expect(next['w']!.data).not.toBe(updates[2]!.arrays['w']!.data);
+  });
+
+  it('throws a clear error when n <= 2f + 2', () => {
+    const agg = new KrumAggregator({ f: 2 }, silentLogger());
+    expect(() => agg.aggregate({ round: 3, current, updates })).toThrow(AggregationError);
+    expect(() => agg.aggregate({ round: 3, current, updates })).toThrow(
+      /round 3: Krum needs n > 2f \+ 2 updates but has n = 5 with f = 2 .*need at least 7/,
+    );
+  });
+
+  it('counts the quorum after dropping non-finite updates', () => {
+    const logger = silentLogger();
+    const agg = new KrumAggregator({ f: 0 }, logger);
+    const withNaN = [updates[0]!, updates[1]!, update(20, 1, { w: [Number.NaN, 0] })];
+    expect(() => agg.aggregate({ round: 4, current, updates: withNaN })).toThrow(/n = 2 with f = 0/);
+    expect(logger.warnings[0]).toMatch(/krum, round 4: rejected the updates of client 20/);
+  });
+
+  it.each([
+    [{ f: -1 }, /option f/],
+    [{ f: 1.5 }, /option f/],
+  ])('rejects %j', (options, message) => {
+    expect(() => new KrumAggregator(options, silentLogger())).toThrow(message);
+  });
+});
+
+describe('multi-krum', () => {
+  it('averages the m best-scoring updates by sample count', () => {
+    // scores (f = 1, from the Krum test): 11 → 28 (50 samples), 12 → 22 (1 sample), 10 → 46, 13 → 70
+    // m = 2 → clients 12 and 11: ((2,0)·1 + (1,−1)·50) / 51 = (52/51, −50/51)
+    const w = valuesOf(new MultiKrumAggregator({ f: 1, m: 2 }, silentLogger()).aggregate({ round: 1, current, updates }), 'w');
+    expect(w[0]).toBeCloseTo(52 / 51, 6);
+    expect(w[1]).toBeCloseTo(-50 / 51, 6);
+  });
+
+  it('defaults m to n − f', () => {
+    // f = 1, n = 5 → m = 4: clients 12, 11, 10, 13 (not 14, score 92); weights 1, 50, 1, 1
+    // column 0: (2 + 50 + 0 + 10)/53 = 62/53; column 1: (0 − 50 + 4 + 2)/53 = −44/53
+    const w = valuesOf(new MultiKrumAggregator({ f: 1 }, silentLogger()).aggregate({ round: 1, current, updates }), 'w');
+    expect(w[0]).toBeCloseTo(62 / 53, 6);
+    expect(w[1]).toBeCloseTo(-44 / 53, 6);
+  });
+
+  it('with m = 1 is Krum', () => {
+    const next = new MultiKrumAggregator({ f: 1, m: 1 }, silentLogger()).aggregate({ round: 1, current, updates });
+    expect(valuesOf(next, 'w')).toEqual([2, 0]);
+  });
+
+  it('refuses m > n', () => {
+    expect(() => new MultiKrumAggregator({ m: 6 }, silentLogger()).aggregate({ round: 8, current, updates })).toThrow(
+      /multi-krum, round 8: m = 6 updates should be averaged but only 5 arrived/,
+    );
+  });
+});
+
+describe('robustness: 1–2 of 6 clients send updates scaled by 1e3', () => {
+  const logger = silentLogger();
+  const rules = [
+    ['median', new MedianAggregator({}, logger)],
+    ['trimmed-mean (beta 0.35 → trims 2 per end)', new TrimmedMeanAggregator({ beta: 0.35 }, logger)],
+    ['krum (f = 1)', new KrumAggregator({ f: 1 }, logger)],
+    ['multi-krum (f = 1, m = 3)', new MultiKrumAggregator({ f: 1, m: 3 }, logger)],
+  ] as const;
+
+  for (const attackers of [[3], [1, 4]]) {
+    const { updates: round, honestMean, current: start } = scaledAttackRound(attackers);
+
+    it(`plain FedAvg is pulled far away (attackers ${attackers.join(', ')})`, () => {
+      const w = new FedAvgAggregator({}, logger).aggregate({ round: 1, current: start, updates: round })['w']!.data;
+      // the honest coordinates are between 1 and 3; one attacker moves the mean by ~(1e3 − 1)/6 × that
+      expect(maxAbsDiff(w, honestMean)).toBeGreaterThan(100);
+    });
+
+    it.each(rules)(`%s stays near the honest mean (attackers ${attackers.join(', ')})`, (_, agg) => {
+      const w = agg.aggregate({ round: 1, current: start, updates: round })['w']!.data;
+      // honest noise has σ = 0.01; any robust rule's output lies within a few σ of the honest mean
+      expect(maxAbsDiff(w, honestMean)).toBeLessThan(0.05);
+    });
+  }
+});
