@@ -1,0 +1,36 @@
+/** The built-in backbone plugins (`cnn`, `resnet8`, `resnet18`, `resnet34`) and head plugins (`linear`). */
+import { z } from 'zod';
+import { linearHeadPlugin } from '../nn/linear_head.js';
+import type { HeadPlugin, ModelPlugin } from '../plugins/types.js';
+import { RESNET18, RESNET34, RESNET8, ResNet, type ResNetConfig } from './resnet.js';
+import { SmallCnn } from './small_cnn.js';
+
+const noOptions = z.strictObject({});
+
+export const cnnModelPlugin: ModelPlugin<z.infer<typeof noOptions>> = {
+  kind: 'model',
+  name: 'cnn',
+  description: 'Small CNN for 28×28×1: 2× (conv3×3 + BN + ReLU + maxpool), dense 128 → 128-d feature',
+  options: noOptions,
+  create: ({ inputShape, rng }) => new SmallCnn(inputShape, rng),
+};
+
+function resnetPlugin(name: string, config: ResNetConfig, description: string): ModelPlugin<z.infer<typeof noOptions>> {
+  return {
+    kind: 'model',
+    name,
+    description,
+    options: noOptions,
+    create: ({ inputShape, rng }) => new ResNet(name, config, inputShape, rng),
+  };
+}
+
+export const resnet8ModelPlugin = resnetPlugin('resnet8', RESNET8, 'CIFAR ResNet-8: stem 16, blocks 16, 32/s2, 64/s2, GAP → 64-d feature');
+export const resnet18ModelPlugin = resnetPlugin('resnet18', RESNET18, 'CIFAR ResNet-18 (kuangliu, no max-pool): [2,2,2,2] blocks, GAP → 512-d feature');
+export const resnet34ModelPlugin = resnetPlugin('resnet34', RESNET34, 'CIFAR ResNet-34 (kuangliu, no max-pool): [3,4,6,3] blocks, GAP → 512-d feature');
+
+/** Every built-in backbone, for `registerCorePlugins`. */
+export const CORE_MODEL_PLUGINS: readonly ModelPlugin[] = [cnnModelPlugin, resnet8ModelPlugin, resnet18ModelPlugin, resnet34ModelPlugin];
+
+/** Every built-in head, for `registerCorePlugins`. */
+export const CORE_HEAD_PLUGINS: readonly HeadPlugin[] = [linearHeadPlugin];
