@@ -9,7 +9,7 @@ import type { AggregationInput, Aggregator, ClientContribution } from '../aggreg
 import { cloneRecord, type ArrayRecord } from '../arrays.js';
 import type { Logger } from '../logger.js';
 import { parsePluginOptions } from '../plugins/registry.js';
-import { assertDistinctClients, assertUpdateLayout, partitionFinite } from './records.js';
+import { assertConsistentRecord, assertDistinctClients, assertUpdateLayout, partitionFinite } from './records.js';
 
 /**
  * Options through the plugin's schema, so that `new X({}, logger)` gets the same defaults and
@@ -32,6 +32,7 @@ export abstract class BaseAggregator implements Aggregator {
    */
   aggregate(input: AggregationInput): ArrayRecord {
     const { round, current, updates } = input;
+    assertConsistentRecord(current, `${this.name}, round ${round}: current global arrays`, { round });
     assertDistinctClients(updates, round);
     for (const u of updates) assertUpdateLayout(current, u, round);
     if (updates.length === 0) {

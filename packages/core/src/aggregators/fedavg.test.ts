@@ -74,6 +74,13 @@ describe('fedavg', () => {
     );
   });
 
+  it('refuses current global arrays whose data disagrees with their shape', () => {
+    const broken = { w: { shape: [3], data: new Float32Array(2) } };
+    expect(() =>
+      new FedAvgAggregator({}, silentLogger()).aggregate({ round: 2, current: broken, updates: [update(0, 1, { w: [1, 2, 3] })] }),
+    ).toThrow(/fedavg, round 2: current global arrays: array 'w' has shape \[3\] \(3 values\) but holds 2 values/);
+  });
+
   it('rejects unknown options', () => {
     expect(() => new FedAvgAggregator({ lr: 1 } as never, silentLogger())).toThrow(/aggregator 'fedavg'.*Unrecognized key/s);
   });

@@ -21,6 +21,7 @@ export {
   weightedAverage,
 } from './aggregate.js';
 export {
+  assertConsistentRecord,
   assertDistinctClients,
   assertUpdateLayout,
   contributionWeights,

@@ -65,12 +65,21 @@ export function assertUpdateLayout(layout: ArrayRecord, update: ClientContributi
       { round, clientId, tensor: firstLayoutMismatch(layout, update.arrays), cause: e },
     );
   }
-  for (const [tensor, entry] of Object.entries(update.arrays)) {
+  assertConsistentRecord(update.arrays, `${at(round)}update from client ${clientId}`, { round, clientId });
+}
+
+/** Throws an `AggregationError` unless every array of `record` holds as many values as its shape says. */
+export function assertConsistentRecord(
+  record: ArrayRecord,
+  what: string,
+  context: { round?: number; clientId?: number } = {},
+): void {
+  for (const [tensor, entry] of Object.entries(record)) {
     if (entry.data.length !== sizeOf(entry.shape)) {
       throw new AggregationError(
-        `${at(round)}update from client ${clientId}: array '${tensor}' has shape [${entry.shape.join('x')}] ` +
+        `${what}: array '${tensor}' has shape [${entry.shape.join('x')}] ` +
           `(${sizeOf(entry.shape)} values) but holds ${entry.data.length} values`,
-        { round, clientId, tensor },
+        { ...context, tensor },
       );
     }
   }

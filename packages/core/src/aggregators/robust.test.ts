@@ -44,8 +44,15 @@ describe('trimmed-mean', () => {
     agg.aggregate({ round: 2, current, updates });
     expect(logger.warnings).toEqual([
       'trimmed-mean, round 1: beta = 0.1 trims ⌊0.1·5⌋ = 0 of 5 updates from each end, so this is a plain mean ' +
-        'with no robustness; use beta >= 0.200 to trim one from each end',
+        'with no robustness; use beta >= 0.2 to trim one from each end',
     ]);
+  });
+
+  it('suggests a beta that really trims (rounded up from 1/n)', () => {
+    const logger = silentLogger();
+    new TrimmedMeanAggregator({ beta: 0.3 }, logger).aggregate({ round: 1, current, updates: updates.slice(0, 3) });
+    // ⌊0.3·3⌋ = 0; 1/3 shown as 0.333 would still give ⌊0.999⌋ = 0, so 0.334
+    expect(logger.warnings[0]).toMatch(/use beta >= 0\.334 to trim one from each end$/);
   });
 
   it('rejects beta outside [0, 0.5)', () => {

@@ -49,9 +49,12 @@ export class TrimmedMeanAggregator extends BaseAggregator {
     const n = updates.length;
     if (beta > 0 && trimCount(n, beta) === 0 && !this.warnedCounts.has(n)) {
       this.warnedCounts.add(n);
+      // The smallest β with ⌊β·n⌋ ≥ 1 is 1/n; shown rounded up so the suggestion really trims.
+      const remedy =
+        n > 2 ? `use beta >= ${Math.ceil((1000 / n) - 1e-9) / 1000} to trim one from each end` : 'no beta < 0.5 can trim 2 or fewer updates';
       this.logger.warn(
         `trimmed-mean, round ${round}: beta = ${beta} trims ⌊${beta}·${n}⌋ = 0 of ${n} updates from each end, ` +
-          `so this is a plain mean with no robustness; use beta >= ${(1 / n).toPrecision(3)} to trim one from each end`,
+          `so this is a plain mean with no robustness; ${remedy}`,
       );
     }
     return trimmedMeanRecord(updates, beta, { round, layout: current });
