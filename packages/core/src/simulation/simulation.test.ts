@@ -1,0 +1,223 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { createPatternFederation } from '../../../../test/fixtures/pattern-federation.js';
+import { withCorruptTrainImages } from '../../../../test/fixtures/pattern-dataset.js';
+import type { FederatedData } from '../dataset.js';
+import type { Evaluation } from './evaluator.js';
+import { testCoreContainer } from '../../../../test/fixtures/core-container.js';
+import { PersonalHeadAvg, personalHeadAvgPlugin } from '../../../../test/fixtures/my-strategy.js';
+import { registerPlugin } from '../plugins/registry.js';
+import { silentLogger } from '../logger.js';
+import { Rng } from '../random.js';
+import type { ArrayRecord } from '../arrays.js';
+import type { ClientResult } from '../strategy.js';
+import { buildClientRuntime } from './client-runtime.js';
+import { Simulation } from './simulation.js';
+import type { SimulationConfig } from './simulation-config.js';
+import type { Reporter } from './reporter.js';
+import type { RoundRecord } from './records.js';
+import { StrategyError } from './strategy-error.js';
+
+const data = createPatternFederation({ numClasses: 4, trainPerClass: 150, testPerClass: 40, numClients: 8, seed: 7 });
+const baseConfig: SimulationConfig = {
+  rounds: 3,
+  clientsPerRound: 4,
+  evalEvery: 2,
+  seed: 11,
+  train: { localEpochs: 2, batchSize: 16, lr: 0.1, momentum: 0.5, weightDecay: 0 },
+};
+
+function simulate(
+  options: { strategy?: unknown; config?: Partial<SimulationConfig>; reporters?: Reporter[]; data?: FederatedData } = {},
+) {
+  const federation = options.data ?? data;
+  const container = testCoreContainer();
+  registerPlugin(container, personalHeadAvgPlugin);
+  const logger = silentLogger();
+  const config = { ...baseConfig, ...options.config };
+  const runtime = buildClientRuntime(
+    container,
+    {
+      strategy: { name: 'personal-head-avg', options: options.strategy },
+      aggregator: { name: 'fedavg' },
+      model: { backbone: { name: 'tiny-mlp', options: { featureDim: 12 } } },
+      train: config.train,
+      seed: config.seed,
+      augment: true,
+    },
+    federation,
+    logger,
+  );
+  const simulation = new Simulation({ ...runtime, config, reporters: options.reporters ?? [], logger });
+  return { simulation, runtime, logger };
+}
+
+/** A record without its timings, for exact comparisons. */
+function untimed(r: RoundRecord) {
+  const { trainSeconds: _t, evalSeconds: _e, ...rest } = r;
+  return { ...rest, clients: r.clients.map(({ seconds: _s, ...c }) => c) };
+}
+
+describe('Simulation', () => {
+  it('trains, evaluates every evalEvery rounds and after the last, and learns the classes', async () => {
+    const { simulation } = simulate();
+    const result = await simulation.run();
+    expect(result.rounds.map((r) => r.round)).toEqual([1, 2, 3]);
+    expect(result.rounds.map((r) => r.gm !== undefined)).toEqual([false, true, true]);
+    expect(result.rounds[0]!.evalSeconds).toBe(0);
+    expect(result.final.round).toBe(3);
+    for (const r of result.rounds) {
+      expect(r.clients.map((c) => c.clientId)).toHaveLength(4);
+      expect(new Set(r.clients.map((c) => c.clientId)).size).toBe(4);
+      expect(r.trainLoss).toBeGreaterThan(0);
+    }
+    expect(Object.keys(result.final.variants).sort()).toEqual(['gm/avg', 'pm/personal', 'pm/personal/unmasked']);
+    // 4 classes: chance is 0.25; the prototypes are easy to separate.
+    expect(result.final.gm.acc).toBeGreaterThan(0.6);
+    expect(result.perClassAccuracy).toHaveLength(4);
+    expect(result.best.gm.metrics.acc).toBeGreaterThanOrEqual(result.final.gm.acc!);
+    // States were stored for exactly the clients that trained.
+    const trained = new Set(result.rounds.flatMap((r) => r.clients.map((c) => c.clientId)));
+    expect(simulation.clientStates.clientIds()).toEqual([...trained].sort((a, b) => a - b));
+  });
+
+  it('gives identical records for the same seed and different ones for another seed', async () => {
+    const a = await simulate().simulation.run();
+    const b = await simulate().simulation.run();
+    const c = await simulate({ config: { seed: 12 } }).simulation.run();
+    expect(a.rounds.map(untimed)).toEqual(b.rounds.map(untimed));
+    expect(c.rounds.map(untimed)).not.toEqual(a.rounds.map(untimed));
+  });
+
+  it('keeps the number of live tensors constant across rounds', async () => {
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const { simulation } = simulate({
+      config: { rounds: 4, evalEvery: 1 },
+      reporters: [{ onRoundEnd: () => void counts.push(tf.memory().numTensors) }],
+    });
+    await simulation.run();
+    expect(counts).toEqual([before, before, before, before]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('scores PM the same from shared global features (heads) and from images (model)', async () => {
+    const heads = await simulate({ strategy: { pmPredictor: 'heads' } }).simulation.run();
+    const model = await simulate({ strategy: { pmPredictor: 'model' } }).simulation.run();
+    for (const key of ['pm/personal', 'pm/personal/unmasked']) {
+      const h = heads.final.variants[key]!;
+      const m = model.final.variants[key]!;
+      for (const g of ['acc', 'head', 'middle', 'tail'] as const) {
+        if (h[g] === null) expect(m[g]).toBeNull();
+        else expect(m[g]).toBeCloseTo(h[g]!, 10);
+      }
+    }
+  });
+
+  it('reports GM and PM numbers that match an independent computation', async () => {
+    let last: Evaluation | undefined;
+    const { simulation, runtime } = simulate({ config: { rounds: 2 }, reporters: [{ onEvaluation: (_r, e) => void (last = e) }] });
+    const result = await simulation.run();
+    const { dataset, partition } = data;
+    // Predict every test image with the final global network, outside the evaluator.
+    const predictor = runtime.strategy.globalPredictor(result.global, {
+      numClients: 8, numClasses: 4, clientClassCounts: [], clientSizes: [], models: runtime.models,
+      rng: new Rng(0), train: baseConfig.train, logger: silentLogger(),
+    });
+    const [h, w, c] = dataset.imageShape;
+    const all = Array.from({ length: dataset.test.count }, (_, i) => i);
+    const pixels = new Float32Array(all.length * h * w * c);
+    dataset.fillBatch('test', all, pixels, { augment: false });
+    const logits = tf.tidy(() => predictor.heads(predictor.features(tf.tensor4d(pixels, [all.length, h, w, c]))).avg!.arraySync());
+    predictor.dispose();
+    const predicted = logits.map((row) => row.indexOf(Math.max(...row)));
+    const correct = predicted.filter((p, i) => p === dataset.test.labels[i]).length;
+    expect(result.final.gm.acc).toBeCloseTo(correct / all.length, 12);
+    // Masked PM of a client that never trained uses the global head: argmax over the classes
+    // present in its local test set, on the same logits.
+    const untrained = partition.trainIndices.map((_, k) => k).filter((k) => !simulation.clientStates.has(k));
+    expect(untrained.length).toBeGreaterThan(0);
+    for (const k of untrained) {
+      const idx = partition.localTestIndices[k]!;
+      if (idx.length === 0) {
+        expect(last!.pmPerClient[k]).toBeNull();
+        continue;
+      }
+      const present = new Set(idx.map((i) => dataset.test.labels[i]!));
+      let hits = 0;
+      for (const i of idx) {
+        const row = logits[i]!;
+        let best = -1;
+        for (let cl = 0; cl < 4; cl++) if (present.has(cl) && (best < 0 || row[cl]! > row[best]!)) best = cl;
+        if (best === dataset.test.labels[i]) hits++;
+      }
+      expect(last!.pmPerClient[k]).toBeCloseTo(hits / idx.length, 12);
+    }
+    // The headline PM is the mean over clients with local test data.
+    const valid = last!.pmPerClient.filter((a): a is number => a !== null);
+    expect(result.final.pm.acc).toBeCloseTo(valid.reduce((s, a) => s + a, 0) / valid.length, 12);
+  });
+
+  it('calls reporter hooks in lifecycle order and skips missing ones', async () => {
+    const events: string[] = [];
+    const reporter: Reporter = {
+      onRunStart: (info) => void events.push(`start:${info.strategy}:${info.config.clientsPerRound}`),
+      onRoundStart: (round, clients) => void events.push(`round${round}:${clients.length}`),
+      onClientTrained: (p) => void events.push(`client${p.done}/${p.total}`),
+      onEvaluation: (round) => void events.push(`eval${round}`),
+      onRoundEnd: (record) => void events.push(`end${record.round}`),
+      onRunEnd: () => void events.push('done'),
+    };
+    await simulate({ config: { rounds: 2, clientsPerRound: 2 }, reporters: [reporter, {}] }).simulation.run();
+    expect(events).toEqual([
+      'start:personal-head-avg:2',
+      'round1:2', 'client1/2', 'client2/2', 'end1',
+      'round2:2', 'client1/2', 'client2/2', 'eval2', 'end2',
+      'done',
+    ]);
+  });
+
+  it('leaves a diverged (non-finite) update out of aggregation with a warning', async () => {
+    // Client 3's images are corrupt (NaN), so its weights become NaN; every client trains each round.
+    const corrupt = withCorruptTrainImages(data.dataset, new Set(data.partition.trainIndices[3]));
+    const { simulation, logger } = simulate({ data: { ...data, dataset: corrupt }, config: { rounds: 2, clientsPerRound: 8 } });
+    const result = await simulation.run();
+    for (const r of result.rounds) {
+      expect(r.clients.filter((c) => c.discarded).map((c) => c.clientId)).toEqual([3]);
+      expect(Number.isFinite(r.trainLoss)).toBe(true);
+    }
+    expect(logger.warnings.filter((w) => /client 3's update holds NaN or Infinity/.test(w))).toHaveLength(2);
+    expect(simulation.clientStates.has(3)).toBe(false);
+    expect(result.final.gm.acc).toBeGreaterThan(0.5);
+  });
+
+  it('keeps the global model when every update diverged', async () => {
+    const corrupt = withCorruptTrainImages(data.dataset, new Set(data.partition.trainIndices.flat()));
+    const { simulation, logger } = simulate({ data: { ...data, dataset: corrupt }, config: { rounds: 1 } });
+    const result = await simulation.run();
+    expect(result.rounds[0]!.clients.every((c) => c.discarded)).toBe(true);
+    expect(logger.warnings.some((w) => /global model is kept unchanged/.test(w))).toBe(true);
+    expect(result.rounds[0]!.trainLoss).toBeNull();
+  });
+
+  it('re-throws errors from strategy hooks tagged with the strategy, hook and round', async () => {
+    class Failing extends PersonalHeadAvg {
+      override aggregateTrain(_round: number, _global: ArrayRecord, _results: readonly ClientResult[]): ArrayRecord {
+        throw new Error('boom');
+      }
+    }
+    const { simulation } = simulate();
+    // Same runtime, failing aggregation: swap the strategy for the subclass with the same injections.
+    const strategy = Object.setPrototypeOf(Object.assign({}, (simulation as unknown as { strategy: object }).strategy), Failing.prototype);
+    const failing = new Simulation({ strategy, data, models: simulate().runtime.models, config: baseConfig, logger: silentLogger() });
+    const error = await failing.run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StrategyError);
+    expect((error as StrategyError).message).toMatch(/Strategy 'personal-head-avg' failed in aggregateTrain \(round 1\): boom/);
+    expect((error as StrategyError).round).toBe(1);
+  });
+
+  it('rejects inconsistent sampling settings with the values involved', () => {
+    expect(() => simulate({ config: { clientsPerRound: 9 } })).toThrow(/\[1, 8\].*clientsPerRound.*9/);
+    expect(() => simulate({ config: { fraction: 0.5 } })).toThrow(/both/);
+  });
+});
