@@ -1,0 +1,111 @@
+/**
+ * The single loader of build/Release/fedkern.node. It tries each candidate path, collects every failure, and
+ * reports one status: loaded (with the path) or not (with the reasons and what to do). Nothing here throws; the
+ * kernel wrappers decide between the native kernels, the TypeScript reference and an error.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+import type { CsrMatrix, CudaInfo, Device } from './types.js';
+
+/** The raw functions exported by fedkern.node (see src/binding/*.cc). Callers must pass validated arguments. */
+export interface NativeAddon {
+  etfProjectForward(f: Float32Array, batch: number, s: CsrMatrix, bias: Float32Array | null, out: Float32Array, device: Device): void;
+  etfProjectBackward(gradLogits: Float32Array, batch: number, s: CsrMatrix, out: Float32Array, device: Device): void;
+  etfCrossEntropy(
+    f: Float32Array,
+    batch: number,
+    s: CsrMatrix,
+    bias: Float32Array | null,
+    labels: Int32Array,
+    gradF: Float32Array,
+    device: Device,
+  ): number;
+  renormRows(w: Float32Array, rows: number, cols: number, scale: number, out: Float32Array, device: Device): void;
+  localRealign(
+    g: Float32Array,
+    classes: number,
+    dim: number,
+    locals: Float32Array,
+    clients: number,
+    masked: Uint8Array | null,
+    out: Float32Array,
+    device: Device,
+  ): void;
+  cudaInfo(): CudaInfo;
+}
+
+/** Whether the native addon is in use, and if not, why. */
+export type NativeStatus =
+  | { readonly loaded: true; readonly path: string }
+  | { readonly loaded: false; readonly reason: string };
+
+/** Paths tried in order: $FEDKERN_ADDON_PATH, then the cmake-js outputs (this file lives in src/ or dist/). */
+export function defaultCandidates(): string[] {
+  const fromEnv = process.env['FEDKERN_ADDON_PATH'];
+  const local = ['Release', 'Debug'].map((config) =>
+    fileURLToPath(new URL(`../build/${config}/fedkern.node`, import.meta.url)),
+  );
+  return fromEnv ? [fromEnv, ...local] : local;
+}
+
+const REMEDIES =
+  'Possible solutions: build it with `npm run build:native -w @fedloge/cuda-kernels` (needs cmake ≥ 3.18 and a C++17 ' +
+  'compiler; nvcc optional) and read its output; or set FEDKERN_ADDON_PATH to a built fedkern.node.';
+
+/** Tries to load the addon from `candidates`; returns the addon (or null) and the status. Never throws. */
+export function loadAddon(candidates: readonly string[]): { addon: NativeAddon | null; status: NativeStatus } {
+  if ((process.env['FEDKERN_NATIVE'] ?? '').toUpperCase() === 'OFF') {
+    return { addon: null, status: { loaded: false, reason: 'disabled by FEDKERN_NATIVE=OFF' } };
+  }
+  const require = createRequire(import.meta.url);
+  const failures: string[] = [];
+  for (const path of candidates) {
+    if (!existsSync(path)) {
+      failures.push(`${path}: not found`);
+      continue;
+    }
+    try {
+      const addon = require(path) as NativeAddon;
+      if (typeof addon.etfProjectForward !== 'function' || typeof addon.cudaInfo !== 'function') {
+        failures.push(`${path}: loaded, but it is not fedkern.node (exports ${Object.keys(addon).join(', ')})`);
+        continue;
+      }
+      return { addon, status: { loaded: true, path } };
+    } catch (error) {
+      // e.g. ERR_DLOPEN_DISABLED under `node --no-addons`, or an ABI/glibc mismatch.
+      failures.push(`${path}: ${(error as Error).message}`);
+    }
+  }
+  return { addon: null, status: { loaded: false, reason: `could not load fedkern.node (${failures.join('; ')}). ${REMEDIES}` } };
+}
+
+let cached: { addon: NativeAddon | null; status: NativeStatus } | undefined;
+
+function loaded(): { addon: NativeAddon | null; status: NativeStatus } {
+  cached ??= loadAddon(defaultCandidates());
+  return cached;
+}
+
+/** The addon, or null when it could not be loaded (see {@link nativeStatus}). Loaded once, on first use. */
+export function nativeAddon(): NativeAddon | null {
+  return loaded().addon;
+}
+
+/** Whether the native kernels are loaded, with the path, or the reason they are not and how to fix it. */
+export function nativeStatus(): NativeStatus {
+  return loaded().status;
+}
+
+/**
+ * What the CUDA runtime reports: {compiled, available, devices, deviceNames, error}. Never throws; without the addon
+ * it reports compiled=false with the load failure as the error.
+ */
+export function cudaInfo(): CudaInfo {
+  const { addon, status } = loaded();
+  if (!addon) {
+    return { compiled: false, available: false, devices: 0, deviceNames: [], error: `native addon not loaded: ${status.loaded ? '' : status.reason}` };
+  }
+  return addon.cudaInfo();
+}
