@@ -10,7 +10,7 @@ import { registerPlugin } from '../plugins/registry.js';
 import { silentLogger } from '../logger.js';
 import { Rng } from '../random.js';
 import type { ArrayRecord } from '../arrays.js';
-import type { ClientResult } from '../strategy.js';
+import type { ClientTrainContext, ClientUpdate } from '../strategy.js';
 import { buildClientRuntime } from './client-runtime.js';
 import { Simulation } from './simulation.js';
 import type { SimulationConfig } from './simulation-config.js';
@@ -200,20 +200,32 @@ describe('Simulation', () => {
     expect(result.rounds[0]!.trainLoss).toBeNull();
   });
 
-  it('re-throws errors from strategy hooks tagged with the strategy, hook and round', async () => {
-    class Failing extends PersonalHeadAvg {
-      override aggregateTrain(_round: number, _global: ArrayRecord, _results: readonly ClientResult[]): ArrayRecord {
+  it('re-throws errors from strategy hooks tagged with the strategy, hook, round and client', async () => {
+    class FailingAggregation extends PersonalHeadAvg {
+      override aggregateTrain(): ArrayRecord {
         throw new Error('boom');
       }
     }
-    const { simulation } = simulate();
-    // Same runtime, failing aggregation: swap the strategy for the subclass with the same injections.
-    const strategy = Object.setPrototypeOf(Object.assign({}, (simulation as unknown as { strategy: object }).strategy), Failing.prototype);
-    const failing = new Simulation({ strategy, data, models: simulate().runtime.models, config: baseConfig, logger: silentLogger() });
-    const error = await failing.run().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StrategyError);
-    expect((error as StrategyError).message).toMatch(/Strategy 'personal-head-avg' failed in aggregateTrain \(round 1\): boom/);
-    expect((error as StrategyError).round).toBe(1);
+    class FailingClient extends PersonalHeadAvg {
+      override trainClient(ctx: ClientTrainContext): ClientUpdate {
+        if (ctx.round === 2) throw new Error(`no data on client ${ctx.clientId}`);
+        return super.trainClient(ctx);
+      }
+    }
+    const { runtime } = simulate();
+    const run = (strategy: PersonalHeadAvg) =>
+      new Simulation({ strategy, data, models: runtime.models, config: baseConfig, logger: silentLogger() }).run().catch((e: unknown) => e);
+
+    const aggregation = await run(new FailingAggregation(runtime.aggregator, { pmPredictor: 'heads' }));
+    expect(aggregation).toBeInstanceOf(StrategyError);
+    expect((aggregation as StrategyError).message).toBe("Strategy 'personal-head-avg' failed in aggregateTrain (round 1): boom");
+    expect((aggregation as StrategyError).cause).toBeInstanceOf(Error);
+
+    const client = (await run(new FailingClient(runtime.aggregator, { pmPredictor: 'heads' }))) as StrategyError;
+    expect(client).toBeInstanceOf(StrategyError);
+    expect(client.hook).toBe('trainClient');
+    expect(client.round).toBe(2);
+    expect(client.message).toBe(`Strategy 'personal-head-avg' failed in trainClient (round 2, client ${client.clientId}): no data on client ${client.clientId}`);
   });
 
   it('rejects inconsistent sampling settings with the values involved', () => {
