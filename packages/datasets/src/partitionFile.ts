@@ -64,6 +64,7 @@ export function validatePartition(value: unknown, dataset: ImageDataset, where =
   const owner = new Int32Array(dataset.train.count).fill(-1);
   train.forEach((list, k) =>
     list.forEach((index, j) => {
+      if (owner[index] === k) throw new Error(`${where}: client ${k}, trainIndices[${k}][${j}] = ${index} appears twice in its train set`);
       if (owner[index] !== -1) {
         throw new Error(`${where}: client ${k}, trainIndices[${k}][${j}] = ${index} is already assigned to client ${owner[index]}`);
       }
