@@ -3,6 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 /** Reported while a file downloads (at most once per received chunk). */
 export interface DownloadProgress {
@@ -61,7 +62,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
         done(null, chunk);
       },
     });
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), progress, createWriteStream(temp));
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream), progress, createWriteStream(temp));
     if (totalBytes !== undefined && receivedBytes !== totalBytes) {
       throw new Error(`the connection closed after ${receivedBytes} of ${totalBytes} bytes`);
     }

@@ -49,8 +49,8 @@ export async function loadFashionMnist(options: FashionMnistOptions = {}): Promi
     await downloadFashionMnist(folders, cacheDir, options);
     files = findFiles(cacheDir)!;
   }
-  const train = readSplit(files.trainImages, files.trainLabels, 'trainImages', 'trainLabels');
-  const test = readSplit(files.testImages, files.testLabels, 'testImages', 'testLabels');
+  const train = readSplit(files, 'train');
+  const test = readSplit(files, 'test');
   return new InMemoryImageDataset({
     name: 'fashion-mnist',
     numClasses: 10,
@@ -90,9 +90,12 @@ function readVerified(path: string, key: FileKey, gzipped = path.endsWith('.gz')
   return bytes;
 }
 
-function readSplit(imagesPath: string, labelsPath: string, imagesKey: FileKey, labelsKey: FileKey): RawImageSplit {
-  const images = parseIdx(readVerified(imagesPath, imagesKey), imagesPath, 3);
-  const labels = parseIdx(readVerified(labelsPath, labelsKey), labelsPath, 1);
+/** One split from its images and labels files (`trainImages` + `trainLabels`, or the `test` pair). */
+function readSplit(files: Record<FileKey, string>, split: 'train' | 'test'): RawImageSplit {
+  const imagesPath = files[`${split}Images`];
+  const labelsPath = files[`${split}Labels`];
+  const images = parseIdx(readVerified(imagesPath, `${split}Images`), imagesPath, 3);
+  const labels = parseIdx(readVerified(labelsPath, `${split}Labels`), labelsPath, 1);
   const [count, height, width] = images.dims as [number, number, number];
   if (height !== 28 || width !== 28) throw new Error(`${imagesPath}: images are ${height}×${width}, expected 28×28`);
   if (labels.dims[0] !== count) {
