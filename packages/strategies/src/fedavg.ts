@@ -90,14 +90,18 @@ export interface LocalObjective {
 /** Name of FedAvg's only GM/PM prediction variant. */
 export const GLOBAL_VARIANT = 'global';
 
+/**
+ * `O` is the options type of a subclass (`class FedProx extends FedAvg<FedProxOptions>`), so
+ * `this.options` is typed for it; FedAvg itself has none.
+ */
 @injectable()
-export class FedAvg implements Strategy {
+export class FedAvg<O extends object = FedAvgOptions> implements Strategy {
   readonly name: string = 'fedavg';
-  protected readonly options: FedAvgOptions;
+  protected readonly options: O;
 
   constructor(
     @inject(TOKENS.Aggregator) protected readonly aggregator: Aggregator,
-    @inject(TOKENS.StrategyOptions) options: FedAvgOptions,
+    @inject(TOKENS.StrategyOptions) options: O,
   ) {
     if (!aggregator || typeof aggregator.aggregate !== 'function') {
       throw new Error(
@@ -106,7 +110,7 @@ export class FedAvg implements Strategy {
           'with createStrategy (tsyringe does not inherit constructor parameters).',
       );
     }
-    this.options = options ?? {};
+    this.options = options ?? ({} as O);
   }
 
   // ----- Strategy hooks -------------------------------------------------------------------------
