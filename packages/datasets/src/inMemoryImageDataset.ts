@@ -33,7 +33,7 @@ export class InMemoryImageDataset implements ImageDataset {
   readonly name: string;
   readonly numClasses: number;
   readonly imageShape: readonly [number, number, number];
-  readonly classNames?: readonly string[];
+  readonly classNames: readonly string[] | undefined;
   readonly train: RawImageSplit;
   readonly test: RawImageSplit;
   readonly normalization: Normalization;
@@ -46,7 +46,7 @@ export class InMemoryImageDataset implements ImageDataset {
     this.name = init.name;
     this.numClasses = init.numClasses;
     this.imageShape = init.imageShape;
-    if (init.classNames !== undefined) this.classNames = init.classNames;
+    this.classNames = init.classNames;
     this.normalization = init.normalization;
     this.augmentation = init.augmentation;
     this.imageBytes = height * width * channels;
