@@ -1,1 +1,13 @@
-export {};
+// @fedloge/cli: the `fedloge` command line, its typed config and the run outputs, as a library.
+export * from './config/index.js';
+export * from './output/index.js';
+export * from './progress/index.js';
+export * from './workers/index.js';
+export { COMMANDS, reportError, trainCommand, trainHelp, FAILURE_EXIT_CODE } from './commands/index.js';
+export type { Command, CommandContext } from './commands/index.js';
+export { main } from './main.js';
+export { trainRun } from './run/train-run.js';
+export type { TrainIo, TrainOutcome } from './run/train-run.js';
+export { buildPluginContainer } from './run/plugin-container.js';
+export { checkPluginChoices } from './run/check-plugins.js';
+export { clientRuntimeSpec, datasetLoadOptions, simulationConfig } from './run/runtime-spec.js';

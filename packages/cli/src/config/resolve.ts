@@ -1,6 +1,7 @@
 /**
  * From a parsed command line to the one validated RunConfig: defaults < `--config` file < flags.
  */
+import { resolve } from 'node:path';
 import { loadConfigFile } from './load-file.js';
 import { mergeLayers, originIn, type ConfigLayer } from './merge.js';
 import type { ParsedConfigArgs } from './flags.js';
@@ -19,5 +20,5 @@ export function resolveConfig(args: ParsedConfigArgs, cwd: string): ResolvedConf
   if (args.configFile !== undefined) layers.push(loadConfigFile(args.configFile, cwd));
   layers.push(args.layer);
   const config = validateConfig(mergeLayers(layers), originIn(layers));
-  return { config, configFile: args.configFile };
+  return { config, configFile: args.configFile === undefined ? undefined : resolve(cwd, args.configFile) };
 }

@@ -9,6 +9,7 @@
  * its own schema once the registry is built (core `parsePluginOptions`).
  */
 import { z } from 'zod';
+import { DATASET_NAMES } from '@fedloge/datasets';
 
 /** Tensor engines the CLI can ask core's `initBackend` for. `auto` picks the fastest available. */
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -19,7 +20,7 @@ export const KERNEL_MODES = ['auto', 'native', 'js'] as const;
 const pluginRef = (defaultName: string, what: string) =>
   z
     .strictObject({
-      name: z.string().min(1).default(defaultName).describe(`Registered ${what} name (see \`fedloge train --help\`).`),
+      name: z.string().min(1).default(defaultName).describe(`Registered ${what} plugin (\`fedloge train --help\` lists them).`),
       options: z
         .record(z.string(), z.unknown())
         .default({})
@@ -29,7 +30,7 @@ const pluginRef = (defaultName: string, what: string) =>
 
 const datasetSection = z
   .strictObject({
-    name: z.string().min(1).default('fashion-mnist').describe('Data set: fashion-mnist, cifar10, cifar100.'),
+    name: z.enum(DATASET_NAMES).default('fashion-mnist').describe('Built-in data set.'),
     dataDir: z
       .string()
       .min(1)
@@ -48,14 +49,17 @@ const datasetSection = z
       .min(0)
       .default(1)
       .describe('Redraw the partition until every client has at least this many training images.'),
-    download: z.boolean().default(false).describe('Allow the loader to download missing files.'),
+    download: z
+      .boolean()
+      .default(true)
+      .describe('Download missing files from the official site into the cache (~/.cache/fedloge or $FEDLOGE_CACHE).'),
   })
   .prefault({});
 
 const clientsSection = z
   .strictObject({
     total: z.int().min(1).default(20).describe('Number of simulated clients N.'),
-    perRound: z.int().min(1).optional().describe('Clients sampled per round (default 5; exclusive with fraction).'),
+    perRound: z.int().min(1).optional().describe('Clients sampled per round (exclusive with fraction).'),
     fraction: z
       .number()
       .gt(0)

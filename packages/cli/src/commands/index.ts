@@ -1,0 +1,11 @@
+// Every `fedloge` subcommand, by name (one file each).
+import type { Command } from './command.js';
+import { trainCommand } from './train.js';
+
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  [trainCommand.name]: trainCommand,
+};
+
+export type { Command, CommandContext } from './command.js';
+export { reportError, FAILURE_EXIT_CODE } from './report-error.js';
+export { trainCommand, trainHelp } from './train.js';

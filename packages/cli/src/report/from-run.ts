@@ -1,0 +1,57 @@
+/** Report data from what a finished run holds in memory (core's RunResult, the partition, the config). */
+import { classHistogram, type ImageDataset, type PartitionFile, type RunResult } from '@fedloge/core';
+import type { RunConfig } from '../config/schema.js';
+import type { ReportPartition, ReportRoundPoint, ReportRun } from './report-data.js';
+
+/**
+ * The report view of one run: its evaluated rounds, best rounds and per-class final GM accuracy.
+ * `trainClassCounts[c]` is the size of class c in the long-tailed training set.
+ */
+export function reportRunOf(
+  name: string,
+  result: RunResult,
+  classNames: readonly string[] | undefined,
+  trainClassCounts: readonly number[],
+): ReportRun {
+  const rounds: ReportRoundPoint[] = [];
+  for (const r of result.rounds) {
+    if (r.gm === undefined || r.pm === undefined) continue; // not evaluated this round
+    rounds.push({ round: r.round, gm: r.gm, pm: r.pm, variants: r.variants ?? {} });
+  }
+  return {
+    name,
+    rounds,
+    best: result.best,
+    perClassGm: result.perClassAccuracy.map((acc, c) => ({
+      class: c,
+      name: classNames?.[c] ?? null,
+      trainImages: trainClassCounts[c] ?? null,
+      acc,
+    })),
+  };
+}
+
+/** Training images per client and class, from the partition's train indices into the official split. */
+export function reportPartitionOf(dataset: Pick<ImageDataset, 'train' | 'numClasses' | 'classNames'>, partition: PartitionFile): ReportPartition {
+  return {
+    clientClassCounts: partition.trainIndices.map((indices) => classHistogram(dataset.train.labels, indices, dataset.numClasses)),
+    classNames: dataset.classNames ?? null,
+  };
+}
+
+/** The settings a reader needs to interpret the numbers, in reading order. */
+export function reportSettingsOf(config: RunConfig): [string, string][] {
+  const d = config.dataset;
+  const options = (o: Readonly<Record<string, unknown>>) => (Object.keys(o).length > 0 ? ` ${JSON.stringify(o)}` : '');
+  return [
+    ['dataset', `${d.name}, imbalance factor ${d.imbalanceFactor}`],
+    ['partition', config.partition !== undefined ? `from ${config.partition}` : d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`],
+    ['clients', `${config.clients.total} total, ${config.clients.perRound} per round`],
+    ['rounds', `${config.rounds} (evaluated every ${config.evalEvery})`],
+    ['local training', `${config.train.localEpochs} epoch(s), batch ${config.train.batchSize}, SGD lr ${config.train.lr}, momentum ${config.train.momentum}, weight decay ${config.train.weightDecay}`],
+    ['model', `${config.model.name}${options(config.model.options)}`],
+    ['aggregator', `${config.aggregator.name}${options(config.aggregator.options)}`],
+    ['seed', String(config.seed)],
+    ['PM masking', config.eval.pmMasking ? 'on' : 'off'],
+  ];
+}

@@ -1,0 +1,140 @@
+/**
+ * report.html: one self-contained page per run folder. Everything is drawn here, at render time,
+ * as inline SVG with an inline stylesheet: no script, font or network request, so the file opens
+ * offline and stays readable years later. The sections follow how a result is read: the results
+ * tables first, then learning curves (GM and PM per round, every variant a strategy reports),
+ * per-class GM accuracy after the last round, and the client × class partition it was trained on.
+ */
+import type { ShotAccuracy } from '@fedloge/core';
+import { escapeHtml } from './escape.js';
+import { groupedInteger } from './format.js';
+import type { ReportData, ReportRoundPoint, ReportRun } from './report-data.js';
+import { resultRows } from './result-rows.js';
+import { renderResultsTable, renderVariantsTable } from './results-table.js';
+import { REPORT_CSS } from './styles.js';
+import { renderBarChart } from './svg/bar-chart.js';
+import { renderHeatMap } from './svg/heat-map.js';
+import { renderLineChart, type LineSeries } from './svg/line-chart.js';
+
+/**
+ * The whole report.html for `data`. Pure: the same data gives the same bytes (leave out
+ * `generatedAt` for byte-stable output). Throws when a run has no evaluated round.
+ */
+export function renderReport(data: ReportData): string {
+  const pmLabel = data.pmMasking ? 'PM (masked)' : 'PM';
+  const rows = resultRows(data.runs);
+  const compare = data.runs.length > 1;
+  const sections = [
+    `<header><h1>${escapeHtml(data.title)}</h1>${renderSettings(data.settings)}</header>`,
+    section(
+      'results',
+      compare ? 'Comparison' : 'Results',
+      renderResultsTable(rows, 'last', pmLabel) +
+        renderResultsTable(rows, 'best', pmLabel) +
+        `<p class="note">Head/middle/tail: classes sorted by training frequency, split where the cumulative share crosses 75% and 95% (FedLoGe reference). ` +
+        `${data.pmMasking ? "PM masks classes absent from a client's local test set." : 'PM does not mask absent classes.'}</p>`,
+    ),
+    compare ? section('comparison-curves', 'Learning curves by strategy', renderComparisonCurves(data.runs, pmLabel)) : '',
+    section('per-class', 'Per-class GM accuracy after the last round', renderPerClass(data)),
+    ...data.runs.map((run, i) =>
+      section(
+        `run-${i + 1}-${slug(run.name)}`,
+        compare ? `${run.name}: learning curves` : 'Learning curves',
+        `<div class="charts">${renderVariantCurves(run, 'gm')}${renderVariantCurves(run, 'pm')}</div>${renderVariantsTable(run)}`,
+      ),
+    ),
+    section('partition', 'Client label distribution', renderPartition(data)),
+  ];
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // An empty data: icon keeps browsers from requesting /favicon.ico next to a local file.
+    '<link rel="icon" href="data:,">',
+    `<title>${escapeHtml(data.title)}</title>`,
+    `<style>${REPORT_CSS}</style>`,
+    '</head><body>',
+    ...sections,
+    `<footer>FedLoGe.ts report${data.generatedAt ? ` · generated ${escapeHtml(data.generatedAt)}` : ''}</footer>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+function section(id: string, heading: string, body: string): string {
+  return `<section id="${escapeHtml(id)}"><h2>${escapeHtml(heading)}</h2>${body}</section>`;
+}
+
+function renderSettings(settings: ReportData['settings']): string {
+  if (settings.length === 0) return '';
+  return `<dl class="settings">${settings.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+}
+
+/** Headline GM and PM per round, one line per strategy. */
+function renderComparisonCurves(runs: readonly ReportRun[], pmLabel: string): string {
+  const headline = (pick: (p: ReportRoundPoint) => ShotAccuracy): LineSeries[] =>
+    runs.map((run) => ({ name: run.name, points: run.rounds.map((p) => ({ x: p.round, y: asPercent(pick(p).acc) })) }));
+  return (
+    '<div class="charts">' +
+    renderLineChart({ title: 'GM accuracy per round', xLabel: 'round', yLabel: 'GM accuracy (%)', series: headline((p) => p.gm) }) +
+    renderLineChart({ title: `${pmLabel} accuracy per round`, xLabel: 'round', yLabel: `${pmLabel} accuracy (%)`, series: headline((p) => p.pm) }) +
+    '</div>'
+  );
+}
+
+/**
+ * One line per GM (or PM) variant the run reported, e.g. `gm/sse-c` and `gm/gla-fr` for FedLoGe,
+ * or `pm/personal` and `pm/personal/unmasked`; the headline alone when a run has no variants.
+ */
+function renderVariantCurves(run: ReportRun, model: 'gm' | 'pm'): string {
+  const names: string[] = [];
+  for (const p of run.rounds) for (const k of Object.keys(p.variants)) if (k.startsWith(`${model}/`) && !names.includes(k)) names.push(k);
+  const series: LineSeries[] =
+    names.length > 0
+      ? names.map((k) => ({ name: k, points: run.rounds.map((p) => ({ x: p.round, y: asPercent(p.variants[k]?.acc) })) }))
+      : [{ name: model.toUpperCase(), points: run.rounds.map((p) => ({ x: p.round, y: asPercent(p[model].acc) })) }];
+  const label = model.toUpperCase();
+  return renderLineChart({ title: `${run.name}: ${label} accuracy per round`, xLabel: 'round', yLabel: `${label} accuracy (%)`, series });
+}
+
+/** Grouped bars: classes in index order, one bar per strategy. */
+function renderPerClass(data: ReportData): string {
+  const classes = data.runs[0]?.perClassGm ?? [];
+  const categories = classes.map((c) => c.name ?? data.partition.classNames?.[c.class] ?? String(c.class));
+  const notes = classes.map((c) => (c.trainImages === null ? '' : `n=${c.trainImages}`));
+  return renderBarChart({
+    title: 'GM accuracy per class (n = training images of the class)',
+    yLabel: 'accuracy (%)',
+    categories,
+    notes,
+    series: data.runs.map((run) => ({
+      name: run.name,
+      values: classes.map((c) => asPercent(run.perClassGm.find((x) => x.class === c.class)?.acc)),
+    })),
+  });
+}
+
+function renderPartition(data: ReportData): string {
+  const counts = data.partition.clientClassCounts;
+  const numClasses = counts[0]?.length ?? 0;
+  const total = counts.flat().reduce((a, b) => a + b, 0);
+  return (
+    `<p class="note">${counts.length} clients × ${numClasses} classes, ${groupedInteger(total)} training images; ` +
+    'cell = training images of the class on the client, row total on the right.</p>' +
+    renderHeatMap({
+      title: 'Training images per client and class',
+      counts,
+      rowLabels: counts.map((_, k) => `client ${k}`),
+      columnLabels: Array.from({ length: numClasses }, (_, c) => data.partition.classNames?.[c] ?? String(c)),
+    })
+  );
+}
+
+function asPercent(x: number | null | undefined): number | null {
+  return x === null || x === undefined || !Number.isFinite(x) ? null : 100 * x;
+}
+
+/** An id-safe fragment of a strategy name; the run's position keeps ids unique. */
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+}

@@ -1,0 +1,114 @@
+/**
+ * Grouped bar chart of per-class accuracy (percent): one group of bars per class, one bar per
+ * series (strategy). Classes keep their index order, which for the long-tailed sets is head to
+ * tail, and each label carries the class's training-set size so the tail is easy to spot.
+ */
+import { escapeHtml } from '../escape.js';
+import { seriesStyle } from './palette.js';
+import { linearScale, niceTicks } from './scale.js';
+import { element, text, tooltip } from './svg-text.js';
+
+export interface BarSeries {
+  readonly name: string;
+  /** Percent per category; null draws no bar (and says so in the tooltip). */
+  readonly values: readonly (number | null)[];
+}
+
+export interface BarChartOptions {
+  readonly title: string;
+  readonly yLabel: string;
+  /** Category labels, e.g. class names. */
+  readonly categories: readonly string[];
+  /** A second label line per category, e.g. `n=5000`. */
+  readonly notes?: readonly string[];
+  readonly series: readonly BarSeries[];
+}
+
+const HEIGHT = 300;
+const MARGIN = { top: 12, right: 16, bottom: 64, left: 52 } as const;
+const MIN_WIDTH = 640;
+
+/** A `<figure>` with the chart's SVG (`rect.bar` per value) and a legend when there are several series. */
+export function renderBarChart({ title, yLabel, categories, notes, series }: BarChartOptions): string {
+  const groups = categories.length;
+  const perGroup = Math.max(series.length, 1);
+  // Bars stay at least 4 px wide; many classes widen the chart (it scrolls) rather than vanish.
+  const barWidth = Math.max(4, Math.min(28, 560 / (groups * perGroup)));
+  const groupWidth = barWidth * perGroup + Math.max(4, barWidth * 0.8);
+  const width = Math.max(MIN_WIDTH, MARGIN.left + MARGIN.right + groups * groupWidth);
+  const plotBottom = HEIGHT - MARGIN.bottom;
+  const plotRight = width - MARGIN.right;
+  const y = linearScale([0, 100], [plotBottom, MARGIN.top]);
+  const slot = (plotRight - MARGIN.left) / Math.max(groups, 1);
+  // Rotate labels when they would overlap their neighbours.
+  const rotate = categories.some((c) => c.length * 6.5 > slot);
+
+  const grid = niceTicks(0, 100, 5).map(
+    (t) =>
+      element('line', { class: 'grid', x1: MARGIN.left, x2: plotRight, y1: y(t), y2: y(t) }) +
+      text(String(t), { class: 'tick', x: MARGIN.left - 6, y: y(t) + 4, 'text-anchor': 'end' }),
+  );
+  const bars: string[] = [];
+  const labels: string[] = [];
+  categories.forEach((category, c) => {
+    const groupLeft = MARGIN.left + c * slot + (slot - barWidth * perGroup) / 2;
+    series.forEach((s, i) => {
+      const v = s.values[c] ?? null;
+      const what = `${s.name}, ${category}${notes?.[c] ? ` (${notes[c]})` : ''}: ${v === null ? 'no test images' : `${v.toFixed(2)}%`}`;
+      if (v === null) return;
+      bars.push(
+        element(
+          'rect',
+          {
+            class: 'bar',
+            'data-series': s.name,
+            x: groupLeft + i * barWidth,
+            y: y(v),
+            width: Math.max(barWidth - 1, 1),
+            height: Math.max(plotBottom - y(v), 0),
+            fill: seriesStyle(i).colour,
+          },
+          tooltip(what),
+        ),
+      );
+    });
+    const cx = MARGIN.left + (c + 0.5) * slot;
+    labels.push(
+      rotate
+        ? text(category, { class: 'tick', x: cx, y: plotBottom + 10, 'text-anchor': 'end', transform: `rotate(-45 ${cx} ${plotBottom + 10})` })
+        : text(category, { class: 'tick', x: cx, y: plotBottom + 14, 'text-anchor': 'middle' }) +
+            (notes?.[c] ? text(notes[c]!, { class: 'tick note', x: cx, y: plotBottom + 27, 'text-anchor': 'middle' }) : ''),
+    );
+  });
+  const axes = [
+    element('line', { class: 'axis', x1: MARGIN.left, x2: plotRight, y1: plotBottom, y2: plotBottom }),
+    element('line', { class: 'axis', x1: MARGIN.left, x2: MARGIN.left, y1: MARGIN.top, y2: plotBottom }),
+    text(yLabel, {
+      class: 'axis-label',
+      x: 14,
+      y: (MARGIN.top + plotBottom) / 2,
+      'text-anchor': 'middle',
+      transform: `rotate(-90 14 ${(MARGIN.top + plotBottom) / 2})`,
+    }),
+  ];
+  const svg = element(
+    'svg',
+    {
+      class: 'chart bar-chart',
+      role: 'img',
+      'aria-label': title,
+      viewBox: `0 0 ${width} ${HEIGHT}`,
+      width,
+      height: HEIGHT,
+      'data-series-count': series.length,
+    },
+    [...grid, ...bars, ...axes, ...labels].join(''),
+  );
+  const legend =
+    series.length > 1
+      ? `<ul class="legend">${series
+          .map((s, i) => `<li><span class="box" style="background:${seriesStyle(i).colour}"></span>${escapeHtml(s.name)}</li>`)
+          .join('')}</ul>`
+      : '';
+  return `<figure class="chart-figure scroll">${svg}<figcaption>${escapeHtml(title)}</figcaption>${legend}</figure>`;
+}

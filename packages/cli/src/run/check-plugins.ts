@@ -1,0 +1,28 @@
+/**
+ * Checks the plugin choices of a config against the registry before anything runs or is written:
+ * every unknown name (with the registered ones listed) and every invalid option, all at once.
+ */
+import type { DependencyContainer } from 'tsyringe';
+import { getPlugin, parsePluginOptions, type PluginKind } from '@fedloge/core';
+import { ConfigError } from '../config/errors.js';
+import type { RunConfig } from '../config/schema.js';
+
+const CHOICES: readonly { readonly section: 'strategy' | 'aggregator' | 'model'; readonly kind: PluginKind }[] = [
+  { section: 'strategy', kind: 'strategy' },
+  { section: 'aggregator', kind: 'aggregator' },
+  { section: 'model', kind: 'model' },
+];
+
+/** Throws a ConfigError listing every unknown plugin name and invalid plugin option. */
+export function checkPluginChoices(container: DependencyContainer, config: RunConfig): void {
+  const problems: string[] = [];
+  for (const { section, kind } of CHOICES) {
+    const { name, options } = config[section];
+    try {
+      parsePluginOptions(getPlugin(container, kind, name), options);
+    } catch (e) {
+      problems.push(`${section}: ${(e as Error).message.replace(/\n\s*/g, '; ')}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems, 'Invalid plugin choice');
+}

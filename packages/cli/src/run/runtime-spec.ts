@@ -1,0 +1,45 @@
+/** Translations from the CLI's RunConfig to the plain-data inputs of datasets and core. */
+import type { ClientRuntimeSpec, PartitionFile, SimulationConfig } from '@fedloge/core';
+import type { LoadDatasetOptions } from '@fedloge/datasets';
+import type { RunConfig } from '../config/schema.js';
+
+/** How to load the run's data set; also sent to worker threads, which never download. */
+export function datasetLoadOptions(dataset: RunConfig['dataset'], allowDownload = dataset.download): LoadDatasetOptions {
+  return {
+    name: dataset.name,
+    ...(dataset.dataDir !== undefined ? { dataDir: dataset.dataDir } : {}),
+    download: allowDownload,
+  };
+}
+
+/** The round-loop settings. */
+export function simulationConfig(config: RunConfig): SimulationConfig {
+  return {
+    rounds: config.rounds,
+    clientsPerRound: config.clients.perRound,
+    evalEvery: config.evalEvery,
+    pmMasking: config.eval.pmMasking,
+    evalBatchSize: config.eval.batchSize,
+    seed: config.seed,
+    train: config.train,
+  };
+}
+
+/**
+ * Everything a worker thread needs to rebuild the client side of the run. Plugin paths in the
+ * config are already absolute (resolved when the config was read), so the base folder is moot.
+ */
+export function clientRuntimeSpec(config: RunConfig, partition: PartitionFile, pluginBaseDir: string): ClientRuntimeSpec {
+  return {
+    strategy: config.strategy,
+    aggregator: config.aggregator,
+    model: { backbone: config.model },
+    pluginModules: config.plugins,
+    pluginBaseDir,
+    dataset: { ...datasetLoadOptions(config.dataset, false) },
+    partition,
+    train: config.train,
+    seed: config.seed,
+    augment: true,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * One training run from a validated config, in the order that keeps bad input from leaving files
+ * behind: plugins are checked, the backend started and the data loaded before the output folder
+ * is created; then the simulation runs and the results are written and printed.
+ */
+import {
+  InlineExecutor,
+  Rng,
+  Simulation,
+  buildClientRuntime,
+  initBackend,
+  type ClientExecutor,
+  type Logger,
+  type RunResult,
+} from '@fedloge/core';
+import { buildFederatedData, loadDataset, serializePartition } from '@fedloge/datasets';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
+import { formatFinalTable } from '../output/final-table.js';
+import { MetricsWriter } from '../output/metrics-writer.js';
+import { RUN_FILES, RunDirectory, defaultRunDirectory } from '../output/run-directory.js';
+import { buildSummary, type RunSummary } from '../output/summary.js';
+import { ProgressReporter } from '../progress/progress-reporter.js';
+import { resolveWorkerCount } from '../workers/worker-count.js';
+import { WorkerThreadExecutor } from '../workers/worker-executor.js';
+import { checkPluginChoices } from './check-plugins.js';
+import { buildPluginContainer } from './plugin-container.js';
+import { clientRuntimeSpec, datasetLoadOptions, simulationConfig } from './runtime-spec.js';
+import { collectVersions } from './versions.js';
+
+export interface TrainIo {
+  /** Folder that relative paths given by the user resolve against (where the command was typed). */
+  readonly cwd: string;
+  /** Receives the final table. */
+  readonly stdout: NodeJS.WritableStream;
+  /** Receives progress and log lines. */
+  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  readonly logger: Logger;
+  /** Draw progress bars; default: whether stderr is a TTY. */
+  readonly tty?: boolean;
+}
+
+export interface TrainOutcome {
+  readonly outDir: string;
+  readonly result: RunResult;
+  readonly summary: RunSummary;
+}
+
+export async function trainRun({ config, configFile }: ResolvedConfig, io: TrainIo): Promise<TrainOutcome> {
+  const startedAt = new Date();
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+
+  const container = await buildPluginContainer(config.plugins, io.cwd);
+  checkPluginChoices(container, config);
+
+  const backend = await initBackend({ backend: config.backend, logger: io.logger });
+  say(`backend: ${backend.name} (${backend.detail})`);
+
+  const dataset = await loadDataset(datasetLoadOptions(config.dataset));
+  const data = buildFederatedData({
+    dataset,
+    numClients: config.clients.total,
+    alpha: config.dataset.alpha,
+    imbalanceFactor: config.dataset.imbalanceFactor,
+    iid: config.dataset.iid,
+    minClientSize: config.dataset.minClientSize,
+    rng: new Rng(config.seed),
+    ...(config.partition !== undefined ? { partitionFile: config.partition } : {}),
+  });
+  const clientSizes = data.partition.trainIndices.map((t) => t.length);
+  say(
+    `data: ${dataset.name}, ${clientSizes.reduce((a, b) => a + b, 0)} training images over ${clientSizes.length} clients ` +
+      `(${config.partition !== undefined ? `partition from ${config.partition}` : `imbalance factor ${config.dataset.imbalanceFactor}, ${config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`}`})`,
+  );
+
+  const dir = new RunDirectory(config.out ?? defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
+  dir.ensure();
+  say(`output: ${dir.path}`);
+  if (config.exportPartition) writeFileAtomic(dir.file(RUN_FILES.partition), serializePartition(data.partition));
+
+  const spec = clientRuntimeSpec(config, data.partition, io.cwd);
+  const runtime = buildClientRuntime(container, spec, data, io.logger);
+  const workers = resolveWorkerCount(config.workers, config.clients.perRound);
+  let executor: ClientExecutor;
+  if (workers > 0) {
+    executor = await WorkerThreadExecutor.start({ size: workers, init: { spec, backend: config.backend }, logger: io.logger });
+    say(`workers: ${workers} threads train clients`);
+  } else {
+    executor = new InlineExecutor(runtime);
+  }
+
+  const progress = new ProgressReporter({ stream: io.stderr, ...(io.tty !== undefined ? { tty: io.tty } : {}) });
+  let result: RunResult;
+  try {
+    const simulation = new Simulation({
+      strategy: runtime.strategy,
+      data,
+      models: runtime.models,
+      config: simulationConfig(config),
+      executor,
+      reporters: [progress, new MetricsWriter(dir)],
+      logger: io.logger,
+    });
+    result = await simulation.run();
+  } finally {
+    progress.stopBar();
+    await executor.dispose?.();
+  }
+
+  const summary = buildSummary({
+    config,
+    configFile,
+    backend,
+    workers,
+    versions: collectVersions(),
+    startedAt,
+    finishedAt: new Date(),
+    result,
+    classNames: dataset.classNames,
+    data: { classCounts: data.ltCounts, clientSizes },
+    strategySummary: runtime.strategy.summary?.(),
+    aggregatorSummary: runtime.aggregator.summary?.(),
+  });
+  dir.writeJson(RUN_FILES.summary, summary);
+  io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking)}\nResults written to ${dir.path}\n`);
+  return { outDir: dir.path, result, summary };
+}

@@ -1,0 +1,64 @@
+/**
+ * Entry of a client worker thread: rebuilds backend, plugins, data set and strategy from the plain
+ * `WorkerInit` (core's executor contract, client-runtime.ts), then trains one task at a time with
+ * `runClientTask`. Randomness comes only from the task's derived stream, so a task gives the same
+ * update here as on the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  buildClientData,
+  buildClientRuntime,
+  initBackend,
+  runClientTask,
+  type ClientRuntime,
+  type FederatedClientData,
+  type Logger,
+} from '@fedloge/core';
+import { loadDataset, type LoadDatasetOptions } from '@fedloge/datasets';
+import { buildPluginContainer } from '../run/plugin-container.js';
+import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+
+if (!parentPort) throw new Error('client-worker.js is a worker_threads entry; start it through WorkerThreadExecutor');
+const port = parentPort;
+const init = workerData as WorkerInit;
+const send = (message: FromWorker) => port.postMessage(message);
+
+/** Log lines go to the main thread's logger. */
+const logger: Logger = {
+  info: (message) => send({ type: 'log', level: 'info', message }),
+  warn: (message) => send({ type: 'log', level: 'warn', message }),
+  debug: (message) => send({ type: 'log', level: 'debug', message }),
+};
+
+interface WorkerState {
+  readonly runtime: ClientRuntime;
+  readonly clients: FederatedClientData[];
+}
+
+async function setUp(): Promise<WorkerState> {
+  const { spec } = init;
+  const backend = await initBackend({ backend: init.backend, logger });
+  const container = await buildPluginContainer(spec.pluginModules, spec.pluginBaseDir);
+  const dataset = await loadDataset({ ...(spec.dataset as unknown as LoadDatasetOptions), download: false });
+  const data = { dataset, partition: spec.partition };
+  const runtime = buildClientRuntime(container, spec, data, logger);
+  send({ type: 'ready', backend });
+  return { runtime, clients: buildClientData(data, spec.augment) };
+}
+
+const state = setUp();
+state.catch((e: unknown) => send({ type: 'init-failed', error: serializeError(e) }));
+
+port.on('message', (message: ToWorker) => {
+  void (async () => {
+    try {
+      const { runtime, clients } = await state;
+      const client = clients[message.task.clientId];
+      if (!client) throw new RangeError(`Client ${message.task.clientId} does not exist (the partition has ${clients.length} clients)`);
+      const result = await runClientTask(runtime, client, message.task);
+      send({ type: 'result', id: message.id, result });
+    } catch (e) {
+      send({ type: 'task-failed', id: message.id, error: serializeError(e) });
+    }
+  })();
+});
