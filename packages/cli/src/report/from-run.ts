@@ -1,7 +1,8 @@
 /** Report data from what a finished run holds in memory (core's RunResult, the partition, the config). */
 import { classHistogram, type ImageDataset, type PartitionFile, type RunResult } from '@fedloge/core';
 import type { RunConfig } from '../config/schema.js';
-import type { ReportPartition, ReportRoundPoint, ReportRun } from './report-data.js';
+import type { RunData } from '../run/run-data.js';
+import type { ReportData, ReportPartition, ReportRoundPoint, ReportRun } from './report-data.js';
 
 /**
  * The report view of one run: its evaluated rounds, best rounds and per-class final GM accuracy.
@@ -42,16 +43,33 @@ export function reportPartitionOf(dataset: Pick<ImageDataset, 'train' | 'numClas
 /** The settings a reader needs to interpret the numbers, in reading order. */
 export function reportSettingsOf(config: RunConfig): [string, string][] {
   const d = config.dataset;
-  const options = (o: Readonly<Record<string, unknown>>) => (Object.keys(o).length > 0 ? ` ${JSON.stringify(o)}` : '');
   return [
     ['dataset', `${d.name}, imbalance factor ${d.imbalanceFactor}`],
     ['partition', config.partition !== undefined ? `from ${config.partition}` : d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`],
     ['clients', `${config.clients.total} total, ${config.clients.perRound} per round`],
     ['rounds', `${config.rounds} (evaluated every ${config.evalEvery})`],
     ['local training', `${config.train.localEpochs} epoch(s), batch ${config.train.batchSize}, SGD lr ${config.train.lr}, momentum ${config.train.momentum}, weight decay ${config.train.weightDecay}`],
-    ['model', `${config.model.name}${options(config.model.options)}`],
-    ['aggregator', `${config.aggregator.name}${options(config.aggregator.options)}`],
+    ['model', `${config.model.name}${optionsText(config.model.options)}`],
+    ['aggregator', `${config.aggregator.name}${optionsText(config.aggregator.options)}`],
     ['seed', String(config.seed)],
     ['PM masking', config.eval.pmMasking ? 'on' : 'off'],
   ];
+}
+
+/** The report of a single `train` run on `runData`. */
+export function trainReportData(config: RunConfig, result: RunResult, runData: RunData, generatedAt = new Date()): ReportData {
+  const { dataset, data } = runData;
+  return {
+    title: `${config.strategy.name} on ${dataset.name}`,
+    settings: [['strategy', `${config.strategy.name}${optionsText(config.strategy.options)}`], ...reportSettingsOf(config)],
+    pmMasking: config.eval.pmMasking,
+    runs: [reportRunOf(config.strategy.name, result, dataset.classNames, data.ltCounts)],
+    partition: reportPartitionOf(dataset, data.partition),
+    generatedAt: generatedAt.toISOString(),
+  };
+}
+
+/** ` {"mu":0.01}` for non-empty plugin options, nothing otherwise. */
+function optionsText(options: Readonly<Record<string, unknown>>): string {
+  return Object.keys(options).length > 0 ? ` ${JSON.stringify(options)}` : '';
 }

@@ -5,7 +5,6 @@
  */
 import {
   InlineExecutor,
-  Rng,
   Simulation,
   buildClientRuntime,
   initBackend,
@@ -13,7 +12,7 @@ import {
   type Logger,
   type RunResult,
 } from '@fedloge/core';
-import { buildFederatedData, loadDataset, serializePartition } from '@fedloge/datasets';
+import { serializePartition } from '@fedloge/datasets';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { formatFinalTable } from '../output/final-table.js';
@@ -21,11 +20,14 @@ import { MetricsWriter } from '../output/metrics-writer.js';
 import { RUN_FILES, RunDirectory, defaultRunDirectory } from '../output/run-directory.js';
 import { buildSummary, type RunSummary } from '../output/summary.js';
 import { ProgressReporter } from '../progress/progress-reporter.js';
+import { trainReportData } from '../report/from-run.js';
+import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
 import { checkPluginChoices } from './check-plugins.js';
 import { buildPluginContainer } from './plugin-container.js';
-import { clientRuntimeSpec, datasetLoadOptions, simulationConfig } from './runtime-spec.js';
+import { clientRuntimeSpec, simulationConfig } from './runtime-spec.js';
+import { loadRunData, type RunData } from './run-data.js';
 import { collectVersions } from './versions.js';
 
 export interface TrainIo {
@@ -38,6 +40,8 @@ export interface TrainIo {
   readonly logger: Logger;
   /** Draw progress bars; default: whether stderr is a TTY. */
   readonly tty?: boolean;
+  /** Data set and partition built beforehand (`compare` shares one partition); default: built from the config. */
+  readonly runData?: RunData;
 }
 
 export interface TrainOutcome {
@@ -56,17 +60,8 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const backend = await initBackend({ backend: config.backend, logger: io.logger });
   say(`backend: ${backend.name} (${backend.detail})`);
 
-  const dataset = await loadDataset(datasetLoadOptions(config.dataset));
-  const data = buildFederatedData({
-    dataset,
-    numClients: config.clients.total,
-    alpha: config.dataset.alpha,
-    imbalanceFactor: config.dataset.imbalanceFactor,
-    iid: config.dataset.iid,
-    minClientSize: config.dataset.minClientSize,
-    rng: new Rng(config.seed),
-    ...(config.partition !== undefined ? { partitionFile: config.partition } : {}),
-  });
+  const runData = io.runData ?? (await loadRunData(config));
+  const { dataset, data } = runData;
   const clientSizes = data.partition.trainIndices.map((t) => t.length);
   say(
     `data: ${dataset.name}, ${clientSizes.reduce((a, b) => a + b, 0)} training images over ${clientSizes.length} clients ` +
@@ -122,6 +117,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     aggregatorSummary: runtime.aggregator.summary?.(),
   });
   dir.writeJson(RUN_FILES.summary, summary);
+  writeReport(dir.path, trainReportData(config, result, runData));
   io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking)}\nResults written to ${dir.path}\n`);
   return { outDir: dir.path, result, summary };
 }
