@@ -27,6 +27,7 @@ import { Rng, type ImageDataset } from '@fedloge/core/data';
 import type { DependencyContainer } from 'tsyringe';
 import { testCoreContainer } from '../../../../../test/fixtures/core-container.js';
 import { createPatternDataset } from '../../../../../test/fixtures/pattern-dataset.js';
+import { bnMlpModelPlugin } from './bn-mlp-backbone.js';
 import type { FedAvg, LocalObjective, Network } from '../../fedavg.js';
 
 export const NUM_CLASSES = 4;
@@ -51,9 +52,10 @@ export interface Harness {
   personalContext(client: FederatedClientData, state: ArrayRecord | undefined, seed?: number): PersonalContext;
 }
 
-/** @param backbone `tiny-mlp` (fast) or a core backbone such as `resnet8` (has BatchNorm). */
+/** @param backbone `tiny-mlp` (default), `bn-mlp` (with BatchNorm) or a core backbone such as `resnet8`. */
 export function harness(backbone: { name: string; options?: unknown } = { name: 'tiny-mlp', options: { featureDim: FEATURE_DIM } }): Harness {
   const container = testCoreContainer();
+  registerPlugin(container, bnMlpModelPlugin);
   const dataset = createPatternDataset({ numClasses: NUM_CLASSES, trainPerClass: 40, testPerClass: 10, seed: 3 });
   const models = new PluginModelBuilder(container, { backbone }, dataset.imageShape, NUM_CLASSES);
   const logger = silentLogger();

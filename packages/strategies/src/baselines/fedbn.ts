@@ -1,0 +1,44 @@
+/**
+ * FedBN [Li, Jiang, Zhang, Kamp & Dou, 2021], "FedBN: Federated Learning on Non-IID Features via
+ * Local Batch Normalization", ICLR 2021. https://arxiv.org/abs/2102.07623
+ *
+ * FedAvg in which every BatchNorm layer stays local: its affine scale and shift and its running
+ * statistics never leave the client (`ClientUpdate.state`), everything else is averaged. BatchNorm
+ * layers are found by their running-statistics buffers (`batchNormKeys`), so the BatchNorm inside
+ * downsampling shortcuts is personal too, unlike in the FedLoGe reference helper, whose "bn"
+ * substring test aggregates `shortcut.1.*` (baselines.md §2.10). PM = the client's own model:
+ * shared weights with its BatchNorm, run on the images. For the GM and `gmPersonalPart`, see
+ * `personalPart.ts`.
+ */
+import 'reflect-metadata';
+import { inject, injectable } from 'tsyringe';
+import type { z } from 'zod';
+import { TOKENS, type Aggregator, type StrategyPlugin } from '@fedloge/core';
+import { batchNormKeys } from './batchNormKeys.js';
+import { PersonalPartStrategy, personalPartOptions } from './personalPart.js';
+
+export const fedBnOptions = personalPartOptions;
+export type FedBnOptions = z.output<typeof fedBnOptions>;
+
+@injectable()
+export class FedBN extends PersonalPartStrategy<FedBnOptions> {
+  override readonly name: string = 'fedbn';
+
+  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedBnOptions) {
+    super(aggregator, options);
+  }
+
+  /** Every key of every BatchNorm layer (affine parameters and running statistics). */
+  protected override personalKeys(keys: readonly string[]): string[] {
+    return [...batchNormKeys(keys)];
+  }
+}
+
+export const fedBnPlugin: StrategyPlugin<FedBnOptions> = {
+  kind: 'strategy',
+  name: 'fedbn',
+  description: 'FedBN: BatchNorm parameters and statistics personal (shortcut BN included), rest aggregated; PM = own model',
+  paper: 'Li et al., ICLR 2021, arXiv:2102.07623',
+  options: fedBnOptions,
+  strategy: FedBN,
+};
