@@ -1,0 +1,387 @@
+/**
+ * FedLoGe: Joint Local and Generic Federated Learning under Long-tailed Data.
+ * Zikai Xiao, Zihan Chen, Liyinglan Liu, Yang Feng, Joey Tianyi Zhou, Jian Wu, Wanlu Liu,
+ * Howard Hao Yang, Zuozhu Liu. ICLR 2024. https://openreview.net/forum?id=V3j5d0GQgH,
+ * arXiv 2401.08977. Reference code: github.com/ZackZikaiXiao/FedLoGe (spec: fedloge.md).
+ *
+ * ## What differs from FedAvg
+ * The backbone never trains through a learnable classifier: its only loss is cross-entropy
+ * through the SSE-C, a static sparse equiangular-tight-frame classifier built once from the run
+ * seed and frozen (sse-c.ts; never trained, never sent — every process rebuilds it). Two linear
+ * heads are trained on the *detached* features: the global auxiliary head g_aux, averaged by the
+ * server with the backbone, and one local head per client, kept in the client's state and never
+ * aggregated. After training, GLA-FR (gla-fr.ts) realigns the heads in closed form: GA-FR
+ * rescales g_aux's rows to one norm (GM), LA-FR gives g_aux's rows the norms of a client's local
+ * head (PM). Global arrays: `backbone.*` and `gaux.{weight,bias}`; client state: `local.{weight,bias}`.
+ *
+ * ## Client duties (one client-round, fedloge.md §4)
+ * Start from the global backbone and g_aux and the client's own local head (first selection: a
+ * fresh head drawn from the client's seeded stream). Create three SGD optimisers once for the
+ * round (lr, momentum, weight decay of the run). Per batch: compute the features once (BatchNorm
+ * in train mode); step the backbone on CE(SSE-C(f)); step g_aux on CE(g_aux(f̄)) and the local
+ * head on CE(local(f̄)), with f̄ = the same features, detached. Send backbone + g_aux with n_k;
+ * keep the local head.
+ *
+ * ## Evaluation variants
+ * GM: `sse-c` (headline: the universal model SSE-C(backbone(x))), `ga-fr` (GA-FR-realigned
+ * g_aux), `gaux` (the raw g_aux). PM (heads on the global features): `stage1` (headline:
+ * local(f) + g_aux(f)), `la-fr` (R_k(f) + local(f)). The framework's evaluator masks absent classes.
+ */
+import 'reflect-metadata';
+import * as tf from '@tensorflow/tfjs';
+import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
+import {
+  SGD,
+  TOKENS,
+  crossEntropy,
+  minimize,
+  prefixRecord,
+  unprefixRecord,
+  type Aggregator,
+  type ArrayRecord,
+  type Batch,
+  type ClientTrainContext,
+  type ClientUpdate,
+  type GlobalPredictor,
+  type Head,
+  type Logger,
+  type ModelBuilder,
+  type PersonalContext,
+  type PersonalPredictor,
+  type ServerContext,
+  type StrategyPlugin,
+  type TrainConfig,
+} from '@fedloge/core';
+import { Rng } from '@fedloge/core/data';
+import { BACKBONE_PREFIX, FedAvg, type Network } from '../fedavg.js';
+import { KERNEL_CHOICES, SparseEtf, selectKernels, type EtfKernels, type KernelChoice } from '../native-ops/index.js';
+import { disposeHeads, globalRealign, linearLogits, localRealign, type LinearParams } from './gla-fr.js';
+import { buildSseC, SSE_C_DEFAULTS, type SseC } from './sse-c.js';
+import { FEDLOGE_STREAMS } from './streams.js';
+
+/** State-key prefix of the global auxiliary head g_aux (aggregated). */
+export const GAUX_PREFIX = 'gaux.';
+/** State-key prefix of a client's local head (client state, never aggregated). */
+export const LOCAL_PREFIX = 'local.';
+
+/** Names of the prediction variants, headline first. */
+export const FEDLOGE_GM_VARIANTS = ['sse-c', 'ga-fr', 'gaux'] as const;
+export const FEDLOGE_PM_VARIANTS = ['stage1', 'la-fr'] as const;
+
+/** FedLoGe's defaults, all from the reference code (fedloge.md §3, §7) unless noted. */
+export const FEDLOGE_DEFAULTS = {
+  /** β: fraction of the SSE-C's d·C entries set to zero. */
+  sparsity: SSE_C_DEFAULTS.sparsity,
+  /** Target L2 norm of every SSE-C class vector (the reference's 0.1; its norm sweep favours 0.08–0.1). */
+  etfNorm: SSE_C_DEFAULTS.targetNorm,
+  /** Most Adam steps of the SSE-C refinement (the reference runs exactly 10 000). */
+  etfSteps: SSE_C_DEFAULTS.steps,
+  /** Stop the refinement once converged (not in the reference; see SSE_C_DEFAULTS for the measurements). */
+  etfEarlyStop: true,
+  /** Adam learning rate of the SSE-C refinement. */
+  etfLr: SSE_C_DEFAULTS.lr,
+  /** The SSE-C's frozen bias: 'random' U(±1/√d) as the reference, or 'zero' (a deviation). */
+  etfBias: SSE_C_DEFAULTS.bias,
+  /** GA-FR's common row norm τ (hard-coded 1.7 in realignment.py). */
+  realignNorm: 1.7,
+  /** Implementation of the SSE-C and GLA-FR head operations; 'native' falls back to 'tfjs' without the addon. */
+  kernels: 'native' as KernelChoice,
+} as const;
+
+/** FedLoGe's options (FedAvg has none of its own: SGD, sampling and the aggregator are run settings). */
+export const fedLoGeOptions = z.strictObject({
+  sparsity: z.number().min(0).lt(1).default(FEDLOGE_DEFAULTS.sparsity).describe('SSE-C sparsity β in [0, 1)'),
+  etfNorm: z.number().positive().default(FEDLOGE_DEFAULTS.etfNorm).describe('SSE-C class-vector norm'),
+  etfSteps: z.int().min(0).default(FEDLOGE_DEFAULTS.etfSteps).describe('most Adam steps of the SSE-C refinement'),
+  etfEarlyStop: z.boolean().default(FEDLOGE_DEFAULTS.etfEarlyStop).describe('stop the SSE-C refinement once converged'),
+  etfLr: z.number().positive().default(FEDLOGE_DEFAULTS.etfLr).describe('Adam learning rate of the SSE-C refinement'),
+  etfBias: z.enum(['random', 'zero']).default(FEDLOGE_DEFAULTS.etfBias).describe("SSE-C bias: 'random' (reference) or 'zero'"),
+  realignNorm: z.number().positive().default(FEDLOGE_DEFAULTS.realignNorm).describe('GA-FR row norm τ'),
+  kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default(FEDLOGE_DEFAULTS.kernels).describe('head kernels'),
+});
+export type FedLoGeOptions = z.output<typeof fedLoGeOptions>;
+
+/** The SSE-C of one (seed, d, C), as built numbers and as the kernels' operand. */
+interface BuiltSseC {
+  readonly key: string;
+  readonly sseC: SseC;
+  readonly etf: SparseEtf;
+}
+
+@injectable()
+export class FedLoGe extends FedAvg<FedLoGeOptions> {
+  override readonly name: string = 'fedloge';
+  /** The head operations in use (may be 'tfjs' when 'native' was asked for and the addon is missing). */
+  readonly kernels: EtfKernels;
+  private built: BuiltSseC | undefined;
+
+  constructor(
+    @inject(TOKENS.Aggregator) aggregator: Aggregator,
+    @inject(TOKENS.StrategyOptions) options: FedLoGeOptions,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+  ) {
+    // Parsed again so a hand-built instance gets the defaults and the same validation as the registry's.
+    super(aggregator, fedLoGeOptions.parse(options ?? {}));
+    this.kernels = selectKernels(this.options.kernels);
+    if (this.kernels.kind !== this.options.kernels) {
+      logger.warn(`fedloge: kernels '${this.options.kernels}' unavailable, using '${this.kernels.kind}' (same results, slower)`);
+    }
+    if (this.options.sparsity === 0) {
+      logger.warn('fedloge: sparsity 0 makes the SSE-C a dense ETF classifier (no longer the paper\'s sparse SSE-C)');
+    }
+    if (this.options.etfBias === 'zero') {
+      logger.info('fedloge: SSE-C bias is zero, a documented deviation from the reference (its bias is a frozen random init)');
+    }
+  }
+
+  // ----- Strategy hooks -------------------------------------------------------------------------
+
+  override async trainClient(ctx: ClientTrainContext): Promise<ClientUpdate> {
+    const sse = this.sseC(ctx.rng.seed, ctx.models.featureDim, ctx.numClasses);
+    const net = this.buildNetwork(ctx.models, ctx.payload);
+    const local = this.localHead(ctx.models, ctx.state, ctx.rng.seed, ctx.clientId);
+    const backboneVars = [...net.backbone.params.values()];
+    const gauxVars = [...net.head.params.values()];
+    const localVars = [...local.params.values()];
+    // Three optimisers, created once per client-round so momentum runs across the local epochs (§9.2).
+    const optBackbone = sgd(backboneVars, ctx.train);
+    const optGaux = sgd(gauxVars, ctx.train);
+    const optLocal = sgd(localVars, ctx.train);
+    const sums = { backbone: 0, gaux: 0, local: 0 };
+    let steps = 0;
+    try {
+      for (let epoch = 0; epoch < ctx.train.localEpochs; epoch++) {
+        for (const batch of ctx.data.batches(ctx.rng, ctx.train.batchSize)) {
+          let features: tf.Tensor2D | undefined;
+          try {
+            sums.backbone += minimize(
+              optBackbone,
+              () => {
+                const f = net.backbone.apply(batch.x, 'train');
+                // A kept copy outside the tape: the heads' input, through which no gradient reaches the backbone.
+                features = tf.keep(tf.clone(f));
+                return this.kernels.etfCrossEntropy(f, sse.etf, batch.y);
+              },
+              backboneVars,
+            );
+            const detached = features!;
+            sums.gaux += minimize(optGaux, () => crossEntropy(net.head.apply(detached), batch.y), gauxVars);
+            sums.local += minimize(optLocal, () => crossEntropy(local.apply(detached), batch.y), localVars);
+            steps++;
+          } finally {
+            features?.dispose();
+            disposeBatch(batch);
+          }
+        }
+      }
+      return {
+        arrays: this.exportNetwork(net),
+        numSamples: ctx.data.numSamples,
+        state: prefixRecord(local.exportState(), LOCAL_PREFIX),
+        metrics: {
+          loss: steps ? sums.backbone / steps : NaN,
+          gauxLoss: steps ? sums.gaux / steps : NaN,
+          localLoss: steps ? sums.local / steps : NaN,
+        },
+      };
+    } finally {
+      optBackbone.dispose();
+      optGaux.dispose();
+      optLocal.dispose();
+      local.dispose();
+      this.disposeNetwork(net);
+    }
+  }
+
+  /** GM variants on the global backbone's features: `sse-c` (headline), `ga-fr`, `gaux`. */
+  override globalPredictor(global: ArrayRecord, ctx: ServerContext): GlobalPredictor {
+    const sse = this.sseC(ctx.rng.seed, ctx.models.featureDim, ctx.numClasses);
+    const backbone = ctx.models.backbone(new Rng(0, 'fedloge/overwritten-init'));
+    const gaux = headParams(global, GAUX_PREFIX);
+    let gaFr: LinearParams | undefined;
+    try {
+      backbone.loadState(unprefixRecord(global, BACKBONE_PREFIX));
+      gaFr = globalRealign(this.kernels, gaux, this.options.realignNorm);
+    } catch (e) {
+      backbone.dispose();
+      disposeHeads(gaux);
+      throw e;
+    }
+    const realigned = gaFr;
+    return {
+      features: (x) => backbone.apply(x, 'eval'),
+      heads: (f) => ({
+        'sse-c': this.kernels.projectEtf(f, sse.etf),
+        'ga-fr': linearLogits(f, realigned),
+        gaux: linearLogits(f, gaux),
+      }),
+      dispose: () => {
+        backbone.dispose();
+        disposeHeads(gaux, realigned);
+      },
+    };
+  }
+
+  /**
+   * PM variants from the global features: `stage1` = local(f) + g_aux(f) (headline), `la-fr` =
+   * R_k(f) + local(f). A never-selected client uses its initial random local head, as the reference
+   * evaluates all N clients with whatever head they hold.
+   */
+  personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): PersonalPredictor {
+    const gaux = headParams(global, GAUX_PREFIX);
+    const localState = client.state ?? this.initialLocalState(ctx.models, client.rng.seed, client.clientId);
+    let local: LinearParams | undefined;
+    let laFr: LinearParams | undefined;
+    try {
+      local = headParams(localState, LOCAL_PREFIX);
+      laFr = localRealign(this.kernels, gaux, local.weight);
+    } catch (e) {
+      disposeHeads(gaux, ...(local ? [local] : []));
+      throw e;
+    }
+    const [localHead, realigned] = [local, laFr];
+    return {
+      kind: 'heads',
+      heads: (f) =>
+        tf.tidy(() => {
+          const localLogits = linearLogits(f, localHead);
+          return {
+            stage1: tf.add(localLogits, linearLogits(f, gaux)) as tf.Tensor2D,
+            'la-fr': tf.add(linearLogits(f, realigned), localLogits) as tf.Tensor2D,
+          };
+        }),
+      dispose: () => disposeHeads(gaux, localHead, realigned),
+    };
+  }
+
+  override summary(): Record<string, unknown> {
+    const sse = this.built?.sseC;
+    return {
+      ...super.summary(),
+      kernels: this.kernels.kind,
+      ...(sse
+        ? {
+            sseC: {
+              featureDim: sse.featureDim,
+              numClasses: sse.numClasses,
+              ...sse.build,
+              finalLoss: sse.build.finalLoss.loss,
+              geometry: sse.geometry,
+            },
+          }
+        : {}),
+    };
+  }
+
+  // ----- FedAvg extension hooks -----------------------------------------------------------------
+
+  /** Backbone and g_aux (FedLoGe's heads are nn.Linear whatever the run's default head type). */
+  protected override createNetwork(models: ModelBuilder, rng: Rng): Network {
+    return { backbone: models.backbone(rng.derive('backbone')), head: models.head(rng.derive('gaux'), 'linear') };
+  }
+
+  protected override buildNetwork(models: ModelBuilder, arrays: ArrayRecord): Network {
+    const net = this.createNetwork(models, new Rng(0, 'fedloge/overwritten-init'));
+    try {
+      net.backbone.loadState(unprefixRecord(arrays, BACKBONE_PREFIX));
+      net.head.loadState(unprefixRecord(arrays, GAUX_PREFIX));
+    } catch (e) {
+      this.disposeNetwork(net);
+      throw e;
+    }
+    return net;
+  }
+
+  /** `backbone.*` and `gaux.*`: what is sent and aggregated (the SSE-C and local heads never are). */
+  protected override exportNetwork(net: Network): ArrayRecord {
+    return { ...prefixRecord(net.backbone.exportState(), BACKBONE_PREFIX), ...prefixRecord(net.head.exportState(), GAUX_PREFIX) };
+  }
+
+  // ----- FedLoGe pieces -------------------------------------------------------------------------
+
+  /**
+   * The SSE-C for this run, built on first use from the run seed's `sse-c` stream and cached, so
+   * the server and every worker hold the identical classifier without sending it.
+   */
+  sseC(runSeed: number, featureDim: number, numClasses: number): BuiltSseC {
+    const key = `${runSeed}/${featureDim}/${numClasses}`;
+    if (this.built?.key === key) return this.built;
+    this.built?.etf.dispose();
+    const sseC = buildSseC({
+      featureDim,
+      numClasses,
+      sparsity: this.options.sparsity,
+      targetNorm: this.options.etfNorm,
+      steps: this.options.etfSteps,
+      earlyStop: this.options.etfEarlyStop ? SSE_C_DEFAULTS.earlyStop : false,
+      lr: this.options.etfLr,
+      bias: this.options.etfBias,
+      rng: FEDLOGE_STREAMS.sseC(runSeed),
+    });
+    const g = sseC.geometry;
+    this.logger.info(
+      `fedloge: SSE-C d=${featureDim} C=${numClasses} built in ${(sseC.build.millis / 1000).toFixed(1)} s ` +
+        `(${sseC.build.steps} Adam steps): mean angle ${g.meanAngleDeg.toFixed(3)}°, mean norm ${g.meanNorm.toFixed(5)}`,
+    );
+    this.built = { key, sseC, etf: SparseEtf.fromDense(sseC.weight, featureDim, sseC.bias) };
+    return this.built;
+  }
+
+  /** Client `clientId`'s initial local head state (keys `local.*`), deterministic in the run seed. */
+  initialLocalState(models: ModelBuilder, runSeed: number, clientId: number): ArrayRecord {
+    const head = models.head(FEDLOGE_STREAMS.localHead(runSeed, clientId), 'linear');
+    try {
+      return prefixRecord(head.exportState(), LOCAL_PREFIX);
+    } finally {
+      head.dispose();
+    }
+  }
+
+  /** The client's local head module: from its state, or freshly initialised on first selection. */
+  private localHead(models: ModelBuilder, state: ArrayRecord | undefined, runSeed: number, clientId: number): Head {
+    if (!state) return models.head(FEDLOGE_STREAMS.localHead(runSeed, clientId), 'linear');
+    const head = models.head(new Rng(0, 'fedloge/overwritten-init'), 'linear');
+    try {
+      head.loadState(unprefixRecord(state, LOCAL_PREFIX));
+    } catch (e) {
+      head.dispose();
+      throw new Error(`fedloge: client ${clientId}'s state holds no valid local head (${(e as Error).message})`, { cause: e });
+    }
+    return head;
+  }
+}
+
+function sgd(variables: tf.Variable[], train: TrainConfig): SGD {
+  return new SGD(variables, { lr: train.lr, momentum: train.momentum, weightDecay: train.weightDecay });
+}
+
+function disposeBatch(batch: Batch): void {
+  batch.x.dispose();
+  batch.y.dispose();
+}
+
+/** A linear head's `weight` [C, d] and `bias` [C] under `prefix`, as new tensors. */
+function headParams(record: ArrayRecord, prefix: string): LinearParams {
+  const weight = record[`${prefix}weight`];
+  const bias = record[`${prefix}bias`];
+  if (!weight || !bias || weight.shape.length !== 2 || bias.shape.length !== 1) {
+    throw new Error(
+      `fedloge: expected '${prefix}weight' [C, d] and '${prefix}bias' [C] in the arrays but found ` +
+        `${weight ? `[${weight.shape.join(', ')}]` : 'no weight'} and ${bias ? `[${bias.shape.join(', ')}]` : 'no bias'}`,
+    );
+  }
+  return {
+    weight: tf.tensor2d(weight.data, weight.shape as [number, number]),
+    bias: tf.tensor1d(bias.data),
+  };
+}
+
+export const fedLoGePlugin: StrategyPlugin<FedLoGeOptions> = {
+  kind: 'strategy',
+  name: 'fedloge',
+  description: 'FedLoGe: backbone trained through a frozen sparse ETF (SSE-C), global + local heads on detached features, GLA-FR',
+  paper: 'Xiao et al., ICLR 2024, arXiv:2401.08977',
+  options: fedLoGeOptions,
+  strategy: FedLoGe,
+};
