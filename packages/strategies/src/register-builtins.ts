@@ -5,9 +5,11 @@
 import type { DependencyContainer } from 'tsyringe';
 import { registerPlugin, type StrategyPlugin } from '@fedloge/core';
 import { fedAvgPlugin } from './fedavg.js';
+import { fedLoGePlugin } from './fedloge/fedloge.js';
 
 export const BUILTIN_STRATEGIES = {
   fedavg: fedAvgPlugin,
+  fedloge: fedLoGePlugin,
 } as const satisfies Record<string, StrategyPlugin>;
 
 export type BuiltinStrategy = keyof typeof BUILTIN_STRATEGIES;
