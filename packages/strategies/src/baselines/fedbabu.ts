@@ -1,0 +1,109 @@
+/**
+ * FedBABU [Oh, Kim & Yun, 2022], "FedBABU: Toward Enhanced Representation for Federated Image
+ * Classification", ICLR 2022. https://arxiv.org/abs/2106.06042
+ *
+ * During federated training the head is randomly initialised once and then frozen: clients train
+ * only the body with cross-entropy, and only the body is aggregated (the head is identical
+ * everywhere, so it is left out of aggregation and stays bit-for-bit at its initial value).
+ * GM = aggregated body + the frozen random head.
+ *
+ * PM: before a client is evaluated, it fine-tunes the global model on its own training data for
+ * `fineTuneEpochs` with the run's SGD settings (the paper fine-tunes the whole model; `fineTunePart:
+ * 'head'` fine-tunes only the head), and is scored with the fine-tuned network (baselines.md §2.7).
+ * Evaluation therefore trains every client: its cost grows with `fineTuneEpochs`.
+ */
+import 'reflect-metadata';
+import type * as tf from '@tensorflow/tfjs';
+import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
+import {
+  TOKENS,
+  type Aggregator,
+  type ArrayRecord,
+  type PersonalContext,
+  type PersonalPredictor,
+  type ServerContext,
+  type StrategyPlugin,
+} from '@fedloge/core';
+import { BACKBONE_PREFIX, FedAvg, fedAvgOptions, type Network } from '../fedavg.js';
+
+/** Name of FedBABU's PM prediction variant. */
+export const FINE_TUNED_VARIANT = 'fine-tuned';
+
+export const fedBabuOptions = fedAvgOptions.extend({
+  /**
+   * Local epochs of fine-tuning before PM evaluation (PFLlib's `fine_tuning_epochs`).
+   * @default 5
+   */
+  fineTuneEpochs: z.int().min(0).default(5),
+  /**
+   * What fine-tuning updates: `'model'` (body and head, as the paper) or `'head'`.
+   * @default 'model'
+   */
+  fineTunePart: z.enum(['model', 'head']).default('model'),
+});
+export type FedBabuOptions = z.output<typeof fedBabuOptions>;
+
+@injectable()
+export class FedBABU extends FedAvg<FedBabuOptions> {
+  override readonly name: string = 'fedbabu';
+  /** True only while `fineTune` runs FedAvg's local loop for PM. */
+  private fineTuning = false;
+
+  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedBabuOptions) {
+    super(aggregator, options);
+  }
+
+  /** PM: the global model fine-tuned on this client's training data. */
+  async personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<PersonalPredictor> {
+    const net = this.buildNetwork(ctx.models, await this.fineTune(global, client, ctx));
+    return {
+      kind: 'model',
+      predict: (x) => ({ [FINE_TUNED_VARIANT]: net.head.apply(net.backbone.apply(x, 'eval')) }),
+      dispose: () => this.disposeNetwork(net),
+    };
+  }
+
+  /** During FL: the body only (the head stays at its random initialisation). */
+  protected override trainableVariables(net: Network): tf.Variable[] {
+    if (this.fineTuning && this.options.fineTunePart === 'head') return [...net.head.params.values()];
+    if (this.fineTuning) return super.trainableVariables(net);
+    return [...net.backbone.params.values()];
+  }
+
+  /** The body; the frozen head is never averaged. */
+  protected override aggregatedKeys(global: ArrayRecord): string[] {
+    return super.aggregatedKeys(global).filter((k) => k.startsWith(BACKBONE_PREFIX));
+  }
+
+  /** The global model after `fineTuneEpochs` of local SGD on the client's training data. */
+  protected async fineTune(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<ArrayRecord> {
+    this.fineTuning = true;
+    try {
+      const update = await this.trainClient({
+        round: 0,
+        clientId: client.clientId,
+        payload: global,
+        state: undefined,
+        data: client.data,
+        train: { ...ctx.train, localEpochs: this.options.fineTuneEpochs },
+        numClasses: ctx.numClasses,
+        rng: client.rng,
+        models: ctx.models,
+        logger: ctx.logger,
+      });
+      return update.arrays;
+    } finally {
+      this.fineTuning = false;
+    }
+  }
+}
+
+export const fedBabuPlugin: StrategyPlugin<FedBabuOptions> = {
+  kind: 'strategy',
+  name: 'fedbabu',
+  description: 'FedBABU: head frozen at random init, body trained and aggregated; PM = model fine-tuned on local data',
+  paper: 'Oh et al., ICLR 2022, arXiv:2106.06042',
+  options: fedBabuOptions,
+  strategy: FedBABU,
+};
