@@ -57,7 +57,7 @@ export async function trainHelp(): Promise<string> {
 }
 
 /** Log lines on stderr; debug lines only with FEDLOGE_DEBUG. */
-function streamLogger(stream: NodeJS.WritableStream): Logger {
+export function streamLogger(stream: NodeJS.WritableStream): Logger {
   return {
     info: (m) => void stream.write(`${m}\n`),
     warn: (m) => void stream.write(`warning: ${m}\n`),

@@ -31,6 +31,10 @@ describe('parseConfigArgs', () => {
     expect(layer.values['dataset']).toEqual({ dataDir: '/home/user/project/data' });
   });
 
+  it('takes a negative number as the value of a number flag', () => {
+    expect(parseConfigArgs(['--lr', '-1', '--momentum', '-.5'], cwd).layer.values).toEqual({ train: { lr: -1, momentum: -0.5 } });
+  });
+
   it('recognises --help', () => {
     expect(parseConfigArgs(['--help'], cwd).help).toBe(true);
   });

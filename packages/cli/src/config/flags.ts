@@ -77,6 +77,8 @@ export function parseConfigArgs(argv: readonly string[], cwd: string): ParsedCon
   }
   for (const f of COMMAND_FLAGS) options[f.flag] = { type: f.kind };
 
+  argv = attachNegativeNumbers(argv, options);
+
   // Pass 1, lenient: find unknown flags ourselves so the error can suggest the closest one.
   const known = Object.keys(options);
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
@@ -114,6 +116,26 @@ export function parseConfigArgs(argv: readonly string[], cwd: string): ParsedCon
       describe: (path) => flagOfPath.get(path.join('.')) ?? `--${path.join('.')}`,
     },
   };
+}
+
+/**
+ * `--lr -1` → `--lr=-1`: parseArgs reads a value that starts with a dash as a possible flag and
+ * refuses it, but a negative number after a value flag can only be its value.
+ */
+function attachNegativeNumbers(argv: readonly string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function convert(f: ConfigFlag, raw: string | boolean | (string | boolean)[]): unknown {

@@ -3,6 +3,7 @@
  * behind: plugins are checked, the backend started and the data loaded before the output folder
  * is created; then the simulation runs and the results are written and printed.
  */
+import { resolve } from 'node:path';
 import {
   InlineExecutor,
   Simulation,
@@ -68,7 +69,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       `(${config.partition !== undefined ? `partition from ${config.partition}` : `imbalance factor ${config.dataset.imbalanceFactor}, ${config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`}`})`,
   );
 
-  const dir = new RunDirectory(config.out ?? defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
+  const dir = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
   dir.ensure();
   say(`output: ${dir.path}`);
   if (config.exportPartition) writeFileAtomic(dir.file(RUN_FILES.partition), serializePartition(data.partition));

@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { FASHION_MNIST_DIR, tempDir, tinyPartition, writeTinyPartition } from '../__fixtures__/tiny-run.js';
+import { main } from '../main.js';
+
+/** A stream that keeps what is written to it. */
+function capture(): Writable & { text(): string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => chunks.join('') });
+}
+
+async function run(argv: string[], cwd: string) {
+  const stdout = capture();
+  const stderr = capture();
+  const code = await main(argv, { cwd, stdout, stderr });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('fedloge train (end to end)', () => {
+  it('trains a tiny run and writes metrics.jsonl, summary.json and partition.json', async () => {
+    const dir = tempDir('e2e');
+    const partition = writeTinyPartition(dir, 3, 40);
+    const { code, stdout, stderr } = await run(
+      ['train', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3', '--clients-per-round', '2',
+        '--rounds', '2', '--eval-every', '2', '--batch-size', '16', '--backend', 'wasm', '--workers', '0', '--seed', '5',
+        '--out', 'out', '--export-partition'],
+      dir,
+    );
+    expect(stderr).toContain('backend: wasm');
+    expect(code, stderr).toBe(0);
+    const out = join(dir, 'out');
+
+    // One line per evaluated round: round 2 only (eval every 2).
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.round)).toEqual([2]);
+    for (const key of ['acc', 'head', 'middle', 'tail']) expect(lines[0].gm).toHaveProperty(key);
+    expect(lines[0].gm.acc).toBeGreaterThanOrEqual(0);
+    expect(lines[0].gm.acc).toBeLessThanOrEqual(1);
+    expect(lines[0].trainSeconds).toBeGreaterThan(0);
+    expect(lines[0].clients).toHaveLength(2);
+
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.config.rounds).toBe(2);
+    expect(summary.config.partition).toBe(partition);
+    expect(summary.seed).toBe(5);
+    expect(summary.backend.name).toBe('wasm');
+    expect(summary.versions.node).toBe(process.versions.node);
+    expect(summary.final.round).toBe(2);
+    expect(summary.final.gm).toEqual(lines[0].gm);
+    expect(summary.best.gm.round).toBe(2);
+    expect(summary.perClassGm).toHaveLength(10);
+    // The GM accuracy is the mean of the per-class accuracies on the balanced test set (1000 per class).
+    const perClass: number[] = summary.perClassGm.map((c: { acc: number }) => c.acc);
+    expect(perClass.reduce((a, b) => a + b, 0) / 10).toBeCloseTo(summary.final.gm.acc, 10);
+    expect(summary.data.clientSizes).toEqual([40, 40, 40]);
+
+    expect(JSON.parse(readFileSync(join(out, 'partition.json'), 'utf8'))).toEqual(tinyPartition(3, 40));
+    expect(existsSync(join(out, '.summary.json.tmp'))).toBe(false);
+
+    expect(stdout).toMatch(/Results after round 2/);
+    expect(stdout).toMatch(/^GM +\d+\.\d/m);
+    expect(stdout).toMatch(/^PM \(masked\) +\d+\.\d/m);
+    expect(stderr).toMatch(/round 2\/2 .*GM \d/);
+  });
+
+  // Each row is a command line that must be refused with exit status 2 and no output folder.
+  const refused: { argv: string[]; message: RegExp; why: string }[] = [
+    { argv: ['--strategy', 'fedavgg'], message: /Unknown strategy 'fedavgg'\. Registered strategy plugins: .*fedavg/, why: 'unknown strategy lists the registered ones' },
+    { argv: ['--aggregator', 'mean'], message: /Unknown aggregator 'mean'\. Registered aggregator plugins: .*median/, why: 'unknown aggregator' },
+    { argv: ['--clients', '4', '--clients-per-round', '9'], message: /clients\.perRound: 9 > clients\.total: 4/, why: 'more clients per round than clients' },
+    { argv: ['--rounds', '0', '--lr', '-1'], message: /rounds: received 0[^]*train\.lr: received -1/, why: 'both problems listed' },
+    { argv: ['--roundz', '3'], message: /Did you mean '--rounds'/, why: 'unknown flag' },
+  ];
+  it.each(refused)('refuses $argv ($why)', async ({ argv, message }) => {
+    const dir = tempDir('refused');
+    const { code, stderr } = await run(['train', ...argv, '--out', 'out', '--backend', 'wasm'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    expect(existsSync(join(dir, 'runs'))).toBe(false);
+  });
+
+  it('a strategy option its schema rejects is refused before anything is written', async () => {
+    const dir = tempDir('bad-option');
+    const cfg = join(dir, 'cfg.json');
+    await import('node:fs').then((fs) => fs.writeFileSync(cfg, JSON.stringify({ strategy: { name: 'fedavg', options: { noSuchOption: 1 } } })));
+    const { code, stderr } = await run(['train', '--config', 'cfg.json', '--out', 'out'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/strategy: Invalid options for strategy 'fedavg'/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('prints help with every flag and the registered strategies', async () => {
+    const { code, stdout } = await run(['train', '--help'], process.cwd());
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--clients-per-round <n> .*\(default: 5\)/);
+    expect(stdout).toMatch(/Strategies \(--strategy\):\n {2}fedavg/);
+  });
+
+  it('suggests the closest command for a typo', async () => {
+    const { code, stderr } = await run(['trian'], process.cwd());
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Unknown command 'trian'\. Did you mean 'train'\?/);
+  });
+});

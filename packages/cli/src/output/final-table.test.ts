@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { EvaluatedRoundRecord, RunResult, ShotAccuracy } from '@fedloge/core';
+import { formatFinalTable, percent } from './final-table.js';
+
+const shot = (acc: number, head: number, middle: number, tail: number | null): ShotAccuracy => ({ acc, head, middle, tail });
+
+function result(): RunResult {
+  const final: EvaluatedRoundRecord = {
+    round: 10,
+    gm: shot(0.5, 0.9, 0.4, 0.1),
+    pm: shot(0.75, 0.8, 0.7, 0.6),
+    pmUnmasked: shot(0.7, 0.8, 0.6, 0.5),
+    variants: {
+      'gm/sse-c': shot(0.5, 0.9, 0.4, 0.1),
+      'gm/ga-fr': shot(0.55, 0.85, 0.5, 0.3),
+      'pm/local': shot(0.75, 0.8, 0.7, 0.6),
+      'pm/local/unmasked': shot(0.7, 0.8, 0.6, 0.5),
+    },
+    trainSeconds: 1,
+    evalSeconds: 1,
+    trainLoss: 0.5,
+    trainMetrics: {},
+    clients: [],
+  };
+  return {
+    strategy: 'x',
+    rounds: [final],
+    final,
+    best: { gm: { round: 8, metrics: shot(0.6, 0, 0, 0) }, pm: { round: 10, metrics: final.pm } },
+    perClassAccuracy: [],
+    global: {},
+    totalSeconds: 12.34,
+  };
+}
+
+describe('formatFinalTable', () => {
+  it('shows the headline GM/PM rows, then the other variants, as percentages', () => {
+    const lines = formatFinalTable(result(), true).split('\n');
+    expect(lines[0]).toBe('Results after round 10 (accuracy %, GM = gm/sse-c, PM = pm/local):');
+    expect(lines[1]!.trim().split(/\s+/)).toEqual(['acc', 'head', 'middle', 'tail']);
+    const rows = lines.slice(3, 7).map((l) => l.trim().split(/\s{2,}/));
+    expect(rows).toEqual([
+      ['GM', '50.0', '90.0', '40.0', '10.0'],
+      ['PM (masked)', '75.0', '80.0', '70.0', '60.0'],
+      ['PM (unmasked)', '70.0', '80.0', '60.0', '50.0'],
+      ['gm/ga-fr', '55.0', '85.0', '50.0', '30.0'],
+    ]);
+    expect(lines).toContain('Best GM acc 60.0 at round 8; best PM acc 75.0 at round 10.');
+  });
+
+  it('prints a dash for a group with nothing to measure', () => {
+    expect(percent(null)).toBe('-');
+    expect(percent(0.1234)).toBe('12.3');
+  });
+});

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  InlineExecutor,
+  Rng,
+  RUN_STREAMS,
+  buildClientData,
+  buildClientRuntime,
+  initBackend,
+  silentLogger,
+  type ArrayRecord,
+  type ClientRuntime,
+  type ClientTask,
+  type ClientTaskResult,
+} from '@fedloge/core';
+import { loadDataset } from '@fedloge/datasets';
+import { FASHION_MNIST_DIR, tinyPartition } from '../__fixtures__/tiny-run.js';
+import { validateConfig } from '../config/validate.js';
+import { buildPluginContainer } from '../run/plugin-container.js';
+import { clientRuntimeSpec } from '../run/runtime-spec.js';
+import { WorkerThreadExecutor } from './worker-executor.js';
+
+const logger = silentLogger();
+const config = validateConfig({
+  dataset: { dataDir: FASHION_MNIST_DIR, download: false },
+  clients: { total: 3, perRound: 3 },
+  train: { batchSize: 16 },
+  backend: 'wasm',
+  seed: 11,
+});
+const partition = tinyPartition(3, 40);
+const spec = clientRuntimeSpec(config, partition, process.cwd());
+
+let runtime: ClientRuntime;
+let global: ArrayRecord;
+let workers: WorkerThreadExecutor;
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', logger });
+  const dataset = await loadDataset({ name: 'fashion-mnist', dataDir: FASHION_MNIST_DIR, download: false });
+  const data = { dataset, partition };
+  runtime = buildClientRuntime(await buildPluginContainer([], process.cwd()), spec, data, logger);
+  const clients = buildClientData(data, true);
+  global = await runtime.strategy.initialize({
+    numClients: 3,
+    numClasses: 10,
+    clientClassCounts: clients.map((c) => c.classCounts),
+    clientSizes: clients.map((c) => c.numSamples),
+    models: runtime.models,
+    rng: RUN_STREAMS.strategy(new Rng(spec.seed)),
+    train: spec.train,
+    logger,
+  });
+  workers = await WorkerThreadExecutor.start({ size: 2, init: { spec, backend: 'wasm' }, logger });
+});
+
+afterAll(async () => {
+  await workers?.dispose();
+});
+
+/** Same client, same update: ids, sizes, metrics and every array bit for bit. */
+function expectIdentical(a: readonly ClientTaskResult[], b: readonly ClientTaskResult[]): void {
+  expect(b.map((r) => r.clientId)).toEqual(a.map((r) => r.clientId));
+  for (let i = 0; i < a.length; i++) {
+    expect(b[i]!.numSamples).toBe(a[i]!.numSamples);
+    expect(b[i]!.metrics).toEqual(a[i]!.metrics);
+    const keys = Object.keys(a[i]!.arrays).sort();
+    expect(Object.keys(b[i]!.arrays).sort()).toEqual(keys);
+    for (const k of keys) {
+      const x = a[i]!.arrays[k]!;
+      const y = b[i]!.arrays[k]!;
+      expect(y.shape, k).toEqual(x.shape);
+      expect(Buffer.from(y.data.buffer, y.data.byteOffset, y.data.byteLength).equals(Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength)), k).toBe(true);
+    }
+  }
+}
+
+describe('WorkerThreadExecutor', () => {
+  it('trains clients exactly as the inline executor does, results in task order', async () => {
+    const tasks: ClientTask[] = [2, 0, 1].map((clientId) => ({ round: 1, clientId, payload: global, state: undefined }));
+    const inline = await new InlineExecutor(runtime).run(tasks);
+    const completed: number[] = [];
+    const threaded = await workers.run(tasks, (r) => completed.push(r.clientId));
+    expect(workers.backends.map((b) => b.name)).toEqual(['wasm', 'wasm']);
+    expectIdentical(inline, threaded);
+    expect(completed.sort()).toEqual([0, 1, 2]);
+    // Training changed the model, so the comparison above is not between two untouched copies.
+    const key = Object.keys(global)[0]!;
+    expect(inline[0]!.arrays[key]!.data).not.toEqual(global[key]!.data);
+  });
+
+  it('reports a failing task with its client, then keeps working', async () => {
+    const bad: ClientTask[] = [{ round: 1, clientId: 99, payload: global, state: undefined }];
+    await expect(workers.run(bad)).rejects.toThrow(/round 1, client 99: Client 99 does not exist/);
+    const again = await workers.run([{ round: 2, clientId: 1, payload: global, state: undefined }]);
+    expect(again.map((r) => r.clientId)).toEqual([1]);
+  });
+});
