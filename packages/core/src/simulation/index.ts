@@ -1,5 +1,5 @@
 export { Simulation } from './simulation.js';
-export type { SimulationOptions } from './simulation.js';
+export type { SimulationCheckpoint, SimulationOptions } from './simulation.js';
 export { SIMULATION_DEFAULTS, clientsPerRoundFor, resolveSimulationConfig } from './simulation-config.js';
 export type { ResolvedSimulationConfig, SimulationConfig } from './simulation-config.js';
 export { InlineExecutor, buildClientData, buildClientRuntime, runClientTask } from './client-runtime.js';

@@ -89,6 +89,25 @@ describe('Simulation', () => {
     expect(c.rounds.map(untimed)).not.toEqual(a.rounds.map(untimed));
   });
 
+  it('resumes from a checkpoint exactly where the uninterrupted run would be', async () => {
+    const config = { rounds: 4, evalEvery: 1 };
+    const whole = await simulate({ config }).simulation.run();
+
+    const first = simulate({ config: { ...config, rounds: 2 } });
+    await first.simulation.run();
+    const checkpoint = first.simulation.checkpoint();
+    expect(checkpoint.round).toBe(2);
+    const { runtime } = simulate();
+    const rest = await new Simulation({ ...runtime, config: { ...baseConfig, ...config }, resume: checkpoint, logger: silentLogger() }).run();
+
+    expect(rest.rounds.map((r) => r.round)).toEqual([3, 4]);
+    expect(rest.rounds.map(untimed)).toEqual(whole.rounds.slice(2).map(untimed));
+    expect(rest.global).toEqual(whole.global);
+    expect(() => new Simulation({ ...runtime, config: baseConfig, resume: { ...checkpoint, round: 3 } })).toThrow(
+      /Cannot resume after round 3: expected a round in \[1, 2\]/,
+    );
+  });
+
   it('keeps the number of live tensors constant across rounds', async () => {
     const before = tf.memory().numTensors;
     const counts: number[] = [];

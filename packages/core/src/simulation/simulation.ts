@@ -12,6 +12,7 @@
  * Strategies only supply hooks; errors thrown inside them come back as `StrategyError`s naming
  * the strategy, hook, round and client.
  */
+import type { Aggregator } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
 import type { FederatedData } from '../dataset.js';
 import { consoleLogger, type Logger } from '../logger.js';
@@ -28,6 +29,17 @@ import { resolveSimulationConfig, type ResolvedSimulationConfig, type Simulation
 import { callHook } from './strategy-error.js';
 import { RUN_STREAMS } from './streams.js';
 
+/** Where a run stands after a round: enough to resume it exactly. */
+export interface SimulationCheckpoint {
+  /** The last completed round. */
+  readonly round: number;
+  readonly global: ArrayRecord;
+  /** `ClientStateStore.exportState()`. */
+  readonly clientStates: ArrayRecord;
+  /** `Aggregator.stateDict()` (e.g. FedAdam's moments), when the aggregator keeps state. */
+  readonly aggregatorState?: ArrayRecord;
+}
+
 export interface SimulationOptions {
   readonly strategy: Strategy;
   readonly data: FederatedData;
@@ -41,6 +53,17 @@ export interface SimulationOptions {
   readonly reporters?: readonly Reporter[];
   /** @default consoleLogger */
   readonly logger?: Logger;
+  /**
+   * The aggregator the strategy was built with (`buildClientRuntime` returns it). Only needed to
+   * checkpoint and restore server-side aggregator state.
+   */
+  readonly aggregator?: Aggregator;
+  /**
+   * Continue from a checkpoint: rounds `resume.round + 1 .. config.rounds` run, with the same
+   * sampling, training and evaluation draws as the uninterrupted run. The result's records cover
+   * only the rounds run by this simulation.
+   */
+  readonly resume?: SimulationCheckpoint;
 }
 
 export class Simulation {
@@ -55,9 +78,14 @@ export class Simulation {
   private readonly executor: ClientExecutor;
   private readonly ownsExecutor: boolean;
   private readonly evaluator: Evaluator;
-  private readonly serverContext: ServerContext;
+  /** The server facts; `rng` is replaced per call by `serverContext(stage, round)`. */
+  private readonly serverFacts: ServerContext;
   private readonly root: Rng;
+  private readonly aggregator: Aggregator | undefined;
+  private readonly firstRound: number;
   private globalArrays: ArrayRecord | undefined;
+  private lastRound = 0;
+  private started = false;
 
   constructor(options: SimulationOptions) {
     const { data } = options;
@@ -92,15 +120,55 @@ export class Simulation {
       pmMasking: this.config.pmMasking,
       seed: this.config.seed,
     });
-    this.serverContext = {
+    this.serverFacts = {
       numClients,
       numClasses: data.dataset.numClasses,
       clientClassCounts: clients.map((c) => c.classCounts),
       clientSizes: clients.map((c) => c.numSamples),
       models: this.models,
-      rng: RUN_STREAMS.strategy(this.root),
+      rng: RUN_STREAMS.serverCall(this.root, 'initialize', 0),
       train: this.config.train,
       logger: this.logger,
+    };
+
+    this.aggregator = options.aggregator;
+    this.firstRound = 1;
+    if (options.resume) {
+      const { resume } = options;
+      if (!Number.isInteger(resume.round) || resume.round < 1 || resume.round >= this.config.rounds) {
+        throw new RangeError(
+          `Cannot resume after round ${resume.round}: expected a round in [1, ${this.config.rounds - 1}] (config.rounds is ${this.config.rounds})`,
+        );
+      }
+      if (resume.aggregatorState) {
+        if (!this.aggregator?.loadStateDict) {
+          throw new Error('The checkpoint holds aggregator state but no aggregator with loadStateDict was given (pass SimulationOptions.aggregator)');
+        }
+        this.aggregator.loadStateDict(resume.aggregatorState);
+      }
+      this.globalArrays = resume.global;
+      this.clientStates.importState(resume.clientStates);
+      this.firstRound = resume.round + 1;
+      this.lastRound = resume.round;
+    }
+  }
+
+  /** Server facts with the strategy's stream for one call. */
+  private serverContext(stage: 'initialize' | 'aggregate' | 'evaluate', round: number): ServerContext {
+    return { ...this.serverFacts, rng: RUN_STREAMS.serverCall(this.root, stage, round) };
+  }
+
+  /** The state after the last completed round, for a checkpoint file (arrays are shared, not copied). */
+  checkpoint(): SimulationCheckpoint {
+    if (this.globalArrays === undefined || this.lastRound === 0) {
+      throw new Error('Simulation.checkpoint: no round has completed yet; call it from onRoundEnd or after run()');
+    }
+    const aggregatorState = this.aggregator?.stateDict?.();
+    return {
+      round: this.lastRound,
+      global: this.globalArrays,
+      clientStates: this.clientStates.exportState(),
+      ...(aggregatorState ? { aggregatorState } : {}),
     };
   }
 
@@ -111,29 +179,31 @@ export class Simulation {
 
   /** Run every round and return the records. Call once. */
   async run(): Promise<RunResult> {
-    if (this.globalArrays !== undefined) throw new Error('Simulation.run was already called; build a new Simulation for another run');
+    if (this.started) throw new Error('Simulation.run was already called; build a new Simulation for another run');
+    this.started = true;
     const started = performance.now();
     const name = this.strategy.name;
     try {
-      this.globalArrays = await callHook({ strategy: name, hook: 'initialize', round: 0 }, () =>
-        this.strategy.initialize(this.serverContext),
+      this.globalArrays ??= await callHook({ strategy: name, hook: 'initialize', round: 0 }, () =>
+        this.strategy.initialize(this.serverContext('initialize', 0)),
       );
       const summary = this.strategy.summary?.();
       await this.emit('onRunStart', {
         strategy: name,
-        numClients: this.serverContext.numClients,
-        numClasses: this.serverContext.numClasses,
+        numClients: this.serverFacts.numClients,
+        numClasses: this.serverFacts.numClasses,
         config: this.config,
         ...(summary ? { strategySummary: summary } : {}),
       });
 
       const records: RoundRecord[] = [];
       let lastEvaluation: Evaluation | undefined;
-      for (let round = 1; round <= this.config.rounds; round++) {
+      for (let round = this.firstRound; round <= this.config.rounds; round++) {
         const { record, evaluation } = await this.runRound(round);
         if (evaluation) lastEvaluation = evaluation;
         records.push(record);
-        await this.emit('onRoundEnd', record, { global: this.globalArrays, clientStates: this.clientStates });
+        this.lastRound = round;
+        await this.emit('onRoundEnd', record, { global: this.globalArrays!, clientStates: this.clientStates });
       }
 
       const evaluated = records.filter((r): r is EvaluatedRoundRecord => r.gm !== undefined);
@@ -143,7 +213,7 @@ export class Simulation {
         final: evaluated[evaluated.length - 1]!,
         best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
         perClassAccuracy: lastEvaluation!.gmPerClass,
-        global: this.globalArrays,
+        global: this.globalArrays!,
         totalSeconds: (performance.now() - started) / 1000,
       };
       await this.emit('onRunEnd', result);
@@ -157,7 +227,7 @@ export class Simulation {
     const name = this.strategy.name;
     const trainStarted = performance.now();
     let global = this.globalArrays!;
-    const sampled = sampleClients(RUN_STREAMS.sampling(this.root, round), this.serverContext.numClients, this.config.clientsPerRound);
+    const sampled = sampleClients(RUN_STREAMS.sampling(this.root, round), this.serverFacts.numClients, this.config.clientsPerRound);
     await this.emit('onRoundStart', round, sampled);
 
     const tasks: ClientTask[] = [];
@@ -201,7 +271,7 @@ export class Simulation {
 
     if (usable.length > 0) {
       global = await callHook({ strategy: name, hook: 'aggregateTrain', round }, () =>
-        this.strategy.aggregateTrain(round, global, usable, this.serverContext),
+        this.strategy.aggregateTrain(round, global, usable, this.serverContext('aggregate', round)),
       );
       this.globalArrays = global;
     } else {
@@ -214,7 +284,7 @@ export class Simulation {
     if (round % this.config.evalEvery !== 0 && round !== this.config.rounds) {
       return { record: { ...base, evalSeconds: 0 }, evaluation: undefined };
     }
-    const evaluation = await this.evaluator.evaluate(round, global, this.serverContext, this.clientStates);
+    const evaluation = await this.evaluator.evaluate(round, global, this.serverContext('evaluate', round), this.clientStates);
     await this.emit('onEvaluation', round, evaluation);
     const record: EvaluatedRoundRecord = {
       ...base,
