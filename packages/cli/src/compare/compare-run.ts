@@ -5,7 +5,7 @@
  * under the comparison folder, which then receives compare.md, compare.csv and a report.html
  * with every strategy side by side.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { RunDirectory, defaultRunDirectory } from '../output/run-directory.js';
@@ -39,7 +39,7 @@ export async function compareRun({ config, configFile }: ResolvedConfig, strateg
   checkStrategies(container, config, strategies);
 
   const runData = io.runData ?? (await loadRunData(config));
-  const top = new RunDirectory(config.out ?? defaultRunDirectory(io.cwd, 'compare', startedAt));
+  const top = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, 'compare', startedAt));
   top.ensure();
   io.stderr.write(`comparison of ${strategies.join(', ')} in ${top.path}\n`);
 
