@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
 import { CONFIG_FLAGS, parseConfigArgs } from './flags.js';
 import { formatFlagHelp } from './help.js';
+import { configJsonSchema } from './json-schema.js';
 import { RunConfigSchema } from './schema.js';
 
 const cwd = '/home/user/project';
@@ -29,6 +30,10 @@ describe('parseConfigArgs', () => {
     const { layer } = parseConfigArgs(['--plugin', './a.js', '--plugin', 'some-package', '--data-dir', 'data'], cwd);
     expect(layer.values['plugins']).toEqual(['/home/user/project/a.js', 'some-package']);
     expect(layer.values['dataset']).toEqual({ dataDir: '/home/user/project/data' });
+  });
+
+  it('--kernels sets the strategy option of that name', () => {
+    expect(parseConfigArgs(['--kernels', 'native'], cwd).layer.values).toEqual({ strategy: { options: { kernels: 'native' } } });
   });
 
   it('takes a negative number as the value of a number flag', () => {
@@ -61,7 +66,7 @@ describe('parseConfigArgs', () => {
 
   it('every flag targets a path the config schema knows', () => {
     const defaults = RunConfigSchema.parse({}) as Record<string, unknown>;
-    const shape = RunConfigSchema.shape as Record<string, unknown>;
+    const shape = configJsonSchema().properties!;
     for (const f of CONFIG_FLAGS) {
       expect(shape, `--${f.flag}`).toHaveProperty(f.path[0]!);
       if (f.path.length === 2 && typeof defaults[f.path[0]!] === 'object') {

@@ -20,6 +20,8 @@ export interface ConfigFlag {
   readonly kind: FlagValueKind;
   /** Placeholder in `--help`, e.g. `<n>`. */
   readonly placeholder?: string;
+  /** `--help` text when the config schema has none for `path` (plugin options). */
+  readonly description?: string;
 }
 
 /** Every config flag, in `--help` order. Descriptions and defaults come from the config schema. */
@@ -44,7 +46,13 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: 'model', path: ['model', 'name'], kind: 'string', placeholder: '<name>' },
   { flag: 'seed', path: ['seed'], kind: 'number', placeholder: '<n>' },
   { flag: 'backend', path: ['backend'], kind: 'string', placeholder: '<name>' },
-  { flag: 'kernels', path: ['kernels'], kind: 'string', placeholder: '<mode>' },
+  {
+    flag: 'kernels',
+    path: ['strategy', 'options', 'kernels'],
+    kind: 'string',
+    placeholder: '<tfjs|native|cuda>',
+    description: "Head kernels of strategies that have a `kernels` option (fedloge): sets strategy.options.kernels.",
+  },
   { flag: 'eval-every', path: ['evalEvery'], kind: 'number', placeholder: '<n>' },
   { flag: 'workers', path: ['workers'], kind: 'count-or-auto', placeholder: '<n|auto>' },
   { flag: 'out', path: ['out'], kind: 'string', placeholder: '<dir>' },

@@ -12,7 +12,7 @@ export function formatFlagHelp(): string {
     rows.push([`--${f.flag}${'placeholder' in f ? ` ${f.placeholder}` : ''}`, f.description]);
   }
   for (const f of CONFIG_FLAGS) {
-    const description = nodeAt(schema, f.path)?.description ?? '';
+    const description = f.description ?? nodeAt(schema, f.path)?.description ?? '';
     const value = valueAt(defaults, f.path);
     const shown =
       value === undefined || (Array.isArray(value) && value.length === 0) ? '' : ` (default: ${String(value)})`;

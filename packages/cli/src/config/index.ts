@@ -1,5 +1,5 @@
 // The run configuration: schema, sources (file, flags), merge, validation, JSON Schema, help.
-export { RunConfigSchema, BACKEND_NAMES, KERNEL_MODES } from './schema.js';
+export { RunConfigSchema, BACKEND_NAMES } from './schema.js';
 export type { RunConfig, RunConfigInput } from './schema.js';
 export { ConfigError, UsageError, USAGE_EXIT_CODE } from './errors.js';
 export { CONFIG_FLAGS, COMMAND_FLAGS, parseConfigArgs } from './flags.js';

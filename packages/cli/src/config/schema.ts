@@ -14,9 +14,6 @@ import { DATASET_NAMES } from '@fedloge/datasets';
 /** Tensor engines the CLI can ask core's `initBackend` for. `auto` picks the fastest available. */
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
-/** Native kernel use: `auto` (the addon when it loads, JS otherwise), `native` (required), `js` (never). */
-export const KERNEL_MODES = ['auto', 'native', 'js'] as const;
-
 const pluginRef = (defaultName: string, what: string) =>
   z
     .strictObject({
@@ -145,9 +142,10 @@ export const RunConfigSchema = z
       .optional()
       .describe('Read the client partition from this file (written by exportPartition) instead of drawing it.'),
     exportPartition: z.boolean().default(false).describe('Write the client partition to <out>/partition.json.'),
-    kernels: z.enum(KERNEL_MODES).default('auto').describe('Native kernel use.'),
   })
-  .describe('FedLoGe.ts run configuration (fedloge train --config <file>).');
+  .describe('FedLoGe.ts run configuration (fedloge train --config <file>).')
+  // `$schema` only serves editors; the resolved config does not carry it.
+  .transform(({ $schema: _editorsOnly, ...config }) => config);
 
 /** The config as a file may write it (everything optional). */
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
