@@ -55,7 +55,8 @@ function main() {
   }
 
   const started = Date.now();
-  const failure = cmakeJsCompile(cmakeJsBin, cudaOff ? ['FEDKERN_CUDA=OFF'] : [], env);
+  // Always pass the switch explicitly: CMake caches options, so an earlier CPU-only build would otherwise stick.
+  const failure = cmakeJsCompile(cmakeJsBin, [`FEDKERN_CUDA=${cudaOff ? 'OFF' : 'ON'}`], env);
   if (failure === null) {
     console.log(`[@fedloge/cuda-kernels] built build/Release/fedkern.node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return;

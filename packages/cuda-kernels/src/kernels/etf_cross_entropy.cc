@@ -1,5 +1,5 @@
-// (c) Fused softmax cross-entropy through the sparse-ETF projection on the CPU: one pass computes the logits of a
-// batch tile, the stable log-sum-exp, the loss and d(loss)/d(logits), and projects that straight back through S,
+// (c) Fused softmax cross-entropy through the sparse-ETF projection on the CPU: per batch tile, one pass computes
+// the logits, the stable log-sum-exp, the loss and d(loss)/d(logits), and projects that straight back through S,
 // so the [B, C] logits never exist as a separate output. See kernels.h for the contract.
 #include <algorithm>
 #include <cmath>
@@ -21,33 +21,37 @@ double etfCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const
   std::vector<double> tileLoss(static_cast<size_t>(tiles), 0.0);
 
   parallelFor(tiles, workPerTile, [&](int64_t first, int64_t last) {
-    std::vector<double> logits(static_cast<size_t>(kBatchTile) * s.rows);
+    std::vector<double> in(static_cast<size_t>(kBatchTile) * s.cols);
+    std::vector<double> z(static_cast<size_t>(kBatchTile) * s.rows);  // logits, then d loss / d logits
     std::vector<double> acc(static_cast<size_t>(kBatchTile) * s.cols);
     for (int64_t tileIdx = first; tileIdx < last; ++tileIdx) {
       const int64_t b0 = tileIdx * kBatchTile;
-      const int tile = static_cast<int>(std::min<int64_t>(kBatchTile, batch - b0));
-      projectTile(f + b0 * s.cols, s.cols, tile, s, logits.data());
+      const int rows = static_cast<int>(std::min<int64_t>(kBatchTile, batch - b0));
+      packTransposed(f + b0 * s.cols, s.cols, rows, s.cols, in.data());
+      projectTile(in.data(), s, z.data());
       double loss = 0.0;
-      for (int t = 0; t < tile; ++t) {
-        double* z = logits.data() + t * s.rows;
+      // Lanes t ≥ rows hold zeros and keep zero gradients, so they add nothing to gradF (and are not unpacked).
+      for (int t = 0; t < rows; ++t) {
+        auto at = [&](int32_t c) -> double& { return z[int64_t{c} * kBatchTile + t]; };
         double maxZ = -INFINITY;
         for (int32_t c = 0; c < s.rows; ++c) {
-          z[c] += bias ? bias[c] : 0.0f;
-          maxZ = std::max(maxZ, z[c]);
+          at(c) += bias ? bias[c] : 0.0f;
+          maxZ = std::max(maxZ, at(c));
         }
         double sumExp = 0.0;
-        for (int32_t c = 0; c < s.rows; ++c) sumExp += std::exp(z[c] - maxZ);
+        for (int32_t c = 0; c < s.rows; ++c) sumExp += std::exp(at(c) - maxZ);
         const int32_t label = labels[b0 + t];
-        loss += (maxZ + std::log(sumExp)) - z[label];
-        // z becomes d(mean loss)/d(logits) = (softmax − onehot) / B.
-        for (int32_t c = 0; c < s.rows; ++c) z[c] = std::exp(z[c] - maxZ) / sumExp * invBatch;
-        z[label] -= invBatch;
+        loss += (maxZ + std::log(sumExp)) - at(label);
+        // (softmax − onehot) / B
+        for (int32_t c = 0; c < s.rows; ++c) at(c) = std::exp(at(c) - maxZ) / sumExp * invBatch;
+        at(label) -= invBatch;
       }
+      for (int t = rows; t < kBatchTile; ++t)
+        for (int32_t c = 0; c < s.rows; ++c) z[int64_t{c} * kBatchTile + t] = 0.0;
       tileLoss[tileIdx] = loss;
       std::fill(acc.begin(), acc.end(), 0.0);
-      backProjectTile(logits.data(), s.rows, tile, s, acc.data());
-      float* out = gradF + b0 * s.cols;
-      for (int64_t i = 0; i < int64_t{tile} * s.cols; ++i) out[i] = static_cast<float>(acc[i]);
+      backProjectTile(z.data(), s, acc.data());
+      unpackTransposed(acc.data(), rows, s.cols, gradF + b0 * s.cols, s.cols);
     }
   });
 
