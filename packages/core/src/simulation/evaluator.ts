@@ -4,9 +4,10 @@
  * - GM: the global model's features of the whole balanced test set are computed once; every head
  *   variant of `Strategy.globalPredictor` is scored on them. Groups come from
  *   `shotSplit(globalTestDistribution)`.
- * - PM: every client (all N, sampled or not) is scored on its local test set. `heads` predictors
- *   (and strategies without `personalPredictor`) reuse the rows of the global features at the
- *   client's local test indices; `model` predictors run on the images. Groups come from the
+ * - PM: every client (all N, sampled or not) is scored on its local test set. Without
+ *   `personalPredictor` (FedAvg's PM) the client's logits are the GM logits' rows at its local test
+ *   indices; `heads` predictors get those rows of the global features; `model` predictors run on
+ *   the images. Groups come from the
  *   client's local test counts T[k]; the report averages over clients (§6.2).
  * - PM masking: classes with T[k][c] = 0 get logit −∞ (argmax restricted to present classes).
  *   The reference sets those weight rows to −1e10 with the bias kept, which gives −1e10·Σf + b on
@@ -120,7 +121,7 @@ export class Evaluator {
 
         const perClient: ClientScores[] = [];
         for (let k = 0; k < this.local.length; k++) {
-          perClient.push(await this.scoreClient(k, round, global, ctx, states, predictor, features, site));
+          perClient.push(await this.scoreClient(k, round, global, ctx, states, gmLogits, features, site));
         }
         const pmNames = [...new Set(perClient.flatMap((s) => [...s.keys()]))];
         for (const name of pmNames) {
@@ -175,7 +176,7 @@ export class Evaluator {
     global: ArrayRecord,
     ctx: ServerContext,
     states: ClientStateStore,
-    globalPredictor: GlobalPredictor,
+    gmLogits: ReadonlyMap<string, Float32Array>,
     globalFeatures: tf.Tensor2D,
     site: (hook: string, clientId?: number) => HookSite,
   ): Promise<ClientScores> {
@@ -200,7 +201,9 @@ export class Evaluator {
         )
       : undefined;
     try {
-      const logits = await this.clientLogits(k, personal, globalPredictor, globalFeatures, site);
+      const logits = personal
+        ? await this.clientLogits(k, personal, globalFeatures, site)
+        : new Map([...gmLogits].map(([name, all]) => [name, this.rows(all, local.indices)]));
       for (const [name, values] of logits) {
         const n = local.indices.length;
         const unmasked = tallyPredictions(argmaxRows(values, n, this.numClasses), local.labels, this.numClasses);
@@ -219,19 +222,18 @@ export class Evaluator {
   /** Logits of client k's local test set per variant, as plain arrays. */
   private async clientLogits(
     k: number,
-    personal: PersonalPredictor | undefined,
-    globalPredictor: GlobalPredictor,
+    personal: PersonalPredictor,
     globalFeatures: tf.Tensor2D,
     site: (hook: string, clientId?: number) => HookSite,
   ): Promise<Map<string, Float32Array>> {
     const local = this.local[k]!;
-    if (!personal || personal.kind === 'heads') {
-      const heads = personal ? (f: tf.Tensor2D) => personal.heads(f) : (f: tf.Tensor2D) => globalPredictor.heads(f);
-      const hook = personal ? 'personalPredictor.heads' : 'globalPredictor.heads';
+    if (personal.kind === 'heads') {
       const logits = tf.tidy(() =>
-        callHookSync(site(hook, k), () => heads(tf.gather(globalFeatures, tf.tensor1d(local.indices, 'int32')))),
+        callHookSync(site('personalPredictor.heads', k), () =>
+          personal.heads(tf.gather(globalFeatures, tf.tensor1d(local.indices, 'int32'))),
+        ),
       );
-      return downloadLogits(logits, this.numClasses, hook);
+      return downloadLogits(logits, this.numClasses, 'personalPredictor.heads');
     }
     // A `model` predictor: forward the images batch by batch and stitch the logits together.
     const n = local.indices.length;
@@ -247,6 +249,14 @@ export class Evaluator {
         all.set(values, start * this.numClasses);
       }
     }
+    return out;
+  }
+
+  /** Rows `indices` of the row-major `[testCount, C]` matrix `all`. */
+  private rows(all: Float32Array, indices: Int32Array): Float32Array {
+    const C = this.numClasses;
+    const out = new Float32Array(indices.length * C);
+    indices.forEach((i, r) => out.set(all.subarray(i * C, (i + 1) * C), r * C));
     return out;
   }
 
