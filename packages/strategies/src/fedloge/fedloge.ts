@@ -135,6 +135,11 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
     }
   }
 
+  /** The resolved options (defaults applied). */
+  get resolvedOptions(): Readonly<FedLoGeOptions> {
+    return this.options;
+  }
+
   // ----- Strategy hooks -------------------------------------------------------------------------
 
   override async trainClient(ctx: ClientTrainContext): Promise<ClientUpdate> {
