@@ -3,3 +3,4 @@ export { FedAvg, fedAvgOptions, fedAvgPlugin, selectKeys, BACKBONE_PREFIX, HEAD_
 export type { BatchPosition, FedAvgOptions, LocalObjective, Network } from './fedavg.js';
 export { BUILTIN_STRATEGIES, registerBuiltinStrategies } from './register-builtins.js';
 export type { BuiltinStrategy } from './register-builtins.js';
+export * from './fedloge/index.js';
