@@ -1,0 +1,168 @@
+/**
+ * FedETF [Li, Shang, He, Lin & Wu, 2023], "No Fear of Classifier Biases: Neural Collapse Inspired
+ * Federated Learning with Synthetic and Fixed Classifier", ICCV 2023.
+ * https://arxiv.org/abs/2303.10058 (official code: ZexiLee/ICCV-2023-FedETF)
+ *
+ * The classifier is a fixed simplex ETF shared by all clients (`EtfHead`): features are projected
+ * to C' dimensions, L2-normalised and scored against the ETF prototypes with a learnable
+ * temperature. Clients train backbone, projection and temperature with Balanced Softmax on their
+ * local class counts (classes they lack are left out of their softmax); the server averages those
+ * and never touches the ETF. GM = the aggregated model with the ETF (baselines.md §2.6a).
+ *
+ * PM is local adaptation, as the official `Client_personalization`: starting from the global
+ * model, the client runs one local update with the training objective, then alternates
+ * fine-tuning the ETF itself (plain CE, SGD lr 0.1, nothing else trainable) and the projection
+ * only (plain CE, SGD lr 0.05 with the run's momentum and weight decay), and is scored with the
+ * result (a `model` predictor). The official schedule is 20 alternations of 3 + 3 epochs after an
+ * E-epoch update; the defaults here are scaled down for CPU runs (1 local epoch, 2 alternations of
+ * 1 + 1 epochs) and every count is an option.
+ */
+import 'reflect-metadata';
+import * as tf from '@tensorflow/tfjs';
+import { inject, injectable } from 'tsyringe';
+import { z } from 'zod';
+import {
+  TOKENS,
+  crossEntropy,
+  type Aggregator,
+  type ArrayRecord,
+  type ClientTrainContext,
+  type ModelBuilder,
+  type PersonalContext,
+  type PersonalPredictor,
+  type ServerContext,
+  type StrategyPlugin,
+  type TrainConfig,
+} from '@fedloge/core';
+import type { Rng } from '@fedloge/core/data';
+import { FedAvg, HEAD_PREFIX, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
+import { EtfHead } from './fedetf/etfHead.js';
+import { logCountOffsets } from './losses/classPrior.js';
+import { offsetCrossEntropy } from './losses/offsetCrossEntropy.js';
+
+/** Name of FedETF's PM prediction variant. */
+export const ADAPTED_VARIANT = 'adapted';
+/** State key of the fixed ETF. */
+export const ETF_KEY = `${HEAD_PREFIX}etf`;
+
+const adaptationOptions = z.strictObject({
+  /** Epochs of the training objective before the alternations (official: the run's E). @default 1 */
+  localEpochs: z.int().min(0).default(1),
+  /** Alternations of ETF and projection fine-tuning (official: 20). @default 2 */
+  rounds: z.int().min(0).default(2),
+  /** Epochs on the ETF per alternation (official: 3). @default 1 */
+  etfEpochs: z.int().min(0).default(1),
+  /** SGD learning rate on the ETF, no momentum (official: 0.1). @default 0.1 */
+  etfLr: z.number().positive().default(0.1),
+  /** Epochs on the projection per alternation (official: 3). @default 1 */
+  projectionEpochs: z.int().min(0).default(1),
+  /** SGD learning rate on the projection (official: 0.05). @default 0.05 */
+  projectionLr: z.number().positive().default(0.05),
+});
+
+export const fedEtfOptions = fedAvgOptions.extend({
+  /**
+   * C', the width the feature is projected to before the ETF; `null` = the number of classes (the
+   * official ResNet setting). Must be at least the number of classes.
+   * @default null
+   */
+  projectionDim: z.int().min(2).nullable().default(null),
+  /** The PM local-adaptation schedule. */
+  adaptation: adaptationOptions.prefault({}),
+});
+export type FedEtfOptions = z.output<typeof fedEtfOptions>;
+
+/** What local SGD trains and on which loss, while `adapt` runs one of its steps. */
+type AdaptationStep = 'etf' | 'projection';
+
+@injectable()
+export class FedETF extends FedAvg<FedEtfOptions> {
+  override readonly name: string = 'fedetf';
+  /** Set only while `adapt` fine-tunes the ETF or the projection (one client at a time per instance). */
+  private step: AdaptationStep | undefined;
+
+  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedEtfOptions) {
+    super(aggregator, options);
+  }
+
+  /** PM: the global model after local adaptation on this client's training data. */
+  async personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<PersonalPredictor> {
+    const net = this.buildNetwork(ctx.models, await this.adapt(global, client, ctx));
+    return {
+      kind: 'model',
+      predict: (x) => ({ [ADAPTED_VARIANT]: net.head.apply(net.backbone.apply(x, 'eval')) }),
+      dispose: () => this.disposeNetwork(net),
+    };
+  }
+
+  /** Backbone + ETF head (projection, temperature, fixed ETF). */
+  protected override createNetwork(models: ModelBuilder, rng: Rng): Network {
+    const head = new EtfHead({
+      inputDim: models.featureDim,
+      numClasses: models.numClasses,
+      projectionDim: this.options.projectionDim ?? models.numClasses,
+      rng: rng.derive('head'),
+    });
+    return { backbone: models.backbone(rng.derive('backbone')), head };
+  }
+
+  /** FL: backbone, projection and temperature. Adaptation: the ETF alone, or the projection alone. */
+  protected override trainableVariables(net: Network): tf.Variable[] {
+    const head = net.head as EtfHead;
+    if (this.step === 'etf') return [head.etf];
+    if (this.step === 'projection') return [head.projection.weight, head.projection.bias];
+    return super.trainableVariables(net).filter((v) => v !== head.etf);
+  }
+
+  /** FL: Balanced Softmax with the client's class counts. Adaptation: plain cross-entropy. */
+  protected override localObjective(net: Network, ctx: ClientTrainContext): LocalObjective {
+    if (this.step) return { loss: (batch) => crossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y) };
+    const logPrior = logCountOffsets(ctx.data.classCounts);
+    return { loss: (batch) => offsetCrossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y, logPrior) };
+  }
+
+  /** Everything but the ETF, which stays as the server drew it. */
+  protected override aggregatedKeys(global: ArrayRecord): string[] {
+    return super.aggregatedKeys(global).filter((k) => k !== ETF_KEY);
+  }
+
+  /** The official local adaptation, from `global`, on the client's training data. */
+  protected async adapt(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<ArrayRecord> {
+    const a = this.options.adaptation;
+    const run = async (arrays: ArrayRecord, step: AdaptationStep | undefined, train: TrainConfig): Promise<ArrayRecord> => {
+      this.step = step;
+      try {
+        const update = await this.trainClient({
+          round: 0,
+          clientId: client.clientId,
+          payload: arrays,
+          state: undefined,
+          data: client.data,
+          train,
+          numClasses: ctx.numClasses,
+          rng: client.rng,
+          models: ctx.models,
+          logger: ctx.logger,
+        });
+        return update.arrays;
+      } finally {
+        this.step = undefined;
+      }
+    };
+    let arrays = await run(global, undefined, { ...ctx.train, localEpochs: a.localEpochs });
+    for (let r = 0; r < a.rounds; r++) {
+      arrays = await run(arrays, 'etf', { ...ctx.train, localEpochs: a.etfEpochs, lr: a.etfLr, momentum: 0, weightDecay: 0 });
+      arrays = await run(arrays, 'projection', { ...ctx.train, localEpochs: a.projectionEpochs, lr: a.projectionLr });
+    }
+    return arrays;
+  }
+}
+
+export const fedEtfPlugin: StrategyPlugin<FedEtfOptions> = {
+  kind: 'strategy',
+  name: 'fedetf',
+  description: 'FedETF: projection + L2-norm + fixed simplex ETF with learnable temperature, Balanced Softmax; PM = local adaptation',
+  paper: 'Li et al., ICCV 2023, arXiv:2303.10058',
+  options: fedEtfOptions,
+  strategy: FedETF,
+};
