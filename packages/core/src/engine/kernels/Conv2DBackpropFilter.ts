@@ -54,7 +54,7 @@ export function conv2DBackpropFilter(
     }
     return ops.finish(ops.transpose(dW, [1, 2, 0, 3]));
   } catch (e) {
-    ops.abort();
+    ops.disposeAll();
     throw e;
   }
 }

@@ -78,7 +78,7 @@ export function conv2DBackpropInput(
     }
     return ops.finish(dx);
   } catch (e) {
-    ops.abort();
+    ops.disposeAll();
     throw e;
   }
 }

@@ -66,8 +66,8 @@ export class KernelScope {
     return result;
   }
 
-  /** Free every intermediate (on error paths). */
-  abort(): void {
+  /** Free every intermediate (error paths, or when the result came from elsewhere). */
+  disposeAll(): void {
     for (const info of this.intermediates) this.backend.disposeData(info.dataId);
     this.intermediates.length = 0;
   }

@@ -3,32 +3,55 @@
  * shim is one file plus one line here.
  *
  * - wasm: Conv2DBackpropFilter is missing (training a CNN fails without it) and the stock
- *   Conv2DBackpropInput is a naive loop; both become XNNPACK Conv2D calls.
- * - cpu: the stock Conv2DBackpropFilter is ~50x slower than the same shim (specs/stack.md §1.2).
- *   Its Conv2DBackpropInput is kept: see KERNEL_SHIMS_BY_BACKEND's doc for the measurement.
+ *   Conv2DBackpropInput is a naive loop; both become XNNPACK Conv2D calls. BatchMatMul with
+ *   transpose flags is routed through an explicit Transpose (4–20x faster).
+ * - cpu: the stock Conv2DBackpropFilter is ~50x slower than the same shim (specs/stack.md §1.2),
+ *   and the dX shim is faster than the stock loop as well.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 
+/**
+ * Builds a shim's config. `stock` is the backend's original kernel of the same name (captured
+ * before the first replacement), for shims that wrap rather than replace it.
+ */
+export type KernelShimFactory = (backendName: string, stock: tf.KernelConfig | undefined) => tf.KernelConfig;
+
 /** The shims each backend gets. Backends not listed (e.g. `tensorflow`) need none. */
-export const KERNEL_SHIMS_BY_BACKEND: Readonly<Record<string, readonly ((backendName: string) => tf.KernelConfig)[]>> = {
-  wasm: [conv2DBackpropFilterConfig, conv2DBackpropInputConfig],
+export const KERNEL_SHIMS_BY_BACKEND: Readonly<Record<string, readonly KernelShimFactory[]>> = {
+  wasm: [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, batchMatMulConfig],
   cpu: [conv2DBackpropFilterConfig, conv2DBackpropInputConfig],
 };
+
+/** Original kernels by `backend/kernel`, recorded the first time a shim replaces them. */
+const stockKernels = new Map<string, tf.KernelConfig | undefined>();
 
 /**
  * Register the shims for `backendName`, replacing any stock kernel of the same name. tfjs ignores
  * `registerKernel` for a name that is already registered (with only a console warning), so the
- * stock kernel is unregistered first. Idempotent. Returns the names of the kernels it installed.
+ * current kernel is unregistered first. Idempotent. Returns the names of the kernels installed.
  */
 export function registerKernelShims(backendName: string): string[] {
   const installed: string[] = [];
   for (const makeConfig of KERNEL_SHIMS_BY_BACKEND[backendName] ?? []) {
-    const config = makeConfig(backendName);
-    if (tf.getKernel(config.kernelName, backendName)) tf.unregisterKernel(config.kernelName, backendName);
+    const name = makeConfig(backendName, noStock).kernelName;
+    const id = `${backendName}/${name}`;
+    if (!stockKernels.has(id)) stockKernels.set(id, tf.getKernel(name, backendName));
+    const config = makeConfig(backendName, stockKernels.get(id));
+    if (tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName);
     tf.registerKernel(config);
-    installed.push(config.kernelName);
+    installed.push(name);
   }
   return installed;
 }
+
+/** Placeholder used only to read a factory's kernel name. */
+const noStock: tf.KernelConfig = {
+  kernelName: '',
+  backendName: '',
+  kernelFunc: () => {
+    throw new Error('registerKernelShims: placeholder kernel called');
+  },
+};
