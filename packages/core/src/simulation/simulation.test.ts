@@ -12,7 +12,7 @@ import { Rng } from '../random.js';
 import type { ArrayRecord } from '../arrays.js';
 import type { ClientTrainContext, ClientUpdate } from '../strategy.js';
 import { buildClientRuntime } from './client-runtime.js';
-import { Simulation } from './simulation.js';
+import { Simulation, type SimulationCheckpoint } from './simulation.js';
 import type { SimulationConfig } from './simulation-config.js';
 import type { Reporter } from './reporter.js';
 import type { RoundRecord } from './records.js';
@@ -93,9 +93,10 @@ describe('Simulation', () => {
     const config = { rounds: 4, evalEvery: 1 };
     const whole = await simulate({ config }).simulation.run();
 
-    const first = simulate({ config: { ...config, rounds: 2 } });
+    // Checkpoint taken from a reporter mid-run, as a CLI would write it after round 2.
+    let checkpoint!: SimulationCheckpoint;
+    const first = simulate({ config, reporters: [{ onRoundEnd: (r) => void (r.round === 2 && (checkpoint = first.simulation.checkpoint())) }] });
     await first.simulation.run();
-    const checkpoint = first.simulation.checkpoint();
     expect(checkpoint.round).toBe(2);
     const { runtime } = simulate();
     const rest = await new Simulation({ ...runtime, config: { ...baseConfig, ...config }, resume: checkpoint, logger: silentLogger() }).run();

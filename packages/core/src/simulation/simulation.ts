@@ -71,8 +71,6 @@ export class Simulation {
   /** Persistent per-client state (`ClientUpdate.state`), e.g. for checkpoints. */
   readonly clientStates = new ClientStateStore();
   private readonly strategy: Strategy;
-  private readonly data: FederatedData;
-  private readonly models: ModelBuilder;
   private readonly reporters: readonly Reporter[];
   private readonly logger: Logger;
   private readonly executor: ClientExecutor;
@@ -93,8 +91,6 @@ export class Simulation {
     if (numClients === 0) throw new RangeError('The partition has no clients; expected at least one');
     this.config = resolveSimulationConfig(options.config, numClients);
     this.strategy = options.strategy;
-    this.data = data;
-    this.models = options.models;
     this.reporters = options.reporters ?? [];
     this.logger = options.logger ?? consoleLogger;
     this.root = new Rng(this.config.seed);
@@ -105,7 +101,7 @@ export class Simulation {
       new InlineExecutor({
         strategy: this.strategy,
         data,
-        models: this.models,
+        models: options.models,
         train: this.config.train,
         seed: this.config.seed,
         augment: this.config.augment,
@@ -125,7 +121,7 @@ export class Simulation {
       numClasses: data.dataset.numClasses,
       clientClassCounts: clients.map((c) => c.classCounts),
       clientSizes: clients.map((c) => c.numSamples),
-      models: this.models,
+      models: options.models,
       rng: RUN_STREAMS.serverCall(this.root, 'initialize', 0),
       train: this.config.train,
       logger: this.logger,
