@@ -5,7 +5,7 @@
  * federated backbone's own head picks up.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SGD, crossEntropy, minimize } from '@fedloge/core';
+import { SGD, crossEntropy, kaimingUniformBound, minimize, uniformInit } from '@fedloge/core';
 import type { Rng } from '@fedloge/core/data';
 
 /** Settings of the re-training. */
@@ -42,12 +42,10 @@ export function retrainClassifier(
     throw new RangeError(`retrainClassifier: ${features.length} feature values do not split into ${n} rows`);
   }
   const dim = features.length / n;
-  const bound = 1 / Math.sqrt(dim);
-  const initRng = rng.derive('init');
-  const init = (size: number) => Float32Array.from({ length: size }, () => initRng.uniform(-bound, bound));
+  const bound = kaimingUniformBound(dim);
   // tidy frees the initial values; variables survive tidy.
-  const weight = tf.tidy(() => tf.variable(tf.tensor2d(init(numClasses * dim), [numClasses, dim]), true));
-  const bias = tf.tidy(() => tf.variable(tf.tensor1d(init(numClasses)), true));
+  const weight = tf.tidy(() => tf.variable(tf.tensor2d(uniformInit(rng.derive('init', 'weight'), [numClasses, dim], bound), [numClasses, dim]), true));
+  const bias = tf.tidy(() => tf.variable(tf.tensor1d(uniformInit(rng.derive('init', 'bias'), [numClasses], bound)), true));
   const x = tf.tensor2d(features, [n, dim]);
   const y = tf.tensor1d(labels, 'int32');
   const optimizer = new SGD([weight, bias], { lr: options.lr });
