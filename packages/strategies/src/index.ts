@@ -4,3 +4,4 @@ export type { BatchPosition, FedAvgOptions, LocalObjective, Network } from './fe
 export { BUILTIN_STRATEGIES, registerBuiltinStrategies } from './register-builtins.js';
 export type { BuiltinStrategy } from './register-builtins.js';
 export * from './fedloge/index.js';
+export * from './baselines/index.js';

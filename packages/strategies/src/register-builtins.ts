@@ -6,10 +6,12 @@ import type { DependencyContainer } from 'tsyringe';
 import { registerPlugin, type StrategyPlugin } from '@fedloge/core';
 import { fedAvgPlugin } from './fedavg.js';
 import { fedLoGePlugin } from './fedloge/fedloge.js';
+import { BASELINE_STRATEGIES } from './baselines/index.js';
 
 export const BUILTIN_STRATEGIES = {
   fedavg: fedAvgPlugin,
   fedloge: fedLoGePlugin,
+  ...BASELINE_STRATEGIES,
 } as const satisfies Record<string, StrategyPlugin>;
 
 export type BuiltinStrategy = keyof typeof BUILTIN_STRATEGIES;

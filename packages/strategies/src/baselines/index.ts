@@ -1,0 +1,56 @@
+// The Fed-LT baseline strategies: one plugin per method, registered with the built-ins.
+import type { StrategyPlugin } from '@fedloge/core';
+import { creffPlugin } from './creff.js';
+import { dittoPlugin } from './ditto.js';
+import { fedBabuPlugin } from './fedbabu.js';
+import { fedBnPlugin } from './fedbn.js';
+import { fedEtfPlugin } from './fedetf.js';
+import { fedLcPlugin } from './fedlc.js';
+import { fedPerPlugin } from './fedper.js';
+import { fedProxPlugin } from './fedprox.js';
+import { fedRepPlugin } from './fedrep.js';
+import { fedRodPlugin } from './fedrod.js';
+
+/** The baselines by registered name (a const map, so the names form a type). */
+export const BASELINE_STRATEGIES = {
+  fedprox: fedProxPlugin,
+  fedrod: fedRodPlugin,
+  fedbabu: fedBabuPlugin,
+  fedetf: fedEtfPlugin,
+  ditto: dittoPlugin,
+  fedrep: fedRepPlugin,
+  fedper: fedPerPlugin,
+  fedbn: fedBnPlugin,
+  fedlc: fedLcPlugin,
+  creff: creffPlugin,
+} as const satisfies Record<string, StrategyPlugin>;
+
+/** Every baseline plugin, for registration. */
+export const BASELINE_STRATEGY_PLUGINS: readonly StrategyPlugin[] = Object.values(BASELINE_STRATEGIES);
+
+export { CReFF, creffOptions, creffPlugin, CLASSIFIER_PREFIX, FEDERATED_FEATURES_KEY, FEDAVG_HEAD_VARIANT, RETRAINED_VARIANT } from './creff.js';
+export type { CreffOptions } from './creff.js';
+export { Ditto, dittoOptions, dittoPlugin, PERSONAL_MODEL_VARIANT } from './ditto.js';
+export type { DittoOptions } from './ditto.js';
+export { FedBABU, fedBabuOptions, fedBabuPlugin, FINE_TUNED_VARIANT } from './fedbabu.js';
+export type { FedBabuOptions } from './fedbabu.js';
+export { FedBN, fedBnOptions, fedBnPlugin } from './fedbn.js';
+export type { FedBnOptions } from './fedbn.js';
+export { FedETF, fedEtfOptions, fedEtfPlugin, ADAPTED_VARIANT, ETF_KEY } from './fedetf.js';
+export type { FedEtfOptions } from './fedetf.js';
+export { EtfHead } from './fedetf/etfHead.js';
+export type { EtfHeadArgs } from './fedetf/etfHead.js';
+export { FedLC, fedLcOptions, fedLcPlugin } from './fedlc.js';
+export type { FedLcOptions } from './fedlc.js';
+export { FedPer, fedPerOptions, fedPerPlugin } from './fedper.js';
+export type { FedPerOptions } from './fedper.js';
+export { FedProx, fedProxOptions, fedProxPlugin } from './fedprox.js';
+export type { FedProxOptions } from './fedprox.js';
+export { FedRep, fedRepOptions, fedRepPlugin } from './fedrep.js';
+export type { FedRepOptions } from './fedrep.js';
+export { FedRoD, fedRodOptions, fedRodPlugin, GENERIC_PLUS_PERSONAL_VARIANT, PERSONAL_HEAD_PREFIX } from './fedrod.js';
+export type { FedRodOptions, RodNetwork } from './fedrod.js';
+export { PersonalPartStrategy, personalPartOptions, PERSONAL_VARIANT } from './personalPart.js';
+export type { PersonalPartOptions } from './personalPart.js';
+export { batchNormKeys } from './batchNormKeys.js';
+export * from './losses/index.js';
