@@ -54,7 +54,7 @@ export async function exportFedLoGeModel(dir: string, input: FedLoGeExportInput)
   const numClasses = models.numClasses;
   const featureDim = models.featureDim;
   if (clientStates.length === 0) throw new RangeError('exportFedLoGeModel: clientStates is empty; pass one entry (or undefined) per client');
-  const { sseC } = strategy.sseC(input.runSeed, featureDim, numClasses);
+  const { sseC } = strategy.sseCFor(input.runSeed, featureDim, numClasses);
   const gauxRecord = unprefixRecord(global, GAUX_PREFIX);
   const localHeads: ArrayRecord = {};
   clientStates.forEach((state, k) => {

@@ -105,7 +105,7 @@ describe('FedLoGe strategy', () => {
     const update = await strategy.trainClient(context(global));
     const { x, y } = batchOf(INDICES);
     const fs = x.map((xi) => features(global, xi));
-    const sse = strategy.sseC(SEED, D, C).sseC;
+    const sse = strategy.sseCFor(SEED, D, C).sseC;
 
     // Backbone: d/db1 of mean CE(f·Sᵀ + s_b) through relu, one SGD step (momentum 0, full batch).
     const gradB1 = new Array<number>(D).fill(0);
@@ -162,10 +162,10 @@ describe('FedLoGe strategy', () => {
   });
 
   it('the SSE-C is frozen and never changes with training', async () => {
-    const before = strategy.sseC(SEED, D, C);
+    const before = strategy.sseCFor(SEED, D, C);
     const weights = before.etf.denseWeight().arraySync();
     await strategy.trainClient(context(global, { train: { ...train, batchSize: 3, localEpochs: 2 } }));
-    const after = strategy.sseC(SEED, D, C);
+    const after = strategy.sseCFor(SEED, D, C);
     expect(after).toBe(before);
     expect(after.etf.denseWeight().arraySync()).toEqual(weights);
   });
@@ -175,11 +175,11 @@ describe('FedLoGe strategy', () => {
     const onWorker = make();
     onServer.globalPredictor(global, server).dispose(); // server: the strategy stream
     const clientStream = RUN_STREAMS.clientTrain(new Rng(SEED), 7, 3);
-    const a = onServer.sseC(server.rng.seed, D, C).sseC;
-    const b = onWorker.sseC(clientStream.seed, D, C).sseC;
+    const a = onServer.sseCFor(server.rng.seed, D, C).sseC;
+    const b = onWorker.sseCFor(clientStream.seed, D, C).sseC;
     expect(b.etf).toEqual(a.etf);
     expect(b.bias).toEqual(a.bias);
-    expect(make().sseC(SEED + 1, D, C).sseC.etf).not.toEqual(a.etf);
+    expect(make().sseCFor(SEED + 1, D, C).sseC.etf).not.toEqual(a.etf);
   });
 
   it('aggregates backbone and g_aux by n_k, never local heads', () => {
@@ -201,7 +201,7 @@ describe('FedLoGe strategy', () => {
     const f = predictor.features(input);
     const logits = predictor.heads(f);
     expect(Object.keys(logits)).toEqual(['sse-c', 'ga-fr', 'gaux']);
-    const sse = strategy.sseC(SEED, D, C).sseC;
+    const sse = strategy.sseCFor(SEED, D, C).sseC;
     const W = global['gaux.weight']!.data;
     const b = global['gaux.bias']!.data;
     const rowNorm = (c: number): number => Math.hypot(...Array.from(W.subarray(c * D, (c + 1) * D)));

@@ -103,7 +103,8 @@ export const fedLoGeOptions = z.strictObject({
 export type FedLoGeOptions = z.output<typeof fedLoGeOptions>;
 
 /** The SSE-C of one (seed, d, C), as built numbers and as the kernels' operand. */
-interface BuiltSseC {
+export interface FedLoGeSseC {
+  /** `${runSeed}/${d}/${C}`: what the cache is keyed on. */
   readonly key: string;
   readonly sseC: SseC;
   readonly etf: SparseEtf;
@@ -114,7 +115,7 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
   override readonly name: string = 'fedloge';
   /** The head operations in use (may be 'tfjs' when 'native' was asked for and the addon is missing). */
   readonly kernels: EtfKernels;
-  private built: BuiltSseC | undefined;
+  private built: FedLoGeSseC | undefined;
 
   constructor(
     @inject(TOKENS.Aggregator) aggregator: Aggregator,
@@ -143,7 +144,7 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
   // ----- Strategy hooks -------------------------------------------------------------------------
 
   override async trainClient(ctx: ClientTrainContext): Promise<ClientUpdate> {
-    const sse = this.sseC(ctx.rng.seed, ctx.models.featureDim, ctx.numClasses);
+    const sse = this.sseCFor(ctx.rng.seed, ctx.models.featureDim, ctx.numClasses);
     const net = this.buildNetwork(ctx.models, ctx.payload);
     const local = this.localHead(ctx.models, ctx.state, ctx.rng.seed, ctx.clientId);
     const backboneVars = [...net.backbone.params.values()];
@@ -201,7 +202,7 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
 
   /** GM variants on the global backbone's features: `sse-c` (headline), `ga-fr`, `gaux`. */
   override globalPredictor(global: ArrayRecord, ctx: ServerContext): GlobalPredictor {
-    const sse = this.sseC(ctx.rng.seed, ctx.models.featureDim, ctx.numClasses);
+    const sse = this.sseCFor(ctx.rng.seed, ctx.models.featureDim, ctx.numClasses);
     const backbone = ctx.models.backbone(new Rng(0, 'fedloge/overwritten-init'));
     const gaux = headParams(global, GAUX_PREFIX);
     let gaFr: LinearParams | undefined;
@@ -309,7 +310,7 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
    * The SSE-C for this run, built on first use from the run seed's `sse-c` stream and cached, so
    * the server and every worker hold the identical classifier without sending it.
    */
-  sseC(runSeed: number, featureDim: number, numClasses: number): BuiltSseC {
+  sseCFor(runSeed: number, featureDim: number, numClasses: number): FedLoGeSseC {
     const key = `${runSeed}/${featureDim}/${numClasses}`;
     if (this.built?.key === key) return this.built;
     this.built?.etf.dispose();

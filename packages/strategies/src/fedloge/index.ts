@@ -9,7 +9,7 @@ export {
   fedLoGeOptions,
   fedLoGePlugin,
 } from './fedloge.js';
-export type { FedLoGeOptions } from './fedloge.js';
+export type { FedLoGeOptions, FedLoGeSseC } from './fedloge.js';
 export { SSE_C_DEFAULTS, buildSseC, simplexEtf } from './sse-c.js';
 export type { SseC, SseCBias, SseCOptions } from './sse-c.js';
 export { etfGeometry, simplexEtfAngleDeg } from './etf-geometry.js';
