@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds build/Release/fedkern.node from source with cmake-js (Node-API mode, no download). Runs as the package's
+// Builds build/Release/fedkern.node from source with cmake-js (Node-API mode, no download): configure, then build. Runs as the package's
 // `install` script, so it must NEVER fail the install: on any failure it prints one warning and exits 0, and
 // the TypeScript wrapper falls back to its reference kernels at run time.
 //
@@ -23,13 +23,19 @@ function fallback(reason) {
   process.exit(strict ? 1 : 0);
 }
 
-/** Runs `cmake-js compile` with extra -D definitions; returns null on success or a one-line reason. */
+/**
+ * Runs `cmake-js configure` with the -D definitions, then `cmake-js build`; returns null on success or a one-line
+ * reason. (configure is explicit because `cmake-js compile` skips it when a CMakeCache exists, so a changed switch
+ * such as FEDKERN_CUDA would be ignored.)
+ */
 function cmakeJsCompile(cmakeJsBin, defines, env) {
-  const args = [cmakeJsBin, 'compile', ...defines.map((d) => `--CD${d}`)];
-  console.log(`[@fedloge/cuda-kernels] ${['cmake-js', ...args.slice(1)].join(' ')}`);
-  const result = spawnSync(process.execPath, args, { cwd: packageRoot, stdio: 'inherit', env });
-  if (result.error) return result.error.message;
-  if (result.status !== 0) return `cmake-js compile exited with status ${result.status ?? result.signal}`;
+  for (const step of ['configure', 'build']) {
+    const args = [cmakeJsBin, step, ...(step === 'configure' ? defines.map((d) => `--CD${d}`) : [])];
+    console.log(`[@fedloge/cuda-kernels] ${['cmake-js', ...args.slice(1)].join(' ')}`);
+    const result = spawnSync(process.execPath, args, { cwd: packageRoot, stdio: 'inherit', env });
+    if (result.error) return result.error.message;
+    if (result.status !== 0) return `cmake-js ${step} exited with status ${result.status ?? result.signal}`;
+  }
   return null;
 }
 
