@@ -277,5 +277,7 @@ describe('FedLoGe strategy', () => {
     expect(() => parsePluginOptions(fedLoGePlugin, { sparsity: 1 })).toThrow(/fedloge' option sparsity/);
     expect(() => parsePluginOptions(fedLoGePlugin, { kernels: 'gpu' })).toThrow(/option kernels/);
     expect(() => parsePluginOptions(fedLoGePlugin, { realignNorm: 0 })).toThrow(/option realignNorm/);
+    // A misspelt option is an error, not silently ignored.
+    expect(() => parsePluginOptions(fedLoGePlugin, { sparstiy: 0.5 })).toThrow(/sparstiy/);
   });
 });

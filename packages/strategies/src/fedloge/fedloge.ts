@@ -54,7 +54,7 @@ import {
   type TrainConfig,
 } from '@fedloge/core';
 import { Rng } from '@fedloge/core/data';
-import { BACKBONE_PREFIX, FedAvg, type Network } from '../fedavg.js';
+import { BACKBONE_PREFIX, FedAvg, fedAvgOptions, type Network } from '../fedavg.js';
 import { KERNEL_CHOICES, SparseEtf, selectKernels, type EtfKernels, type KernelChoice } from '../native-ops/index.js';
 import { disposeHeads, globalRealign, linearLogits, localRealign, type LinearParams } from './gla-fr.js';
 import { buildSseC, SSE_C_DEFAULTS, type SseC } from './sse-c.js';
@@ -89,8 +89,8 @@ export const FEDLOGE_DEFAULTS = {
   kernels: 'native' as KernelChoice,
 } as const;
 
-/** FedLoGe's options (FedAvg has none of its own: SGD, sampling and the aggregator are run settings). */
-export const fedLoGeOptions = z.strictObject({
+/** FedLoGe's options on top of FedAvg's (SGD, sampling and the aggregator are run settings). */
+export const fedLoGeOptions = fedAvgOptions.extend({
   sparsity: z.number().min(0).lt(1).default(FEDLOGE_DEFAULTS.sparsity).describe('SSE-C sparsity β in [0, 1)'),
   etfNorm: z.number().positive().default(FEDLOGE_DEFAULTS.etfNorm).describe('SSE-C class-vector norm'),
   etfSteps: z.int().min(0).default(FEDLOGE_DEFAULTS.etfSteps).describe('most Adam steps of the SSE-C refinement'),
