@@ -14,6 +14,7 @@ table { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeric: tab
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: right; }
 th[scope="row"], thead th:first-child { text-align: left; }
+th[colspan] { text-align: center; }
 thead th { border-bottom: 2px solid var(--fg); }
 td.round { color: var(--muted); }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }

@@ -24,8 +24,9 @@ export interface BarChartOptions {
   readonly series: readonly BarSeries[];
 }
 
-const HEIGHT = 300;
-const MARGIN = { top: 12, right: 16, bottom: 64, left: 52 } as const;
+const PLOT_HEIGHT = 224;
+const MARGIN = { top: 12, right: 16, bottom: 44, left: 52 } as const;
+const CHAR_WIDTH = 6;
 const MIN_WIDTH = 640;
 
 /** A `<figure>` with the chart's SVG (`rect.bar` per value) and a legend when there are several series. */
@@ -34,24 +35,30 @@ export function renderBarChart({ title, yLabel, categories, notes, series }: Bar
   const perGroup = Math.max(series.length, 1);
   // Bars stay at least 4 px wide; many classes widen the chart (it scrolls) rather than vanish.
   const barWidth = Math.max(4, Math.min(28, 560 / (groups * perGroup)));
-  const groupWidth = barWidth * perGroup + Math.max(4, barWidth * 0.8);
-  const width = Math.max(MIN_WIDTH, MARGIN.left + MARGIN.right + groups * groupWidth);
-  const plotBottom = HEIGHT - MARGIN.bottom;
-  const plotRight = width - MARGIN.right;
+  // Each class gets its bars plus a gap, and at least its share of the minimum chart width.
+  const slot = Math.max(barWidth * perGroup + Math.max(4, barWidth * 0.8), (MIN_WIDTH - MARGIN.left - MARGIN.right) / Math.max(groups, 1));
+  // Labels that would overlap their neighbours are rotated by 45°, with the note on the same line;
+  // the margins grow to hold the longest one (≈ 6 px per character of the 11 px tick font).
+  const rotate = categories.some((c) => c.length * CHAR_WIDTH > slot);
+  const rotatedLabels = categories.map((c, i) => (notes?.[i] ? `${c} · ${notes[i]}` : c));
+  const reach = (label: string) => label.length * CHAR_WIDTH * Math.SQRT1_2;
+  const left = rotate ? Math.max(MARGIN.left, reach(rotatedLabels[0] ?? '') - slot / 2 + 6) : MARGIN.left;
+  const bottom = rotate ? Math.max(MARGIN.bottom, Math.max(0, ...rotatedLabels.map(reach)) + 24) : MARGIN.bottom;
+  const height = PLOT_HEIGHT + MARGIN.top + bottom;
+  const width = left + MARGIN.right + groups * slot;
+  const plotBottom = MARGIN.top + PLOT_HEIGHT;
+  const plotRight = left + groups * slot;
   const y = linearScale([0, 100], [plotBottom, MARGIN.top]);
-  const slot = (plotRight - MARGIN.left) / Math.max(groups, 1);
-  // Rotate labels when they would overlap their neighbours.
-  const rotate = categories.some((c) => c.length * 6.5 > slot);
 
   const grid = niceTicks(0, 100, 5).map(
     (t) =>
-      element('line', { class: 'grid', x1: MARGIN.left, x2: plotRight, y1: y(t), y2: y(t) }) +
-      text(String(t), { class: 'tick', x: MARGIN.left - 6, y: y(t) + 4, 'text-anchor': 'end' }),
+      element('line', { class: 'grid', x1: left, x2: plotRight, y1: y(t), y2: y(t) }) +
+      text(String(t), { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }),
   );
   const bars: string[] = [];
   const labels: string[] = [];
   categories.forEach((category, c) => {
-    const groupLeft = MARGIN.left + c * slot + (slot - barWidth * perGroup) / 2;
+    const groupLeft = left + c * slot + (slot - barWidth * perGroup) / 2;
     series.forEach((s, i) => {
       const v = s.values[c] ?? null;
       const what = `${s.name}, ${category}${notes?.[c] ? ` (${notes[c]})` : ''}: ${v === null ? 'no test images' : `${v.toFixed(2)}%`}`;
@@ -72,23 +79,29 @@ export function renderBarChart({ title, yLabel, categories, notes, series }: Bar
         ),
       );
     });
-    const cx = MARGIN.left + (c + 0.5) * slot;
+    const cx = left + (c + 0.5) * slot;
     labels.push(
       rotate
-        ? text(category, { class: 'tick', x: cx, y: plotBottom + 10, 'text-anchor': 'end', transform: `rotate(-45 ${cx} ${plotBottom + 10})` })
+        ? text(rotatedLabels[c]!, {
+            class: 'tick',
+            x: cx,
+            y: plotBottom + 10,
+            'text-anchor': 'end',
+            transform: `rotate(-45 ${cx} ${plotBottom + 10})`,
+          })
         : text(category, { class: 'tick', x: cx, y: plotBottom + 14, 'text-anchor': 'middle' }) +
             (notes?.[c] ? text(notes[c]!, { class: 'tick note', x: cx, y: plotBottom + 27, 'text-anchor': 'middle' }) : ''),
     );
   });
   const axes = [
-    element('line', { class: 'axis', x1: MARGIN.left, x2: plotRight, y1: plotBottom, y2: plotBottom }),
-    element('line', { class: 'axis', x1: MARGIN.left, x2: MARGIN.left, y1: MARGIN.top, y2: plotBottom }),
+    element('line', { class: 'axis', x1: left, x2: plotRight, y1: plotBottom, y2: plotBottom }),
+    element('line', { class: 'axis', x1: left, x2: left, y1: MARGIN.top, y2: plotBottom }),
     text(yLabel, {
       class: 'axis-label',
-      x: 14,
+      x: left - 38,
       y: (MARGIN.top + plotBottom) / 2,
       'text-anchor': 'middle',
-      transform: `rotate(-90 14 ${(MARGIN.top + plotBottom) / 2})`,
+      transform: `rotate(-90 ${left - 38} ${(MARGIN.top + plotBottom) / 2})`,
     }),
   ];
   const svg = element(
@@ -97,9 +110,9 @@ export function renderBarChart({ title, yLabel, categories, notes, series }: Bar
       class: 'chart bar-chart',
       role: 'img',
       'aria-label': title,
-      viewBox: `0 0 ${width} ${HEIGHT}`,
+      viewBox: `0 0 ${width} ${height}`,
       width,
-      height: HEIGHT,
+      height,
       'data-series-count': series.length,
     },
     [...grid, ...bars, ...axes, ...labels].join(''),

@@ -27,7 +27,8 @@ export interface LineChartOptions {
   readonly series: readonly LineSeries[];
 }
 
-const WIDTH = 640;
+// Two charts (GM and PM) fit side by side in the 1100 px page.
+const WIDTH = 500;
 const HEIGHT = 300;
 const MARGIN = { top: 12, right: 16, bottom: 42, left: 52 } as const;
 
