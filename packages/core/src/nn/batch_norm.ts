@@ -42,7 +42,13 @@ export class BatchNorm2d {
    */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
     if (mode === 'eval') {
-      return tf.batchNorm(x, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.eps);
+      // y = x·s + t with s = γ/√(running σ² + ε), t = β − running μ·s: two broadcasting kernels,
+      // cheaper on wasm than its FusedBatchNorm.
+      return tf.tidy(() => {
+        const s = tf.mul(this.gamma, tf.rsqrt(tf.add(this.runningVar, this.eps)));
+        const t = tf.sub(this.beta, tf.mul(this.runningMean, s));
+        return tf.add(tf.mul(x, s), t) as tf.Tensor4D;
+      });
     }
     const { y, mean, variance } = batchNormTrain(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.eps);
     try {

@@ -1,11 +1,14 @@
 /**
  * Training-mode batch normalisation over N, H, W of an NHWC tensor (Ioffe & Szegedy, 2015) with
- * an explicit backward pass.
+ * an explicit backward pass, written for the wasm backend's strengths.
  *
  * Why not tf.batchNorm + tf.moments: their gradients broadcast the [C] statistics back to
  * [B, H, W, C] through Tile, which took 569 ms of a 1.6 s ResNet-8 step on wasm
- * (specs/stack.md §1.3). The closed-form backward here needs only two channel reductions and a
- * few broadcasting element-wise kernels. With x̂ = (x − μ)/√(σ² + ε), m = B·H·W:
+ * (specs/stack.md §1.3), and wasm's FusedBatchNorm is slower than a multiply and an add.
+ * Here the tensor is viewed as an [m, C] matrix (m = B·H·W): statistics are column sums and
+ * every other kernel is an element-wise op against a [1, C] row. (A ones-row GEMM for the sums
+ * is slower on fresh data: XNNPACK packs the [m, C] operand as weights on every call.)
+ * With x̂ = (x − μ)/√(σ² + ε):
  *   ∂L/∂β = Σ dy,   ∂L/∂γ = Σ dy·x̂,   ∂L/∂x = γ/√(σ² + ε) · (dy − ∂L/∂β/m − x̂·∂L/∂γ/m).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -18,29 +21,38 @@ export interface BatchNormTrainResult {
   readonly variance: tf.Tensor1D;
 }
 
-const REDUCE_AXES = [0, 1, 2];
+/** Column sums of an [m, C] matrix as [1, C]. */
+function columnSums(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.sum(x, 0, true);
+}
 
 /** y = γ·x̂ + β with batch statistics; differentiable in x, γ and β. */
 export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainResult {
+  const [b, h, w, c] = x.shape;
+  const m = b * h * w;
   let stats: [tf.Tensor1D, tf.Tensor1D] | undefined;
   const forward = tf.customGrad((...args: unknown[]) => {
     const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const { mean, variance } = tf.moments(xIn, REDUCE_AXES);
-    const y = tf.batchNorm(xIn, mean, variance, betaIn, gammaIn, eps);
-    save([xIn, mean, variance, gammaIn]);
+    const x2 = tf.reshape(xIn, [m, c]) as tf.Tensor2D;
+    const mean = tf.div(columnSums(x2), m);
+    const centred = tf.sub(x2, mean);
+    const variance = tf.div(columnSums(tf.square(centred) as tf.Tensor2D), m);
+    const invStd = tf.rsqrt(tf.add(variance, eps));
+    const xHat = tf.mul(centred, invStd);
+    const y = tf.reshape(tf.add(tf.mul(xHat, gammaIn), betaIn), [b, h, w, c]);
+    save([xHat, invStd, gammaIn]);
     // The statistics leave through this closure; customGrad disposes everything not returned.
-    stats = [tf.keep(mean as tf.Tensor1D), tf.keep(variance as tf.Tensor1D)];
+    stats = [tf.keep(tf.reshape(mean, [c])), tf.keep(tf.reshape(variance, [c]))];
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, mu, sigma2, g] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-        const m = xs.shape[0] * xs.shape[1] * xs.shape[2];
-        const xHat = tf.batchNorm(xs, mu, sigma2, undefined, undefined, eps);
-        const dBeta = tf.sum(dy, REDUCE_AXES);
-        const dGamma = tf.sum(tf.mul(dy, xHat), REDUCE_AXES);
-        const scale = tf.mul(g, tf.rsqrt(tf.add(sigma2, eps)));
-        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, m)), tf.mul(xHat, tf.div(dGamma, m)));
-        return [tf.mul(centred, scale), dGamma, dBeta];
+        const [xHatS, invStdS, gammaS] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const dy2 = tf.reshape(dy, [m, c]) as tf.Tensor2D;
+        const dBeta = columnSums(dy2);
+        const dGamma = columnSums(tf.mul(dy2, xHatS));
+        const scale = tf.mul(gammaS, invStdS);
+        const dx = tf.sub(tf.sub(tf.mul(dy2, scale), tf.mul(xHatS, tf.mul(dGamma, tf.div(scale, m)))), tf.mul(dBeta, tf.div(scale, m)));
+        return [tf.reshape(dx, [b, h, w, c]), tf.reshape(dGamma, [c]), tf.reshape(dBeta, [c])];
       },
     };
   });

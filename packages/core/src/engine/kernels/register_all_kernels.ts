@@ -5,6 +5,9 @@
  * - wasm: Conv2DBackpropFilter is missing (training a CNN fails without it) and the stock
  *   Conv2DBackpropInput is a naive loop; both become XNNPACK Conv2D calls. BatchMatMul with
  *   transpose flags is routed through an explicit Transpose (4–20x faster).
+ *   MaxPoolGrad (~40 ms of a B=32 small-CNN step) is left stock: the argmax + scatter rewrite is
+ *   not possible because wasm's MaxPoolWithArgmax is wrong (it starts from FLT_MIN, so windows
+ *   whose maximum is ≤ 0 report index 0, and ties pick the last maximum).
  * - cpu: the stock Conv2DBackpropFilter is ~50x slower than the same shim (specs/stack.md §1.2),
  *   and the dX shim is faster than the stock loop as well.
  */
