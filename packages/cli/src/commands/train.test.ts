@@ -102,7 +102,9 @@ describe('fedloge train (end to end)', () => {
     const { code, stdout } = await run(['train', '--help'], process.cwd());
     expect(code).toBe(0);
     expect(stdout).toMatch(/--clients-per-round <n> .*\(default: 5\)/);
-    expect(stdout).toMatch(/Strategies \(--strategy\):\n {2}fedavg/);
+    const strategies = stdout.slice(stdout.indexOf('Strategies (--strategy):'), stdout.indexOf('Aggregators (--aggregator):'));
+    expect(strategies).toMatch(/^ {2}fedavg +FedAvg/m);
+    expect(strategies).toMatch(/^ {2}fedloge +/m);
   });
 
   it('suggests the closest command for a typo', async () => {

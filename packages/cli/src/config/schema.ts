@@ -17,7 +17,7 @@ export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 const pluginRef = (defaultName: string, what: string) =>
   z
     .strictObject({
-      name: z.string().min(1).default(defaultName).describe(`Registered ${what} plugin (\`fedloge train --help\` lists them).`),
+      name: z.string().min(1).default(defaultName).describe(`Registered ${what} plugin (listed at the end of \`fedloge train --help\`).`),
       options: z
         .record(z.string(), z.unknown())
         .default({})
