@@ -94,4 +94,20 @@ describe('WorkerThreadExecutor', () => {
     const again = await workers.run([{ round: 2, clientId: 1, payload: global, state: undefined }]);
     expect(again.map((r) => r.clientId)).toEqual([1]);
   });
+
+  it('fails to start with the reason when a worker cannot rebuild the run', async () => {
+    const badSpec = { ...spec, dataset: { ...spec.dataset, dataDir: '/nonexistent', name: 'cifar100' }, partition };
+    await expect(WorkerThreadExecutor.start({ size: 1, init: { spec: badSpec, backend: 'wasm' }, logger })).rejects.toThrow(
+      /Worker 0 could not start: .*cifar/i,
+    );
+  });
+
+  it('rejects the round when a worker dies, and every later round', async () => {
+    const entry = new URL('../__fixtures__/exiting-worker.mjs', import.meta.url);
+    const dying = await WorkerThreadExecutor.start({ size: 1, init: { spec, backend: 'wasm' }, logger, entry });
+    const task: ClientTask = { round: 1, clientId: 0, payload: global, state: undefined };
+    await expect(dying.run([task])).rejects.toThrow('Worker 0 exited unexpectedly (code 3)');
+    await expect(dying.run([task])).rejects.toThrow('Worker 0 exited unexpectedly (code 3)');
+    await dying.dispose();
+  });
 });

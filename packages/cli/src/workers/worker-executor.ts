@@ -71,13 +71,13 @@ export class WorkerThreadExecutor implements ClientExecutor {
           worker.on('error', (e) => {
             const error = new WorkerError(`Worker ${index} crashed: ${e.message}`, { cause: e });
             reject(error);
-            executor?.failure?.(error);
+            executor?.fail(error);
           });
           worker.on('exit', (code) => {
             if (executor?.disposed) return;
             const error = new WorkerError(`Worker ${index} exited unexpectedly (code ${code})`);
             reject(error);
-            executor?.failure?.(error);
+            executor?.fail(error);
           });
         }),
       );
@@ -90,6 +90,12 @@ export class WorkerThreadExecutor implements ClientExecutor {
       await Promise.all(slots.map((s) => s.worker.terminate()));
       throw e;
     }
+  }
+
+  /** A worker died: the executor is unusable; fail the run in progress and refuse later ones. */
+  private fail(error: Error): void {
+    this.broken ??= error;
+    this.failure?.(error);
   }
 
   /** Number of worker threads. */
@@ -119,11 +125,7 @@ export class WorkerThreadExecutor implements ClientExecutor {
         slot.busy = { id, position };
         slot.worker.postMessage({ type: 'task', id, task: tasks[position]! } satisfies ToWorker);
       };
-      // A dead worker makes the executor unusable: fail now and refuse later runs.
-      this.failure = (error) => {
-        this.broken = error;
-        settle(error);
-      };
+      this.failure = (error) => settle(error);
       this.onMessage = (slot, message) => {
         if (message.type !== 'result' && message.type !== 'task-failed') return;
         const busy = slot.busy;
