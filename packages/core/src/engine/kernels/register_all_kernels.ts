@@ -5,9 +5,11 @@
  * - wasm: Conv2DBackpropFilter is missing (training a CNN fails without it) and the stock
  *   Conv2DBackpropInput is a naive loop; both become XNNPACK Conv2D calls. BatchMatMul with
  *   transpose flags is routed through an explicit Transpose (4–20x faster).
- *   MaxPoolGrad (~40 ms of a B=32 small-CNN step) is left stock: the argmax + scatter rewrite is
- *   not possible because wasm's MaxPoolWithArgmax is wrong (it starts from FLT_MIN, so windows
- *   whose maximum is ≤ 0 report index 0, and ties pick the last maximum).
+ *   MaxPoolGrad (~25 ms of a ~95 ms B=32 small-CNN step) stays stock: a rewrite from tfjs kernels
+ *   needs 6-D transposes and broadcasts that wasm runs 30–40x slower than 4-D ones, and wasm's
+ *   MaxPoolWithArgmax is unusable for argmax + scatter (it starts from FLT_MIN: windows whose
+ *   maximum is ≤ 0 report index 0; ties pick the last maximum). The stock MaxPoolGrad has the
+ *   same FLT_MIN flaw (such windows get no gradient), which is harmless after a ReLU.
  * - cpu: the stock Conv2DBackpropFilter is ~50x slower than the same shim (specs/stack.md §1.2),
  *   and the dX shim is faster than the stock loop as well.
  */
