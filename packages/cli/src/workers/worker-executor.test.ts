@@ -102,6 +102,19 @@ describe('WorkerThreadExecutor', () => {
     );
   });
 
+  it('hands out the largest clients first and still returns results in task order', async () => {
+    const sizes = [5, 50, 20, 50, 1];
+    const uneven = { ...partition, trainIndices: sizes.map((n, k) => Array.from({ length: n }, (_, i) => k * 100 + i)) };
+    const entry = new URL('../__fixtures__/echo-worker.mjs', import.meta.url);
+    const echo = await WorkerThreadExecutor.start({ size: 1, init: { spec: { ...spec, partition: uneven }, backend: 'wasm' }, logger, entry });
+    const started: number[] = [];
+    const tasks: ClientTask[] = [0, 1, 2, 3, 4].map((clientId) => ({ round: 1, clientId, payload: {}, state: undefined }));
+    const results = await echo.run(tasks, (r) => started.push(r.clientId));
+    await echo.dispose();
+    expect(started).toEqual([1, 3, 2, 0, 4]); // by size 50, 50 (tie: task order), 20, 5, 1
+    expect(results.map((r) => r.clientId)).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('rejects the round when a worker dies, and every later round', async () => {
     const entry = new URL('../__fixtures__/exiting-worker.mjs', import.meta.url);
     const dying = await WorkerThreadExecutor.start({ size: 1, init: { spec, backend: 'wasm' }, logger, entry });

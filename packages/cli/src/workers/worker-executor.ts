@@ -45,6 +45,8 @@ export class WorkerThreadExecutor implements ClientExecutor {
     private readonly slots: Slot[],
     /** The backend each worker initialised (the same choice as the main thread's). */
     readonly backends: readonly BackendInfo[],
+    /** Training-set size per client id, for scheduling. */
+    private readonly clientSizes: readonly number[],
   ) {}
 
   /** Start the workers and wait until each has rebuilt the run (backend, plugins, data). */
@@ -84,7 +86,7 @@ export class WorkerThreadExecutor implements ClientExecutor {
     }
     try {
       const backends = await Promise.all(readiness);
-      executor = new WorkerThreadExecutor(slots, backends);
+      executor = new WorkerThreadExecutor(slots, backends, options.init.spec.partition.trainIndices.map((t) => t.length));
       return executor;
     } catch (e) {
       await Promise.all(slots.map((s) => s.worker.terminate()));
@@ -98,6 +100,10 @@ export class WorkerThreadExecutor implements ClientExecutor {
     this.failure?.(error);
   }
 
+  private sizeOf(task: ClientTask): number {
+    return this.clientSizes[task.clientId] ?? 0;
+  }
+
   /** Number of worker threads. */
   get size(): number {
     return this.slots.length;
@@ -108,6 +114,9 @@ export class WorkerThreadExecutor implements ClientExecutor {
     if (this.broken) return Promise.reject(this.broken);
     if (this.onMessage) return Promise.reject(new Error('WorkerThreadExecutor.run: a previous run is still in progress'));
     const results = new Array<ClientTaskResult | undefined>(tasks.length);
+    // Largest client first (LPT scheduling): a round lasts as long as its busiest worker, and one
+    // big client started last would leave the other workers idle. Results keep the task order.
+    const order = tasks.map((_, i) => i).sort((a, b) => this.sizeOf(tasks[b]!) - this.sizeOf(tasks[a]!) || a - b);
     let next = 0;
     let finished = 0;
     let taskError: Error | undefined;
@@ -120,7 +129,7 @@ export class WorkerThreadExecutor implements ClientExecutor {
       };
       const dispatch = (slot: Slot) => {
         if (next >= tasks.length) return;
-        const position = next++;
+        const position = order[next++]!;
         const id = this.nextId++;
         slot.busy = { id, position };
         slot.worker.postMessage({ type: 'task', id, task: tasks[position]! } satisfies ToWorker);
