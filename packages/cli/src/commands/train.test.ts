@@ -51,6 +51,7 @@ describe('fedloge train (end to end)', () => {
     expect(summary.config.rounds).toBe(2);
     expect(summary.config.partition).toBe(partition);
     expect(summary.seed).toBe(5);
+    expect(summary.outDir).toBe(out);
     expect(summary.backend.name).toBe('wasm');
     expect(summary.versions.node).toBe(process.versions.node);
     expect(summary.final.round).toBe(2);

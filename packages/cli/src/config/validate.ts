@@ -57,9 +57,8 @@ function expectation(issue: z.core.$ZodIssue, value: unknown): string {
       const hint = typeof value === 'string' ? didYouMean(value, issue.values.map(String), (s) => JSON.stringify(s)) : '';
       return `one of ${allowed.join(', ')}${hint ? ` (${hint.trim()})` : ''}`;
     }
-    case 'invalid_union':
-      return issue.message;
     default:
+      // e.g. invalid_union, whose schema carries its own message ('a whole number >= 0 or "auto"').
       return issue.message;
   }
 }

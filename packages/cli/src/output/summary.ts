@@ -13,6 +13,8 @@ export interface RunVersions {
 export interface SummaryInput {
   readonly config: RunConfig;
   readonly configFile: string | undefined;
+  /** Absolute path of the run folder. */
+  readonly outDir: string;
   readonly backend: BackendInfo;
   /** Worker threads that trained clients (0: the main thread). */
   readonly workers: number;
@@ -32,6 +34,7 @@ export interface RunSummary {
   readonly strategy: string;
   readonly config: RunConfig;
   readonly configFile: string | null;
+  readonly outDir: string;
   readonly seed: number;
   readonly backend: BackendInfo;
   readonly workers: number;
@@ -60,6 +63,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     strategy: result.strategy,
     config: input.config,
     configFile: input.configFile ?? null,
+    outDir: input.outDir,
     seed: input.config.seed,
     backend: input.backend,
     workers: input.workers,

@@ -106,6 +106,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const summary = buildSummary({
     config,
     configFile,
+    outDir: dir.path,
     backend,
     workers,
     versions: collectVersions(),
