@@ -13,6 +13,8 @@ export type {
   ClientUpdate,
   GlobalPredictor,
   ModelBuilder,
+  ModelExportContext,
+  ModelExportInfo,
   PersonalContext,
   PersonalPredictor,
   ServerContext,

@@ -144,6 +144,29 @@ export interface PersonalContext {
   readonly rng: Rng;
 }
 
+/** What `Strategy.exportModel` receives: the finished run. */
+export interface ModelExportContext {
+  /** The final global arrays. */
+  readonly global: ArrayRecord;
+  /** Per client id 0..N−1, its persistent state, or undefined for a client that never trained. */
+  readonly clientStates: readonly (ArrayRecord | undefined)[];
+  readonly models: ModelBuilder;
+  /** The backbone plugin and its options, so a loader can rebuild the architecture. */
+  readonly backbone: { readonly name: string; readonly options?: unknown };
+  /** The run's root seed (for anything the strategy derives from it rather than stores). */
+  readonly seed: number;
+  readonly logger: Logger;
+}
+
+/** What `Strategy.exportModel` wrote, for summary.json. */
+export interface ModelExportInfo {
+  /** Name of the on-disk format (e.g. `fedloge-model`), so a reader knows what loads it. */
+  readonly format: string;
+  readonly version: number;
+  /** The files written, relative to the export folder. */
+  readonly files: readonly string[];
+}
+
 export interface Strategy {
   /** Registered name. */
   readonly name: string;
@@ -189,4 +212,19 @@ export interface Strategy {
 
   /** Resolved options and anything else worth recording in summary.json. */
   summary?(): Record<string, unknown>;
+
+  /**
+   * Human-readable names of the prediction variants, keyed as the evaluator reports them
+   * (`gm/<name>`, `pm/<name>`), for result tables (e.g. `'gm/ga-fr': 'GM global (GA-FR)'`). Keys
+   * left out are shown as they are.
+   */
+  variantLabels?(): Readonly<Record<string, string>>;
+
+  /**
+   * Write the trained model to `dir` (created if needed) in the strategy's own format, with
+   * whatever its inference needs, so it can be loaded without the strategy or the run. Called once
+   * after the last round by hosts that keep models (the CLI writes `<out>/model/`); a missing hook
+   * means the strategy has no export.
+   */
+  exportModel?(dir: string, ctx: ModelExportContext): Promise<ModelExportInfo>;
 }
