@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { prefixRecord, unprefixRecord, type ArrayEntry, type ArrayRecord, type ModelBuilder } from '@fedloge/core';
 import { BACKBONE_PREFIX } from '../fedavg.js';
-import { GAUX_PREFIX, LOCAL_PREFIX, type FedLoGe } from './fedloge.js';
+import type { FedLoGe } from './fedloge.js';
+import { GAUX_PREFIX, LOCAL_PREFIX } from './state-keys.js';
 import { disposeHeads, globalRealign, localRealignAll, type LinearParams } from './gla-fr.js';
 import {
   FEDLOGE_MODEL_FORMAT,

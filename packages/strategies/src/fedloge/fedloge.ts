@@ -47,6 +47,8 @@ import {
   type Head,
   type Logger,
   type ModelBuilder,
+  type ModelExportContext,
+  type ModelExportInfo,
   type PersonalContext,
   type PersonalPredictor,
   type ServerContext,
@@ -59,15 +61,24 @@ import { KERNEL_CHOICES, SparseEtf, selectKernels, type EtfKernels, type KernelC
 import { disposeHeads, globalRealign, linearLogits, localRealign, type LinearParams } from './gla-fr.js';
 import { buildSseC, SSE_C_DEFAULTS, type SseC } from './sse-c.js';
 import { FEDLOGE_STREAMS } from './streams.js';
+import { exportFedLoGeModel } from './export.js';
+import { MANIFEST_FILE } from './model-format.js';
+import { GAUX_PREFIX, LOCAL_PREFIX } from './state-keys.js';
 
-/** State-key prefix of the global auxiliary head g_aux (aggregated). */
-export const GAUX_PREFIX = 'gaux.';
-/** State-key prefix of a client's local head (client state, never aggregated). */
-export const LOCAL_PREFIX = 'local.';
+export { GAUX_PREFIX, LOCAL_PREFIX };
 
 /** Names of the prediction variants, headline first. */
 export const FEDLOGE_GM_VARIANTS = ['sse-c', 'ga-fr', 'gaux'] as const;
 export const FEDLOGE_PM_VARIANTS = ['stage1', 'la-fr'] as const;
+
+/** Result-table names of the evaluator's variant keys (see "Evaluation variants" above). */
+export const FEDLOGE_VARIANT_LABELS: Readonly<Record<string, string>> = {
+  'gm/sse-c': 'GM universal (SSE-C)',
+  'gm/ga-fr': 'GM global (GA-FR)',
+  'gm/gaux': 'GM global head, not realigned (g_aux)',
+  'pm/stage1': 'PM stage 1 (local+global head)',
+  'pm/la-fr': 'PM personalized (LA-FR)',
+};
 
 /** FedLoGe's defaults, all from the reference code (fedloge.md §3, §7) unless noted. */
 export const FEDLOGE_DEFAULTS = {
@@ -277,6 +288,31 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
             },
           }
         : {}),
+    };
+  }
+
+  /** Table names of the variants: which model each is and which step of the paper builds it. */
+  variantLabels(): Readonly<Record<string, string>> {
+    return FEDLOGE_VARIANT_LABELS;
+  }
+
+  /**
+   * The trained model with all three inference modes (universal, global, personalized), via
+   * {@link exportFedLoGeModel}; load it with `loadFedLoGeModel` or `fedloge predict`.
+   */
+  async exportModel(dir: string, ctx: ModelExportContext): Promise<ModelExportInfo> {
+    const manifest = await exportFedLoGeModel(dir, {
+      strategy: this,
+      global: ctx.global,
+      clientStates: ctx.clientStates,
+      models: ctx.models,
+      backbone: ctx.backbone,
+      runSeed: ctx.seed,
+    });
+    return {
+      format: manifest.format,
+      version: manifest.version,
+      files: [MANIFEST_FILE, ...Object.values(manifest.groups).map((g) => g.file)],
     };
   }
 

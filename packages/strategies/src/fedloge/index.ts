@@ -3,6 +3,7 @@ export {
   FEDLOGE_DEFAULTS,
   FEDLOGE_GM_VARIANTS,
   FEDLOGE_PM_VARIANTS,
+  FEDLOGE_VARIANT_LABELS,
   FedLoGe,
   GAUX_PREFIX,
   LOCAL_PREFIX,
@@ -21,5 +22,5 @@ export { exportFedLoGeModel } from './export.js';
 export type { FedLoGeExportInput } from './export.js';
 export { FedLoGeModel, PREDICT_MODES, loadFedLoGeModel } from './predict.js';
 export type { LoadFedLoGeModelOptions, PredictMode, PredictOptions } from './predict.js';
-export { FEDLOGE_MODEL_FORMAT, FEDLOGE_MODEL_VERSION, MODEL_GROUPS } from './model-format.js';
+export { FEDLOGE_MODEL_FORMAT, FEDLOGE_MODEL_VERSION, MANIFEST_FILE, MODEL_GROUPS } from './model-format.js';
 export type { FedLoGeManifest, ModelGroup } from './model-format.js';
