@@ -67,8 +67,11 @@ describe('fedloge train (end to end)', () => {
     expect(existsSync(join(out, '.summary.json.tmp'))).toBe(false);
 
     expect(stdout).toMatch(/Results after round 2/);
-    expect(stdout).toMatch(/^GM +\d+\.\d/m);
-    expect(stdout).toMatch(/^PM \(masked\) +\d+\.\d/m);
+    expect(stdout).toMatch(/^GM global \* +\d+\.\d.* gm\/global$/m);
+    expect(stdout).toMatch(/^PM global, masked \* +\d+\.\d.* pm\/global$/m);
+    // FedAvg has no model export.
+    expect(summary.model).toBeNull();
+    expect(existsSync(join(out, 'model'))).toBe(false);
     expect(stderr).toMatch(/round 2\/2 .*GM \d/);
   });
 

@@ -34,18 +34,35 @@ function result(): RunResult {
 }
 
 describe('formatFinalTable', () => {
-  it('shows the headline GM/PM rows, then the other variants, as percentages', () => {
+  it('shows every GM variant, then every PM variant masked and unmasked, marking the headlines', () => {
     const lines = formatFinalTable(result(), true).split('\n');
-    expect(lines[0]).toBe('Results after round 10 (accuracy %, GM = gm/sse-c, PM = pm/local):');
-    expect(lines[1]!.trim().split(/\s+/)).toEqual(['acc', 'head', 'middle', 'tail']);
+    expect(lines[0]).toMatch(/^Results after round 10 \(accuracy %; \* = headline GM \/ PM/);
+    expect(lines[1]!.trim().split(/\s+/)).toEqual(['acc', 'head', 'middle', 'tail', 'key']);
     const rows = lines.slice(3, 7).map((l) => l.trim().split(/\s{2,}/));
     expect(rows).toEqual([
-      ['GM', '50.0', '90.0', '40.0', '10.0'],
-      ['PM (masked)', '75.0', '80.0', '70.0', '60.0'],
-      ['PM (unmasked)', '70.0', '80.0', '60.0', '50.0'],
-      ['gm/ga-fr', '55.0', '85.0', '50.0', '30.0'],
+      ['GM sse-c *', '50.0', '90.0', '40.0', '10.0', 'gm/sse-c'],
+      ['GM ga-fr', '55.0', '85.0', '50.0', '30.0', 'gm/ga-fr'],
+      ['PM local, masked *', '75.0', '80.0', '70.0', '60.0', 'pm/local'],
+      ['PM local, unmasked', '70.0', '80.0', '60.0', '50.0', 'pm/local/unmasked'],
     ]);
+    expect(lines[7]).toBe('');
     expect(lines).toContain('Best GM acc 60.0 at round 8; best PM acc 75.0 at round 10.');
+    expect(lines).toContain('Total time 12.3 s.');
+  });
+
+  it("names rows by the strategy's labels and marks the unmasked PM as headline when masking is off", () => {
+    const labels = { 'gm/sse-c': 'GM universal (SSE-C)', 'pm/local': 'PM personalized (LA-FR)' };
+    const rows = formatFinalTable(result(), false, labels)
+      .split('\n')
+      .slice(3, 7)
+      .map((l) => l.trim().split(/\s{2,}/)[0]);
+    expect(rows).toEqual(['GM universal (SSE-C) *', 'GM ga-fr', 'PM personalized (LA-FR), masked', 'PM personalized (LA-FR), unmasked *']);
+  });
+
+  it('aligns the numbers in columns', () => {
+    const lines = formatFinalTable(result(), true).split('\n').slice(1, 7);
+    const accEnd = lines[0]!.indexOf('acc') + 3;
+    for (const l of lines.slice(2)) expect(l.slice(accEnd - 4, accEnd)).toMatch(/^\d\d\.\d$/);
   });
 
   it('prints a dash for a group with nothing to measure', () => {

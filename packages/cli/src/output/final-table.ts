@@ -1,37 +1,47 @@
 /**
  * The table printed when a run ends: every GM and PM variant the strategy reported, with overall
- * and head/middle/tail accuracy, for the last round and the best round.
+ * and head/middle/tail accuracy after the last round, named by the strategy's labels (FedLoGe:
+ * 'GM universal (SSE-C)', 'PM personalized (LA-FR)', …) and by key, as in metrics.jsonl.
  */
 import type { RunResult, ShotAccuracy } from '@fedloge/core';
+import { variantLabel } from './variant-labels.js';
 
 /** `71.2` for 0.712; `-` for a group with nothing to measure. */
 export function percent(x: number | null | undefined): string {
   return x === null || x === undefined ? '-' : (100 * x).toFixed(1);
 }
 
-/**
- * Rows: the headline GM and PM first, then every other variant (`gm/<name>`, `pm/<name>`,
- * `pm/<name>/unmasked`) in the order the strategy reported them.
- */
-export function formatFinalTable(result: RunResult, pmMasking: boolean): string {
-  const { final, best } = result;
-  const rows: [string, ShotAccuracy][] = [
-    ['GM', final.gm],
-    [pmMasking ? 'PM (masked)' : 'PM', final.pm],
-  ];
-  if (pmMasking) rows.push(['PM (unmasked)', final.pmUnmasked]);
-  const headlineGm = Object.keys(final.variants).find((k) => k.startsWith('gm/'));
-  const headlinePm = Object.keys(final.variants).find((k) => k.startsWith('pm/'));
-  const shown = new Set([headlineGm, headlinePm, headlinePm && `${headlinePm}/unmasked`]);
-  for (const [name, acc] of Object.entries(final.variants)) if (!shown.has(name)) rows.push([`  ${name}`, acc]);
+/** Marks the headline GM and PM rows (the `gm` and `pm` of metrics.jsonl and summary.json). */
+export const HEADLINE_MARK = '*';
 
-  const header = ['', 'acc', 'head', 'middle', 'tail'];
-  const body = rows.map(([label, a]) => [label, percent(a.acc), percent(a.head), percent(a.middle), percent(a.tail)]);
+/**
+ * Rows: the GM variants, then each PM variant masked and unmasked, in the order the strategy
+ * reported them; the headline GM (first GM variant) and PM (first PM variant, masked unless
+ * `pmMasking` is off) are marked. `labels` are the strategy's `variantLabels()`.
+ */
+export function formatFinalTable(result: RunResult, pmMasking: boolean, labels: Readonly<Record<string, string>> = {}): string {
+  const { final, best } = result;
+  const keys = Object.keys(final.variants);
+  const gmKeys = keys.filter((k) => k.startsWith('gm/'));
+  const pmKeys = keys.filter((k) => k.startsWith('pm/'));
+  const firstPm = pmKeys[0];
+  const headlines = new Set([gmKeys[0], firstPm && (pmMasking ? firstPm : `${firstPm}/unmasked`)]);
+  const rows: [string, ShotAccuracy, string][] = [...gmKeys, ...pmKeys].map((key) => [
+    `${variantLabel(key, labels)}${headlines.has(key) ? ` ${HEADLINE_MARK}` : ''}`,
+    final.variants[key]!,
+    key,
+  ]);
+
+  const header = ['', 'acc', 'head', 'middle', 'tail', 'key'];
+  const body = rows.map(([label, a, key]) => [label, percent(a.acc), percent(a.head), percent(a.middle), percent(a.tail), key]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const names = [headlineGm && `GM = ${headlineGm}`, headlinePm && `PM = ${headlinePm}`].filter(Boolean).join(', ');
+  const numeric = (i: number) => i > 0 && i < header.length - 1;
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ');
   return [
-    `Results after round ${final.round} (accuracy %, ${names}):`,
+    `Results after round ${final.round} (accuracy %; ${HEADLINE_MARK} = headline GM / PM; masked: classes absent from a client's local test set excluded):`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),

@@ -5,4 +5,5 @@ export { MetricsWriter } from './metrics-writer.js';
 export type { MetricsLine } from './metrics-writer.js';
 export { buildSummary } from './summary.js';
 export type { RunSummary, RunVersions, SummaryInput } from './summary.js';
-export { formatFinalTable, percent } from './final-table.js';
+export { HEADLINE_MARK, formatFinalTable, percent } from './final-table.js';
+export { variantLabel, variantLabels } from './variant-labels.js';

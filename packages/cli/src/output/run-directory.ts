@@ -14,6 +14,8 @@ export const RUN_FILES = {
   summary: 'summary.json',
   /** The client partition, when `exportPartition` is set (same format `--partition` reads). */
   partition: 'partition.json',
+  /** The trained model, for strategies with an export (`Strategy.exportModel`; FedLoGe: `fedloge predict`). */
+  model: 'model',
 } as const;
 
 /**

@@ -1,6 +1,8 @@
 /** summary.json: everything needed to understand and reproduce a finished run, in one file. */
 import type { BackendInfo, RunResult, ShotAccuracy } from '@fedloge/core';
 import type { RunConfig } from '../config/schema.js';
+import type { ExportedModel } from '../run/export-model.js';
+import { variantLabels } from './variant-labels.js';
 
 /** Software versions recorded with every run. */
 export interface RunVersions {
@@ -25,6 +27,10 @@ export interface SummaryInput {
   readonly classNames: readonly string[] | undefined;
   /** Training images per class of the long-tailed set, and per client. */
   readonly data: { readonly classCounts: readonly number[]; readonly clientSizes: readonly number[] };
+  /** The strategy's names of its variants (`Strategy.variantLabels`). */
+  readonly variantLabels?: Readonly<Record<string, string>>;
+  /** The model the strategy exported (`Strategy.exportModel`), if any. */
+  readonly model?: ExportedModel | undefined;
   readonly strategySummary: Record<string, unknown> | undefined;
   readonly aggregatorSummary: Record<string, unknown> | undefined;
 }
@@ -48,11 +54,15 @@ export interface RunSummary {
     readonly pm: ShotAccuracy;
     readonly pmUnmasked: ShotAccuracy;
     readonly variants: Readonly<Record<string, ShotAccuracy>>;
+    /** What each key of `variants` is, as the final table names it (e.g. 'GM global (GA-FR)'). */
+    readonly variantLabels: Readonly<Record<string, string>>;
   };
   readonly best: RunResult['best'];
   /** Headline GM accuracy per class after the last round, with the class's training-set size. */
   readonly perClassGm: readonly { class: number; name: string | null; trainImages: number | null; acc: number | null }[];
   readonly data: SummaryInput['data'];
+  /** The exported model's folder, format and files; null for a strategy without an export. */
+  readonly model: ExportedModel | null;
   readonly strategySummary: Record<string, unknown> | null;
   readonly aggregatorSummary: Record<string, unknown> | null;
 }
@@ -77,6 +87,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       pm: result.final.pm,
       pmUnmasked: result.final.pmUnmasked,
       variants: result.final.variants,
+      variantLabels: variantLabels(Object.keys(result.final.variants), input.variantLabels),
     },
     best: result.best,
     perClassGm: result.perClassAccuracy.map((acc, c) => ({
@@ -86,6 +97,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       acc,
     })),
     data: input.data,
+    model: input.model ?? null,
     strategySummary: input.strategySummary ?? null,
     aggregatorSummary: input.aggregatorSummary ?? null,
   };

@@ -26,6 +26,7 @@ import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
 import { checkPluginChoices } from './check-plugins.js';
+import { exportRunModel } from './export-model.js';
 import { buildPluginContainer } from './plugin-container.js';
 import { clientRuntimeSpec, simulationConfig } from './runtime-spec.js';
 import { loadRunData, type RunData } from './run-data.js';
@@ -87,8 +88,9 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
 
   const progress = new ProgressReporter({ stream: io.stderr, ...(io.tty !== undefined ? { tty: io.tty } : {}) });
   let result: RunResult;
+  let simulation: Simulation;
   try {
-    const simulation = new Simulation({
+    simulation = new Simulation({
       strategy: runtime.strategy,
       data,
       models: runtime.models,
@@ -103,6 +105,18 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     await executor.dispose?.();
   }
 
+  const model = await exportRunModel(dir.file(RUN_FILES.model), {
+    strategy: runtime.strategy,
+    global: result.global,
+    clientStates: simulation.clientStates,
+    numClients: clientSizes.length,
+    models: runtime.models,
+    config,
+    logger: io.logger,
+  });
+  if (model) say(`model: ${model.dir} (${model.format} v${model.version})`);
+
+  const labels = runtime.strategy.variantLabels?.() ?? {};
   const summary = buildSummary({
     config,
     configFile,
@@ -115,11 +129,13 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     result,
     classNames: dataset.classNames,
     data: { classCounts: data.ltCounts, clientSizes },
+    model,
+    variantLabels: labels,
     strategySummary: runtime.strategy.summary?.(),
     aggregatorSummary: runtime.aggregator.summary?.(),
   });
   dir.writeJson(RUN_FILES.summary, summary);
   writeReport(dir.path, trainReportData(config, result, runData));
-  io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking)}\nResults written to ${dir.path}\n`);
+  io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking, labels)}\nResults written to ${dir.path}\n`);
   return { outDir: dir.path, result, summary };
 }
