@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SGD, minimize } from '@fedloge/core';
 import type { Rng } from '@fedloge/core/data';
 import { gradientMatchingDistance } from './gradientMatchingDistance.js';
-import { linearClassifierGradient, type LinearClassifierTensors } from './linearClassifierGradient.js';
+import { groupedLinearClassifierGradient, type LinearClassifierTensors } from './linearClassifierGradient.js';
 
 /** One class's averaged real classifier gradient, `[C, d]` and `[C]`. */
 export interface ClassGradient {
@@ -63,21 +63,16 @@ export function matchFederatedFeatures(
   if (realGradients.size === 0) return { features: features.slice(), lossBefore: 0, lossAfter: 0 };
   // tidy frees the initial value; the variable itself survives tidy.
   const variable = tf.tidy(() => tf.variable(tf.tensor2d(features, [numClasses * m, dim]), true));
-  const targets = [...realGradients].map(([c, g]) => ({
-    c,
-    weight: tf.tensor2d(g.weight, [numClasses, dim]),
-    bias: tf.tensor1d(g.bias),
-    labels: tf.fill([m], c, 'int32') as tf.Tensor1D,
-  }));
+  // All reported classes in one batched computation: their rows, their labels and their targets.
+  const reported = [...realGradients.keys()];
+  const labels = tf.tensor2d(reported.flatMap((c) => new Array<number>(m).fill(c)), [reported.length, m], 'int32');
+  const targetWeight = tf.tensor3d(concat(reported.map((c) => realGradients.get(c)!.weight)), [reported.length, numClasses, dim]);
+  const targetBias = tf.tensor2d(concat(reported.map((c) => realGradients.get(c)!.bias)), [reported.length, numClasses]);
   const loss = (): tf.Scalar =>
     tf.tidy(() => {
-      let total: tf.Scalar = tf.scalar(0);
-      for (const t of targets) {
-        const own = tf.slice(variable, [t.c * m, 0], [m, dim]) as tf.Tensor2D;
-        const synthetic = linearClassifierGradient(classifier, own, t.labels);
-        total = tf.add(total, gradientMatchingDistance(synthetic, [t.weight, t.bias]));
-      }
-      return total;
+      // Slices, not a gather: tfjs's gather gradient (unsorted segment sum) is very slow on cpu.
+      const own = tf.stack(reported.map((c) => tf.slice(variable, [c * m, 0], [m, dim]))) as tf.Tensor3D;
+      return gradientMatchingDistance(groupedLinearClassifierGradient(classifier, own, labels), [targetWeight, targetBias]);
     });
   const optimizer = new SGD([variable], { lr: options.lr });
   try {
@@ -91,6 +86,16 @@ export function matchFederatedFeatures(
   } finally {
     optimizer.dispose();
     variable.dispose();
-    for (const t of targets) tf.dispose([t.weight, t.bias, t.labels]);
+    tf.dispose([labels, targetWeight, targetBias]);
   }
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -31,6 +31,19 @@ describe('gradientMatchingDistance', () => {
     expect(opposite).toBeCloseTo(4, 5);
   });
 
+  it('a stack of gradients gives the sum of their distances', () => {
+    const a = [[[1, 0], [0, 1]], [[1, 1], [2, 0]]];
+    const b = [[[1, 1], [0, 2]], [[-1, 1], [1, 3]]];
+    const ab = [[0.5, 1], [1, -1]];
+    const bb = [[1, 1], [0, 2]];
+    const stacked = tf.tidy(() => gradientMatchingDistance([tf.tensor3d(a), tf.tensor2d(ab)], [tf.tensor3d(b), tf.tensor2d(bb)]).dataSync()[0]!);
+    const separate = [0, 1].reduce(
+      (s, g) => s + tf.tidy(() => gradientMatchingDistance([tf.tensor2d(a[g]!), tf.tensor1d(ab[g]!)], [tf.tensor2d(b[g]!), tf.tensor1d(bb[g]!)]).dataSync()[0]!),
+      0,
+    );
+    expect(stacked).toBeCloseTo(separate, 5);
+  });
+
   it('is differentiable with respect to the synthetic gradient', () => {
     const real = tf.tensor2d([[1, 0]]);
     const syn = tf.tensor2d([[0, 1]]);

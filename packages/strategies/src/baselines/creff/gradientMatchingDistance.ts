@@ -3,23 +3,23 @@
  * Condensation with Gradient Matching", ICLR 2021, arXiv:2006.05929, Eq. 10), which CReFF uses to
  * fit its federated features (the official code's `dis_metric='ours'`).
  *
- * For each parameter, the gradient is viewed as a matrix with one row per output unit (a linear
- * weight `[out, in]` as is; a bias `[out]` as a single row), and the distance is
- * `Σ_rows (1 − cos(g_syn_row, g_real_row))`, summed over parameters. The `1e-6` in the cosine's
- * denominator is the reference's guard against zero rows.
+ * For each parameter, the gradient is viewed as rows along its last axis (a linear weight
+ * `[out, in]`: one row per output unit; a bias `[out]`: a single row), and the distance is
+ * `Σ_rows (1 − cos(g_syn_row, g_real_row))`, summed over parameters. Leading axes just add rows,
+ * so a stack of G gradients (`[G, out, in]` and `[G, out]`) gives the sum of the G distances in one
+ * call. (The reference also flattens convolution kernels to `[out, in·h·w]`; CReFF only matches a
+ * linear classifier.) The `1e-6` in the cosine's denominator is the reference's guard against
+ * zero rows.
  */
 import * as tf from '@tensorflow/tfjs';
 
 const COSINE_EPSILON = 1e-6;
 
-/** Per-row `1 − cos` between two gradients of the same parameter, summed. */
+/** Per-row (last axis) `1 − cos` between two gradients of the same parameter, summed. */
 function rowCosineDistance(syn: tf.Tensor, real: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
-    const asRows = (g: tf.Tensor): tf.Tensor2D => (g.rank === 1 ? g.reshape([1, -1]) : g.reshape([g.shape[0]!, -1])) as tf.Tensor2D;
-    const s = asRows(syn);
-    const r = asRows(real);
-    const dot = tf.sum(tf.mul(s, r), 1);
-    const norms = tf.mul(tf.norm(s, 'euclidean', 1), tf.norm(r, 'euclidean', 1));
+    const dot = tf.sum(tf.mul(syn, real), -1);
+    const norms = tf.mul(tf.norm(syn, 'euclidean', -1), tf.norm(real, 'euclidean', -1));
     return tf.sum(tf.sub(1, tf.div(dot, tf.add(norms, COSINE_EPSILON)))) as tf.Scalar;
   });
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '@fedloge/core';
 import { describe, expect, it } from 'vitest';
-import { linearClassifierGradient } from './linearClassifierGradient.js';
+import { groupedLinearClassifierGradient, linearClassifierGradient } from './linearClassifierGradient.js';
 
 describe('linearClassifierGradient', () => {
   it('matches autodiff of mean cross-entropy', () => {
@@ -18,6 +18,24 @@ describe('linearClassifierGradient', () => {
     expect(close(gw, auto[0]!)).toBeLessThan(1e-6);
     expect(close(gb, auto[1]!)).toBeLessThan(1e-6);
     tf.dispose([weight, bias, features, labels, gw, gb, ...auto]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('grouped: each group equals the single-batch gradient of its rows', () => {
+    const before = tf.memory().numTensors;
+    const weight = tf.tensor2d([[0.2, -0.1], [0.0, 0.3], [-0.5, 0.1]]);
+    const bias = tf.tensor1d([0.1, -0.2, 0.0]);
+    const features = tf.tensor3d([[[1, 2], [-1, 0]], [[0.3, 0.3], [2, -1]]]);
+    const labels = tf.tensor2d([[2, 2], [0, 1]], [2, 2], 'int32');
+    const [gw, gb] = groupedLinearClassifierGradient({ weight, bias }, features, labels);
+    for (let g = 0; g < 2; g++) {
+      const [w1, b1] = tf.tidy(() => linearClassifierGradient({ weight, bias }, tf.squeeze(tf.slice(features, [g, 0, 0], [1, 2, 2]), [0]) as tf.Tensor2D, tf.squeeze(tf.slice(labels, [g, 0], [1, 2]), [0]) as tf.Tensor1D).map((t) => t.dataSync()));
+      const gwRow = tf.tidy(() => tf.slice(gw, [g, 0, 0], [1, 3, 2]).dataSync());
+      const gbRow = tf.tidy(() => tf.slice(gb, [g, 0], [1, 3]).dataSync());
+      w1!.forEach((v, i) => expect(gwRow[i]).toBeCloseTo(v, 6));
+      b1!.forEach((v, i) => expect(gbRow[i]).toBeCloseTo(v, 6));
+    }
+    tf.dispose([weight, bias, features, labels, gw, gb]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -35,3 +35,26 @@ export function linearClassifierGradient(
     return [tf.matMul(residual, features, true, false) as tf.Tensor2D, tf.sum(residual, 0) as tf.Tensor1D];
   });
 }
+
+/**
+ * The same gradient for G groups at once: `features` `[G, m, d]` with int32 `labels` `[G, m]`
+ * give `[G, C, d]` and `[G, C]`, group g's entries being `linearClassifierGradient` of its m rows.
+ */
+export function groupedLinearClassifierGradient(
+  classifier: LinearClassifierTensors,
+  features: tf.Tensor3D,
+  labels: tf.Tensor2D,
+): [tf.Tensor3D, tf.Tensor2D] {
+  const [numClasses, dim] = classifier.weight.shape;
+  const [groups, rows, width] = features.shape;
+  if (width !== dim) {
+    throw new RangeError(`groupedLinearClassifierGradient: features have ${width} columns but the classifier expects ${dim}`);
+  }
+  return tf.tidy(() => {
+    const flat = tf.reshape(features, [groups * rows, dim]) as tf.Tensor2D;
+    const logits = tf.add(tf.matMul(flat, classifier.weight, false, true), classifier.bias);
+    const onehot = tf.oneHot(tf.reshape(tf.cast(labels, 'int32'), [groups * rows]) as tf.Tensor1D, numClasses);
+    const residual = tf.reshape(tf.div(tf.sub(tf.softmax(logits), onehot), rows), [groups, rows, numClasses]) as tf.Tensor3D;
+    return [tf.matMul(residual, features, true, false) as tf.Tensor3D, tf.sum(residual, 1) as tf.Tensor2D];
+  });
+}
