@@ -101,13 +101,13 @@ export function harness(backbone: { name: string; options?: unknown } = { name: 
         data: client,
         train: { ...TRAIN, ...extra.train },
         numClasses: NUM_CLASSES,
-        rng: new Rng(extra.seed ?? 5, 'client', client.clientId),
+        rng: new Rng(extra.seed ?? 5).derive('client', client.clientId),
         models,
         logger,
       };
     },
     personalContext(client, state, seed = 9) {
-      return { clientId: client.clientId, state, data: client, rng: new Rng(seed, 'personal', client.clientId) };
+      return { clientId: client.clientId, state, data: client, rng: new Rng(seed).derive('personal', client.clientId) };
     },
   };
 }
@@ -122,7 +122,7 @@ export interface FedAvgHooks {
   aggregatedKeys(global: ArrayRecord): string[];
 }
 
-export function hooksOf(strategy: FedAvg): FedAvgHooks {
+export function hooksOf(strategy: FedAvg<object>): FedAvgHooks {
   const open = strategy as unknown as FedAvgHooks;
   return {
     buildNetwork: (m, a) => open.buildNetwork(m, a),
