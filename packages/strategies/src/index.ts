@@ -3,5 +3,7 @@ export { FedAvg, fedAvgOptions, fedAvgPlugin, selectKeys, BACKBONE_PREFIX, HEAD_
 export type { BatchPosition, FedAvgOptions, LocalObjective, Network } from './fedavg.js';
 export { BUILTIN_STRATEGIES, registerBuiltinStrategies } from './register-builtins.js';
 export type { BuiltinStrategy } from './register-builtins.js';
+export { KERNEL_CHOICES, selectKernels } from './native-ops/index.js';
+export type { EtfKernels, KernelChoice } from './native-ops/index.js';
 export * from './fedloge/index.js';
 export * from './baselines/index.js';
