@@ -1,14 +1,17 @@
 // Every `fedloge` subcommand, by name (one file each).
 import type { Command } from './command.js';
 import { compareCommand } from './compare.js';
+import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   [trainCommand.name]: trainCommand,
   [compareCommand.name]: compareCommand,
+  [predictCommand.name]: predictCommand,
 };
 
 export type { Command, CommandContext } from './command.js';
 export { reportError, FAILURE_EXIT_CODE } from './report-error.js';
 export { trainCommand, trainHelp } from './train.js';
 export { compareCommand, compareHelp } from './compare.js';
+export { formatOutcome, predictCommand, predictHelp } from './predict.js';
