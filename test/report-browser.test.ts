@@ -131,7 +131,11 @@ describe.skipIf(!haveChromium)(suiteName, () => {
     const expectedLines = [
       STRATEGIES,
       STRATEGIES,
-      ...results.flatMap((r) => [variantsOf(r, 'gm'), variantsOf(r, 'pm')]),
+      // Variant lines are named as summary.json's final.variantLabels (the final table's row names).
+      ...comparison.runs.flatMap(({ outcome }) => {
+        const label = (k: string) => outcome.summary.final.variantLabels[k]!;
+        return [variantsOf(outcome.result, 'gm').map(label), variantsOf(outcome.result, 'pm').map(label)];
+      }),
     ];
     expect(found.filter((c) => c.kind === 'line-chart').map((c) => c.lines.map((l) => l.name))).toEqual(expectedLines);
     // One bar per strategy and class with a test accuracy; the partition heat map once.

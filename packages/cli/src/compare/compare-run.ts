@@ -78,7 +78,7 @@ function compareReportData(
     title: `${dataset.name}, imbalance factor ${d.imbalanceFactor}, ${split}, ${config.clients.total} clients, seed ${config.seed}`,
     settings: [['strategies', runs.map((r) => r.strategy).join(', ')], ...reportSettingsOf(config)],
     pmMasking: config.eval.pmMasking,
-    runs: runs.map((r) => reportRunOf(r.strategy, r.outcome.result, dataset.classNames, data.ltCounts)),
+    runs: runs.map((r) => reportRunOf(r.strategy, r.outcome.result, dataset.classNames, data.ltCounts, r.outcome.summary.final.variantLabels)),
     partition: reportPartitionOf(dataset, data.partition),
     generatedAt: generatedAt.toISOString(),
   };

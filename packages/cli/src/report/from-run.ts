@@ -13,6 +13,7 @@ export function reportRunOf(
   result: RunResult,
   classNames: readonly string[] | undefined,
   trainClassCounts: readonly number[],
+  variantLabels?: Readonly<Record<string, string>>,
 ): ReportRun {
   const rounds: ReportRoundPoint[] = [];
   for (const r of result.rounds) {
@@ -29,6 +30,7 @@ export function reportRunOf(
       trainImages: trainClassCounts[c] ?? null,
       acc,
     })),
+    ...(variantLabels ? { variantLabels } : {}),
   };
 }
 
@@ -57,13 +59,19 @@ export function reportSettingsOf(config: RunConfig): [string, string][] {
 }
 
 /** The report of a single `train` run on `runData`. */
-export function trainReportData(config: RunConfig, result: RunResult, runData: RunData, generatedAt = new Date()): ReportData {
+export function trainReportData(
+  config: RunConfig,
+  result: RunResult,
+  runData: RunData,
+  generatedAt = new Date(),
+  variantLabels?: Readonly<Record<string, string>>,
+): ReportData {
   const { dataset, data } = runData;
   return {
     title: `${config.strategy.name} on ${dataset.name}`,
     settings: [['strategy', `${config.strategy.name}${optionsText(config.strategy.options)}`], ...reportSettingsOf(config)],
     pmMasking: config.eval.pmMasking,
-    runs: [reportRunOf(config.strategy.name, result, dataset.classNames, data.ltCounts)],
+    runs: [reportRunOf(config.strategy.name, result, dataset.classNames, data.ltCounts, variantLabels)],
     partition: reportPartitionOf(dataset, data.partition),
     generatedAt: generatedAt.toISOString(),
   };

@@ -75,6 +75,15 @@ describe('renderReport', () => {
     expect(count(html, /<circle class="point"/g)).toBe(6);
   });
 
+  it("names variants by the run's labels in the curves and the variants table, keeping the key", () => {
+    const labelled = { ...run('fedloge', 0), variantLabels: { 'gm/avg': 'GM universal (SSE-C)', 'pm/local': 'PM stage 1 (local+global head), masked' } };
+    const html = renderReport({ ...trainData, runs: [labelled] });
+    expect(html).toContain('data-series="GM universal (SSE-C)"');
+    expect(html).toContain('data-series="pm/local/unmasked"'); // no label: the key
+    const variantRow = html.match(/<tr><th scope="row">PM stage 1 \(local\+global head\), masked<\/th><td class="key">pm\/local<\/td>(.*?)<\/tr>/);
+    expect(variantRow?.[1]).toBe('<td>60.00</td><td>75.00</td><td>45.00</td><td>25.00</td>');
+  });
+
   it('draws a bar per class with a test accuracy and a heat-map cell per client and class', () => {
     const html = renderReport(trainData);
     // Class 2 has no accuracy (null): no bar.

@@ -91,7 +91,7 @@ function renderVariantCurves(run: ReportRun, model: 'gm' | 'pm'): string {
   for (const p of run.rounds) for (const k of Object.keys(p.variants)) if (k.startsWith(`${model}/`) && !names.includes(k)) names.push(k);
   const series: LineSeries[] =
     names.length > 0
-      ? names.map((k) => ({ name: k, points: run.rounds.map((p) => ({ x: p.round, y: asPercent(p.variants[k]?.acc) })) }))
+      ? names.map((k) => ({ name: run.variantLabels?.[k] ?? k, points: run.rounds.map((p) => ({ x: p.round, y: asPercent(p.variants[k]?.acc) })) }))
       : [{ name: model.toUpperCase(), points: run.rounds.map((p) => ({ x: p.round, y: asPercent(p[model].acc) })) }];
   const label = model.toUpperCase();
   return renderLineChart({ title: `${run.name}: ${label} accuracy per round`, xLabel: 'round', yLabel: `${label} accuracy (%)`, series });

@@ -34,6 +34,8 @@ export interface ReportRun {
   /** GM and PM best rounds, chosen separately by headline accuracy (the reference's searchBest). */
   readonly best: { readonly gm: BestRound; readonly pm: BestRound };
   readonly perClassGm: readonly ReportClassAccuracy[];
+  /** Names of the variant keys (summary.json's `final.variantLabels`); keys without one are shown as they are. */
+  readonly variantLabels?: Readonly<Record<string, string>>;
 }
 
 /** The client partition shared by every run of the report. */

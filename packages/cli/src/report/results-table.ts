@@ -39,12 +39,12 @@ export function renderVariantsTable(run: ReportRun): string {
   const body = entries
     .map(
       ([name, acc]) =>
-        `<tr><th scope="row">${escapeHtml(name)}</th>${SHOT_COLUMNS.map((k) => `<td>${percent2(acc[k])}</td>`).join('')}</tr>`,
+        `<tr><th scope="row">${escapeHtml(run.variantLabels?.[name] ?? name)}</th><td class="key">${escapeHtml(name)}</td>${SHOT_COLUMNS.map((k) => `<td>${percent2(acc[k])}</td>`).join('')}</tr>`,
     )
     .join('');
   return (
     `<table class="variants"><caption>All variants after round ${last.round} · accuracy %</caption>` +
-    `<thead><tr><th scope="col">variant</th><th scope="col">all</th><th scope="col">head</th><th scope="col">middle</th><th scope="col">tail</th></tr></thead>` +
+    `<thead><tr><th scope="col">variant</th><th scope="col">key</th><th scope="col">all</th><th scope="col">head</th><th scope="col">middle</th><th scope="col">tail</th></tr></thead>` +
     `<tbody>${body}</tbody></table>`
   );
 }

@@ -17,6 +17,7 @@ th[scope="row"], thead th:first-child { text-align: left; }
 th[colspan] { text-align: center; }
 thead th { border-bottom: 2px solid var(--fg); }
 td.round { color: var(--muted); }
+td.key { color: var(--muted); text-align: left; font-family: ui-monospace, monospace; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
 figure.chart-figure { margin: 0; }
 figure.scroll { max-width: 100%; overflow-x: auto; }

@@ -135,7 +135,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     aggregatorSummary: runtime.aggregator.summary?.(),
   });
   dir.writeJson(RUN_FILES.summary, summary);
-  writeReport(dir.path, trainReportData(config, result, runData));
+  writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels));
   io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking, labels)}\nResults written to ${dir.path}\n`);
   return { outDir: dir.path, result, summary };
 }
