@@ -3,7 +3,7 @@
  * the CLI keeps models without knowing any strategy's format (FedLoGe writes all three of its
  * inference modes; `fedloge predict` reads them back).
  */
-import type { ClientStateStore, Logger, ModelBuilder, ModelExportInfo, Strategy, ArrayRecord } from '@fedloge/core';
+import type { ArrayRecord, ClientStateStore, Logger, ModelBuilder, ModelExportInfo, Strategy } from '@fedloge/core';
 import type { RunConfig } from '../config/schema.js';
 
 /** What summary.json records about an exported model. */

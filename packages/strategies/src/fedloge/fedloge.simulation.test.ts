@@ -1,9 +1,9 @@
 /**
  * FedLoGe inside the framework's round loop: payloads, the client-state store, aggregation and the
- * evaluator's GM/PM variants, then the export of the finished run scored against the evaluator.
+ * evaluator's GM/PM variants, then the export of the finished run (the exportModel hook) scored against the evaluator.
  */
 import 'reflect-metadata';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import { Simulation, buildClientRuntime, silentLogger } from '@fedloge/core';
 import { createPatternFederation } from '../../../../test/fixtures/pattern-federation.js';
 import { testContainer } from '../../../../test/fixtures/plugins.js';
-import { exportFedLoGeModel } from './export.js';
 import type { FedLoGe } from './fedloge.js';
 import { loadFedLoGeModel } from './predict.js';
 
@@ -64,7 +63,10 @@ describe('FedLoGe in a simulation', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fedloge-sim-'));
     try {
       const strategy = runtime.strategy as FedLoGe;
-      await exportFedLoGeModel(dir, { strategy, global: result.global, clientStates: states, models: runtime.models, backbone, runSeed: config.seed });
+      // Through the Strategy hook the CLI calls (it wraps exportFedLoGeModel), listing the files it wrote.
+      const info = await strategy.exportModel(dir, { global: result.global, clientStates: states, models: runtime.models, backbone, seed: config.seed, logger });
+      expect(info.format).toBe('fedloge-model');
+      expect((await readdir(dir)).sort()).toEqual([...info.files].sort());
       const model = await loadFedLoGeModel(dir, { container });
       const { dataset } = data;
       const [h, w, c] = dataset.imageShape;
