@@ -1,31 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
+import { runCli } from '../__fixtures__/run-cli.js';
 import { COMPARISON_CSV_COLUMNS } from '../compare/comparison-table.js';
-import { main } from '../main.js';
 
 /** The user strategy of the test fixtures (FedAvg plus a personal head), loaded as a plugin module. */
 const PLUGIN = resolve(import.meta.dirname, '../../../../test/fixtures/my-strategy.ts');
-
-function capture(): Writable & { text(): string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
-
-async function run(argv: string[], cwd: string) {
-  const stdout = capture();
-  const stderr = capture();
-  const code = await main(argv, { cwd, stdout, stderr });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
 
 /**
  * Shared flags of a one-round run on a 3-client slice of the real Fashion-MNIST (its cost is the
@@ -40,7 +21,7 @@ describe('fedloge compare (end to end)', () => {
   it('trains every strategy on the same partition and writes compare.md, compare.csv and report.html', async () => {
     const dir = tempDir('compare');
     writeTinyPartition(dir, 3, 40);
-    const { code, stdout, stderr } = await run(
+    const { code, stdout, stderr } = await runCli(
       ['compare', '--strategies', 'fedavg,personal-head-avg', '--plugin', PLUGIN, ...TINY, '--out', 'cmp'],
       dir,
     );
@@ -97,7 +78,7 @@ describe('fedloge compare (end to end)', () => {
     { argv: ['--strategies', 'fedavg,fedavg'], message: /more than once/, why: 'a strategy twice' },
   ])('refuses $argv ($why)', async ({ argv, message }) => {
     const dir = tempDir('compare-refused');
-    const { code, stderr } = await run(['compare', ...argv, '--out', 'cmp', '--backend', 'wasm'], dir);
+    const { code, stderr } = await runCli(['compare', ...argv, '--out', 'cmp', '--backend', 'wasm'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(existsSync(join(dir, 'cmp'))).toBe(false);
@@ -105,7 +86,7 @@ describe('fedloge compare (end to end)', () => {
   });
 
   it('prints help with --strategies and the registered strategies', async () => {
-    const { code, stdout } = await run(['compare', '--help'], process.cwd());
+    const { code, stdout } = await runCli(['compare', '--help'], process.cwd());
     expect(code).toBe(0);
     expect(stdout).toMatch(/--strategies <a,b,…> +Comma-separated/);
     expect(stdout).toMatch(/Registered strategies: .*fedavg/);

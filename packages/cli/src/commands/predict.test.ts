@@ -6,28 +6,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
-import { main } from '../main.js';
-
-function capture(): Writable & { text(): string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
-
-async function run(argv: string[], cwd: string) {
-  const stdout = capture();
-  const stderr = capture();
-  const code = await main(argv, { cwd, stdout, stderr });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+import { runCli } from '../__fixtures__/run-cli.js';
 
 /** The `accuracy 12.3 % (…); head …, middle …, tail …` line as fractions (to 0.1 %). */
 function printedAccuracy(stdout: string): { acc: number; head: number | null; middle: number | null; tail: number | null } {
@@ -52,7 +33,7 @@ describe('fedloge predict (end to end)', () => {
   beforeAll(async () => {
     dir = tempDir('predict');
     writeTinyPartition(dir, CLIENTS, 40);
-    const r = await run(
+    const r = await runCli(
       ['train', '--strategy', 'fedloge', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', String(CLIENTS),
         '--clients-per-round', '2', '--rounds', '1', '--batch-size', '16', '--backend', 'wasm', '--workers', '0', '--seed', '5', '--out', 'run'],
       dir,
@@ -78,7 +59,7 @@ describe('fedloge predict (end to end)', () => {
     ['global', 'gm/ga-fr'],
   ])('--mode %s on the test split scores what the run reported as %s, and writes every prediction', async (mode, variant) => {
     const file = join(dir, `${mode}.csv`);
-    const r = await run(['predict', '--run', 'run', '--mode', mode, '--backend', 'wasm', '--out', file], dir);
+    const r = await runCli(['predict', '--run', 'run', '--mode', mode, '--backend', 'wasm', '--out', file], dir);
     expect(r.code, r.stderr).toBe(0);
     const expected = summary.final.variants[variant]!;
     expect(printedAccuracy(r.stdout)).toEqual({ acc: pct(expected.acc), head: pct(expected.head), middle: pct(expected.middle), tail: pct(expected.tail) });
@@ -95,7 +76,7 @@ describe('fedloge predict (end to end)', () => {
   it('--mode personalized on each client\'s local test set averages to the unmasked pm/la-fr', async () => {
     const accuracies: number[] = [];
     for (let k = 0; k < CLIENTS; k++) {
-      const r = await run(['predict', '--run', 'run', '--mode', 'personalized', '--client', String(k), '--split', 'local', '--backend', 'wasm'], dir);
+      const r = await runCli(['predict', '--run', 'run', '--mode', 'personalized', '--client', String(k), '--split', 'local', '--backend', 'wasm'], dir);
       expect(r.code, r.stderr).toBe(0);
       const file = join(out, `predictions-personalized-client${k}-local.jsonl`);
       expect(r.stdout).toContain(`predictions written to ${file}`);
@@ -109,7 +90,7 @@ describe('fedloge predict (end to end)', () => {
   }, 60_000);
 
   it('--indices and --limit pick the images', async () => {
-    const r = await run(['predict', '--run', 'run', '--mode', 'global', '--indices', '9,3,7', '--limit', '2', '--backend', 'wasm', '--out', 'few.jsonl'], dir);
+    const r = await runCli(['predict', '--run', 'run', '--mode', 'global', '--indices', '9,3,7', '--limit', '2', '--backend', 'wasm', '--out', 'few.jsonl'], dir);
     expect(r.code, r.stderr).toBe(0);
     const rows = readFileSync(join(dir, 'few.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((row) => row.index)).toEqual([9, 3]);
@@ -117,7 +98,7 @@ describe('fedloge predict (end to end)', () => {
   }, 30_000);
 
   it('refuses a client out of range, naming the number of clients', async () => {
-    const r = await run(['predict', '--run', 'run', '--mode', 'personalized', '--client', String(CLIENTS), '--backend', 'wasm'], dir);
+    const r = await runCli(['predict', '--run', 'run', '--mode', 'personalized', '--client', String(CLIENTS), '--backend', 'wasm'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--client ${CLIENTS} is out of range: the run had ${CLIENTS} clients (ids 0 to ${CLIENTS - 1})`);
   });
@@ -127,11 +108,11 @@ describe('fedloge predict (end to end)', () => {
     mkdirSync(fedavgRun);
     const fedloge = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     writeFileSync(join(fedavgRun, 'summary.json'), JSON.stringify({ ...fedloge, strategy: 'fedavg', model: null }));
-    const r = await run(['predict', '--run', 'fedavg-run'], dir);
+    const r = await runCli(['predict', '--run', 'fedavg-run'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("the run's strategy 'fedavg' exports no model; predict reads FedLoGe models");
 
-    const missing = await run(['predict', '--run', 'no-such-run'], dir);
+    const missing = await runCli(['predict', '--run', 'no-such-run'], dir);
     expect(missing.stderr).toContain(`Run folder ${join(dir, 'no-such-run')} does not exist`);
   });
 });

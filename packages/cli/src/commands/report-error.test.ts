@@ -1,19 +1,8 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PluginError } from '@fedloge/core';
 import { ConfigError, UsageError } from '../config/errors.js';
+import { captureStream as sink } from '../__fixtures__/capture-stream.js';
 import { reportError } from './report-error.js';
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _e, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => text });
-}
 
 describe('reportError', () => {
   it.each([

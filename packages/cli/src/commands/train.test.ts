@@ -1,34 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR, tempDir, tinyPartition, writeTinyPartition } from '../__fixtures__/tiny-run.js';
-import { main } from '../main.js';
-
-/** A stream that keeps what is written to it. */
-function capture(): Writable & { text(): string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
-
-async function run(argv: string[], cwd: string) {
-  const stdout = capture();
-  const stderr = capture();
-  const code = await main(argv, { cwd, stdout, stderr });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+import { runCli } from '../__fixtures__/run-cli.js';
 
 describe('fedloge train (end to end)', () => {
   it('trains a tiny run and writes metrics.jsonl, summary.json and partition.json', async () => {
     const dir = tempDir('e2e');
     const partition = writeTinyPartition(dir, 3, 40);
-    const { code, stdout, stderr } = await run(
+    const { code, stdout, stderr } = await runCli(
       ['train', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3', '--clients-per-round', '2',
         '--rounds', '2', '--eval-every', '2', '--batch-size', '16', '--backend', 'wasm', '--workers', '0', '--seed', '5',
         '--out', 'out', '--export-partition'],
@@ -85,7 +65,7 @@ describe('fedloge train (end to end)', () => {
   ];
   it.each(refused)('refuses $argv ($why)', async ({ argv, message }) => {
     const dir = tempDir('refused');
-    const { code, stderr } = await run(['train', ...argv, '--out', 'out', '--backend', 'wasm'], dir);
+    const { code, stderr } = await runCli(['train', ...argv, '--out', 'out', '--backend', 'wasm'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(existsSync(join(dir, 'out'))).toBe(false);
@@ -96,14 +76,14 @@ describe('fedloge train (end to end)', () => {
     const dir = tempDir('bad-option');
     const cfg = join(dir, 'cfg.json');
     await import('node:fs').then((fs) => fs.writeFileSync(cfg, JSON.stringify({ strategy: { name: 'fedavg', options: { noSuchOption: 1 } } })));
-    const { code, stderr } = await run(['train', '--config', 'cfg.json', '--out', 'out'], dir);
+    const { code, stderr } = await runCli(['train', '--config', 'cfg.json', '--out', 'out'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(/strategy: Invalid options for strategy 'fedavg'/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
   it('prints help with every flag and the registered strategies', async () => {
-    const { code, stdout } = await run(['train', '--help'], process.cwd());
+    const { code, stdout } = await runCli(['train', '--help'], process.cwd());
     expect(code).toBe(0);
     expect(stdout).toMatch(/--clients-per-round <n> .*\(default: 5\)/);
     const strategies = stdout.slice(stdout.indexOf('Strategies (--strategy):'), stdout.indexOf('Aggregators (--aggregator):'));
@@ -112,7 +92,7 @@ describe('fedloge train (end to end)', () => {
   });
 
   it('suggests the closest command for a typo', async () => {
-    const { code, stderr } = await run(['trian'], process.cwd());
+    const { code, stderr } = await runCli(['trian'], process.cwd());
     expect(code).toBe(2);
     expect(stderr).toMatch(/Unknown command 'trian'\. Did you mean 'train'\?/);
   });

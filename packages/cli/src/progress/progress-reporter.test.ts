@@ -1,17 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { RoundRecord, RunStartInfo } from '@fedloge/core';
+import { captureStream } from '../__fixtures__/capture-stream.js';
 import { ProgressReporter } from './progress-reporter.js';
 
 function sink(isTTY: boolean) {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _e, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { isTTY, columns: 120, text: () => chunks.join('') });
+  return Object.assign(captureStream(), { isTTY, columns: 120 });
 }
 
 const start = {
