@@ -14,6 +14,10 @@
  * - `createNetwork`: what the network is (e.g. a frozen classifier, two heads);
  * - `localObjective`: the loss on one batch (FedProx's proximal term, Balanced Softmax…);
  * - `trainableVariables`: what SGD updates (FedBABU freezes the head);
+ * - `trainLocal` with a phase: several runs of the local loop that train different things (FedRep's
+ *   head then body, Ditto's personal step, FedBABU's fine-tuning, FedETF's adaptation). The phase (class parameter `P`)
+ *   is passed to `trainableVariables` and `localObjective` per call, so no run leaves state on the
+ *   instance; `undefined` is ordinary federated training;
  * - `personalKeys`: state entries that stay on the client and persist in `ClientTrainContext.state`
  *   (FedBN's BN layers, FedPer's head); everything else is aggregated (`aggregatedKeys`);
  * - `aggregationWeight`: a client's averaging weight (CLIMB);
@@ -53,9 +57,11 @@ import {
   type GlobalPredictor,
   type Head,
   type ModelBuilder,
+  type PersonalContext,
   type ServerContext,
   type Strategy,
   type StrategyPlugin,
+  type TrainConfig,
 } from '@fedloge/core';
 import { Rng } from '@fedloge/core/data';
 
@@ -92,10 +98,11 @@ export const GLOBAL_VARIANT = 'global';
 
 /**
  * `O` is the options type of a subclass (`class FedProx extends FedAvg<FedProxOptions>`), so
- * `this.options` is typed for it; FedAvg itself has none.
+ * `this.options` is typed for it; FedAvg itself has none. `P` names the phases of a subclass that
+ * runs the local loop more than once per client (see `trainLocal`); FedAvg has none.
  */
 @injectable()
-export class FedAvg<O extends object = FedAvgOptions> implements Strategy {
+export class FedAvg<O extends object = FedAvgOptions, P = never> implements Strategy {
   readonly name: string = 'fedavg';
   protected readonly options: O;
 
@@ -124,43 +131,9 @@ export class FedAvg<O extends object = FedAvgOptions> implements Strategy {
     }
   }
 
+  /** One run of the local loop in ordinary federated training (no phase). */
   async trainClient(ctx: ClientTrainContext): Promise<ClientUpdate> {
-    // The client's personal entries (if any) override the payload's.
-    const start = ctx.state ? { ...ctx.payload, ...ctx.state } : ctx.payload;
-    const net = this.buildNetwork(ctx.models, start);
-    const variables = this.trainableVariables(net);
-    const optimizer = new SGD(variables, { lr: ctx.train.lr, momentum: ctx.train.momentum, weightDecay: ctx.train.weightDecay });
-    const objective = this.localObjective(net, ctx);
-    let lossSum = 0;
-    let steps = 0;
-    try {
-      for (let epoch = 0; epoch < ctx.train.localEpochs; epoch++) {
-        let index = 0;
-        for (const batch of ctx.data.batches(ctx.rng, ctx.train.batchSize)) {
-          const position = { epoch, batch: index++ };
-          try {
-            lossSum += minimize(optimizer, () => objective.loss(batch, position), variables);
-            steps++;
-          } finally {
-            batch.x.dispose();
-            batch.y.dispose();
-          }
-        }
-      }
-      const trained = this.exportNetwork(net);
-      const personal = new Set(this.personalKeys(Object.keys(trained)));
-      const state = personal.size ? selectKeys(trained, (k) => personal.has(k)) : undefined;
-      return {
-        arrays: selectKeys(trained, (k) => !personal.has(k)),
-        numSamples: ctx.data.numSamples,
-        ...(state ? { state } : {}),
-        metrics: { loss: steps ? lossSum / steps : NaN },
-      };
-    } finally {
-      objective.dispose?.();
-      optimizer.dispose();
-      this.disposeNetwork(net);
-    }
+    return this.trainLocal(ctx, undefined);
   }
 
   aggregateTrain(round: number, global: ArrayRecord, results: readonly ClientResult[], ctx: ServerContext): ArrayRecord {
@@ -194,6 +167,75 @@ export class FedAvg<O extends object = FedAvgOptions> implements Strategy {
 
   // ----- Extension hooks ------------------------------------------------------------------------
 
+  /**
+   * FedAvg's local loop: from the payload (with the client's personal entries laid over it),
+   * `ctx.train.localEpochs` epochs of SGD on `localObjective` over `trainableVariables`, both asked
+   * for `phase`; returns the trained non-personal entries, the personal ones as `state`, and the
+   * mean batch loss.
+   */
+  protected async trainLocal(ctx: ClientTrainContext, phase: P | undefined): Promise<ClientUpdate> {
+    // The client's personal entries (if any) override the payload's.
+    const start = ctx.state ? { ...ctx.payload, ...ctx.state } : ctx.payload;
+    const net = this.buildNetwork(ctx.models, start);
+    const variables = this.trainableVariables(net, phase);
+    const optimizer = new SGD(variables, { lr: ctx.train.lr, momentum: ctx.train.momentum, weightDecay: ctx.train.weightDecay });
+    const objective = this.localObjective(net, ctx, phase);
+    let lossSum = 0;
+    let steps = 0;
+    try {
+      for (let epoch = 0; epoch < ctx.train.localEpochs; epoch++) {
+        let index = 0;
+        for (const batch of ctx.data.batches(ctx.rng, ctx.train.batchSize)) {
+          const position = { epoch, batch: index++ };
+          try {
+            lossSum += minimize(optimizer, () => objective.loss(batch, position), variables);
+            steps++;
+          } finally {
+            batch.x.dispose();
+            batch.y.dispose();
+          }
+        }
+      }
+      const trained = this.exportNetwork(net);
+      const personal = new Set(this.personalKeys(Object.keys(trained)));
+      const state = personal.size ? selectKeys(trained, (k) => personal.has(k)) : undefined;
+      return {
+        arrays: selectKeys(trained, (k) => !personal.has(k)),
+        numSamples: ctx.data.numSamples,
+        ...(state ? { state } : {}),
+        metrics: { loss: steps ? lossSum / steps : NaN },
+      };
+    } finally {
+      objective.dispose?.();
+      optimizer.dispose();
+      this.disposeNetwork(net);
+    }
+  }
+
+  /**
+   * Local training of one client at evaluation time (PM fine-tuning, local adaptation): one run of
+   * `trainLocal` in `phase` from `start` on the client's training data with `train`, no personal
+   * state; returns the trained entries.
+   */
+  protected async trainForEvaluation(start: ArrayRecord, client: PersonalContext, ctx: ServerContext, train: TrainConfig, phase: P | undefined): Promise<ArrayRecord> {
+    const update = await this.trainLocal(
+      {
+        round: 0,
+        clientId: client.clientId,
+        payload: start,
+        state: undefined,
+        data: client.data,
+        train,
+        numClasses: ctx.numClasses,
+        rng: client.rng,
+        models: ctx.models,
+        logger: ctx.logger,
+      },
+      phase,
+    );
+    return update.arrays;
+  }
+
   /** A freshly initialised network; `rng` draws the initial weights (backbone and head streams apart). */
   protected createNetwork(models: ModelBuilder, rng: Rng): Network {
     return { backbone: models.backbone(rng.derive('backbone')), head: models.head(rng.derive('head')) };
@@ -225,13 +267,13 @@ export class FedAvg<O extends object = FedAvgOptions> implements Strategy {
     net.head.dispose();
   }
 
-  /** What local SGD updates. @default every parameter of backbone and head (buffers are not trained) */
-  protected trainableVariables(net: Network): tf.Variable[] {
+  /** What local SGD updates in `phase`. @default every parameter of backbone and head (buffers are not trained) */
+  protected trainableVariables(net: Network, _phase?: P): tf.Variable[] {
     return [...net.backbone.params.values(), ...net.head.params.values()];
   }
 
-  /** The local loss. @default cross-entropy of head(backbone(x)) with BatchNorm in train mode */
-  protected localObjective(net: Network, _ctx: ClientTrainContext): LocalObjective {
+  /** The local loss in `phase`. @default cross-entropy of head(backbone(x)) with BatchNorm in train mode */
+  protected localObjective(net: Network, _ctx: ClientTrainContext, _phase?: P): LocalObjective {
     return { loss: (batch) => crossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y) };
   }
 

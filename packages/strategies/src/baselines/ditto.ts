@@ -61,17 +61,15 @@ export const dittoOptions = fedAvgOptions.extend({
 });
 export type DittoOptions = z.output<typeof dittoOptions>;
 
-/** What the personal step is pulled towards, while it runs. */
+/** What the personal step is pulled towards (the local-loop phase of the personal step). */
 interface PersonalStep {
   readonly anchor: ArrayRecord;
   readonly form: ProxForm;
 }
 
 @injectable()
-export class Ditto extends FedAvg<DittoOptions> {
+export class Ditto extends FedAvg<DittoOptions, PersonalStep> {
   override readonly name: string = 'ditto';
-  /** Set only while `trainClient` runs the personal step (one client at a time per instance). */
-  private personalStep: PersonalStep | undefined;
 
   constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: DittoOptions) {
     super(aggregator, options);
@@ -83,13 +81,7 @@ export class Ditto extends FedAvg<DittoOptions> {
     const personalStart = ctx.state ?? ctx.payload;
     const step: PersonalStep = compat ? { anchor: personalStart, form: 'l2' } : { anchor: ctx.payload, form: 'sqL2/2' };
     const localEpochs = this.options.personalEpochs ?? (compat ? 1 : ctx.train.localEpochs);
-    this.personalStep = step;
-    let personal: ClientUpdate;
-    try {
-      personal = await super.trainClient({ ...ctx, payload: personalStart, state: undefined, train: { ...ctx.train, localEpochs } });
-    } finally {
-      this.personalStep = undefined;
-    }
+    const personal = await this.trainLocal({ ...ctx, payload: personalStart, state: undefined, train: { ...ctx.train, localEpochs } }, step);
     const personalLoss = personal.metrics?.['loss'] ?? NaN;
     if (compat) return { arrays: {}, numSamples: ctx.data.numSamples, state: personal.arrays, metrics: { personalLoss } };
     // The global copy starts from w^t: the personal state must not be laid over it.
@@ -113,11 +105,10 @@ export class Ditto extends FedAvg<DittoOptions> {
   }
 
   /** CE, plus during the personal step the proximal term to its anchor. */
-  protected override localObjective(net: Network, ctx: ClientTrainContext): LocalObjective {
+  protected override localObjective(net: Network, ctx: ClientTrainContext, step?: PersonalStep): LocalObjective {
     const base = super.localObjective(net, ctx);
-    const step = this.personalStep;
     if (!step || this.options.lambda === 0) return base;
-    const weights = this.trainableVariables(net);
+    const weights = this.trainableVariables(net, step);
     const keyOf = trainableKeys(net);
     const anchors = weights.map((w) => {
       const key = keyOf.get(w);

@@ -44,11 +44,12 @@ export const fedBabuOptions = fedAvgOptions.extend({
 });
 export type FedBabuOptions = z.output<typeof fedBabuOptions>;
 
+/** The local-loop phase of PM fine-tuning (federated training has none). */
+type FineTunePhase = 'fine-tune';
+
 @injectable()
-export class FedBABU extends FedAvg<FedBabuOptions> {
+export class FedBABU extends FedAvg<FedBabuOptions, FineTunePhase> {
   override readonly name: string = 'fedbabu';
-  /** True only while `fineTune` runs FedAvg's local loop for PM. */
-  private fineTuning = false;
 
   constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedBabuOptions) {
     super(aggregator, options);
@@ -64,10 +65,10 @@ export class FedBABU extends FedAvg<FedBabuOptions> {
     };
   }
 
-  /** During FL: the body only (the head stays at its random initialisation). */
-  protected override trainableVariables(net: Network): tf.Variable[] {
-    if (this.fineTuning && this.options.fineTunePart === 'head') return [...net.head.params.values()];
-    if (this.fineTuning) return super.trainableVariables(net);
+  /** During FL: the body only (the head stays at its random initialisation); fine-tuning: `fineTunePart`. */
+  protected override trainableVariables(net: Network, phase?: FineTunePhase): tf.Variable[] {
+    if (phase === 'fine-tune' && this.options.fineTunePart === 'head') return [...net.head.params.values()];
+    if (phase === 'fine-tune') return super.trainableVariables(net);
     return [...net.backbone.params.values()];
   }
 
@@ -77,25 +78,8 @@ export class FedBABU extends FedAvg<FedBabuOptions> {
   }
 
   /** The global model after `fineTuneEpochs` of local SGD on the client's training data. */
-  protected async fineTune(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<ArrayRecord> {
-    this.fineTuning = true;
-    try {
-      const update = await this.trainClient({
-        round: 0,
-        clientId: client.clientId,
-        payload: global,
-        state: undefined,
-        data: client.data,
-        train: { ...ctx.train, localEpochs: this.options.fineTuneEpochs },
-        numClasses: ctx.numClasses,
-        rng: client.rng,
-        models: ctx.models,
-        logger: ctx.logger,
-      });
-      return update.arrays;
-    } finally {
-      this.fineTuning = false;
-    }
+  protected fineTune(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<ArrayRecord> {
+    return this.trainForEvaluation(global, client, ctx, { ...ctx.train, localEpochs: this.options.fineTuneEpochs }, 'fine-tune');
   }
 }
 

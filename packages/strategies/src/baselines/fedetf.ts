@@ -23,7 +23,6 @@ import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
   TOKENS,
-  crossEntropy,
   type Aggregator,
   type ArrayRecord,
   type ClientTrainContext,
@@ -72,14 +71,12 @@ export const fedEtfOptions = fedAvgOptions.extend({
 });
 export type FedEtfOptions = z.output<typeof fedEtfOptions>;
 
-/** What local SGD trains and on which loss, while `adapt` runs one of its steps. */
+/** What local SGD trains and on which loss in one of `adapt`'s steps (the local-loop phase). */
 type AdaptationStep = 'etf' | 'projection';
 
 @injectable()
-export class FedETF extends FedAvg<FedEtfOptions> {
+export class FedETF extends FedAvg<FedEtfOptions, AdaptationStep> {
   override readonly name: string = 'fedetf';
-  /** Set only while `adapt` fine-tunes the ETF or the projection (one client at a time per instance). */
-  private step: AdaptationStep | undefined;
 
   constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedEtfOptions) {
     super(aggregator, options);
@@ -107,16 +104,16 @@ export class FedETF extends FedAvg<FedEtfOptions> {
   }
 
   /** FL: backbone, projection and temperature. Adaptation: the ETF alone, or the projection alone. */
-  protected override trainableVariables(net: Network): tf.Variable[] {
+  protected override trainableVariables(net: Network, step?: AdaptationStep): tf.Variable[] {
     const head = net.head as EtfHead;
-    if (this.step === 'etf') return [head.etf];
-    if (this.step === 'projection') return [head.projection.weight, head.projection.bias];
+    if (step === 'etf') return [head.etf];
+    if (step === 'projection') return [head.projection.weight, head.projection.bias];
     return super.trainableVariables(net).filter((v) => v !== head.etf);
   }
 
   /** FL: Balanced Softmax with the client's class counts. Adaptation: plain cross-entropy. */
-  protected override localObjective(net: Network, ctx: ClientTrainContext): LocalObjective {
-    if (this.step) return { loss: (batch) => crossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y) };
+  protected override localObjective(net: Network, ctx: ClientTrainContext, step?: AdaptationStep): LocalObjective {
+    if (step) return super.localObjective(net, ctx);
     const logPrior = logCountOffsets(ctx.data.classCounts);
     return { loss: (batch) => offsetCrossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y, logPrior) };
   }
@@ -129,26 +126,8 @@ export class FedETF extends FedAvg<FedEtfOptions> {
   /** The official local adaptation, from `global`, on the client's training data. */
   protected async adapt(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<ArrayRecord> {
     const a = this.options.adaptation;
-    const run = async (arrays: ArrayRecord, step: AdaptationStep | undefined, train: TrainConfig): Promise<ArrayRecord> => {
-      this.step = step;
-      try {
-        const update = await this.trainClient({
-          round: 0,
-          clientId: client.clientId,
-          payload: arrays,
-          state: undefined,
-          data: client.data,
-          train,
-          numClasses: ctx.numClasses,
-          rng: client.rng,
-          models: ctx.models,
-          logger: ctx.logger,
-        });
-        return update.arrays;
-      } finally {
-        this.step = undefined;
-      }
-    };
+    const run = (arrays: ArrayRecord, step: AdaptationStep | undefined, train: TrainConfig) =>
+      this.trainForEvaluation(arrays, client, ctx, train, step);
     let arrays = await run(global, undefined, { ...ctx.train, localEpochs: a.localEpochs });
     for (let r = 0; r < a.rounds; r++) {
       arrays = await run(arrays, 'etf', { ...ctx.train, localEpochs: a.etfEpochs, lr: a.etfLr, momentum: 0, weightDecay: 0 });

@@ -39,10 +39,8 @@ export type FedRepOptions = z.output<typeof fedRepOptions>;
 type RepPhase = 'head' | 'body';
 
 @injectable()
-export class FedRep extends PersonalPartStrategy<FedRepOptions> {
+export class FedRep extends PersonalPartStrategy<FedRepOptions, RepPhase> {
   override readonly name: string = 'fedrep';
-  /** Set only while `trainClient` runs one of its two phases (one client at a time per instance). */
-  private phase: RepPhase | undefined;
 
   constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedRepOptions) {
     super(aggregator, options);
@@ -52,12 +50,10 @@ export class FedRep extends PersonalPartStrategy<FedRepOptions> {
   override async trainClient(ctx: ClientTrainContext): Promise<ClientUpdate> {
     const headEpochs = this.options.headEpochs;
     const bodyEpochs = this.options.bodyEpochs ?? ctx.train.localEpochs;
-    const head = await this.inPhase('head', () => super.trainClient({ ...ctx, train: { ...ctx.train, localEpochs: headEpochs } }));
+    const head = await this.trainLocal({ ...ctx, train: { ...ctx.train, localEpochs: headEpochs } }, 'head');
     // The body phase starts from everything the head phase produced (its state holds the new head).
     const afterHead = { ...ctx.payload, ...head.arrays, ...head.state };
-    const body = await this.inPhase('body', () =>
-      super.trainClient({ ...ctx, payload: afterHead, state: undefined, train: { ...ctx.train, localEpochs: bodyEpochs } }),
-    );
+    const body = await this.trainLocal({ ...ctx, payload: afterHead, state: undefined, train: { ...ctx.train, localEpochs: bodyEpochs } }, 'body');
     return { ...body, metrics: { loss: body.metrics?.['loss'] ?? NaN, headLoss: head.metrics?.['loss'] ?? NaN } };
   }
 
@@ -67,19 +63,10 @@ export class FedRep extends PersonalPartStrategy<FedRepOptions> {
   }
 
   /** Head phase: the head's parameters; body phase: the backbone's. */
-  protected override trainableVariables(net: Network): tf.Variable[] {
-    if (this.phase === 'head') return [...net.head.params.values()];
-    if (this.phase === 'body') return [...net.backbone.params.values()];
+  protected override trainableVariables(net: Network, phase?: RepPhase): tf.Variable[] {
+    if (phase === 'head') return [...net.head.params.values()];
+    if (phase === 'body') return [...net.backbone.params.values()];
     return super.trainableVariables(net);
-  }
-
-  private async inPhase<T>(phase: RepPhase, run: () => Promise<T>): Promise<T> {
-    this.phase = phase;
-    try {
-      return await run();
-    } finally {
-      this.phase = undefined;
-    }
   }
 }
 

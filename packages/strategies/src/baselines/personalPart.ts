@@ -40,13 +40,13 @@ export const personalPartOptions = fedAvgOptions.extend({
 });
 export type PersonalPartOptions = z.output<typeof personalPartOptions>;
 
-export abstract class PersonalPartStrategy<O extends PersonalPartOptions> extends FedAvg<O> {
+export abstract class PersonalPartStrategy<O extends PersonalPartOptions, P = never> extends FedAvg<O, P> {
   /** Keys of the personal part, among the network's state keys. */
   protected abstract override personalKeys(keys: readonly string[]): string[];
 
   /** FedAvg's local training; with `gmPersonalPart: 'average'` the personal part is uploaded too. */
-  override async trainClient(ctx: ClientTrainContext): Promise<ClientUpdate> {
-    const update = await super.trainClient(ctx);
+  protected override async trainLocal(ctx: ClientTrainContext, phase: P | undefined): Promise<ClientUpdate> {
+    const update = await super.trainLocal(ctx, phase);
     if (this.options.gmPersonalPart === 'initial' || !update.state) return update;
     return { ...update, arrays: { ...update.arrays, ...update.state } };
   }
