@@ -105,6 +105,8 @@ export const GLOBAL_VARIANT = 'global';
 export class FedAvg<O extends object = FedAvgOptions, P = never> implements Strategy {
   readonly name: string = 'fedavg';
   protected readonly options: O;
+  /** State-key prefix of the head's entries (`buildNetwork` / `exportNetwork`). @default `head.` */
+  protected readonly headPrefix: string = HEAD_PREFIX;
 
   constructor(
     @inject(TOKENS.Aggregator) protected readonly aggregator: Aggregator,
@@ -249,7 +251,7 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
     const net = this.createNetwork(models, new Rng(0, 'fedavg/overwritten-init'));
     try {
       net.backbone.loadState(unprefixRecord(arrays, BACKBONE_PREFIX));
-      net.head.loadState(unprefixRecord(arrays, HEAD_PREFIX));
+      net.head.loadState(unprefixRecord(arrays, this.headPrefix));
     } catch (e) {
       this.disposeNetwork(net);
       throw e;
@@ -257,9 +259,9 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
     return net;
   }
 
-  /** Every state entry of the network, keys prefixed `backbone.` / `head.`. */
+  /** Every state entry of the network, keys prefixed `backbone.` / `headPrefix`. */
   protected exportNetwork(net: Network): ArrayRecord {
-    return { ...prefixRecord(net.backbone.exportState(), BACKBONE_PREFIX), ...prefixRecord(net.head.exportState(), HEAD_PREFIX) };
+    return { ...prefixRecord(net.backbone.exportState(), BACKBONE_PREFIX), ...prefixRecord(net.head.exportState(), this.headPrefix) };
   }
 
   protected disposeNetwork(net: Network): void {

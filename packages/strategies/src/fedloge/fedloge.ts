@@ -124,6 +124,11 @@ export interface FedLoGeSseC {
 @injectable()
 export class FedLoGe extends FedAvg<FedLoGeOptions> {
   override readonly name: string = 'fedloge';
+  /**
+   * FedAvg's head is g_aux: `backbone.*` and `gaux.*` are what is built, sent and aggregated (the
+   * SSE-C and the local heads never are).
+   */
+  protected override readonly headPrefix: string = GAUX_PREFIX;
   /** The head operations in use (may be 'tfjs' when 'native' was asked for and the addon is missing). */
   readonly kernels: EtfKernels;
   private built: FedLoGeSseC | undefined;
@@ -321,23 +326,6 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
   /** Backbone and g_aux (FedLoGe's heads are nn.Linear whatever the run's default head type). */
   protected override createNetwork(models: ModelBuilder, rng: Rng): Network {
     return { backbone: models.backbone(rng.derive('backbone')), head: models.head(rng.derive('gaux'), 'linear') };
-  }
-
-  protected override buildNetwork(models: ModelBuilder, arrays: ArrayRecord): Network {
-    const net = this.createNetwork(models, new Rng(0, 'fedloge/overwritten-init'));
-    try {
-      net.backbone.loadState(unprefixRecord(arrays, BACKBONE_PREFIX));
-      net.head.loadState(unprefixRecord(arrays, GAUX_PREFIX));
-    } catch (e) {
-      this.disposeNetwork(net);
-      throw e;
-    }
-    return net;
-  }
-
-  /** `backbone.*` and `gaux.*`: what is sent and aggregated (the SSE-C and local heads never are). */
-  protected override exportNetwork(net: Network): ArrayRecord {
-    return { ...prefixRecord(net.backbone.exportState(), BACKBONE_PREFIX), ...prefixRecord(net.head.exportState(), GAUX_PREFIX) };
   }
 
   // ----- FedLoGe pieces -------------------------------------------------------------------------
