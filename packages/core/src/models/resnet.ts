@@ -8,8 +8,7 @@
  * convs bottom/right only and shift the sampling grid).
  */
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d } from '../nn/batch_norm.js';
-import { Conv2d } from '../nn/conv2d.js';
+import { ConvBn } from '../nn/conv_bn.js';
 import type { Backbone, ForwardMode } from '../nn/module.js';
 import { ParameterSet } from '../nn/parameter_set.js';
 import type { Rng } from '../random.js';
@@ -31,27 +30,16 @@ export const RESNET8: ResNetConfig = {
   ],
 };
 
-/** ResNet-18: stem 64, [2, 2, 2, 2] blocks of widths 64, 128, 256, 512 → 512-d. */
-export const RESNET18: ResNetConfig = {
-  stemWidth: 64,
-  stages: [
-    { width: 64, blocks: 2, stride: 1 },
-    { width: 128, blocks: 2, stride: 2 },
-    { width: 256, blocks: 2, stride: 2 },
-    { width: 512, blocks: 2, stride: 2 },
-  ],
-};
+/** Stem 64 and four stages of widths 64, 128/s2, 256/s2, 512/s2 with `blocks[s]` blocks each → 512-d. */
+function fourStageResNet(blocks: readonly [number, number, number, number]): ResNetConfig {
+  return { stemWidth: 64, stages: [64, 128, 256, 512].map((width, s) => ({ width, blocks: blocks[s]!, stride: s === 0 ? 1 : 2 })) };
+}
+
+/** ResNet-18: [2, 2, 2, 2] blocks of widths 64, 128, 256, 512 → 512-d. */
+export const RESNET18: ResNetConfig = fourStageResNet([2, 2, 2, 2]);
 
 /** ResNet-34: as ResNet-18 with [3, 4, 6, 3] blocks → 512-d. */
-export const RESNET34: ResNetConfig = {
-  stemWidth: 64,
-  stages: [
-    { width: 64, blocks: 3, stride: 1 },
-    { width: 128, blocks: 4, stride: 2 },
-    { width: 256, blocks: 6, stride: 2 },
-    { width: 512, blocks: 3, stride: 2 },
-  ],
-};
+export const RESNET34: ResNetConfig = fourStageResNet([3, 4, 6, 3]);
 
 /**
  * conv3×3(stride) → BN → ReLU → conv3×3 → BN, plus the identity, or a 1×1 conv(stride) + BN
@@ -59,29 +47,23 @@ export const RESNET34: ResNetConfig = {
  * conv2, bn2, and shortcut.conv, shortcut.bn when present.
  */
 class BasicBlock {
-  private readonly conv1: Conv2d;
-  private readonly bn1: BatchNorm2d;
-  private readonly conv2: Conv2d;
-  private readonly bn2: BatchNorm2d;
-  private readonly shortcut?: { readonly conv: Conv2d; readonly bn: BatchNorm2d };
+  private readonly first: ConvBn;
+  private readonly second: ConvBn;
+  private readonly shortcut?: ConvBn;
 
   constructor(owner: ParameterSet, key: string, inChannels: number, width: number, stride: number, rng: Rng) {
-    this.conv1 = new Conv2d(owner, `${key}.conv1`, { inChannels, outChannels: width, kernelSize: 3, stride, padding: 1 }, rng);
-    this.bn1 = new BatchNorm2d(owner, `${key}.bn1`, { channels: width });
-    this.conv2 = new Conv2d(owner, `${key}.conv2`, { inChannels: width, outChannels: width, kernelSize: 3, padding: 1 }, rng);
-    this.bn2 = new BatchNorm2d(owner, `${key}.bn2`, { channels: width });
+    const keys = (conv: string, bn: string) => ({ conv: `${key}.${conv}`, bn: `${key}.${bn}` });
+    this.first = new ConvBn(owner, keys('conv1', 'bn1'), { inChannels, outChannels: width, kernelSize: 3, stride, padding: 1 }, rng);
+    this.second = new ConvBn(owner, keys('conv2', 'bn2'), { inChannels: width, outChannels: width, kernelSize: 3, padding: 1 }, rng);
     if (stride !== 1 || inChannels !== width) {
-      this.shortcut = {
-        conv: new Conv2d(owner, `${key}.shortcut.conv`, { inChannels, outChannels: width, kernelSize: 1, stride, padding: 0 }, rng),
-        bn: new BatchNorm2d(owner, `${key}.shortcut.bn`, { channels: width }),
-      };
+      const projection = { inChannels, outChannels: width, kernelSize: 1, stride, padding: 0 };
+      this.shortcut = new ConvBn(owner, keys('shortcut.conv', 'shortcut.bn'), projection, rng);
     }
   }
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
-    const h = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
-    const residual = this.bn2.apply(this.conv2.apply(h), mode);
-    const skip = this.shortcut ? this.shortcut.bn.apply(this.shortcut.conv.apply(x), mode) : x;
+    const residual = this.second.apply(tf.relu(this.first.apply(x, mode)), mode);
+    const skip = this.shortcut ? this.shortcut.apply(x, mode) : x;
     return tf.relu(tf.add(residual, skip)) as tf.Tensor4D;
   }
 }
@@ -93,16 +75,15 @@ class BasicBlock {
 export class ResNet extends ParameterSet implements Backbone {
   readonly featureDim: number;
   readonly inputShape: readonly [number, number, number];
-  private readonly conv1: Conv2d;
-  private readonly bn1: BatchNorm2d;
+  private readonly stem: ConvBn;
   private readonly blocks: BasicBlock[] = [];
 
   constructor(name: string, config: ResNetConfig, inputShape: readonly [number, number, number], rng: Rng) {
     super(name);
     assertInputShape(name, inputShape, 1);
     this.inputShape = [...inputShape] as [number, number, number];
-    this.conv1 = new Conv2d(this, 'conv1', { inChannels: inputShape[2], outChannels: config.stemWidth, kernelSize: 3, padding: 1 }, rng);
-    this.bn1 = new BatchNorm2d(this, 'bn1', { channels: config.stemWidth });
+    const stem = { inChannels: inputShape[2], outChannels: config.stemWidth, kernelSize: 3, padding: 1 };
+    this.stem = new ConvBn(this, { conv: 'conv1', bn: 'bn1' }, stem, rng);
     let channels = config.stemWidth;
     config.stages.forEach((stage, s) => {
       for (let b = 0; b < stage.blocks; b++) {
@@ -117,7 +98,7 @@ export class ResNet extends ParameterSet implements Backbone {
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     assertImageBatch(this.label, x, this.inputShape, false);
     return tf.tidy(() => {
-      let h = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
+      let h = tf.relu(this.stem.apply(x, mode));
       for (const block of this.blocks) h = block.apply(h, mode);
       return tf.mean(h, [1, 2]) as tf.Tensor2D;
     });
