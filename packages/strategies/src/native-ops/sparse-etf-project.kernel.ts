@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { etfProjectBackward, etfProjectForward } from '@fedloge/cuda-kernels';
 
-import { float32View, kernelIo, type NativeKernelBackend } from './backend-io.js';
 import {
   SPARSE_ETF_PROJECT,
   SPARSE_ETF_PROJECT_BACKWARD,
@@ -14,43 +13,25 @@ import {
   type SparseEtfProjectBackwardInputs,
   type SparseEtfProjectInputs,
 } from './kernel-names.js';
+import { nativeKernelConfig } from './native-kernel-config.js';
 
-export function sparseEtfProjectConfig(backendName: NativeKernelBackend): tf.KernelConfig {
-  return {
-    kernelName: SPARSE_ETF_PROJECT,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { f } = inputs as SparseEtfProjectInputs;
-      const { etf, device } = attrs as unknown as SparseEtfAttrs;
-      const io = kernelIo(backend, backendName);
-      const out = io.allocate([f.shape[0]!, etf.classes], 'float32');
-      etfProjectForward(float32View(io, f, SPARSE_ETF_PROJECT, 'f'), etf.csr, {
-        bias: etf.bias,
-        out: float32View(io, out, SPARSE_ETF_PROJECT, 'out'),
-        device,
-      });
-      return out;
-    },
-  };
-}
+export const sparseEtfProjectConfig = nativeKernelConfig<SparseEtfProjectInputs, SparseEtfAttrs>(
+  SPARSE_ETF_PROJECT,
+  ({ inputs: { f }, attrs: { etf, device }, io, float32 }) => {
+    const out = io.allocate([f.shape[0]!, etf.classes], 'float32');
+    etfProjectForward(float32(f, 'f'), etf.csr, { bias: etf.bias, out: float32(out, 'out'), device });
+    return out;
+  },
+);
 
-export function sparseEtfProjectBackwardConfig(backendName: NativeKernelBackend): tf.KernelConfig {
-  return {
-    kernelName: SPARSE_ETF_PROJECT_BACKWARD,
-    backendName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { dy } = inputs as SparseEtfProjectBackwardInputs;
-      const { etf, device } = attrs as unknown as SparseEtfAttrs;
-      const io = kernelIo(backend, backendName);
-      const out = io.allocate([dy.shape[0]!, etf.dim], 'float32');
-      etfProjectBackward(float32View(io, dy, SPARSE_ETF_PROJECT_BACKWARD, 'dy'), etf.csr, {
-        out: float32View(io, out, SPARSE_ETF_PROJECT_BACKWARD, 'out'),
-        device,
-      });
-      return out;
-    },
-  };
-}
+export const sparseEtfProjectBackwardConfig = nativeKernelConfig<SparseEtfProjectBackwardInputs, SparseEtfAttrs>(
+  SPARSE_ETF_PROJECT_BACKWARD,
+  ({ inputs: { dy }, attrs: { etf, device }, io, float32 }) => {
+    const out = io.allocate([dy.shape[0]!, etf.dim], 'float32');
+    etfProjectBackward(float32(dy, 'dy'), etf.csr, { out: float32(out, 'out'), device });
+    return out;
+  },
+);
 
 /** d logits / d f: dy · S, by the backward kernel with the forward's attributes. */
 export const sparseEtfProjectGradConfig: tf.GradConfig = {
