@@ -100,10 +100,7 @@ export function createAggregator(
   logger: Logger,
 ): Aggregator {
   const plugin = getPlugin(container, 'aggregator', name) as AggregatorPlugin;
-  const options = parsePluginOptions(plugin, rawOptions);
-  const child = container.createChildContainer();
-  child.register(TOKENS.AggregatorOptions, { useValue: options });
-  if (!child.isRegistered(TOKENS.Logger, true)) child.register(TOKENS.Logger, { useValue: logger });
+  const child = buildScope(container, logger, [[TOKENS.AggregatorOptions, parsePluginOptions(plugin, rawOptions)]]);
   return child.resolve(plugin.aggregator);
 }
 
@@ -116,16 +113,30 @@ export function createStrategy(
   logger: Logger,
 ): Strategy {
   const plugin = getPlugin(container, 'strategy', name) as StrategyPlugin;
-  const options = parsePluginOptions(plugin, rawOptions);
-  const child = container.createChildContainer();
-  child.register(TOKENS.StrategyOptions, { useValue: options });
-  child.register(TOKENS.Aggregator, { useValue: aggregator });
-  if (!child.isRegistered(TOKENS.Logger, true)) child.register(TOKENS.Logger, { useValue: logger });
+  const child = buildScope(container, logger, [
+    [TOKENS.StrategyOptions, parsePluginOptions(plugin, rawOptions)],
+    [TOKENS.Aggregator, aggregator],
+  ]);
   try {
     return child.resolve(plugin.strategy);
   } catch (e) {
     throw new PluginError(`Could not build strategy '${name}': ${(e as Error).message}`, { cause: e });
   }
+}
+
+/**
+ * The child container one plugin instance is built in: `values` registered by token, and `logger`
+ * as the Logger unless the parent container already provides one.
+ */
+function buildScope(
+  container: DependencyContainer,
+  logger: Logger,
+  values: readonly (readonly [symbol, unknown])[],
+): DependencyContainer {
+  const child = container.createChildContainer();
+  for (const [token, value] of values) child.register(token, { useValue: value });
+  if (!child.isRegistered(TOKENS.Logger, true)) child.register(TOKENS.Logger, { useValue: logger });
+  return child;
 }
 
 export function getModelPlugin(container: DependencyContainer, name: string): ModelPlugin {
