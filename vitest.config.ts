@@ -21,5 +21,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // Drop only tfjs's "Hi, looks like you are running TensorFlow.js in Node.js" banner, which every
+    // test that touches a fresh cpu backend prints once (initBackend already hides it for runs; tests
+    // that use tfjs directly get a new backend instance, so only the log can be filtered).
+    onConsoleLog: (log) => !log.includes('Hi, looks like you are running TensorFlow.js in Node.js'),
   },
 });
