@@ -65,27 +65,18 @@ describe('conv backprop shims', () => {
     CASES.forEach((c, i) => reference.set(c, convGrads(c, 100 + i)));
   });
 
-  it.each(CASES.map((c, i) => [c.why, c, i] as const))('wasm matches cpu stock: %s', async (_why, c, i) => {
-    registerKernelShims('wasm');
-    await tf.setBackend('wasm');
-    const before = tf.memory().numTensors;
-    const got = convGrads(c, 100 + i);
-    expect(tf.memory().numTensors).toBe(before);
-    const ref = reference.get(c)!;
-    expect(maxAbsDiff(got.dW, ref.dW)).toBeLessThan(1e-4);
-    expect(maxAbsDiff(got.dX, ref.dX)).toBeLessThan(1e-4);
-  });
-
-  it.each(CASES.map((c, i) => [c.why, c, i] as const))('cpu shim matches cpu stock: %s', async (_why, c, i) => {
-    registerKernelShims('cpu');
-    await tf.setBackend('cpu');
-    const before = tf.memory().numTensors;
-    const got = convGrads(c, 100 + i);
-    expect(tf.memory().numTensors).toBe(before);
-    const ref = reference.get(c)!;
-    expect(maxAbsDiff(got.dW, ref.dW)).toBeLessThan(1e-4);
-    expect(maxAbsDiff(got.dX, ref.dX)).toBeLessThan(1e-4);
-  });
+  for (const [backend, title] of [['wasm', 'wasm matches cpu stock'], ['cpu', 'cpu shim matches cpu stock']] as const) {
+    it.each(CASES.map((c, i) => [c.why, c, i] as const))(`${title}: %s`, async (_why, c, i) => {
+      registerKernelShims(backend);
+      await tf.setBackend(backend);
+      const before = tf.memory().numTensors;
+      const got = convGrads(c, 100 + i);
+      expect(tf.memory().numTensors).toBe(before);
+      const ref = reference.get(c)!;
+      expect(maxAbsDiff(got.dW, ref.dW)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(got.dX, ref.dX)).toBeLessThan(1e-4);
+    });
+  }
 
   it('is idempotent and replaces the stock kernel', () => {
     const first = registerKernelShims('wasm');
