@@ -58,6 +58,7 @@ import {
   type Head,
   type ModelBuilder,
   type PersonalContext,
+  type PersonalPredictor,
   type ServerContext,
   type Strategy,
   type StrategyPlugin,
@@ -257,6 +258,18 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
       throw e;
     }
     return net;
+  }
+
+  /**
+   * A `model` PM predictor that scores the images with `net` (BatchNorm in eval mode) under the one
+   * variant name `variant`; it owns `net` and disposes it.
+   */
+  protected networkPredictor(net: Network, variant: string): PersonalPredictor {
+    return {
+      kind: 'model',
+      predict: (x) => ({ [variant]: net.head.apply(net.backbone.apply(x, 'eval')) }),
+      dispose: () => this.disposeNetwork(net),
+    };
   }
 
   /** Every state entry of the network, keys prefixed `backbone.` / `headPrefix`. */

@@ -97,11 +97,7 @@ export class Ditto extends FedAvg<DittoOptions, PersonalStep> {
   /** PM: the client's personal model v_k on the images. */
   personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): PersonalPredictor {
     const net = this.buildNetwork(ctx.models, client.state ?? global);
-    return {
-      kind: 'model',
-      predict: (x) => ({ [PERSONAL_MODEL_VARIANT]: net.head.apply(net.backbone.apply(x, 'eval')) }),
-      dispose: () => this.disposeNetwork(net),
-    };
+    return this.networkPredictor(net, PERSONAL_MODEL_VARIANT);
   }
 
   /** CE, plus during the personal step the proximal term to its anchor. */

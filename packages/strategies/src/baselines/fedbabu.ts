@@ -58,11 +58,7 @@ export class FedBABU extends FedAvg<FedBabuOptions, FineTunePhase> {
   /** PM: the global model fine-tuned on this client's training data. */
   async personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<PersonalPredictor> {
     const net = this.buildNetwork(ctx.models, await this.fineTune(global, client, ctx));
-    return {
-      kind: 'model',
-      predict: (x) => ({ [FINE_TUNED_VARIANT]: net.head.apply(net.backbone.apply(x, 'eval')) }),
-      dispose: () => this.disposeNetwork(net),
-    };
+    return this.networkPredictor(net, FINE_TUNED_VARIANT);
   }
 
   /** During FL: the body only (the head stays at its random initialisation); fine-tuning: `fineTunePart`. */

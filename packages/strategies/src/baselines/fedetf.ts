@@ -85,11 +85,7 @@ export class FedETF extends FedAvg<FedEtfOptions, AdaptationStep> {
   /** PM: the global model after local adaptation on this client's training data. */
   async personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<PersonalPredictor> {
     const net = this.buildNetwork(ctx.models, await this.adapt(global, client, ctx));
-    return {
-      kind: 'model',
-      predict: (x) => ({ [ADAPTED_VARIANT]: net.head.apply(net.backbone.apply(x, 'eval')) }),
-      dispose: () => this.disposeNetwork(net),
-    };
+    return this.networkPredictor(net, ADAPTED_VARIANT);
   }
 
   /** Backbone + ETF head (projection, temperature, fixed ETF). */

@@ -71,10 +71,6 @@ export abstract class PersonalPartStrategy<O extends PersonalPartOptions, P = ne
       return { kind: 'heads', heads: (f) => ({ [PERSONAL_VARIANT]: head.apply(f) }), dispose: () => head.dispose() };
     }
     const net = this.buildNetwork(ctx.models, arrays);
-    return {
-      kind: 'model',
-      predict: (x) => ({ [PERSONAL_VARIANT]: net.head.apply(net.backbone.apply(x, 'eval')) }),
-      dispose: () => this.disposeNetwork(net),
-    };
+    return this.networkPredictor(net, PERSONAL_VARIANT);
   }
 }
