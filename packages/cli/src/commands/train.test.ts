@@ -5,13 +5,13 @@ import { FASHION_MNIST_DIR, tempDir, tinyPartition, writeTinyPartition } from '.
 import { runCli } from '../__fixtures__/run-cli.js';
 
 describe('fedloge train (end to end)', () => {
-  it('trains a tiny run and writes metrics.jsonl, summary.json and partition.json', async () => {
+  it('trains a tiny run and writes metrics.jsonl, summary.json and the --export-partition file', async () => {
     const dir = tempDir('e2e');
     const partition = writeTinyPartition(dir, 3, 40);
     const { code, stdout, stderr } = await runCli(
       ['train', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3', '--clients-per-round', '2',
         '--rounds', '2', '--eval-every', '2', '--batch-size', '16', '--backend', 'wasm', '--workers', '0', '--seed', '5',
-        '--out', 'out', '--export-partition'],
+        '--out', 'out', '--export-partition', 'exported/partition.json'],
       dir,
     );
     expect(stderr).toContain('backend: wasm');
@@ -43,7 +43,7 @@ describe('fedloge train (end to end)', () => {
     expect(perClass.reduce((a, b) => a + b, 0) / 10).toBeCloseTo(summary.final.gm.acc, 10);
     expect(summary.data.clientSizes).toEqual([40, 40, 40]);
 
-    expect(JSON.parse(readFileSync(join(out, 'partition.json'), 'utf8'))).toEqual(tinyPartition(3, 40));
+    expect(JSON.parse(readFileSync(join(dir, 'exported', 'partition.json'), 'utf8'))).toEqual(tinyPartition(3, 40));
     expect(existsSync(join(out, '.summary.json.tmp'))).toBe(false);
 
     expect(stdout).toMatch(/Results after round 2/);

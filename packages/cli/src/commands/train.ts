@@ -42,7 +42,7 @@ export async function trainHelp(): Promise<string> {
     'Usage: fedloge train [--config <file>] [flags]',
     '',
     'Simulates federated training. Settings come from defaults < the --config file (JSON or YAML) < flags.',
-    'Writes metrics.jsonl, summary.json (and partition.json with --export-partition) to --out.',
+    'Writes metrics.jsonl, summary.json and report.html to --out (and the client partition to --export-partition <file>).',
     '',
     'Flags:',
     formatFlagHelp(),

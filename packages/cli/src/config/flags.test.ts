@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
 import { CONFIG_FLAGS, parseConfigArgs } from './flags.js';
@@ -10,7 +11,7 @@ const cwd = '/home/user/project';
 describe('parseConfigArgs', () => {
   it('maps flags onto config paths with typed values', () => {
     const { layer, help, configFile } = parseConfigArgs(
-      ['--strategy', 'fedloge', '--rounds', '3', '--clients-per-round=4', '--lr', '0.1', '--export-partition', '--workers', 'auto', '--config', 'a.yaml'],
+      ['--strategy', 'fedloge', '--rounds', '3', '--clients-per-round=4', '--lr', '0.1', '--export-partition', 'split.json', '--workers', 'auto', '--config', 'a.yaml'],
       cwd,
     );
     expect(help).toBe(false);
@@ -20,7 +21,7 @@ describe('parseConfigArgs', () => {
       rounds: 3,
       clients: { perRound: 4 },
       train: { lr: 0.1 },
-      exportPartition: true,
+      exportPartition: resolve(cwd, 'split.json'),
       workers: 'auto',
     });
     expect(layer.describe(['clients', 'perRound'])).toBe('--clients-per-round');

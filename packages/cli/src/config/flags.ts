@@ -57,7 +57,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: 'workers', path: ['workers'], kind: 'count-or-auto', placeholder: '<n|auto>' },
   { flag: 'out', path: ['out'], kind: 'string', placeholder: '<dir>' },
   { flag: 'partition', path: ['partition'], kind: 'string', placeholder: '<file>' },
-  { flag: 'export-partition', path: ['exportPartition'], kind: 'boolean' },
+  { flag: 'export-partition', path: ['exportPartition'], kind: 'string', placeholder: '<file>' },
 ];
 
 /** Flags that do not set a config value. */

@@ -49,7 +49,7 @@ export function loadConfigFile(file: string, cwd: string): ConfigLayer {
 /**
  * A copy of `values` with relative input paths made absolute against `baseDir`: every relative
  * entry of `plugins` ('./x.js', '../x.js'; bare package names are left to Node's resolution),
- * `dataset.dataDir` and `partition`. Values of the wrong type are left for validation to report.
+ * `dataset.dataDir`, `partition` and `exportPartition`. Values of the wrong type are left for validation to report.
  */
 export function resolveInputPaths(values: Readonly<Record<string, unknown>>, baseDir: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...values };
@@ -62,5 +62,6 @@ export function resolveInputPaths(values: Readonly<Record<string, unknown>>, bas
     out['dataset'] = { ...dataset, dataDir: abs(dataset['dataDir']) };
   }
   if ('partition' in out) out['partition'] = abs(out['partition']);
+  if ('exportPartition' in out) out['exportPartition'] = abs(out['exportPartition']);
   return out;
 }

@@ -141,7 +141,11 @@ export const RunConfigSchema = z
       .min(1)
       .optional()
       .describe('Read the client partition from this file (written by exportPartition) instead of drawing it.'),
-    exportPartition: z.boolean().default(false).describe('Write the client partition to <out>/partition.json.'),
+    exportPartition: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Write the client partition to this file ({dataset, numClasses, trainIndices, localTestIndices}; --partition reads it).'),
   })
   .describe('FedLoGe.ts run configuration (fedloge train --config <file>).')
   // `$schema` only serves editors; the resolved config does not carry it.

@@ -12,8 +12,6 @@ export const RUN_FILES = {
   metrics: 'metrics.jsonl',
   /** Resolved config, environment, timings, final and best metrics. */
   summary: 'summary.json',
-  /** The client partition, when `exportPartition` is set (same format `--partition` reads). */
-  partition: 'partition.json',
   /** The trained model, for strategies with an export (`Strategy.exportModel`; FedLoGe: `fedloge predict`). */
   model: 'model',
 } as const;

@@ -3,7 +3,8 @@
  * behind: plugins are checked, the backend started and the data loaded before the output folder
  * is created; then the simulation runs and the results are written and printed.
  */
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
   InlineExecutor,
   Simulation,
@@ -73,7 +74,12 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const dir = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
   dir.ensure();
   say(`output: ${dir.path}`);
-  if (config.exportPartition) writeFileAtomic(dir.file(RUN_FILES.partition), serializePartition(data.partition));
+  if (config.exportPartition !== undefined) {
+    const file = resolve(io.cwd, config.exportPartition);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomic(file, serializePartition(data.partition));
+    say(`partition: written to ${file}`);
+  }
 
   const spec = clientRuntimeSpec(config, data.partition, io.cwd);
   const runtime = buildClientRuntime(container, spec, data, io.logger);
