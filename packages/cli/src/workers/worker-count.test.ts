@@ -10,7 +10,7 @@ describe('resolveWorkerCount', () => {
     ['auto', 1, 8, 0, 'one client per round: nothing to parallelise'],
     [4, 3, 8, 3, 'an explicit count is capped at the clients per round'],
     [0, 5, 8, 0, 'zero means the main thread'],
-  ] as const)('%s workers, %i clients/round, %i cores → %i (%s)', (setting, perRound, cores, expected) => {
+  ] as const)('%s workers, %i clients/round, %i cores → %i (%s)', (setting, perRound, cores, expected, _why) => {
     expect(resolveWorkerCount(setting, perRound, cores)).toBe(expected);
   });
 });

@@ -73,7 +73,7 @@ describe.each(['cpu', 'wasm'] as const)('native-ops on the %s backend', (backend
   let tfjsResults: tf.Tensor[] = [];
 
   beforeAll(async () => {
-    await initBackend({ backend, logger: silentLogger });
+    await initBackend({ backend, logger: silentLogger() });
     tfjsResults = runAll('tfjs', etf, rng.derive(backend, 'data'));
   });
   afterAll(() => {
