@@ -14,6 +14,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("renormRows", Napi::Function::New(env, RenormRows, "renormRows"));
   exports.Set("localRealign", Napi::Function::New(env, LocalRealign, "localRealign"));
   exports.Set("cudaInfo", Napi::Function::New(env, CudaInfo, "cudaInfo"));
+  exports.Set("allocHostBuffer", Napi::Function::New(env, AllocHostBuffer, "allocHostBuffer"));
+  exports.Set("hostMemoryStats", Napi::Function::New(env, HostMemoryStats, "hostMemoryStats"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("libraryInfo", Napi::Function::New(env, LibraryInfo, "libraryInfo"));
   return exports;
 }
 

@@ -11,3 +11,5 @@ export { cudaInfo, nativeStatus } from './load.js';
 export type { NativeStatus } from './load.js';
 export * from './reference.js';
 export type { CsrMatrix, CudaInfo, Device, KernelOptions, OutputOptions } from './types.js';
+export type { HostMemoryStats, LibraryInfo } from './load.js';
+export * from './backend/index.js';

@@ -34,6 +34,29 @@ export interface NativeAddon {
     device: Device,
   ): void;
   cudaInfo(): CudaInfo;
+
+  // Native tensor backend runtime (src/binding/runtime.cc); absent from addons built before it.
+  /** ArrayBuffer over 64-byte aligned, uninitialised native memory, freed when the buffer is garbage-collected. */
+  allocHostBuffer?(bytes: number): ArrayBuffer;
+  hostMemoryStats?(): HostMemoryStats;
+  /** Threads for oneDNN / OpenMP on the calling JS thread; returns the count now in force. */
+  setNumThreads?(threads: number): number;
+  libraryInfo?(): LibraryInfo;
+}
+
+/** allocHostBuffer memory still referenced by JS (pooled or in tensors). */
+export interface HostMemoryStats {
+  readonly liveBuffers: number;
+  readonly liveBytes: number;
+  readonly totalAllocations: number;
+}
+
+/** What the addon was built with. */
+export interface LibraryInfo {
+  readonly dnnl: boolean;
+  readonly dnnlVersion: string | null;
+  readonly openmp: boolean;
+  readonly threads: number;
 }
 
 /** Whether the native addon is in use, and if not, why. */

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { DATASET_NAMES } from '@fedloge/datasets';
 
 /** Tensor engines the CLI can ask core's `initBackend` for. `auto` picks the fastest available. */
-export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['auto', 'cuda', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 
 const pluginRef = (defaultName: string, what: string) =>
   z

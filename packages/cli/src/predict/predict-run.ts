@@ -20,6 +20,7 @@ import {
 import { KERNEL_CHOICES, loadFedLoGeModel, type FedLoGeModel, type KernelChoice, type PredictMode } from '@fedloge/strategies';
 import { UsageError } from '../config/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
+import { backendThreads, registerAddonBackends } from '../run/backend-providers.js';
 import { buildPluginContainer } from '../run/plugin-container.js';
 import { loadRunData, type RunData } from '../run/run-data.js';
 import type { PredictArgs } from './predict-args.js';
@@ -62,7 +63,8 @@ export async function predictRun(args: PredictArgs, io: PredictIo): Promise<Pred
   const run = openRunFolder(args.run, args.model);
   const { config } = run.summary;
   const container = await buildPluginContainer(config.plugins, io.cwd);
-  const backend = await initBackend({ backend: args.backend, logger: io.logger });
+  registerAddonBackends();
+  const backend = await initBackend({ backend: args.backend, logger: io.logger, threads: backendThreads(0) });
   const model = await loadFedLoGeModel(run.modelDir, { container, kernels: args.kernels ?? runKernels(config.strategy.options) });
   try {
     if (args.client !== undefined && args.client >= model.numClients) {

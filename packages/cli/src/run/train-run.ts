@@ -26,6 +26,7 @@ import { trainReportData } from '../report/from-run.js';
 import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
+import { backendThreads, describeBackend, registerAddonBackends } from './backend-providers.js';
 import { checkPluginChoices } from './check-plugins.js';
 import { exportRunModel } from './export-model.js';
 import { buildPluginContainer } from './plugin-container.js';
@@ -60,8 +61,10 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const container = await buildPluginContainer(config.plugins, io.cwd);
   checkPluginChoices(container, config);
 
-  const backend = await initBackend({ backend: config.backend, logger: io.logger });
-  say(`backend: ${backend.name} (${backend.detail})`);
+  const workers = resolveWorkerCount(config.workers, config.clients.perRound);
+  registerAddonBackends();
+  const backend = await initBackend({ backend: config.backend, logger: io.logger, threads: backendThreads(workers) });
+  say(describeBackend(backend));
 
   const runData = io.runData ?? (await loadRunData(config));
   const { dataset, data } = runData;
@@ -83,10 +86,9 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
 
   const spec = clientRuntimeSpec(config, data.partition, io.cwd);
   const runtime = buildClientRuntime(container, spec, data, io.logger);
-  const workers = resolveWorkerCount(config.workers, config.clients.perRound);
   let executor: ClientExecutor;
   if (workers > 0) {
-    executor = await WorkerThreadExecutor.start({ size: workers, init: { spec, backend: config.backend }, logger: io.logger });
+    executor = await WorkerThreadExecutor.start({ size: workers, init: { spec, backend: backend.name }, logger: io.logger });
     say(`workers: ${workers} threads train clients`);
   } else {
     executor = new InlineExecutor(runtime);

@@ -15,6 +15,7 @@ import {
   type Logger,
 } from '@fedloge/core';
 import { loadDataset, type LoadDatasetOptions } from '@fedloge/datasets';
+import { registerAddonBackends } from '../run/backend-providers.js';
 import { buildPluginContainer } from '../run/plugin-container.js';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
@@ -37,7 +38,9 @@ interface WorkerState {
 
 async function setUp(): Promise<WorkerState> {
   const { spec } = init;
-  const backend = await initBackend({ backend: init.backend, logger });
+  registerAddonBackends();
+  // One thread per worker: the workers are the parallelism (see backend-providers.ts).
+  const backend = await initBackend({ backend: init.backend, logger, threads: 1 });
   const container = await buildPluginContainer(spec.pluginModules, spec.pluginBaseDir);
   const dataset = await loadDataset({ ...(spec.dataset as unknown as LoadDatasetOptions), download: false });
   const data = { dataset, partition: spec.partition };

@@ -44,7 +44,7 @@ describe('initBackend', () => {
 
   it('rejects an unknown backend name and lists the valid ones', async () => {
     await expect(initBackend({ backend: 'webgpu' as never, logger: silentLogger() })).rejects.toThrow(
-      "Unknown backend 'webgpu'. Expected one of: auto, tensorflow, wasm, cpu",
+      "Unknown backend 'webgpu'. Expected one of: auto, cuda, tensorflow, native, wasm, cpu",
     );
   });
 });

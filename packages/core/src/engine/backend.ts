@@ -1,10 +1,14 @@
 /**
  * Picking and preparing the tfjs backend a process (or worker thread) trains on.
  *
- * Preference for `auto`: the native TensorFlow bindings when a user has them installed
- * (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`; they are optional and looked up at
- * run time, because they cannot be installed offline, see specs/stack.md §1.4), else wasm
- * (XNNPACK, SIMD; single-threaded in Node), else the pure-JS cpu backend.
+ * Preference for `auto`: cuda (our addon's GPU backend, when built with CUDA and a device is
+ * usable) → tensorflow (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`; optional, looked
+ * up at run time, since they cannot be installed offline) → native (our addon's oneDNN CPU backend)
+ * → wasm (XNNPACK, SIMD; single-threaded in Node) → the pure-JS cpu backend. `auto` says in one
+ * line what it chose and why each better one was skipped.
+ *
+ * cuda and native live in `@fedloge/cuda-kernels`, which knows nothing of this framework: the
+ * application (the CLI) hands them in as {@link BackendProvider}s, so core depends on no addon.
  * wasm and cpu get the conv-gradient kernel shims (./kernels) before first use.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -12,27 +16,53 @@ import type { Logger } from '../logger.js';
 import { registerKernelShims } from './kernels/register_all_kernels.js';
 
 /** Which backend to use; `auto` picks the fastest one that loads. */
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'cuda' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cuda', 'tensorflow', 'native', 'wasm', 'cpu'];
+
+/** A backend name that can be active (every choice but `auto`). */
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+
+/** A backend supplied by a package outside core (the addon's `native` and `cuda`). */
+export interface BackendProvider {
+  readonly name: 'native' | 'cuda';
+  /** Why it cannot start on this machine (and how to fix that), or null when it can. No side effects. */
+  unavailableReason(): string | null;
+  /** Registers the tfjs backend and its kernels and sets its thread count; returns a detail line. */
+  init(options: { readonly threads: number }): Promise<string>;
+}
+
+const providers = new Map<string, BackendProvider>();
+
+/** Makes `native` / `cuda` selectable. Call before {@link initBackend}; a later registration replaces the earlier one. */
+export function registerBackendProvider(provider: BackendProvider): void {
+  providers.set(provider.name, provider);
+}
 
 export interface InitBackendOptions {
   /** @default 'auto' */
   readonly backend?: BackendChoice;
   readonly logger: Logger;
+  /**
+   * CPU threads the backend may use (native: oneDNN/OpenMP). 1 in worker threads, which run one
+   * client each; the cores when clients train on the main thread. @default 1
+   */
+  readonly threads?: number;
 }
 
 export interface BackendInfo {
-  /** The tfjs backend name now active: `tensorflow`, `wasm` or `cpu`. */
-  readonly name: 'tensorflow' | 'wasm' | 'cpu';
+  /** The tfjs backend name now active. */
+  readonly name: BackendName;
   /** Human-readable description for logs and summaries (package, device, SIMD, threads, shims). */
   readonly detail: string;
+  /** For `auto`: each better backend that was skipped, and why. */
+  readonly skipped?: readonly { readonly name: BackendName; readonly reason: string }[];
 }
 
 /** The optional native packages, fastest first. */
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
-const initialised = new Map<BackendChoice, Promise<BackendInfo>>();
+const initialised = new Map<string, Promise<BackendInfo>>();
 
 /**
  * Select and initialise a backend, register the kernel shims it needs, and return what is active.
@@ -49,11 +79,13 @@ export function initBackend(options: InitBackendOptions): Promise<BackendInfo> {
       new Error(`Unknown backend '${String(choice)}'. Expected one of: ${BACKEND_CHOICES.join(', ')}`),
     );
   }
-  let pending = initialised.get(choice);
+  const threads = Math.max(1, Math.floor(options.threads ?? 1));
+  const key = `${choice}/${threads}`;
+  let pending = initialised.get(key);
   if (!pending) {
-    pending = select(choice, options.logger);
-    initialised.set(choice, pending);
-    pending.catch(() => initialised.delete(choice));
+    pending = select(choice, options.logger, threads);
+    initialised.set(key, pending);
+    pending.catch(() => initialised.delete(key));
   }
   return pending.then(async (info) => {
     // Another choice may have been activated since; switch back (cheap once initialised).
@@ -62,8 +94,26 @@ export function initBackend(options: InitBackendOptions): Promise<BackendInfo> {
   });
 }
 
-async function select(choice: BackendChoice, logger: Logger): Promise<BackendInfo> {
+/** Starts the provider's backend, or throws saying why it is unavailable. */
+async function initProvided(name: 'native' | 'cuda', threads: number): Promise<BackendInfo> {
+  const reason = providerUnavailable(name);
+  if (reason !== null) throw new Error(`Backend '${name}' was requested but is unavailable: ${reason}`);
+  const detail = await providers.get(name)!.init({ threads });
+  await activate(name);
+  return { name, detail };
+}
+
+function providerUnavailable(name: 'native' | 'cuda'): string | null {
+  const provider = providers.get(name);
+  if (!provider) return `this program did not register the ${name} backend (@fedloge/cuda-kernels' ${name}BackendProvider)`;
+  return provider.unavailableReason();
+}
+
+async function select(choice: BackendChoice, logger: Logger, threads: number): Promise<BackendInfo> {
   switch (choice) {
+    case 'native':
+    case 'cuda':
+      return initProvided(choice, threads);
     case 'tensorflow': {
       const failures: string[] = [];
       for (const pkg of NATIVE_PACKAGES) {
@@ -81,16 +131,39 @@ async function select(choice: BackendChoice, logger: Logger): Promise<BackendInf
     case 'cpu':
       return initCpu();
     case 'auto': {
+      const skipped: { name: BackendName; reason: string }[] = [];
+      const chosen = (info: BackendInfo): BackendInfo => ({ ...info, skipped });
+      const tryProvided = async (name: 'native' | 'cuda'): Promise<BackendInfo | null> => {
+        const reason = providerUnavailable(name);
+        if (reason !== null) {
+          skipped.push({ name, reason });
+          return null;
+        }
+        try {
+          return await initProvided(name, threads);
+        } catch (e) {
+          skipped.push({ name, reason: errorMessage(e) });
+          return null;
+        }
+      };
+      const cuda = await tryProvided('cuda');
+      if (cuda) return chosen(cuda);
+      const tfReasons: string[] = [];
       for (const pkg of NATIVE_PACKAGES) {
         const r = await tryNative(pkg);
-        if (r.ok) return r.info;
+        if (r.ok) return chosen(r.info);
+        tfReasons.push(`${pkg} ${r.reason}`);
         if (r.installed) logger.warn(`${pkg} is installed but could not be used (${r.reason}); falling back.`);
       }
+      skipped.push({ name: 'tensorflow', reason: tfReasons.join(', ') });
+      const native = await tryProvided('native');
+      if (native) return chosen(native);
       try {
-        return await initWasm();
+        return chosen(await initWasm());
       } catch (e) {
         logger.warn(`The wasm backend could not be initialised (${errorMessage(e)}); falling back to the slow cpu backend.`);
-        return initCpu();
+        skipped.push({ name: 'wasm', reason: errorMessage(e) });
+        return chosen(await initCpu());
       }
     }
   }

@@ -13,4 +13,10 @@ Napi::Value RenormRows(const Napi::CallbackInfo& info);
 Napi::Value LocalRealign(const Napi::CallbackInfo& info);
 Napi::Value CudaInfo(const Napi::CallbackInfo& info);
 
+// Native tensor backend runtime (binding/runtime.cc).
+Napi::Value AllocHostBuffer(const Napi::CallbackInfo& info);
+Napi::Value HostMemoryStats(const Napi::CallbackInfo& info);
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
+Napi::Value LibraryInfo(const Napi::CallbackInfo& info);
+
 }  // namespace fedkern::binding

@@ -1,0 +1,31 @@
+/**
+ * The addon's tensor backends, handed to core's backend selection (core depends on no addon), and the one line a
+ * run prints about the backend it got.
+ */
+import { availableParallelism } from 'node:os';
+
+import { registerBackendProvider, type BackendInfo } from '@fedloge/core';
+import { nativeBackendProvider } from '@fedloge/cuda-kernels';
+
+let registered = false;
+
+/** Makes `--backend native` (and `auto`'s native step) available in this thread. Idempotent. */
+export function registerAddonBackends(): void {
+  if (registered) return;
+  registerBackendProvider(nativeBackendProvider);
+  registered = true;
+}
+
+/**
+ * Threads for the backend of the thread that trains: one per worker thread (each trains one client), all cores when
+ * clients train on the main thread. Never both: oneDNN's OpenMP threads and worker threads would compete for cores.
+ */
+export function backendThreads(workers: number): number {
+  return workers > 0 ? 1 : availableParallelism();
+}
+
+/** `backend: native (oneDNN 2.6.3, …); skipped cuda (why), tensorflow (why)`. */
+export function describeBackend(info: BackendInfo): string {
+  const skipped = info.skipped?.length ? `; skipped ${info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : '';
+  return `backend: ${info.name} (${info.detail})${skipped}`;
+}

@@ -1,0 +1,4 @@
+export { BufferPool } from './buffer-pool.js';
+export type { BufferPoolStats, HostBufferSource } from './buffer-pool.js';
+export { NativeBackend } from './native-backend.js';
+export { NATIVE_BACKEND_NAME, nativeBackendProvider, nativeRuntime, registerNativeBackend } from './register.js';

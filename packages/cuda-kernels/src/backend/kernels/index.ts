@@ -1,0 +1,7 @@
+/**
+ * Every native kernel of the `native` backend, in one list (tfjs `register_all_kernels.ts` style): adding a kernel is
+ * one file plus one line here. Kernels not listed run tfjs-cpu's JavaScript implementation over the same memory.
+ */
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+
+export const NATIVE_KERNELS: readonly KernelConfig[] = [];
