@@ -47,7 +47,7 @@ describe('validateConfig', () => {
     // PyTorch SGD diverges at momentum 1
     { raw: { train: { momentum: 1 } }, expected: 'train.momentum: received 1; expected a number < 1.' },
     // only the engines core can initialise
-    { raw: { backend: 'wasn' }, expected: 'backend: received "wasn"; expected one of "auto", "tensorflow", "wasm", "cpu" (Did you mean "wasm"?).' },
+    { raw: { backend: 'wasn' }, expected: 'backend: received "wasn"; expected one of "auto", "cuda", "tensorflow", "native", "wasm", "cpu" (Did you mean "wasm"?).' },
     // worker count is a number or the word auto
     { raw: { workers: 'many' }, expected: 'workers: received "many"; expected a whole number >= 0 or "auto".' },
     // a misspelt key would otherwise be silently ignored
