@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger.js';
-import { initBackend } from './backend.js';
+import { initBackend, registerBackendProvider } from './backend.js';
 
 describe('initBackend', () => {
   it("'auto' falls back to wasm silently when no native binding is installed, with the shims", async () => {
@@ -45,6 +45,26 @@ describe('initBackend', () => {
   it('rejects an unknown backend name and lists the valid ones', async () => {
     await expect(initBackend({ backend: 'webgpu' as never, logger: silentLogger() })).rejects.toThrow(
       "Unknown backend 'webgpu'. Expected one of: auto, cuda, tensorflow, native, wasm, cpu",
+    );
+  });
+});
+
+describe('initBackend with backend providers', () => {
+  it("'auto' skips an unavailable native provider with one warning and says why", async () => {
+    registerBackendProvider({ name: 'native', unavailableReason: () => 'built without oneDNN (install libdnnl-dev)', init: async () => '' });
+    registerBackendProvider({ name: 'cuda', unavailableReason: () => 'no CUDA device', init: async () => '' });
+    const logger = silentLogger();
+    const info = await initBackend({ backend: 'auto', logger, threads: 3 });
+    expect(info.name).toBe('wasm');
+    expect(info.skipped?.map((s) => s.name)).toEqual(['cuda', 'tensorflow', 'native']);
+    expect(info.skipped?.[0]?.reason).toBe('no CUDA device');
+    expect(logger.warnings).toEqual(['The native backend is unavailable (built without oneDNN (install libdnnl-dev)); falling back to wasm.']);
+  });
+
+  it("an explicit 'native' request names the reason it is unavailable", async () => {
+    registerBackendProvider({ name: 'native', unavailableReason: () => 'built without oneDNN (install libdnnl-dev)', init: async () => '' });
+    await expect(initBackend({ backend: 'native', logger: silentLogger() })).rejects.toThrow(
+      "Backend 'native' was requested but is unavailable: built without oneDNN (install libdnnl-dev)",
     );
   });
 });

@@ -158,6 +158,8 @@ async function select(choice: BackendChoice, logger: Logger, threads: number): P
       skipped.push({ name: 'tensorflow', reason: tfReasons.join(', ') });
       const native = await tryProvided('native');
       if (native) return chosen(native);
+      const nativeSkip = skipped.find((s) => s.name === 'native');
+      if (nativeSkip && providers.has('native')) logger.warn(`The native backend is unavailable (${nativeSkip.reason}); falling back to wasm.`);
       try {
         return chosen(await initWasm());
       } catch (e) {
