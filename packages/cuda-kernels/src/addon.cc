@@ -18,6 +18,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostMemoryStats", Napi::Function::New(env, HostMemoryStats, "hostMemoryStats"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("libraryInfo", Napi::Function::New(env, LibraryInfo, "libraryInfo"));
+  // Native backend: oneDNN convolutions, matmul, max pooling.
+  exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward, "conv2dForward"));
+  exports.Set("conv2dBackwardInput", Napi::Function::New(env, Conv2dBackwardInput, "conv2dBackwardInput"));
+  exports.Set("conv2dBackwardFilter", Napi::Function::New(env, Conv2dBackwardFilter, "conv2dBackwardFilter"));
+  exports.Set("setConvLayout", Napi::Function::New(env, SetConvLayout, "setConvLayout"));
   return exports;
 }
 

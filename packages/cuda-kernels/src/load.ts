@@ -42,6 +42,16 @@ export interface NativeAddon {
   /** Threads for oneDNN / OpenMP on the calling JS thread; returns the count now in force. */
   setNumThreads?(threads: number): number;
   libraryInfo?(): LibraryInfo;
+
+  // Native backend: oneDNN convolutions, matmul, max pooling (src/binding/dnnl_conv.cc, dnnl_matmul.cc, max_pool.cc).
+  /** y (NHWC) = conv(x NHWC, w HWIO); geometry: the 17 ints from conv2dGeometry() in src/backend/kernels/conv2d-geometry.ts. */
+  conv2dForward?(x: Float32Array, w: Float32Array, geometry: Int32Array, y: Float32Array): void;
+  /** dx (NHWC) of a convolution, from dy (NHWC) and w (HWIO). */
+  conv2dBackwardInput?(dy: Float32Array, w: Float32Array, geometry: Int32Array, dx: Float32Array): void;
+  /** dw (HWIO) of a convolution, from x (NHWC) and dy (NHWC). */
+  conv2dBackwardFilter?(x: Float32Array, dy: Float32Array, geometry: Int32Array, dw: Float32Array): void;
+  /** Layout of the convolutions called from this thread: oneDNN's blocked ones (default) or plain NHWC (benchmarks). */
+  setConvLayout?(layout: 'blocked' | 'plain'): void;
 }
 
 /** allocHostBuffer memory still referenced by JS (pooled or in tensors). */

@@ -19,4 +19,10 @@ Napi::Value HostMemoryStats(const Napi::CallbackInfo& info);
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
 Napi::Value LibraryInfo(const Napi::CallbackInfo& info);
 
+// Native backend: oneDNN convolutions, matmul, max pooling (binding/dnnl_conv.cc, dnnl_matmul.cc, max_pool.cc).
+Napi::Value Conv2dForward(const Napi::CallbackInfo& info);
+Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info);
+Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo& info);
+Napi::Value SetConvLayout(const Napi::CallbackInfo& info);
+
 }  // namespace fedkern::binding

@@ -4,4 +4,14 @@
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
-export const NATIVE_KERNELS: readonly KernelConfig[] = [];
+// oneDNN convolutions, matmul and max pooling.
+import { conv2DConfig } from './Conv2D.js';
+import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+
+export const NATIVE_KERNELS: readonly KernelConfig[] = [
+  // oneDNN convolutions, matmul and max pooling.
+  conv2DConfig,
+  conv2DBackpropInputConfig,
+  conv2DBackpropFilterConfig,
+];
