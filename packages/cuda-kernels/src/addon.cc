@@ -18,6 +18,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostMemoryStats", Napi::Function::New(env, HostMemoryStats, "hostMemoryStats"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("libraryInfo", Napi::Function::New(env, LibraryInfo, "libraryInfo"));
+  // --- Fused training kernels of the native backend ---
+  exports.Set("batchNormTrainForward", Napi::Function::New(env, BatchNormTrainForward, "batchNormTrainForward"));
+  exports.Set("batchNormTrainBackward", Napi::Function::New(env, BatchNormTrainBackward, "batchNormTrainBackward"));
+  // --- end fused training kernels ---
   return exports;
 }
 

@@ -42,6 +42,35 @@ export interface NativeAddon {
   /** Threads for oneDNN / OpenMP on the calling JS thread; returns the count now in force. */
   setNumThreads?(threads: number): number;
   libraryInfo?(): LibraryInfo;
+
+  // --- Fused training kernels of the native backend (src/binding/batch_norm.cc, src/binding/sgd.cc) ---
+  /** Training-mode batch norm over the [m, c] view of x: writes y [m·c], mean [c], biased variance [c]. */
+  batchNormTrainForward?(
+    x: Float32Array,
+    m: number,
+    c: number,
+    gamma: Float32Array,
+    beta: Float32Array,
+    eps: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+  ): void;
+  /** Its gradient: writes dx [m·c], dGamma [c], dBeta [c]. */
+  batchNormTrainBackward?(
+    dy: Float32Array,
+    x: Float32Array,
+    m: number,
+    c: number,
+    gamma: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    eps: number,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+  ): void;
+  // --- end fused training kernels ---
 }
 
 /** allocHostBuffer memory still referenced by JS (pooled or in tensors). */

@@ -19,4 +19,9 @@ Napi::Value HostMemoryStats(const Napi::CallbackInfo& info);
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
 Napi::Value LibraryInfo(const Napi::CallbackInfo& info);
 
+// --- Fused training kernels of the native backend (binding/batch_norm.cc, binding/sgd.cc) ---
+Napi::Value BatchNormTrainForward(const Napi::CallbackInfo& info);
+Napi::Value BatchNormTrainBackward(const Napi::CallbackInfo& info);
+// --- end fused training kernels ---
+
 }  // namespace fedkern::binding

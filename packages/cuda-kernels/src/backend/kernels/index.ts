@@ -4,4 +4,10 @@
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
-export const NATIVE_KERNELS: readonly KernelConfig[] = [];
+// --- Fused training kernels (contracts in @fedloge/core engine/fused) ---
+import { fedBatchNormTrainConfig } from './FedBatchNormTrain.js';
+import { fedBatchNormTrainGradConfig } from './FedBatchNormTrainGrad.js';
+const FUSED_TRAINING_KERNELS: readonly KernelConfig[] = [fedBatchNormTrainConfig, fedBatchNormTrainGradConfig];
+// --- end fused training kernels ---
+
+export const NATIVE_KERNELS: readonly KernelConfig[] = [...FUSED_TRAINING_KERNELS];
