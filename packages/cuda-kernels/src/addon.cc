@@ -21,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // --- Fused training kernels of the native backend ---
   exports.Set("batchNormTrainForward", Napi::Function::New(env, BatchNormTrainForward, "batchNormTrainForward"));
   exports.Set("batchNormTrainBackward", Napi::Function::New(env, BatchNormTrainBackward, "batchNormTrainBackward"));
+  exports.Set("sgdMomentumUpdate", Napi::Function::New(env, SgdMomentumUpdate, "sgdMomentumUpdate"));
   // --- end fused training kernels ---
   return exports;
 }

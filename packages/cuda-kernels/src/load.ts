@@ -70,6 +70,20 @@ export interface NativeAddon {
     dGamma: Float32Array,
     dBeta: Float32Array,
   ): void;
+  /**
+   * One SGD-momentum step for many tensors (PyTorch semantics): vs null on the first step; vs and vOuts null when
+   * momentum is 0. Writes wOuts[i] (and vOuts[i]); inputs are not modified.
+   */
+  sgdMomentumUpdate?(
+    ws: readonly Float32Array[],
+    gs: readonly Float32Array[],
+    vs: readonly Float32Array[] | null,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    wOuts: readonly Float32Array[],
+    vOuts: readonly Float32Array[] | null,
+  ): void;
   // --- end fused training kernels ---
 }
 

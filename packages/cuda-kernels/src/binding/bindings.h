@@ -22,6 +22,7 @@ Napi::Value LibraryInfo(const Napi::CallbackInfo& info);
 // --- Fused training kernels of the native backend (binding/batch_norm.cc, binding/sgd.cc) ---
 Napi::Value BatchNormTrainForward(const Napi::CallbackInfo& info);
 Napi::Value BatchNormTrainBackward(const Napi::CallbackInfo& info);
+Napi::Value SgdMomentumUpdate(const Napi::CallbackInfo& info);
 // --- end fused training kernels ---
 
 }  // namespace fedkern::binding

@@ -7,7 +7,8 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 // --- Fused training kernels (contracts in @fedloge/core engine/fused) ---
 import { fedBatchNormTrainConfig } from './FedBatchNormTrain.js';
 import { fedBatchNormTrainGradConfig } from './FedBatchNormTrainGrad.js';
-const FUSED_TRAINING_KERNELS: readonly KernelConfig[] = [fedBatchNormTrainConfig, fedBatchNormTrainGradConfig];
+import { fedSgdMomentumUpdateConfig } from './FedSgdMomentumUpdate.js';
+const FUSED_TRAINING_KERNELS: readonly KernelConfig[] = [fedBatchNormTrainConfig, fedBatchNormTrainGradConfig, fedSgdMomentumUpdateConfig];
 // --- end fused training kernels ---
 
 export const NATIVE_KERNELS: readonly KernelConfig[] = [...FUSED_TRAINING_KERNELS];
