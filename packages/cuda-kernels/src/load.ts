@@ -52,6 +52,48 @@ export interface NativeAddon {
   conv2dBackwardFilter?(x: Float32Array, dy: Float32Array, geometry: Int32Array, dw: Float32Array): void;
   /** Layout of the convolutions called from this thread: oneDNN's blocked ones (default) or plain NHWC (benchmarks). */
   setConvLayout?(layout: 'blocked' | 'plain'): void;
+  // --- Fused training kernels of the native backend (src/binding/batch_norm.cc, src/binding/sgd.cc) ---
+  /** Training-mode batch norm over the [m, c] view of x: writes y [m·c], mean [c], biased variance [c]. */
+  batchNormTrainForward?(
+    x: Float32Array,
+    m: number,
+    c: number,
+    gamma: Float32Array,
+    beta: Float32Array,
+    eps: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+  ): void;
+  /** Its gradient: writes dx [m·c], dGamma [c], dBeta [c]. */
+  batchNormTrainBackward?(
+    dy: Float32Array,
+    x: Float32Array,
+    m: number,
+    c: number,
+    gamma: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    eps: number,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+  ): void;
+  /**
+   * One SGD-momentum step for many tensors (PyTorch semantics): vs null on the first step; vs and vOuts null when
+   * momentum is 0. Writes wOuts[i] (and vOuts[i]); inputs are not modified.
+   */
+  sgdMomentumUpdate?(
+    ws: readonly Float32Array[],
+    gs: readonly Float32Array[],
+    vs: readonly Float32Array[] | null,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    wOuts: readonly Float32Array[],
+    vOuts: readonly Float32Array[] | null,
+  ): void;
+  // --- end fused training kernels ---
 }
 
 /** allocHostBuffer memory still referenced by JS (pooled or in tensors). */

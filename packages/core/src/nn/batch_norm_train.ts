@@ -10,8 +10,15 @@
  * is slower on fresh data: XNNPACK packs the [m, C] operand as weights on every call.)
  * With x̂ = (x − μ)/√(σ² + ε):
  *   ∂L/∂β = Σ dy,   ∂L/∂γ = Σ dy·x̂,   ∂L/∂x = γ/√(σ² + ε) · (dy − ∂L/∂β/m − x̂·∂L/∂γ/m).
+ *
+ * A backend that implements the fused kernels FedBatchNormTrain / FedBatchNormTrainGrad (engine/fused) gets one
+ * kernel call per direction instead; every other backend runs the composite below.
  */
 import * as tf from '@tensorflow/tfjs';
+
+import { FED_BATCH_NORM_TRAIN, type FedBatchNormTrainAttrs } from '../engine/fused/kernel_names.js';
+import { hasFusedKernel } from '../engine/fused/has_fused_kernel.js';
+import { registerFusedGradients } from '../engine/fused/batch_norm_train_grad.js';
 
 export interface BatchNormTrainResult {
   readonly y: tf.Tensor4D;
@@ -28,6 +35,23 @@ function columnSums(x: tf.Tensor2D): tf.Tensor2D {
 
 /** y = γ·x̂ + β with batch statistics; differentiable in x, γ and β. */
 export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainResult {
+  return hasFusedKernel(FED_BATCH_NORM_TRAIN) ? batchNormTrainFused(x, gamma, beta, eps) : batchNormTrainComposite(x, gamma, beta, eps);
+}
+
+/** One FedBatchNormTrain kernel; its registered gradient calls FedBatchNormTrainGrad. */
+function batchNormTrainFused(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainResult {
+  registerFusedGradients();
+  const attrs: FedBatchNormTrainAttrs = { epsilon: eps };
+  const [y, mean, variance] = tf.engine().runKernel(FED_BATCH_NORM_TRAIN, { x, gamma, beta }, attrs as unknown as tf.NamedAttrMap) as [
+    tf.Tensor4D,
+    tf.Tensor1D,
+    tf.Tensor1D,
+  ];
+  // Same ownership as the composite path: the statistics outlive an enclosing tidy until the caller disposes them.
+  return { y, mean: tf.keep(mean), variance: tf.keep(variance) };
+}
+
+function batchNormTrainComposite(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainResult {
   const [b, h, w, c] = x.shape;
   const m = b * h * w;
   let stats: [tf.Tensor1D, tf.Tensor1D] | undefined;

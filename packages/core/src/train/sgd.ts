@@ -3,8 +3,12 @@
  *   g ← g + wd·w;  v ← μ·v + g  (v = g on the first step);  w ← w − lr·v.
  * One optimiser holds the momentum buffers of its variables; build a new one per client-round
  * unless a strategy says otherwise, and dispose it afterwards.
+ * A backend with the fused FedSgdMomentumUpdate kernel (engine/fused) gets one kernel call for all variables per step.
  */
 import * as tf from '@tensorflow/tfjs';
+
+import { FED_SGD_MOMENTUM_UPDATE, sgdInputName, type FedSgdMomentumUpdateAttrs } from '../engine/fused/kernel_names.js';
+import { hasFusedKernel } from '../engine/fused/has_fused_kernel.js';
 
 export interface SgdOptions {
   readonly lr: number;
@@ -38,9 +42,54 @@ export class SGD {
    * a gradient are left untouched. The gradients are not disposed (the caller owns them).
    */
   step(grads: ReadonlyMap<tf.Variable, tf.Tensor> | Readonly<Record<string, tf.Tensor>>): void {
+    const pairs: [tf.Variable, tf.Tensor][] = [];
     for (const v of this.variables) {
       const g = grads instanceof Map ? grads.get(v) : (grads as Record<string, tf.Tensor>)[v.name];
-      if (!g) continue;
+      if (g) pairs.push([v, g]);
+    }
+    const fusable = pairs.every(([v, g]) => v.dtype === 'float32' && g.dtype === 'float32');
+    if (fusable && hasFusedKernel(FED_SGD_MOMENTUM_UPDATE)) this.stepFused(pairs);
+    else this.stepComposite(pairs);
+  }
+
+  /** One FedSgdMomentumUpdate call per group: variables with a velocity, and those on their first step. */
+  private stepFused(pairs: readonly [tf.Variable, tf.Tensor][]): void {
+    const groups = this.momentum
+      ? [
+          { group: pairs.filter(([v]) => this.velocity.has(v)), firstStep: false },
+          { group: pairs.filter(([v]) => !this.velocity.has(v)), firstStep: true },
+        ]
+      : [{ group: pairs, firstStep: true }];
+    for (const { group, firstStep } of groups) {
+      if (group.length === 0) continue;
+      const inputs: tf.NamedTensorMap = {};
+      group.forEach(([v, g], i) => {
+        inputs[sgdInputName('w', i)] = v;
+        inputs[sgdInputName('g', i)] = g;
+        if (!firstStep) inputs[sgdInputName('v', i)] = this.velocity.get(v)!;
+      });
+      const attrs: FedSgdMomentumUpdateAttrs = {
+        count: group.length,
+        lr: this.lr,
+        momentum: this.momentum,
+        weightDecay: this.weightDecay,
+        firstStep,
+      };
+      tf.tidy(() => {
+        const outs = tf.engine().runKernel(FED_SGD_MOMENTUM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        group.forEach(([v], i) => {
+          v.assign(outs[i]!);
+          if (this.momentum) {
+            this.velocity.get(v)?.dispose();
+            this.velocity.set(v, tf.keep(outs[group.length + i]!));
+          }
+        });
+      });
+    }
+  }
+
+  private stepComposite(pairs: readonly [tf.Variable, tf.Tensor][]): void {
+    for (const [v, g] of pairs) {
       tf.tidy(() => {
         let d: tf.Tensor = this.weightDecay ? tf.add(g, tf.mul(v, this.weightDecay)) : g;
         if (this.momentum) {

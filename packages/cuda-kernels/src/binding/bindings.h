@@ -24,5 +24,10 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info);
 Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info);
 Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo& info);
 Napi::Value SetConvLayout(const Napi::CallbackInfo& info);
+// --- Fused training kernels of the native backend (binding/batch_norm.cc, binding/sgd.cc) ---
+Napi::Value BatchNormTrainForward(const Napi::CallbackInfo& info);
+Napi::Value BatchNormTrainBackward(const Napi::CallbackInfo& info);
+Napi::Value SgdMomentumUpdate(const Napi::CallbackInfo& info);
+// --- end fused training kernels ---
 
 }  // namespace fedkern::binding

@@ -1,0 +1,6 @@
+/** Whether the active tfjs backend implements a fused kernel; core's fused paths are taken only then. */
+import * as tf from '@tensorflow/tfjs';
+
+export function hasFusedKernel(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) != null;
+}
