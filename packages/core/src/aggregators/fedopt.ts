@@ -12,9 +12,8 @@
  * `m/<array>`, `v/<array>`). There is no Adam bias correction: that is the paper's Algorithm 2;
  * Flower's FedAdam additionally scales η by √(1−β₂^(t+1)) / (1−β₁^(t+1)).
  *
- * The step is applied to every aggregated float entry, BatchNorm running statistics and counters
- * included. A running variance moved by η·m/(√v+τ) can become negative, so strategies that
- * aggregate BN statistics may want to pass them to a separate `fedavg` aggregator.
+ * The step is applied to parameters only. BatchNorm running statistics and counters get the plain
+ * weighted mean (base.ts): a running variance moved by η·m/(√v+τ) could become negative.
  */
 import { z } from 'zod';
 import type { ClientContribution } from '../aggregator.js';
