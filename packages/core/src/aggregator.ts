@@ -26,6 +26,13 @@ export interface AggregationInput {
   /** Current global values of the keys being aggregated (server optimisers need them). */
   readonly current: ArrayRecord;
   readonly updates: readonly ClientContribution[];
+  /**
+   * Keys of `current` that are statistics buffers (BatchNorm running statistics, counters):
+   * averaged by the plain weighted mean, never by the aggregator's own rule. @default the keys
+   * whose last segment is `runningMean`, `runningVar`, `numBatchesTracked` (or their snake_case
+   * and Keras spellings)
+   */
+  readonly bufferKeys?: readonly string[];
 }
 
 export interface Aggregator {

@@ -1,15 +1,18 @@
 /**
- * What every built-in aggregator does before its own rule: check the updates against the current
+ * What every built-in aggregator does around its own rule: check the updates against the current
  * global arrays (throwing `AggregationError` on key/shape mismatches or duplicate clients), drop
- * updates holding NaN or ±Infinity with one warning, and keep the current values when nothing
- * usable is left. Subclasses implement only `combine`, the rule itself.
+ * updates holding NaN or ±Infinity with one warning, keep the current values when nothing
+ * usable is left, and average statistics buffers (BatchNorm running statistics, counters) by
+ * the plain sample-weighted mean (see buffers.ts). Subclasses implement only `combine`, the
+ * rule itself, which sees the parameters alone.
  */
 import type { z } from 'zod';
 import type { AggregationInput, Aggregator, ClientContribution } from '../aggregator.js';
 import { cloneRecord, type ArrayRecord } from '../arrays.js';
 import type { Logger } from '../logger.js';
 import { parsePluginOptions } from '../plugins/registry.js';
-import { assertConsistentRecord, assertDistinctClients, assertUpdateLayout, partitionFinite } from './records.js';
+import { isStatisticsBuffer, splitBuffers } from './buffers.js';
+import { assertConsistentRecord, assertDistinctClients, assertUpdateLayout, partitionFinite, weightedAverageRecord } from './records.js';
 
 /**
  * Options through the plugin's schema, so that `new X({}, logger)` gets the same defaults and
@@ -41,12 +44,24 @@ export abstract class BaseAggregator implements Aggregator {
     }
     const usable = this.dropNonFinite(round, updates);
     if (usable.length === 0) return cloneRecord(current);
-    return this.combine(current, usable, round);
+    const explicit = input.bufferKeys === undefined ? undefined : new Set(input.bufferKeys);
+    const split = splitBuffers(current, explicit ? (key) => explicit.has(key) : isStatisticsBuffer);
+    if (Object.keys(split.buffers).length === 0) return this.combine(current, usable, round);
+    const paramKeys = Object.keys(split.params);
+    const bufferKeys = Object.keys(split.buffers);
+    const only = (keys: readonly string[]) => (u: ClientContribution): ClientContribution => ({
+      ...u,
+      arrays: Object.fromEntries(keys.map((k) => [k, u.arrays[k]!])),
+    });
+    const params = paramKeys.length > 0 ? this.combine(split.params, usable.map(only(paramKeys)), round) : {};
+    const buffers = weightedAverageRecord(usable.map(only(bufferKeys)), { round, layout: split.buffers });
+    // Keys in the order of `current`, so results print and checkpoint the same as before.
+    return Object.fromEntries(Object.keys(current).map((k) => [k, params[k] ?? buffers[k]!]));
   }
 
   /**
    * The aggregation rule. `updates` is non-empty, matches `current`'s layout and holds only
-   * finite values. Must return fresh arrays.
+   * finite values; statistics buffers are already taken out of both. Must return fresh arrays.
    */
   protected abstract combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord;
 

@@ -3,8 +3,8 @@
  * https://arxiv.org/abs/2003.00295
  *
  * FedOpt (see fedopt.ts) with Adam's second moment: v ← β₂·v + (1 − β₂)·Δ².
- * Defaults are Flower's FedAdam: η = 1e-1, β₁ = 0.9, β₂ = 0.99, τ = 1e-9 (Flower's client rate
- * η_l is a client-side setting and has no place here).
+ * Defaults: η = 1e-1, β₁ = 0.9, β₂ = 0.99 (Flower), τ = 1e-3 and v₀ = τ² (the paper; Flower uses
+ * τ = 1e-9 and v₀ = 0). Flower's client rate η_l is a client-side setting and has no place here.
  */
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
@@ -15,7 +15,7 @@ import type { AggregatorPlugin } from '../plugins/types.js';
 import { parseAggregatorOptions } from './base.js';
 import { FedOptAggregator, fedOptOptions, type FedOptOptions } from './fedopt.js';
 
-export const fedAdamOptions = fedOptOptions({ eta: 1e-1, tau: 1e-9 });
+export const fedAdamOptions = fedOptOptions({ eta: 1e-1 });
 export type FedAdamOptions = FedOptOptions;
 
 @injectable()

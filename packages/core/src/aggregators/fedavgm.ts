@@ -7,9 +7,8 @@
  *   v ← β·v + g   (v₀ = 0, so the first round has v = g)
  *   w ← w − η·v
  * With η = 1 and β = 0 this is FedAvg. The momentum buffer is server state per array name
- * (`stateDict()` → `momentum/<array>`); it is applied to every aggregated entry, BatchNorm
- * running statistics and counters included, so leave those out of the keys a strategy passes in
- * if that is not wanted.
+ * (`stateDict()` → `momentum/<array>`) for parameters only: BatchNorm running statistics and
+ * counters get the plain weighted mean (base.ts), since momentum could push a variance below 0.
  */
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';

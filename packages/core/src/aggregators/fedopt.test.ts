@@ -15,13 +15,33 @@ function expectClose(actual: number[], expected: number[], digits = 6) {
   actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, digits));
 }
 
+// Flower's FedAdam: τ = 1e-9 (v₀ = τ² is then negligible) and the sample-weighted mean.
+const FLOWER_ADAM = { tau: 1e-9, weighting: 'samples' } as const;
+
 describe('fedadam', () => {
-  it("uses Flower's defaults", () => {
-    expect(new FedAdamAggregator({}, silentLogger()).options).toEqual({ eta: 0.1, beta1: 0.9, beta2: 0.99, tau: 1e-9 });
+  it('uses the paper defaults: τ = 1e-3, the unweighted mean of the client changes', () => {
+    expect(new FedAdamAggregator({}, silentLogger()).options).toEqual({ eta: 0.1, beta1: 0.9, beta2: 0.99, tau: 1e-3, weighting: 'uniform' });
+  });
+
+  it('starts v at τ² and averages the client changes unweighted (Reddi et al. 2021, Algorithm 2)', () => {
+    const agg = new FedAdamAggregator({}, silentLogger());
+    const x1 = agg.aggregate({ round: 1, current: x0, updates: round1 });
+    // Unweighted mean [3, 1] (the 1:3 sample counts are ignored); Δ₁ = [3, 0]; m₁ = [0.3, 0]
+    // v₁ = 0.99·τ² + 0.01·Δ₁² = [0.09000099, 0.00000099] (Flower's v₀ = 0 would give 0 in coordinate 1)
+    // x₁ = x₀ + 0.1·m₁/(√v₁ + 1e-3) = [0.03/0.3010016, 1] = [0.0996672, 1]
+    expectClose(valuesOf(x1, 'w'), [0.0996672, 1]);
+    expectClose(valuesOf(agg.stateDict(), 'v/w'), [0.09000099, 0.00000099], 8);
+  });
+
+  it("averages by sample count with weighting: 'samples'", () => {
+    const agg = new FedAdamAggregator({ weighting: 'samples' }, silentLogger());
+    agg.aggregate({ round: 1, current: x0, updates: round1 });
+    // weighted mean [3.5, 1]: Δ₁ = [3.5, 0], m₁ = 0.1·Δ₁
+    expectClose(valuesOf(agg.stateDict(), 'm/w'), [0.35, 0]);
   });
 
   it('takes two Adam steps', () => {
-    const agg = new FedAdamAggregator({}, silentLogger());
+    const agg = new FedAdamAggregator(FLOWER_ADAM, silentLogger());
     const x1 = agg.aggregate({ round: 1, current: x0, updates: round1 });
     // m₁ = 0.1·Δ₁ = [0.35, 0]; v₁ = 0.01·Δ₁² = [0.1225, 0]
     // x₁ = x₀ + 0.1·m₁/(√v₁ + 1e-9) = [0.1·0.35/0.350000001, 1 + 0] ≈ [0.1, 1]
@@ -44,14 +64,25 @@ describe('fedadam', () => {
 });
 
 describe('fedyogi', () => {
-  it("uses Flower's defaults", () => {
-    expect(new FedYogiAggregator({}, silentLogger()).options).toEqual({ eta: 0.01, beta1: 0.9, beta2: 0.99, tau: 1e-3 });
+  it('uses the paper defaults: τ = 1e-3, the unweighted mean of the client changes', () => {
+    expect(new FedYogiAggregator({}, silentLogger()).options).toEqual({ eta: 0.01, beta1: 0.9, beta2: 0.99, tau: 1e-3, weighting: 'uniform' });
+  });
+
+  it('starts v at τ² (Reddi et al. 2021, Algorithm 2)', () => {
+    const agg = new FedYogiAggregator({}, silentLogger());
+    const x1 = agg.aggregate({ round: 1, current: x0, updates: round1 });
+    // Δ₁ = [3, 0] (unweighted); v₁ = τ² − 0.01·Δ₁²·sign(τ² − Δ₁²) = [1e-6 + 0.09, 1e-6]
+    // x₁ = [0.01·0.3/(√0.090001 + 1e-3), 1] = [0.0099667, 1]
+    expectClose(valuesOf(x1, 'w'), [0.0099667, 1]);
+    expectClose(valuesOf(agg.stateDict(), 'v/w'), [0.090001, 0.000001], 8);
   });
 
   const round2 = [update(0, 1, { w: [0.5, 3] }), update(1, 1, { w: [0.1, 1] })]; // mean [0.3, 2]
 
   it('takes two Yogi steps, the second shrinking v where Adam would not', () => {
-    const agg = new FedYogiAggregator({}, silentLogger());
+    // v₀ = 0 and weighted means (Flower), so the hand computation below stays short.
+    const agg = new FedYogiAggregator({ weighting: 'samples' }, silentLogger());
+    agg.loadStateDict({ 'v/w': { shape: [2], data: new Float32Array(2) } });
     const x1 = agg.aggregate({ round: 1, current: x0, updates: round1 });
     // m₁ = [0.35, 0]; v₁ = 0 − 0.01·Δ₁²·sign(0 − Δ₁²) = [0.1225, 0] (sign(0) = 0 keeps v = 0)
     // x₁ = [0.01·0.35/(0.35 + 0.001), 1] = [0.0099715, 1]

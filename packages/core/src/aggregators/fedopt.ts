@@ -4,17 +4,17 @@
  *
  * The shared part of FedAdam and FedYogi (Algorithm 2): the server treats the change the clients
  * propose as a pseudo-gradient and applies an adaptive optimiser step to the global arrays x:
- *   Δ   = x̄ − x                        (x̄: the sample-weighted client mean, as in Flower)
+ *   Δ   = x̄ − x                        (x̄: the unweighted client mean, Δ_t = (1/|S|) Σ Δ_i as in
+ *                                       Algorithm 2; `weighting: 'samples'` uses Flower's weighted mean)
  *   m   ← β₁·m + (1 − β₁)·Δ
  *   v   ← second-moment update          (FedAdam / FedYogi differ only here)
  *   x   ← x + η · m / (√v + τ)
- * m and v start at 0 (as in Flower) and are server state per array name (`stateDict()` →
- * `m/<array>`, `v/<array>`). There is no Adam bias correction: that is the paper's Algorithm 2;
- * Flower's FedAdam additionally scales η by √(1−β₂^(t+1)) / (1−β₁^(t+1)).
+ * m₀ = 0 and v₀ = τ² (the paper's v₋₁ ≥ τ²; Flower starts v at 0), server state per array name
+ * (`stateDict()` → `m/<array>`, `v/<array>`). There is no Adam bias correction: that is the
+ * paper's Algorithm 2; Flower's FedAdam additionally scales η by √(1−β₂^(t+1)) / (1−β₁^(t+1)).
  *
- * The step is applied to every aggregated float entry, BatchNorm running statistics and counters
- * included. A running variance moved by η·m/(√v+τ) can become negative, so strategies that
- * aggregate BN statistics may want to pass them to a separate `fedavg` aggregator.
+ * The step is applied to parameters only. BatchNorm running statistics and counters get the plain
+ * weighted mean (base.ts): a running variance moved by η·m/(√v+τ) could become negative.
  */
 import { z } from 'zod';
 import type { ClientContribution } from '../aggregator.js';
@@ -23,11 +23,11 @@ import type { Logger } from '../logger.js';
 import { BaseAggregator } from './base.js';
 import { weightedAverageRecord } from './records.js';
 import { ServerState } from './server-state.js';
+import { updateWeighting, weighUpdates } from './weighting.js';
 
-/** Defaults that differ between FedAdam and FedYogi (Flower uses different ones for each). */
+/** Defaults that differ between FedAdam and FedYogi. */
 export interface FedOptDefaults {
   readonly eta: number;
-  readonly tau: number;
 }
 
 /** The options schema of a FedOpt aggregator, with its own η and τ defaults. */
@@ -35,7 +35,7 @@ export function fedOptOptions(defaults: FedOptDefaults) {
   return z.strictObject({
     /**
      * Server learning rate η.
-     * @default FedAdam 1e-1, FedYogi 1e-2 (Flower)
+     * @default FedAdam 1e-1, FedYogi 1e-2 (Flower; the paper tunes η per task)
      */
     eta: z.number().positive().finite().default(defaults.eta),
     /**
@@ -49,10 +49,15 @@ export function fedOptOptions(defaults: FedOptDefaults) {
      */
     beta2: z.number().min(0).lt(1).default(0.99),
     /**
-     * Adaptivity τ: added to √v; larger values make the step less adaptive.
-     * @default FedAdam 1e-9, FedYogi 1e-3 (Flower)
+     * Adaptivity τ: added to √v, and v starts at τ²; larger values make the step less adaptive.
+     * @default 1e-3 (Reddi et al. 2021, §5)
      */
-    tau: z.number().positive().finite().default(defaults.tau),
+    tau: z.number().positive().finite().default(1e-3),
+    /**
+     * The client mean that defines Δ: `uniform` (the paper) or by `samples` (Flower).
+     * @default 'uniform'
+     */
+    weighting: updateWeighting.default('uniform'),
   });
 }
 export type FedOptOptions = z.output<ReturnType<typeof fedOptOptions>>;
@@ -73,12 +78,12 @@ export abstract class FedOptAggregator extends BaseAggregator {
   protected abstract updateSecondMoment(v: Float32Array, delta: Float32Array): void;
 
   protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
-    const { eta, beta1, tau } = this.options;
-    const next = weightedAverageRecord(updates, { round, layout: current });
+    const { eta, beta1, tau, weighting } = this.options;
+    const next = weightedAverageRecord(weighUpdates(updates, weighting), { round, layout: current });
     for (const [key, entry] of Object.entries(next)) {
       const x = current[key]!.data;
       const m = this.state.buffer('m', key, entry.shape, round);
-      const v = this.state.buffer('v', key, entry.shape, round);
+      const v = this.state.buffer('v', key, entry.shape, round, tau * tau);
       // `out` holds x̄, then Δ, then the new x: no buffer beyond the result.
       const out = entry.data;
       for (let i = 0; i < out.length; i++) {

@@ -4,7 +4,7 @@
  *
  * FedOpt (see fedopt.ts) with Yogi's second moment (Zaheer et al. 2018), which grows v additively
  * and so adapts less abruptly than Adam: v ← v − (1 − β₂)·Δ²·sign(v − Δ²).
- * Defaults are Flower's FedYogi: η = 1e-2, β₁ = 0.9, β₂ = 0.99, τ = 1e-3.
+ * Defaults: η = 1e-2, β₁ = 0.9, β₂ = 0.99 (Flower), τ = 1e-3 and v₀ = τ² (the paper).
  */
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
@@ -15,7 +15,7 @@ import type { AggregatorPlugin } from '../plugins/types.js';
 import { parseAggregatorOptions } from './base.js';
 import { FedOptAggregator, fedOptOptions, type FedOptOptions } from './fedopt.js';
 
-export const fedYogiOptions = fedOptOptions({ eta: 1e-2, tau: 1e-3 });
+export const fedYogiOptions = fedOptOptions({ eta: 1e-2 });
 export type FedYogiOptions = FedOptOptions;
 
 @injectable()

@@ -2,10 +2,11 @@
  * Krum [Blanchard et al., 2017], "Machine Learning with Adversaries: Byzantine Tolerant Gradient
  * Descent", NeurIPS. https://papers.nips.cc/paper/6617 (Flower's Krum.)
  *
- * Each client's update is scored by the sum of squared Euclidean distances (over the whole model)
+ * Each client's update is scored by the sum of squared Euclidean distances (over its parameters)
  * to its n − f − 2 nearest other updates; the update with the lowest score becomes the new global
- * value, BatchNorm statistics included. Tolerates f Byzantine clients when n > 2f + 2, and throws
- * an `AggregationError` for rounds with fewer updates (after non-finite ones are dropped).
+ * value. BatchNorm running statistics get the weighted mean of all updates (base.ts). Tolerates
+ * f Byzantine clients when n > 2f + 2, and throws an `AggregationError` for rounds with fewer
+ * updates (after non-finite ones are dropped).
  */
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';

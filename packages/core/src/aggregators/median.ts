@@ -4,8 +4,8 @@
  *
  * Each coordinate of the new global arrays is the median of the clients' values; sample weights
  * are ignored, so one client cannot buy influence by claiming a large dataset. Tolerates fewer
- * than half of the clients sending arbitrary values. Every entry is aggregated this way, BatchNorm
- * running statistics and counters included.
+ * than half of the clients sending arbitrary values. Parameters are aggregated this way; BatchNorm
+ * running statistics and counters get the plain weighted mean (base.ts).
  */
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';

@@ -3,8 +3,9 @@
  * Gradient Descent", NeurIPS, §4. https://papers.nips.cc/paper/6617 (Flower's MultiKrum.)
  *
  * Scores updates as Krum does (see krum.ts), keeps the m with the lowest scores and returns their
- * sample-weighted mean (weights `weight ?? numSamples`, as Flower does). m = 1 is Krum; m = n is
- * FedAvg. Needs n > 2f + 2 updates per round.
+ * uniform mean, as in the paper: weighting by claimed sample counts (Flower's choice, kept as
+ * `weighting: 'samples'`) would let an attacker inside the honest cluster buy influence by
+ * claiming a huge data set. m = 1 is Krum. Needs n > 2f + 2 updates per round.
  */
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
@@ -19,6 +20,7 @@ import { BaseAggregator, parseAggregatorOptions } from './base.js';
 import { AggregationError } from './errors.js';
 import { byzantineClients } from './krum.js';
 import { krumScoresRecord, weightedAverageRecord } from './records.js';
+import { updateWeighting, weighUpdates } from './weighting.js';
 
 export const multiKrumOptions = z.strictObject({
   /**
@@ -32,6 +34,12 @@ export const multiKrumOptions = z.strictObject({
    * @default n − f
    */
   m: z.number().int().min(1).optional(),
+  /**
+   * How the selected updates are averaged: `uniform` (Blanchard et al.) or by `samples`
+   * (`weight ?? numSamples`, as Flower).
+   * @default 'uniform'
+   */
+  weighting: updateWeighting.default('uniform'),
 });
 export type MultiKrumOptions = z.output<typeof multiKrumOptions>;
 
@@ -62,14 +70,14 @@ export class MultiKrumAggregator extends BaseAggregator {
     const scores = krumScoresRecord(updates, f, { round, layout: current });
     const selected = krumSelect(scores, m).map((k) => updates[k]!);
     this.logger.debug(`multi-krum, round ${round}: averaging clients ${selected.map((u) => u.clientId).join(', ')}`);
-    return weightedAverageRecord(selected, { round, layout: current });
+    return weightedAverageRecord(weighUpdates(selected, this.options.weighting), { round, layout: current });
   }
 }
 
 export const multiKrumPlugin: AggregatorPlugin<MultiKrumOptions> = {
   kind: 'aggregator',
   name: 'multi-krum',
-  description: 'Weighted mean of the m updates with the best Krum scores (Blanchard et al. 2017)',
+  description: 'Mean of the m updates with the best Krum scores (Blanchard et al. 2017)',
   options: multiKrumOptions,
   aggregator: MultiKrumAggregator,
 };

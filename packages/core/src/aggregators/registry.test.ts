@@ -31,9 +31,11 @@ describe('createAggregator', () => {
     expect(agg).toBeInstanceOf(plugin.aggregator);
     expect(agg.name).toBe(name);
     const w = valuesOf(agg.aggregate({ round: 1, current, updates }), 'w');
-    // Adaptive rules take one step from 0 towards the common value [1, 2] (Δ = [1, 2], m = v = 0 before):
-    // x = η·0.1·Δ/(0.1·|Δ| + τ) → FedAdam ≈ [0.1, 0.1]; FedYogi: [0.001/0.101, 0.002/0.201]
-    const expected: Record<string, number[]> = { fedadam: [0.1, 0.1], fedyogi: [0.001 / 0.101, 0.002 / 0.201] };
+    // Adaptive rules take one step from 0 towards the common value [1, 2] (Δ = [1, 2], m = 0 and
+    // v = τ² = 1e-6 before): x = η·0.1·Δ/(√v₁ + τ) with v₁ = 0.99·τ² + 0.01·Δ² (Adam) or τ² + 0.01·Δ² (Yogi)
+    const adam = [1, 2].map((d) => (0.1 * 0.1 * d) / (Math.sqrt(0.99e-6 + 0.01 * d * d) + 1e-3));
+    const yogi = [1, 2].map((d) => (0.01 * 0.1 * d) / (Math.sqrt(1e-6 + 0.01 * d * d) + 1e-3));
+    const expected: Record<string, number[]> = { fedadam: adam, fedyogi: yogi };
     const want = expected[name] ?? [1, 2];
     w.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 6));
     expect(agg.summary?.()).toMatchObject({ aggregator: name });

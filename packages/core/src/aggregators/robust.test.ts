@@ -2,6 +2,7 @@
 // for: one or two of six clients sending updates scaled by 1e3.
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
+import { Rng } from '../random.js';
 import { maxAbsDiff, record, scaledAttackRound, update, valuesOf } from './__fixtures__/updates.js';
 import { AggregationError } from './errors.js';
 import { FedAvgAggregator } from './fedavg.js';
@@ -95,20 +96,58 @@ describe('krum', () => {
 });
 
 describe('multi-krum', () => {
-  it('averages the m best-scoring updates by sample count', () => {
+  it('averages the m best-scoring updates uniformly (Blanchard et al.), ignoring sample counts', () => {
     // scores (f = 1, from the Krum test): 11 → 28 (50 samples), 12 → 22 (1 sample), 10 → 46, 13 → 70
-    // m = 2 → clients 12 and 11: ((2,0)·1 + (1,−1)·50) / 51 = (52/51, −50/51)
+    // m = 2 → clients 12 and 11: ((2,0) + (1,−1)) / 2 = (1.5, −0.5)
     const w = valuesOf(new MultiKrumAggregator({ f: 1, m: 2 }, silentLogger()).aggregate({ round: 1, current, updates }), 'w');
+    expect(w).toEqual([1.5, -0.5]);
+  });
+
+  it("averages by sample count with weighting: 'samples' (Flower)", () => {
+    // m = 2 → clients 12 and 11: ((2,0)·1 + (1,−1)·50) / 51 = (52/51, −50/51)
+    const agg = new MultiKrumAggregator({ f: 1, m: 2, weighting: 'samples' }, silentLogger());
+    const w = valuesOf(agg.aggregate({ round: 1, current, updates }), 'w');
     expect(w[0]).toBeCloseTo(52 / 51, 6);
     expect(w[1]).toBeCloseTo(-50 / 51, 6);
   });
 
   it('defaults m to n − f', () => {
-    // f = 1, n = 5 → m = 4: clients 12, 11, 10, 13 (not 14, score 92); weights 1, 50, 1, 1
-    // column 0: (2 + 50 + 0 + 10)/53 = 62/53; column 1: (0 − 50 + 4 + 2)/53 = −44/53
+    // f = 1, n = 5 → m = 4: clients 12, 11, 10, 13 (not 14, score 92)
+    // column 0: (2 + 1 + 0 + 10)/4 = 13/4; column 1: (0 − 1 + 4 + 2)/4 = 5/4
     const w = valuesOf(new MultiKrumAggregator({ f: 1 }, silentLogger()).aggregate({ round: 1, current, updates }), 'w');
-    expect(w[0]).toBeCloseTo(62 / 53, 6);
-    expect(w[1]).toBeCloseTo(-44 / 53, 6);
+    expect(w).toEqual([13 / 4, 5 / 4]);
+  });
+
+  it('gives an attacker inside the honest cluster who claims 10⁶ samples one vote in m, not the whole aggregate', () => {
+    // Six honest clients around c (σ = 0.01 per coordinate) and an attacker just beside their
+    // mean, so Krum ranks it best; it claims 10⁶ samples against the honest clients' 100.
+    const rng = new Rng(11).derive('multi-krum', 'attacker');
+    const c = Array.from({ length: 20 }, (_, i) => 1 + 0.1 * i);
+    const honest = Array.from({ length: 6 }, () => c.map((x) => Math.fround(x + rng.normal(0, 0.01))));
+    const honestMean = c.map((_, i) => honest.reduce((s, h) => s + h[i]!, 0) / 6);
+    const attackerPoint = honestMean.map((x) => Math.fround(x + 0.005));
+    const round = [...honest.map((h, k) => update(k, 100, { w: h })), update(6, 1e6, { w: attackerPoint })];
+    const start = record({ w: c.map(() => 0) });
+    const points = [...honest, attackerPoint];
+    // Krum scores by hand (f = 1: each client's n − f − 2 = 4 nearest others), then the m = 5 best.
+    const d2 = (a: number[], b: number[]) => a.reduce((s, x, i) => s + (x - b[i]!) ** 2, 0);
+    const scores = points.map((p, a) =>
+      points.filter((_, b) => b !== a).map((q) => d2(p, q)).sort((x, y) => x - y).slice(0, 4).reduce((s, x) => s + x, 0),
+    );
+    const selected = scores.map((s, k) => [s, k] as const).sort((x, y) => x[0] - y[0]).slice(0, 5).map(([, k]) => k);
+    expect(selected).toContain(6);
+    const uniformMean = c.map((_, i) => selected.reduce((s, k) => s + points[k]![i]!, 0) / 5);
+
+    const uniform = new MultiKrumAggregator({ f: 1, m: 5 }, silentLogger()).aggregate({ round: 1, current: start, updates: round });
+    expect(maxAbsDiff(uniform['w']!.data, uniformMean)).toBeLessThan(1e-6);
+    const weighted = new MultiKrumAggregator({ f: 1, m: 5, weighting: 'samples' }, silentLogger()).aggregate({
+      round: 1,
+      current: start,
+      updates: round,
+    });
+    // Weighted by claims, the attacker owns the aggregate (10⁶ of 10⁶ + 400 samples).
+    expect(maxAbsDiff(weighted['w']!.data, attackerPoint)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(uniform['w']!.data, attackerPoint)).toBeGreaterThan(3e-3);
   });
 
   it('with m = 1 is Krum', () => {

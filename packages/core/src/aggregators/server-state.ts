@@ -19,14 +19,14 @@ export class ServerState {
   ) {}
 
   /**
-   * The `slot` buffer of array `key`, created zero-filled with `shape` on first use (the paper's
-   * m₀ = v₀ = 0). Throws if the array was seen before with another shape.
+   * The `slot` buffer of array `key`, created filled with `initial` (default 0) with `shape` on
+   * first use. Throws if the array was seen before with another shape.
    */
-  buffer(slot: string, key: string, shape: readonly number[], round?: number): Float32Array {
+  buffer(slot: string, key: string, shape: readonly number[], round?: number, initial = 0): Float32Array {
     const name = `${slot}/${key}`;
     const existing = this.buffers.get(name);
     if (existing === undefined) {
-      const created = { shape: [...shape], data: new Float32Array(sizeOf(shape)) };
+      const created = { shape: [...shape], data: new Float32Array(sizeOf(shape)).fill(initial) };
       this.buffers.set(name, created);
       return created.data;
     }

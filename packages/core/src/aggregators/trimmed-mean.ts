@@ -5,7 +5,7 @@
  * Per coordinate, the ⌊β·n⌋ largest and ⌊β·n⌋ smallest client values are dropped and the rest
  * averaged, unweighted. It tolerates up to ⌊β·n⌋ clients sending arbitrary values; when ⌊β·n⌋ = 0
  * (e.g. β = 0.1 with fewer than 10 clients) nothing is trimmed and it is a plain mean, which the
- * aggregator warns about. Every entry is aggregated this way, BatchNorm statistics included.
+ * aggregator warns about. Parameters are aggregated this way; BatchNorm running statistics get the plain weighted mean (base.ts).
  */
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
