@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,13 @@ describe('CIFAR-10 from the official binary layout', () => {
     expect(std.map((s) => s.toFixed(4))).toEqual(['0.2470', '0.2435', '0.2616']);
   });
 
+  it('verifies the shared rebuilt copy by its SHA256SUMS and records the files read', () => {
+    expect(data.provenance?.check).toBe(`SHA-256 of 6 files matches ${join(CIFAR10_DIR, 'SHA256SUMS')}`);
+    expect(data.provenance?.files.map((f) => [f.path, f.records])).toEqual(
+      [...CIFAR10.trainFiles, ...CIFAR10.testFiles].map((f) => [join(CIFAR10_DIR, f), 10000]),
+    );
+  });
+
   it('uses the ImageNet constants and RandomCrop(32, 4) + flip, like the reference', () => {
     expect(data.normalization).toEqual({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
     expect(data.augmentation).toEqual({ cropPadding: 4, horizontalFlip: true });
@@ -79,7 +87,13 @@ describe('CIFAR-10 from the official binary layout', () => {
       writeFileSync(join(inner, file), readFileSync(join(CIFAR10_DIR, file)).subarray(0, 20 * RECORD));
     }
     execFileSync('tar', ['-czf', join(dir, CIFAR10.tarball), '-C', join(dir, 'src'), CIFAR10.folder]);
-    const fromTar = await loadCifar(CIFAR10, { dataDir: dir, download: false, cacheDir: freshDir('unused') });
+    // A shortened archive: its own MD5 and record counts stand in for the official ones.
+    const short = {
+      ...CIFAR10,
+      tarballMd5: createHash('md5').update(readFileSync(join(dir, CIFAR10.tarball))).digest('hex'),
+      recordsPerFile: Object.fromEntries([...CIFAR10.trainFiles, ...CIFAR10.testFiles].map((f) => [f, 20])),
+    };
+    const fromTar = await loadCifar(short, { dataDir: dir, download: false, cacheDir: freshDir('unused') });
     expect(fromTar.train.count).toBe(100);
     expect(fromTar.test.count).toBe(20);
     expect(Array.from(fromTar.test.labels)).toEqual(Array.from(data.test.labels.subarray(0, 20)));
@@ -93,7 +107,8 @@ describe('CIFAR-10 from the official binary layout', () => {
     mkdirSync(join(dir, 'src', 'other'), { recursive: true });
     writeFileSync(join(dir, 'src', 'other', 'x.bin'), 'x');
     execFileSync('tar', ['-czf', join(dir, CIFAR10.tarball), '-C', join(dir, 'src'), 'other']);
-    await expect(loadCifar(CIFAR10, { dataDir: dir, download: false, cacheDir: freshDir('unused') })).rejects.toThrow(
+    const tarballMd5 = createHash('md5').update(readFileSync(join(dir, CIFAR10.tarball))).digest('hex');
+    await expect(loadCifar({ ...CIFAR10, tarballMd5 }, { dataDir: dir, download: false, cacheDir: freshDir('unused') })).rejects.toThrow(
       `${join(dir, CIFAR10.tarball)} has no entry cifar-10-batches-bin/data_batch_1.bin`,
     );
   });
@@ -104,21 +119,22 @@ describe('CIFAR-10 from the official binary layout', () => {
       writeFileSync(join(dir, file), readFileSync(join(CIFAR10_DIR, file)).subarray(0, 3 * RECORD));
     }
     writeFileSync(join(dir, 'data_batch_3.bin'), readFileSync(join(CIFAR10_DIR, 'data_batch_3.bin')).subarray(0, 3 * RECORD - 1));
-    await expect(loadCifar(CIFAR10, { dataDir: dir, download: false })).rejects.toThrow(
-      `${join(dir, 'data_batch_3.bin')}: 9218 bytes is not a whole number of 3073-byte CIFAR records`,
+    const short = { ...CIFAR10, recordsPerFile: Object.fromEntries([...CIFAR10.trainFiles, ...CIFAR10.testFiles].map((f) => [f, 3])) };
+    await expect(loadCifar(short, { dataDir: dir, download: false })).rejects.toThrow(
+      `${join(dir, 'data_batch_3.bin')}: 9218 bytes = 2 records and 3072 stray bytes`,
     );
   });
 
   it('says where it looked and how to fix it when nothing is found', async () => {
     const empty = freshDir('empty');
     const cache = freshDir('cache');
-    const offline = loadCifar(CIFAR10, { dataDir: empty, cacheDir: cache, mirror: await deadUrl() });
+    const offline = loadCifar(CIFAR10, { cacheDir: cache, mirror: await deadUrl() });
     await expect(offline).rejects.toThrow(
-      `CIFAR-10 (the cifar-10-batches-bin record files or cifar-10-binary.tar.gz) was not found. Looked in:\n` +
-        `  - ${empty}\n  - ${join(empty, 'cifar-10-batches-bin')}\n  - ${cache}\n`,
+      `CIFAR-10 (the cifar-10-batches-bin record files or cifar-10-binary.tar.gz) was not found. Looked in:\n  - ${cache}\n`,
     );
     await expect(offline).rejects.toThrow(/ECONNREFUSED[^]*pass --data-dir DIR/);
-    await expect(loadCifar(CIFAR100, { dataDir: empty, cacheDir: cache, download: false })).rejects.toThrow('Downloading is disabled.');
+    await expect(loadCifar(CIFAR100, { cacheDir: cache, download: false })).rejects.toThrow('Downloading is disabled.');
+    await expect(loadCifar(CIFAR100, { dataDir: empty, cacheDir: cache })).rejects.toThrow(`--data-dir ${empty} does not hold CIFAR-100`);
   });
 });
 

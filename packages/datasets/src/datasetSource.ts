@@ -5,8 +5,9 @@ import type { ProgressCallback } from './download.js';
 /** Where a loader looks for a data set's files, and whether it may download them. */
 export interface DatasetSourceOptions {
   /**
-   * Folder searched first: it may hold the files itself or the data set's usual sub-folder
-   * (e.g. `cifar-10-batches-bin/`) or tarball, so one `--data-dir` can serve every data set.
+   * The folder that holds the data set: the files themselves or the data set's usual sub-folder
+   * (e.g. `cifar-10-batches-bin/`) or tarball, so one `--data-dir` can serve every data set. When
+   * given, nothing else is searched and nothing is downloaded: a folder without the data is an error.
    */
   readonly dataDir?: string;
   /** Download from the official URL when the files are nowhere to be found. @default true */
@@ -22,8 +23,9 @@ export interface DatasetSourceOptions {
 }
 
 /**
- * The folders to search, in order: `dataDir`, `dataDir/<subfolder>`, the system folders (unless
- * `searchSystemFolders` is false), the cache.
+ * The folders to search, in order: `dataDir` and `dataDir/<subfolder>` when `dataDir` is given (and
+ * nothing else, so a wrong `--data-dir` never silently reads another copy); otherwise the system
+ * folders (unless `searchSystemFolders` is false), then the cache.
  */
 export function searchFolders(
   options: DatasetSourceOptions,
@@ -34,7 +36,7 @@ export function searchFolders(
   const cacheDir = options.cacheDir ?? datasetCacheDir(cacheName);
   const folders: string[] = [];
   if (options.dataDir !== undefined) folders.push(options.dataDir, ...subfolders.map((s) => join(options.dataDir!, s)));
-  folders.push(...(options.searchSystemFolders === false ? [] : systemFolders), cacheDir);
+  else folders.push(...(options.searchSystemFolders === false ? [] : systemFolders), cacheDir);
   return { folders: [...new Set(folders)], cacheDir };
 }
 
@@ -53,5 +55,14 @@ export function dataNotFoundError(
     `${label} was not found. Looked in:\n${looked.map((l) => `  - ${l}`).join('\n')}\n` +
       `${downloadFailure}\nTo fix, either:\n${fixes.map((f) => `  - ${f}`).join('\n')}`,
     cause === undefined ? undefined : { cause },
+  );
+}
+
+/** The error for "`dataDir` was given but does not hold the data set" (no fall-back, no download). */
+export function dataDirError(label: string, dataDir: string, looked: readonly string[], expected: string): Error {
+  return new Error(
+    `--data-dir ${dataDir} does not hold ${label}. Looked in:\n${looked.map((l) => `  - ${l}`).join('\n')}\n` +
+      `Expected ${expected} there. Other folders are not searched and nothing is downloaded when --data-dir is given; ` +
+      'point it at the folder that holds the files, or leave it out to use the standard places and the download cache.',
   );
 }

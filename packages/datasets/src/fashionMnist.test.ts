@@ -119,8 +119,8 @@ describe('loadFashionMnist: where it looks and what it rejects', () => {
   it('says where it looked and how to fix it when the files are nowhere and downloading is off', async () => {
     const empty = freshDir('empty');
     const cache = freshDir('cache');
-    const load = loadFashionMnist({ dataDir: empty, cacheDir: cache, download: false, searchSystemFolders: false });
-    await expect(load).rejects.toThrow(`Fashion-MNIST was not found. Looked in:\n  - ${empty}\n  - ${join(empty, 'fashion-mnist')}\n  - ${cache}`);
+    const load = loadFashionMnist({ cacheDir: cache, download: false, searchSystemFolders: false });
+    await expect(load).rejects.toThrow(`Fashion-MNIST was not found. Looked in:\n  - ${cache}`);
     await expect(load).rejects.toThrow('Downloading is disabled.');
     await expect(load).rejects.toThrow('sudo apt-get install dataset-fashion-mnist');
     await expect(load).rejects.toThrow('pass --data-dir DIR');

@@ -6,11 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from './digest.js';
 import { downloadFile } from './download.js';
-import { dataNotFoundError, searchFolders, type DatasetSourceOptions } from './datasetSource.js';
+import { dataDirError, dataNotFoundError, searchFolders, type DatasetSourceOptions } from './datasetSource.js';
 import { gunzipFile } from './gzip.js';
 import { parseIdx } from './idx.js';
 import { InMemoryImageDataset, type RawImageSplit } from './inMemoryImageDataset.js';
 import { FASHION_MNIST_NORMALIZATION } from './normalization.js';
+import type { DataFileRead } from './provenance.js';
 import type { AugmentationSpec } from './augmentation.js';
 
 /** The four official files with the SHA-256 of their *decompressed* contents (gzip headers vary by packager). */
@@ -37,20 +38,25 @@ export interface FashionMnistOptions extends DatasetSourceOptions {
 }
 
 /**
- * Load Fashion-MNIST. Folders are searched in the order `dataDir` (and `dataDir/fashion-mnist`),
- * `/usr/share/datasets/fashion-mnist`, then the cache; the first that holds all four files wins
- * (each as `<name>.gz` or already decompressed as `<name>`). When none does, the files are
- * downloaded into the cache. Every file's decompressed bytes are checked against the official SHA-256.
+ * Load Fashion-MNIST. With `dataDir`, only `dataDir` and `dataDir/fashion-mnist` are searched (a
+ * folder without the files is an error); otherwise `/usr/share/datasets/fashion-mnist`, then the
+ * cache. The first folder that holds all four files wins (each as `<name>.gz` or already
+ * decompressed as `<name>`). When none does (and no `dataDir` was given), the files are downloaded
+ * into the cache. Every file's decompressed bytes are checked against the official SHA-256.
  */
 export async function loadFashionMnist(options: FashionMnistOptions = {}): Promise<InMemoryImageDataset> {
   const { folders, cacheDir } = searchFolders(options, 'fashion-mnist', ['fashion-mnist'], [FASHION_MNIST_SYSTEM_DIR]);
   let files = folders.map(findFiles).find((f) => f !== undefined);
   if (files === undefined) {
+    if (options.dataDir !== undefined) {
+      throw dataDirError('Fashion-MNIST', options.dataDir, folders, FILE_KEYS.map((k) => `${FASHION_MNIST_FILES[k].name}(.gz)`).join(', '));
+    }
     await downloadFashionMnist(folders, cacheDir, options);
     files = findFiles(cacheDir)!;
   }
-  const train = readSplit(files, 'train');
-  const test = readSplit(files, 'test');
+  const read: DataFileRead[] = [];
+  const train = readSplit(files, 'train', read);
+  const test = readSplit(files, 'test', read);
   return new InMemoryImageDataset({
     name: 'fashion-mnist',
     numClasses: 10,
@@ -60,6 +66,7 @@ export async function loadFashionMnist(options: FashionMnistOptions = {}): Promi
     test,
     normalization: FASHION_MNIST_NORMALIZATION,
     augmentation: options.augmentation ?? null,
+    provenance: { files: read, check: 'SHA-256 of the 4 decompressed files matches the official Fashion-MNIST release' },
   });
 }
 
@@ -91,11 +98,17 @@ function readVerified(path: string, key: FileKey, gzipped = path.endsWith('.gz')
 }
 
 /** One split from its images and labels files (`trainImages` + `trainLabels`, or the `test` pair). */
-function readSplit(files: Record<FileKey, string>, split: 'train' | 'test'): RawImageSplit {
+function readSplit(files: Record<FileKey, string>, split: 'train' | 'test', read: DataFileRead[]): RawImageSplit {
   const imagesPath = files[`${split}Images`];
   const labelsPath = files[`${split}Labels`];
-  const images = parseIdx(readVerified(imagesPath, `${split}Images`), imagesPath, 3);
-  const labels = parseIdx(readVerified(labelsPath, `${split}Labels`), labelsPath, 1);
+  const imageBytes = readVerified(imagesPath, `${split}Images`);
+  const labelBytes = readVerified(labelsPath, `${split}Labels`);
+  const images = parseIdx(imageBytes, imagesPath, 3);
+  const labels = parseIdx(labelBytes, labelsPath, 1);
+  read.push(
+    { path: imagesPath, bytes: imageBytes.length, records: images.dims[0]! },
+    { path: labelsPath, bytes: labelBytes.length, records: labels.dims[0]! },
+  );
   const [count, height, width] = images.dims as [number, number, number];
   if (height !== 28 || width !== 28) throw new Error(`${imagesPath}: images are ${height}×${width}, expected 28×28`);
   if (labels.dims[0] !== count) {

@@ -2,6 +2,7 @@ import type { FillBatchOptions, ImageDataset, ImageSplit, SplitName } from '@fed
 import { drawAugmentation, type AugmentationSpec } from './augmentation.js';
 import { writeAugmentedImage, writeNormalizedImage } from './imageWriter.js';
 import { normalizationTable, type Normalization } from './normalization.js';
+import type { DatasetProvenance } from './provenance.js';
 
 /** An official split held as raw bytes. */
 export interface RawImageSplit extends ImageSplit {
@@ -22,6 +23,8 @@ export interface InMemoryImageDatasetInit {
   readonly normalization: Normalization;
   /** Applied by `fillBatch(…, { augment: true })`; null means the data set has none. */
   readonly augmentation: AugmentationSpec | null;
+  /** The files the data came from and the integrity check they passed (absent for data built in memory). */
+  readonly provenance?: DatasetProvenance;
 }
 
 /**
@@ -38,6 +41,7 @@ export class InMemoryImageDataset implements ImageDataset {
   readonly test: RawImageSplit;
   readonly normalization: Normalization;
   readonly augmentation: AugmentationSpec | null;
+  readonly provenance: DatasetProvenance | undefined;
   private readonly table: Float32Array;
   private readonly imageBytes: number;
 
@@ -49,6 +53,7 @@ export class InMemoryImageDataset implements ImageDataset {
     this.classNames = init.classNames;
     this.normalization = init.normalization;
     this.augmentation = init.augmentation;
+    this.provenance = init.provenance;
     this.imageBytes = height * width * channels;
     this.table = normalizationTable(init.normalization, channels);
     this.train = checkSplit(init.train, 'train', this.imageBytes, init.numClasses, init.name);

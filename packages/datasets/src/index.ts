@@ -10,6 +10,8 @@ export { loadCifar, CIFAR10, CIFAR100, CIFAR_URL } from './cifar.js';
 export type { CifarOptions, CifarVariant } from './cifar.js';
 export { CIFAR10_CLASS_NAMES, CIFAR100_CLASS_NAMES } from './cifarClassNames.js';
 export type { DatasetSourceOptions } from './datasetSource.js';
+export type { DatasetProvenance, DataFileRead } from './provenance.js';
+export { CHECKSUM_FILE } from './checksumFile.js';
 export { datasetCacheDir, CACHE_ENV_VAR } from './cacheDir.js';
 export type { DownloadProgress, ProgressCallback } from './download.js';
 

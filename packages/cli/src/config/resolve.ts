@@ -3,7 +3,9 @@
  */
 import { resolve } from 'node:path';
 import { loadConfigFile } from './load-file.js';
+import { ConfigError } from './errors.js';
 import { mergeLayers, originIn, type ConfigLayer } from './merge.js';
+import { partitionConflicts } from './partition-conflicts.js';
 import type { ParsedConfigArgs } from './flags.js';
 import type { RunConfig } from './schema.js';
 import { validateConfig } from './validate.js';
@@ -19,6 +21,9 @@ export function resolveConfig(args: ParsedConfigArgs, cwd: string): ResolvedConf
   const layers: ConfigLayer[] = [];
   if (args.configFile !== undefined) layers.push(loadConfigFile(args.configFile, cwd));
   layers.push(args.layer);
-  const config = validateConfig(mergeLayers(layers), originIn(layers));
+  const merged = mergeLayers(layers);
+  const conflicts = partitionConflicts(args.layer.values, merged);
+  if (conflicts.length > 0) throw new ConfigError(conflicts);
+  const config = validateConfig(merged, originIn(layers));
   return { config, configFile: args.configFile === undefined ? undefined : resolve(cwd, args.configFile) };
 }

@@ -1,5 +1,7 @@
 /** summary.json: everything needed to understand and reproduce a finished run, in one file. */
 import type { BackendInfo, RunResult, ShotAccuracy } from '@fedloge/core';
+import type { DatasetProvenance } from '@fedloge/datasets';
+import { REPLACED_BY_PARTITION } from '../config/partition-conflicts.js';
 import type { RunConfig } from '../config/schema.js';
 import type { ExportedModel } from '../run/export-model.js';
 import { variantLabels } from './variant-labels.js';
@@ -25,8 +27,15 @@ export interface SummaryInput {
   readonly finishedAt: Date;
   readonly result: RunResult;
   readonly classNames: readonly string[] | undefined;
-  /** Training images per class of the long-tailed set, and per client. */
-  readonly data: { readonly classCounts: readonly number[]; readonly clientSizes: readonly number[] };
+  /**
+   * Training images per class of the long-tailed set, and per client; the files read and the
+   * integrity check they passed (`source`, null for data built in memory).
+   */
+  readonly data: {
+    readonly classCounts: readonly number[];
+    readonly clientSizes: readonly number[];
+    readonly source?: DatasetProvenance | null;
+  };
   /** The strategy's names of its variants (`Strategy.variantLabels`). */
   readonly variantLabels?: Readonly<Record<string, string>>;
   /** The model the strategy exported (`Strategy.exportModel`), if any. */
@@ -60,7 +69,11 @@ export interface RunSummary {
   readonly best: RunResult['best'];
   /** Headline GM accuracy per class after the last round, with the class's training-set size. */
   readonly perClassGm: readonly { class: number; name: string | null; trainImages: number | null; acc: number | null }[];
-  readonly data: SummaryInput['data'];
+  readonly data: SummaryInput['data'] & {
+    readonly source: DatasetProvenance | null;
+    /** How the client split was made: read from a file (and which config settings it made unused) or drawn. */
+    readonly partition: PartitionOrigin;
+  };
   /** The exported model's folder, format and files; null for a strategy without an export. */
   readonly model: ExportedModel | null;
   readonly strategySummary: Record<string, unknown> | null;
@@ -96,9 +109,26 @@ export function buildSummary(input: SummaryInput): RunSummary {
       trainImages: input.data.classCounts[c] ?? null,
       acc,
     })),
-    data: input.data,
+    data: { ...input.data, source: input.data.source ?? null, partition: partitionOrigin(input.config) },
     model: input.model ?? null,
     strategySummary: input.strategySummary ?? null,
     aggregatorSummary: input.aggregatorSummary ?? null,
   };
+}
+
+/** Where the client split came from. */
+export type PartitionOrigin =
+  | { readonly from: 'file'; readonly file: string; readonly unusedSettings: Readonly<Record<string, unknown>> }
+  | { readonly from: 'drawn'; readonly imbalanceFactor: number; readonly split: string; readonly minClientSize: number };
+
+/**
+ * The partition's origin. With a partition file, the dataset settings that would have drawn a split
+ * are listed as unused (they stay in `config` only because the schema fills in defaults).
+ */
+export function partitionOrigin(config: RunConfig): PartitionOrigin {
+  const d = config.dataset;
+  if (config.partition !== undefined) {
+    return { from: 'file', file: config.partition, unusedSettings: Object.fromEntries(REPLACED_BY_PARTITION.map((k) => [`dataset.${k}`, d[k]])) };
+  }
+  return { from: 'drawn', imbalanceFactor: d.imbalanceFactor, split: d.iid ? 'IID' : `Dirichlet α=${d.alpha}`, minClientSize: d.minClientSize };
 }

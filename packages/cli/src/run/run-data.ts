@@ -4,13 +4,15 @@
  * builds it once and hands it to every strategy, so all of them train on the same partition.
  */
 import { Rng, type ImageDataset } from '@fedloge/core';
-import { buildFederatedData, loadDataset, type BuiltFederatedData } from '@fedloge/datasets';
+import { buildFederatedData, loadDataset, type BuiltFederatedData, type DatasetProvenance } from '@fedloge/datasets';
 import type { RunConfig } from '../config/schema.js';
 import { datasetLoadOptions } from './runtime-spec.js';
 
 export interface RunData {
   readonly dataset: ImageDataset;
   readonly data: BuiltFederatedData;
+  /** The files read and the integrity check they passed (absent for data built in memory, e.g. in tests). */
+  readonly provenance?: DatasetProvenance | undefined;
 }
 
 /** Load the data set and draw (or read, with `partition`) the client partition for `config`. */
@@ -26,5 +28,5 @@ export async function loadRunData(config: RunConfig): Promise<RunData> {
     rng: new Rng(config.seed),
     ...(config.partition !== undefined ? { partitionFile: config.partition } : {}),
   });
-  return { dataset, data };
+  return { dataset, data, provenance: dataset.provenance };
 }

@@ -136,7 +136,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     finishedAt: new Date(),
     result,
     classNames: dataset.classNames,
-    data: { classCounts: data.ltCounts, clientSizes },
+    data: { classCounts: data.ltCounts, clientSizes, source: runData.provenance ?? null },
     model,
     variantLabels: labels,
     strategySummary: runtime.strategy.summary?.(),

@@ -9,7 +9,8 @@ import { loadFashionMnist } from '../fashionMnist.js';
 import type { InMemoryImageDataset } from '../inMemoryImageDataset.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const CIFAR10_DIR = resolve(REPO_ROOT, '../shared/data/cifar-10-batches-bin');
+/** `$FEDLOGE_CIFAR10_DIR` overrides it (e.g. a git worktree whose parent has no shared/ folder). */
+export const CIFAR10_DIR = process.env['FEDLOGE_CIFAR10_DIR'] ?? resolve(REPO_ROOT, '../shared/data/cifar-10-batches-bin');
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** The real CIFAR-10 (about 180 MB of files: load it once per test file). */
