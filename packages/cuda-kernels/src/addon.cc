@@ -23,6 +23,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackwardInput", Napi::Function::New(env, Conv2dBackwardInput, "conv2dBackwardInput"));
   exports.Set("conv2dBackwardFilter", Napi::Function::New(env, Conv2dBackwardFilter, "conv2dBackwardFilter"));
   exports.Set("setConvLayout", Napi::Function::New(env, SetConvLayout, "setConvLayout"));
+  exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul, "batchMatMul"));
+  exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d, "maxPool2d"));
+  exports.Set("maxPool2dBackward", Napi::Function::New(env, MaxPool2dBackward, "maxPool2dBackward"));
   return exports;
 }
 

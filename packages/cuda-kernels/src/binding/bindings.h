@@ -24,5 +24,8 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info);
 Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info);
 Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo& info);
 Napi::Value SetConvLayout(const Napi::CallbackInfo& info);
+Napi::Value BatchMatMul(const Napi::CallbackInfo& info);
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info);
+Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info);
 
 }  // namespace fedkern::binding

@@ -48,7 +48,7 @@ describe(`native Conv2D (oneDNN) vs tfjs-cpu${nativeSkipNote}`, () => {
 
   it.skipIf(!nativeBackendAvailable).each(CASES.filter((c) => !c.dilations))('gradients dx, dw: $name', async (c) => {
     const y = tf.tidy(() => {
-      const probe = conv(c)(tf.zeros(c.x), tf.zeros(c.filter));
+      const probe = conv(c)(tf.zeros([...c.x]), tf.zeros([...c.filter]));
       return probe.shape;
     });
     // Σ conv(x, w)·r: its gradients are Conv2DBackpropInput(r, w) and Conv2DBackpropFilter(x, r).

@@ -5,13 +5,19 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
 // oneDNN convolutions, matmul and max pooling.
+import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DConfig } from './Conv2D.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { maxPoolConfig } from './MaxPool.js';
+import { maxPoolGradConfig } from './MaxPoolGrad.js';
 
 export const NATIVE_KERNELS: readonly KernelConfig[] = [
   // oneDNN convolutions, matmul and max pooling.
   conv2DConfig,
   conv2DBackpropInputConfig,
   conv2DBackpropFilterConfig,
+  batchMatMulConfig,
+  maxPoolConfig,
+  maxPoolGradConfig,
 ];
