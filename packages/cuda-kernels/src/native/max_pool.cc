@@ -69,11 +69,13 @@ void maxPool2dBackward(const Pool2dGeometry& g, const float* x, const float* dy,
   check(g, "maxPool2dBackward");
   const int64_t C = g.channels;
   const int64_t image = int64_t{g.inHeight} * g.inWidth * C;
+  if (image > std::numeric_limits<int32_t>::max()) throw std::invalid_argument("maxPool2dBackward: an image has over 2^31 elements");
 #pragma omp parallel if (g.inputSize() * g.filterHeight * g.filterWidth >= kMinParallelWork)
   {
-    // Per channel: the running maximum and its offset in the image (−1: none yet).
+    // Per channel: the running maximum and its offset in the image (−1: none yet). Updated without branches so that
+    // the channel loop vectorises; `>` keeps the first of tied maxima, as tfjs-cpu does.
     std::vector<float> best(C);
-    std::vector<int64_t> where(C);
+    std::vector<int32_t> where(C);
 #pragma omp for schedule(static)
     for (int32_t b = 0; b < g.batch; ++b) {
       const float* xb = x + b * image;
@@ -83,22 +85,24 @@ void maxPool2dBackward(const Pool2dGeometry& g, const float* x, const float* dy,
         const Span rows = window(oh, g.strideHeight, g.padTop, g.filterHeight, g.inHeight);
         for (int32_t ow = 0; ow < g.outWidth; ++ow) {
           const Span cols = window(ow, g.strideWidth, g.padLeft, g.filterWidth, g.inWidth);
-          std::fill(best.begin(), best.end(), kMinusInf);
-          std::fill(where.begin(), where.end(), int64_t{-1});
+          float* __restrict bestC = best.data();
+          int32_t* __restrict whereC = where.data();
+          std::fill(bestC, bestC + C, kMinusInf);
+          std::fill(whereC, whereC + C, -1);
           for (int32_t ih = rows.begin; ih < rows.end; ++ih)
             for (int32_t iw = cols.begin; iw < cols.end; ++iw) {
-              const int64_t offset = (int64_t{ih} * g.inWidth + iw) * C;
-              for (int64_t c = 0; c < C; ++c) {
-                const float v = xb[offset + c];
-                if (v > best[c]) {
-                  best[c] = v;
-                  where[c] = offset + c;
-                }
+              const int32_t offset = static_cast<int32_t>((int64_t{ih} * g.inWidth + iw) * C);
+              const float* __restrict in = xb + offset;
+              for (int32_t c = 0; c < C; ++c) {
+                const float v = in[c], current = bestC[c];
+                const int32_t larger = -static_cast<int32_t>(v > current);  // all ones or zero: a blend mask
+                bestC[c] = v > current ? v : current;
+                whereC[c] = (whereC[c] & ~larger) | ((offset + c) & larger);
               }
             }
-          const float* g_out = dy + ((int64_t{b} * g.outHeight + oh) * g.outWidth + ow) * C;
+          const float* gradOut = dy + ((int64_t{b} * g.outHeight + oh) * g.outWidth + ow) * C;
           for (int64_t c = 0; c < C; ++c)
-            if (where[c] >= 0) dxb[where[c]] += g_out[c];
+            if (whereC[c] >= 0) dxb[whereC[c]] += gradOut[c];
         }
       }
     }
