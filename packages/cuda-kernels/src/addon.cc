@@ -28,6 +28,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormTrainBackward", Napi::Function::New(env, BatchNormTrainBackward, "batchNormTrainBackward"));
   exports.Set("sgdMomentumUpdate", Napi::Function::New(env, SgdMomentumUpdate, "sgdMomentumUpdate"));
   // --- end fused training kernels ---
+  exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul, "batchMatMul"));
+  exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d, "maxPool2d"));
+  exports.Set("maxPool2dBackward", Napi::Function::New(env, MaxPool2dBackward, "maxPool2dBackward"));
   return exports;
 }
 

@@ -94,6 +94,18 @@ export interface NativeAddon {
     vOuts: readonly Float32Array[] | null,
   ): void;
   // --- end fused training kernels ---
+  /**
+   * c[max(batchA, batchB), m, n] = op(a) · op(b): a is [batchA, m, k] ([batchA, k, m] when transposeA), b is
+   * [batchB, k, n] ([batchB, n, k] when transposeB); batches equal or one of them 1 (broadcast).
+   */
+  batchMatMul?(
+    a: Float32Array, b: Float32Array, batchA: number, batchB: number, m: number, k: number, n: number,
+    transposeA: boolean, transposeB: boolean, c: Float32Array,
+  ): void;
+  /** y = max pooling of x (NHWC) with tfjs-cpu's semantics; geometry: the 12 ints from pool2dGeometry(). */
+  maxPool2d?(x: Float32Array, geometry: Int32Array, y: Float32Array): void;
+  /** dx of max pooling: each dy element to the first maximum of its window in x, zero elsewhere. */
+  maxPool2dBackward?(x: Float32Array, dy: Float32Array, geometry: Int32Array, dx: Float32Array): void;
 }
 
 /** allocHostBuffer memory still referenced by JS (pooled or in tensors). */

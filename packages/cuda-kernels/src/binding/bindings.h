@@ -29,5 +29,8 @@ Napi::Value BatchNormTrainForward(const Napi::CallbackInfo& info);
 Napi::Value BatchNormTrainBackward(const Napi::CallbackInfo& info);
 Napi::Value SgdMomentumUpdate(const Napi::CallbackInfo& info);
 // --- end fused training kernels ---
+Napi::Value BatchMatMul(const Napi::CallbackInfo& info);
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info);
+Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info);
 
 }  // namespace fedkern::binding

@@ -5,9 +5,12 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
 // oneDNN convolutions, matmul and max pooling.
+import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DConfig } from './Conv2D.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { maxPoolConfig } from './MaxPool.js';
+import { maxPoolGradConfig } from './MaxPoolGrad.js';
 
 // --- Fused training kernels (contracts in @fedloge/core engine/fused) ---
 import { fedBatchNormTrainConfig } from './FedBatchNormTrain.js';
@@ -22,4 +25,7 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropInputConfig,
   conv2DBackpropFilterConfig,
   ...FUSED_TRAINING_KERNELS,
+  batchMatMulConfig,
+  maxPoolConfig,
+  maxPoolGradConfig,
 ];
