@@ -18,6 +18,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostMemoryStats", Napi::Function::New(env, HostMemoryStats, "hostMemoryStats"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("libraryInfo", Napi::Function::New(env, LibraryInfo, "libraryInfo"));
+  // --- native backend: elementwise, broadcast and reduction kernels ---
+  exports.Set("unaryF32", Napi::Function::New(env, UnaryF32, "unaryF32"));
+  exports.Set("binaryF32", Napi::Function::New(env, BinaryF32, "binaryF32"));
+  exports.Set("compareF32", Napi::Function::New(env, CompareF32, "compareF32"));
+  exports.Set("selectF32", Napi::Function::New(env, SelectF32, "selectF32"));
+  exports.Set("castTensor", Napi::Function::New(env, CastTensor, "castTensor"));
+  exports.Set("reduceF32", Napi::Function::New(env, ReduceF32, "reduceF32"));
+  exports.Set("argReduceF32", Napi::Function::New(env, ArgReduceF32, "argReduceF32"));
+  exports.Set("softmaxF32", Napi::Function::New(env, SoftmaxF32, "softmaxF32"));
+  // --- end elementwise ---
   return exports;
 }
 

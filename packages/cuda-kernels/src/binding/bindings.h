@@ -19,4 +19,15 @@ Napi::Value HostMemoryStats(const Napi::CallbackInfo& info);
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
 Napi::Value LibraryInfo(const Napi::CallbackInfo& info);
 
+// --- native backend: elementwise, broadcast and reduction kernels (binding/elementwise.cc, binding/reduce.cc) ---
+Napi::Value UnaryF32(const Napi::CallbackInfo& info);
+Napi::Value BinaryF32(const Napi::CallbackInfo& info);
+Napi::Value CompareF32(const Napi::CallbackInfo& info);
+Napi::Value SelectF32(const Napi::CallbackInfo& info);
+Napi::Value CastTensor(const Napi::CallbackInfo& info);
+Napi::Value ReduceF32(const Napi::CallbackInfo& info);
+Napi::Value ArgReduceF32(const Napi::CallbackInfo& info);
+Napi::Value SoftmaxF32(const Napi::CallbackInfo& info);
+// --- end elementwise ---
+
 }  // namespace fedkern::binding
