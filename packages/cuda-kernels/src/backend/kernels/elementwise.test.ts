@@ -175,3 +175,20 @@ describe(`native Cast${nativeSkipNote}`, () => {
     }
   });
 });
+
+describe(`native elementwise bindings reject bad arguments with JS errors${nativeSkipNote}`, () => {
+  run('unknown ops, wrong lengths and shapes that do not broadcast', async () => {
+    const { nativeAddon } = await import('../../load.js');
+    const addon = nativeAddon()!;
+    const a = new Float32Array(6);
+    expect(() => addon.unaryF32!('cube' as never, a, 0, new Float32Array(6))).toThrow(/Expected one of relu, step/);
+    expect(() => addon.unaryF32!('relu', a, 0, new Float32Array(5))).toThrow(RangeError);
+    expect(() => addon.binaryF32!('add', a, [2, 3], a, [3, 2], new Float32Array(6), [2, 3])).toThrow(/do not broadcast/);
+    expect(() => addon.binaryF32!('add', a, [2, 3], a, [2, 3], new Float32Array(6), [6])).toThrow(/is not the broadcast/);
+    expect(() => addon.binaryF32!('add', a, [2, 2], a, [2, 3], new Float32Array(6), [2, 3])).toThrow(/Expected 4 elements/);
+    expect(() => addon.reduceF32!('sum', a, [2, 3], [2], new Float32Array(2))).toThrow(/integers in \[0, 1\]/);
+    expect(() => addon.reduceF32!('sum', a, [2, 3], [0, 0], new Float32Array(3))).toThrow(/repeated/);
+    expect(() => addon.castTensor!(a, new Float32Array(6))).toThrow(/same element type/);
+    expect(() => addon.argReduceF32!('max', a, 2, 0, 3, new Int32Array(6))).toThrow(/axisSize/);
+  });
+});
