@@ -13,7 +13,8 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 template <typename F>
 void mapUnary(const float* x, int64_t n, float* out, F f) {
   parallelChunks(n, kElementsPerTask, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) out[i] = f(x[i]);
+    const F op = f;  // a local copy: captured values (Step's alpha) then cannot alias out[], and the loop vectorises
+    for (int64_t i = begin; i < end; ++i) out[i] = op(x[i]);
   });
 }
 
@@ -54,7 +55,16 @@ void mapBinary(const T* a, const Shape& aShape, const T* b, const Shape& bShape,
     });
     return;
   }
-  parallelChunks(rows, std::max<int64_t>(1, kElementsPerTask / inner), [&](int64_t begin, int64_t end) {
+  const int64_t grain = std::max<int64_t>(1, kElementsPerTask / inner);
+  if (plan.dims.size() <= 2) {
+    // The common [rows, C] ⊕ [C] / [rows, 1] / same-shape cases: row offsets without index arithmetic.
+    const int64_t ra = plan.dims.size() == 2 ? plan.strides[0][0] : 0, rb = plan.dims.size() == 2 ? plan.strides[1][0] : 0;
+    parallelChunks(rows, grain, [&](int64_t begin, int64_t end) {
+      for (int64_t row = begin; row < end; ++row) binaryRow(a + row * ra, sa, b + row * rb, sb, out + row * inner, inner, f);
+    });
+    return;
+  }
+  parallelChunks(rows, grain, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       int64_t off[2];
       rowOffsets(plan, row, off);
