@@ -31,6 +31,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul, "batchMatMul"));
   exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d, "maxPool2d"));
   exports.Set("maxPool2dBackward", Napi::Function::New(env, MaxPool2dBackward, "maxPool2dBackward"));
+  // --- native backend: elementwise, broadcast and reduction kernels ---
+  exports.Set("unaryF32", Napi::Function::New(env, UnaryF32, "unaryF32"));
+  exports.Set("binaryF32", Napi::Function::New(env, BinaryF32, "binaryF32"));
+  exports.Set("compareF32", Napi::Function::New(env, CompareF32, "compareF32"));
+  exports.Set("selectF32", Napi::Function::New(env, SelectF32, "selectF32"));
+  exports.Set("castTensor", Napi::Function::New(env, CastTensor, "castTensor"));
+  exports.Set("reduceF32", Napi::Function::New(env, ReduceF32, "reduceF32"));
+  exports.Set("argReduceF32", Napi::Function::New(env, ArgReduceF32, "argReduceF32"));
+  exports.Set("softmaxF32", Napi::Function::New(env, SoftmaxF32, "softmaxF32"));
+  // --- end elementwise ---
   return exports;
 }
 

@@ -106,7 +106,32 @@ export interface NativeAddon {
   maxPool2d?(x: Float32Array, geometry: Int32Array, y: Float32Array): void;
   /** dx of max pooling: each dy element to the first maximum of its window in x, zero elsewhere. */
   maxPool2dBackward?(x: Float32Array, dy: Float32Array, geometry: Int32Array, dx: Float32Array): void;
+  // --- native backend: elementwise, broadcast and reduction kernels (src/binding/elementwise.cc, reduce.cc) ---
+  /** out[i] = op(x[i]); alpha is Step's value for x ≤ 0. */
+  unaryF32?(op: UnaryOpName, x: Float32Array, alpha: number, out: Float32Array): void;
+  /** NumPy-broadcast a op b into out (outShape = broadcast of aShape and bShape). */
+  binaryF32?(op: BinaryOpName, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[], out: Float32Array, outShape: readonly number[]): void;
+  /** NumPy-broadcast comparison into 0/1 bytes. */
+  compareF32?(op: CompareOpName, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[], out: Uint8Array, outShape: readonly number[]): void;
+  /** out = cond ? t : e, all of one length. */
+  selectF32?(cond: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
+  /** Converts between float32 / int32 / bool arrays of one length with JavaScript semantics. */
+  castTensor?(x: Float32Array | Int32Array | Uint8Array, out: Float32Array | Int32Array | Uint8Array): void;
+  /** out = op over the (distinct, non-negative) axes of x, in the order of the kept dimensions. */
+  reduceF32?(op: ReduceOpName, x: Float32Array, shape: readonly number[], axes: readonly number[], out: Float32Array): void;
+  /** Index of the extreme over the middle axis of x [outer, axisSize, inner]. */
+  argReduceF32?(op: 'max' | 'min', x: Float32Array, outer: number, axisSize: number, inner: number, out: Int32Array): void;
+  /** Softmax of each row of x [rows, cols]. */
+  softmaxF32?(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  // --- end elementwise ---
 }
+
+// --- native backend: operation names of the elementwise kernels ---
+export type UnaryOpName = 'relu' | 'step' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'log' | 'neg' | 'abs' | 'reciprocal' | 'sigmoid' | 'tanh';
+export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'squaredDifference';
+export type CompareOpName = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
+export type ReduceOpName = 'sum' | 'mean' | 'max' | 'min';
+// --- end elementwise ---
 
 /** allocHostBuffer memory still referenced by JS (pooled or in tensors). */
 export interface HostMemoryStats {

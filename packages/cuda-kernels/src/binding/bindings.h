@@ -32,5 +32,15 @@ Napi::Value SgdMomentumUpdate(const Napi::CallbackInfo& info);
 Napi::Value BatchMatMul(const Napi::CallbackInfo& info);
 Napi::Value MaxPool2d(const Napi::CallbackInfo& info);
 Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info);
+// --- native backend: elementwise, broadcast and reduction kernels (binding/elementwise.cc, binding/reduce.cc) ---
+Napi::Value UnaryF32(const Napi::CallbackInfo& info);
+Napi::Value BinaryF32(const Napi::CallbackInfo& info);
+Napi::Value CompareF32(const Napi::CallbackInfo& info);
+Napi::Value SelectF32(const Napi::CallbackInfo& info);
+Napi::Value CastTensor(const Napi::CallbackInfo& info);
+Napi::Value ReduceF32(const Napi::CallbackInfo& info);
+Napi::Value ArgReduceF32(const Napi::CallbackInfo& info);
+Napi::Value SoftmaxF32(const Napi::CallbackInfo& info);
+// --- end elementwise ---
 
 }  // namespace fedkern::binding

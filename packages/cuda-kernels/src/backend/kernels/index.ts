@@ -19,6 +19,54 @@ import { fedSgdMomentumUpdateConfig } from './FedSgdMomentumUpdate.js';
 const FUSED_TRAINING_KERNELS: readonly KernelConfig[] = [fedBatchNormTrainConfig, fedBatchNormTrainGradConfig, fedSgdMomentumUpdateConfig];
 // --- end fused training kernels ---
 
+// --- elementwise, broadcast and reduction kernels ---
+import { reluConfig } from './Relu.js';
+import { stepConfig } from './Step.js';
+import { squareConfig } from './Square.js';
+import { sqrtConfig } from './Sqrt.js';
+import { rsqrtConfig } from './Rsqrt.js';
+import { expConfig } from './Exp.js';
+import { logConfig } from './Log.js';
+import { negConfig } from './Neg.js';
+import { absConfig } from './Abs.js';
+import { reciprocalConfig } from './Reciprocal.js';
+import { sigmoidConfig } from './Sigmoid.js';
+import { tanhConfig } from './Tanh.js';
+import { addConfig } from './Add.js';
+import { subConfig } from './Sub.js';
+import { multiplyConfig } from './Multiply.js';
+import { realDivConfig } from './RealDiv.js';
+import { maximumConfig } from './Maximum.js';
+import { minimumConfig } from './Minimum.js';
+import { powConfig } from './Pow.js';
+import { squaredDifferenceConfig } from './SquaredDifference.js';
+import { equalConfig } from './Equal.js';
+import { notEqualConfig } from './NotEqual.js';
+import { greaterConfig } from './Greater.js';
+import { greaterEqualConfig } from './GreaterEqual.js';
+import { lessConfig } from './Less.js';
+import { lessEqualConfig } from './LessEqual.js';
+import { sumConfig } from './Sum.js';
+import { meanConfig } from './Mean.js';
+import { maxConfig } from './Max.js';
+import { minConfig } from './Min.js';
+import { argMaxConfig } from './ArgMax.js';
+import { argMinConfig } from './ArgMin.js';
+import { softmaxConfig } from './Softmax.js';
+import { castConfig } from './Cast.js';
+import { selectConfig } from './Select.js';
+// --- end elementwise ---
+
+/** Elementwise maps, broadcasting binaries / comparisons, casts, reductions and softmax over float32. */
+export const ELEMENTWISE_KERNELS: readonly KernelConfig[] = [
+  reluConfig, stepConfig, squareConfig, sqrtConfig, rsqrtConfig, expConfig, logConfig, negConfig, absConfig,
+  reciprocalConfig, sigmoidConfig, tanhConfig,
+  addConfig, subConfig, multiplyConfig, realDivConfig, maximumConfig, minimumConfig, powConfig, squaredDifferenceConfig,
+  equalConfig, notEqualConfig, greaterConfig, greaterEqualConfig, lessConfig, lessEqualConfig, selectConfig,
+  castConfig,
+  sumConfig, meanConfig, maxConfig, minConfig, argMaxConfig, argMinConfig, softmaxConfig,
+];
+
 export const NATIVE_KERNELS: readonly KernelConfig[] = [
   // oneDNN convolutions, matmul and max pooling.
   conv2DConfig,
@@ -28,4 +76,5 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   batchMatMulConfig,
   maxPoolConfig,
   maxPoolGradConfig,
+  ...ELEMENTWISE_KERNELS,
 ];

@@ -1,0 +1,6 @@
+import { Relu } from '@tensorflow/tfjs-core';
+
+import { unaryKernel } from './unary_kernel.js';
+
+/** Native float32 Relu: max(0, x); NaN stays NaN (Math.max semantics). */
+export const reluConfig = unaryKernel(Relu, 'relu');
