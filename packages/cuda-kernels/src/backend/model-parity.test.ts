@@ -18,7 +18,6 @@ import {
   minimize,
   registerBackendProvider,
   silentLogger,
-  type Backbone,
 } from '@fedloge/core';
 import { describe, expect, it } from 'vitest';
 
@@ -37,7 +36,7 @@ interface RunResult {
 }
 
 /** `steps` SGD steps of backbone + linear head on `backend`, from seeded weights and seeded batches. */
-async function trainSteps(backend: 'cpu' | 'native', makeBackbone: () => Backbone, inputShape: Shape3, batch: number, steps = 3): Promise<RunResult> {
+async function trainSteps(backend: 'cpu' | 'native', makeBackbone: () => SmallCnn | ResNet, inputShape: Shape3, batch: number, steps = 3): Promise<RunResult> {
   registerBackendProvider(nativeBackendProvider);
   await initBackend({ backend, logger: silentLogger(), threads: 2 });
   const net = makeBackbone();
