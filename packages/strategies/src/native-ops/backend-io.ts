@@ -5,8 +5,11 @@
  *   `makeTensorInfo`, which keeps the reference.
  * - wasm: `makeOutput` allocates on the wasm heap and `typedArrayFromHeap` is a view of wasm memory.
  *   Allocating may grow (and so detach) the heap, so ALL outputs must be allocated before ANY view is taken.
+ * - native (@fedloge/cuda-kernels' NativeBackend): inputs are read in place with `valuesOf`; outputs live in its
+ *   pool of aligned native buffers (`allocate`, uninitialised: every addon kernel writes all of its output).
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { NativeBackend } from '@fedloge/cuda-kernels';
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
@@ -33,10 +36,25 @@ function sizeOf(shape: number[]): number {
 }
 
 /** Backends the native kernels are registered for. */
-export const NATIVE_KERNEL_BACKENDS = ['cpu', 'wasm'] as const;
+export const NATIVE_KERNEL_BACKENDS = ['cpu', 'wasm', 'native'] as const;
 export type NativeKernelBackend = (typeof NATIVE_KERNEL_BACKENDS)[number];
 
+/** The values of `info` as a numeric typed array, or a TypeError naming the backend. */
+function numericValues(values: unknown, info: tf.TensorInfo, backendName: NativeKernelBackend): Values {
+  if (!(values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint8Array)) {
+    throw new TypeError(`native kernels on the ${backendName} backend need numeric tensors, got ${info.dtype}`);
+  }
+  return values;
+}
+
 export function kernelIo(backend: object, backendName: NativeKernelBackend): KernelIo {
+  if (backendName === 'native') {
+    const native = backend as NativeBackend;
+    return {
+      allocate: (shape, dtype) => native.makeTensorInfo(shape, dtype, native.allocate(sizeOf(shape), dtype)),
+      view: (info) => numericValues(native.valuesOf(info), info, backendName),
+    };
+  }
   if (backendName === 'wasm') {
     const wasm = backend as unknown as WasmBackendLike;
     return { allocate: (shape, dtype) => wasm.makeOutput(shape, dtype), view: (info) => wasm.typedArrayFromHeap(info) };
@@ -44,13 +62,7 @@ export function kernelIo(backend: object, backendName: NativeKernelBackend): Ker
   const cpu = backend as unknown as CpuBackendLike;
   return {
     allocate: (shape, dtype) => cpu.makeTensorInfo(shape, dtype, new Float32Array(sizeOf(shape))),
-    view: (info) => {
-      const values = cpu.data.get(info.dataId).values;
-      if (!(values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint8Array)) {
-        throw new TypeError(`native kernels on the cpu backend need numeric tensors, got ${info.dtype}`);
-      }
-      return values;
-    },
+    view: (info) => numericValues(cpu.data.get(info.dataId).values, info, backendName),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   SPARSE_ETF_PROJECT,
   type NativeDevice,
 } from './kernel-names.js';
+import { NATIVE_KERNEL_BACKENDS } from './backend-io.js';
 import { nativeKernelsSupportBackend, registerNativeKernels } from './register-native-kernels.js';
 import type { SparseEtf } from './sparse-etf.js';
 import { tfjsEtfKernels } from './tfjs-etf-kernels.js';
@@ -26,7 +27,7 @@ function backendSupported(): boolean {
   if (nativeKernelsSupportBackend(name)) return true;
   if (!warnedBackends.has(name)) {
     warnedBackends.add(name);
-    console.warn(`[native-ops] the native kernels run on the cpu and wasm backends, not '${name}'; using tfjs ops there`);
+    console.warn(`[native-ops] the native kernels run on the ${NATIVE_KERNEL_BACKENDS.join(', ')} backends, not '${name}'; using tfjs ops there`);
   }
   return false;
 }

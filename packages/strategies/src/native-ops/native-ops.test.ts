@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, Rng, silentLogger } from '@fedloge/core';
-import { cudaInfo, etfProjectForwardImpl, nativeStatus } from '@fedloge/cuda-kernels';
+import { initBackend, registerBackendProvider, Rng, silentLogger } from '@fedloge/core';
+import { cudaInfo, etfProjectForwardImpl, nativeBackendProvider, nativeRuntime, nativeStatus, type NativeBackend } from '@fedloge/cuda-kernels';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { LOCAL_REALIGN, RENORM_ROWS, SPARSE_ETF_CROSS_ENTROPY, SPARSE_ETF_PROJECT, SPARSE_ETF_PROJECT_BACKWARD } from './kernel-names.js';
+import { registerNativeKernels } from './register-native-kernels.js';
 import { selectKernels } from './select-kernels.js';
 import { SparseEtf } from './sparse-etf.js';
 
@@ -132,6 +134,72 @@ describe.each(['cpu', 'wasm'] as const)('native-ops on the %s backend', (backend
     const results = runAll('cuda', etf, rng.derive(backend, 'data'));
     results.forEach((t, i) => expectTensorsClose(t, tfjsResults[i]!, 1e-4));
     tf.dispose(results);
+  });
+});
+
+const nativeBackend = nativeRuntime();
+const nativeBackendNote = 'addon' in nativeBackend ? '' : ` [skipped: ${nativeBackend.reason}]`;
+
+describe(`native-ops on the native backend${nativeBackendNote}`, () => {
+  const etf = makeEtf(rng.derive('native-backend', 'etf'));
+  let tfjsResults: tf.Tensor[] = [];
+  const pool = () => (tf.backend() as NativeBackend).pool.stats();
+
+  beforeAll(async () => {
+    if (!('addon' in nativeBackend)) return;
+    registerBackendProvider(nativeBackendProvider);
+    await initBackend({ backend: 'native', logger: silentLogger() });
+    tfjsResults = runAll('tfjs', etf, rng.derive('native-backend', 'data'));
+  });
+  afterAll(() => {
+    tf.dispose(tfjsResults);
+    etf.dispose();
+  });
+
+  it.skipIf(!('addon' in nativeBackend))('runs the addon kernels into pooled memory and matches the tfjs ops', async () => {
+    expect(tf.getBackend()).toBe('native');
+    let results: tf.Tensor[] = [];
+    const profile = await tf.profile(() => {
+      results = runAll('native', etf, rng.derive('native-backend', 'data'));
+    });
+    for (const name of [SPARSE_ETF_PROJECT, SPARSE_ETF_PROJECT_BACKWARD, SPARSE_ETF_CROSS_ENTROPY, RENORM_ROWS, LOCAL_REALIGN]) {
+      expect(profile.kernelNames, name).toContain(name);
+    }
+    const backend = tf.backend() as NativeBackend;
+    results.forEach((t, i) => {
+      // d(3·loss)/df comes from a stock Mul (the gradient scales the saved output), which the native backend still
+      // runs in tfjs-cpu's JavaScript; every other result is an addon kernel's output.
+      if (i !== 3) expect(backend.pool.owns((backend.valuesOf(t) as Float32Array).buffer), `${NAMES[i]} in pooled memory`).toBe(true);
+      expectTensorsClose(t, tfjsResults[i]!);
+    });
+    tf.dispose(results);
+  });
+
+  it.skipIf(!('addon' in nativeBackend))('leaks no tensors and no pooled buffers', () => {
+    runAll('native', etf, rng.derive('native-backend', 'warm')).forEach((t) => t.dispose());
+    const before = pool().buffersInUse;
+    expectNoLeak(() => runAll('native', etf, rng.derive('native-backend', 'leak')));
+    expect(pool().buffersInUse).toBe(before);
+  });
+
+  it.skipIf(!('addon' in nativeBackend))('replaces a cpu kernel the native backend copied before registration', () => {
+    // What registerNativeBackend does with a cpu kernel registered before it: a copy under the native name.
+    tf.unregisterKernel(SPARSE_ETF_PROJECT, 'native');
+    tf.registerKernel({ ...tf.getKernel(SPARSE_ETF_PROJECT, 'cpu')!, backendName: 'native' });
+    registerNativeKernels();
+    const backend = tf.backend() as NativeBackend;
+    const logits = selectKernels('native').projectEtf(tf.zeros([2, D]) as tf.Tensor2D, etf);
+    expect(backend.pool.owns((backend.valuesOf(logits) as Float32Array).buffer)).toBe(true);
+    tf.dispose(logits);
+  });
+
+  it.skipIf(!('addon' in nativeBackend))('rejects a shape-mismatched call with a JS error', () => {
+    const k = selectKernels('native');
+    const f = tf.zeros([3, D + 1]) as tf.Tensor2D;
+    expect(() => k.projectEtf(f, etf)).toThrow(/projectEtf: expected f of shape/);
+    const labels = tf.zeros([2], 'int32') as tf.Tensor1D;
+    expect(() => tf.engine().runKernel(SPARSE_ETF_CROSS_ENTROPY, { f: tf.zeros([3, D]), labels }, { etf, device: 'cpu' } as never)).toThrow();
+    tf.dispose([f, labels]);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * SparseEtfProject / SparseEtfProjectBackward as tfjs kernels on the cpu and wasm backends, computed by the
+ * SparseEtfProject / SparseEtfProjectBackward as tfjs kernels on the cpu, wasm and native backends, computed by the
  * @fedloge/cuda-kernels addon straight into the backend's tensor memory; and the gradient that ties them together
  * (only f gets a gradient: S and b are frozen attributes).
  */
