@@ -31,7 +31,7 @@ describe('recordKernels', () => {
       backendName: 'cpu',
       kernelFunc: ({ inputs }) => {
         spin(100);
-        return tf.engine().runKernel('RecorderTestInner', { x: inputs.x! }) as tf.TensorInfo;
+        return tf.engine().runKernel('RecorderTestInner', { x: inputs.x as tf.Tensor }) as tf.TensorInfo;
       },
     });
   });
