@@ -2,3 +2,5 @@ export { BufferPool } from './buffer-pool.js';
 export type { BufferPoolStats, HostBufferSource } from './buffer-pool.js';
 export { NativeBackend } from './native-backend.js';
 export { NATIVE_BACKEND_NAME, nativeBackendProvider, nativeRuntime, registerNativeBackend } from './register.js';
+// ---- the `cuda` backend ----
+export * from './cuda/index.js';
