@@ -2,6 +2,7 @@
 // identical inputs. The same list runs on the GPU (cuda-parity.test.ts, skipped without a device) and on the
 // fallback-only backend over host memory (cuda-backend.test.ts), so every case is exercised on every machine.
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients'; // the cases differentiate
 import { expect } from 'vitest';
 
 import { maxRelativeError, randomTensor, type HostTensor } from '../../__fixtures__/parity.js';
