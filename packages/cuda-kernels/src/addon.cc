@@ -41,6 +41,30 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("argReduceF32", Napi::Function::New(env, ArgReduceF32, "argReduceF32"));
   exports.Set("softmaxF32", Napi::Function::New(env, SoftmaxF32, "softmaxF32"));
   // --- end elementwise ---
+  // ---- `cuda` tfjs backend (src/cuda, binding/cuda_backend.cc, binding/cuda_host_probes.cc) ----
+  exports.Set("cudaDeviceStatus", Napi::Function::New(env, CudaDeviceStatus, "cudaDeviceStatus"));
+  exports.Set("cudaAlloc", Napi::Function::New(env, CudaAlloc, "cudaAlloc"));
+  exports.Set("cudaFree", Napi::Function::New(env, CudaFree, "cudaFree"));
+  exports.Set("cudaUpload", Napi::Function::New(env, CudaUpload, "cudaUpload"));
+  exports.Set("cudaDownload", Napi::Function::New(env, CudaDownload, "cudaDownload"));
+  exports.Set("cudaMemoryStats", Napi::Function::New(env, CudaMemoryStats, "cudaMemoryStats"));
+  exports.Set("cudaTrim", Napi::Function::New(env, CudaTrim, "cudaTrim"));
+  exports.Set("cudaSynchronize", Napi::Function::New(env, CudaSynchronize, "cudaSynchronize"));
+  exports.Set("cudaSetTf32", Napi::Function::New(env, CudaSetTf32, "cudaSetTf32"));
+  exports.Set("cudaUnary", Napi::Function::New(env, CudaUnary, "cudaUnary"));
+  exports.Set("cudaBinary", Napi::Function::New(env, CudaBinary, "cudaBinary"));
+  exports.Set("cudaStridedCopy", Napi::Function::New(env, CudaStridedCopy, "cudaStridedCopy"));
+  exports.Set("cudaFill", Napi::Function::New(env, CudaFill, "cudaFill"));
+  exports.Set("cudaCast", Napi::Function::New(env, CudaCast, "cudaCast"));
+  exports.Set("cudaReduce", Napi::Function::New(env, CudaReduce, "cudaReduce"));
+  exports.Set("cudaBatchMatMul", Napi::Function::New(env, CudaBatchMatMul, "cudaBatchMatMul"));
+  exports.Set("cudaConv2d", Napi::Function::New(env, CudaConv2d, "cudaConv2d"));
+  exports.Set("cudaMaxPool", Napi::Function::New(env, CudaMaxPool, "cudaMaxPool"));
+  exports.Set("cudaMaxPoolGrad", Napi::Function::New(env, CudaMaxPoolGrad, "cudaMaxPoolGrad"));
+  exports.Set("cudaSgdUpdate", Napi::Function::New(env, CudaSgdUpdate, "cudaSgdUpdate"));
+  exports.Set("cudaConvIndexMap", Napi::Function::New(env, CudaConvIndexMap, "cudaConvIndexMap"));
+  exports.Set("cudaAllocatorProbe", Napi::Function::New(env, CudaAllocatorProbe, "cudaAllocatorProbe"));
+  // ---- end `cuda` backend ----
   return exports;
 }
 

@@ -7,10 +7,14 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+import type { CudaBackendAddon } from './backend/cuda/device.js';
 import type { CsrMatrix, CudaInfo, Device } from './types.js';
 
-/** The raw functions exported by fedkern.node (see src/binding/*.cc). Callers must pass validated arguments. */
-export interface NativeAddon {
+/**
+ * The raw functions exported by fedkern.node (see src/binding/*.cc). Callers must pass validated arguments. The `cuda*`
+ * functions of the cuda backend are typed in src/backend/cuda/device.ts (optional: absent from older builds).
+ */
+export interface NativeAddon extends Partial<CudaBackendAddon> {
   etfProjectForward(f: Float32Array, batch: number, s: CsrMatrix, bias: Float32Array | null, out: Float32Array, device: Device): void;
   etfProjectBackward(gradLogits: Float32Array, batch: number, s: CsrMatrix, out: Float32Array, device: Device): void;
   etfCrossEntropy(

@@ -6,13 +6,17 @@ import { availableParallelism } from 'node:os';
 
 import { registerBackendProvider, type BackendInfo } from '@fedloge/core';
 import { nativeBackendProvider } from '@fedloge/cuda-kernels';
+// ---- the `cuda` backend ----
+import { cudaBackendProvider } from '@fedloge/cuda-kernels';
+// ---- end `cuda` backend ----
 
 let registered = false;
 
-/** Makes `--backend native` (and `auto`'s native step) available in this thread. Idempotent. */
+/** Makes `--backend native` / `--backend cuda` (and `auto`'s steps for them) available in this thread. Idempotent. */
 export function registerAddonBackends(): void {
   if (registered) return;
   registerBackendProvider(nativeBackendProvider);
+  registerBackendProvider(cudaBackendProvider);  // `cuda` backend
   registered = true;
 }
 

@@ -42,5 +42,29 @@ Napi::Value ReduceF32(const Napi::CallbackInfo& info);
 Napi::Value ArgReduceF32(const Napi::CallbackInfo& info);
 Napi::Value SoftmaxF32(const Napi::CallbackInfo& info);
 // --- end elementwise ---
+// ---- `cuda` tfjs backend (binding/cuda_backend.cc; CPU-side probes in binding/cuda_host_probes.cc) ----
+Napi::Value CudaDeviceStatus(const Napi::CallbackInfo& info);
+Napi::Value CudaAlloc(const Napi::CallbackInfo& info);
+Napi::Value CudaFree(const Napi::CallbackInfo& info);
+Napi::Value CudaUpload(const Napi::CallbackInfo& info);
+Napi::Value CudaDownload(const Napi::CallbackInfo& info);
+Napi::Value CudaMemoryStats(const Napi::CallbackInfo& info);
+Napi::Value CudaTrim(const Napi::CallbackInfo& info);
+Napi::Value CudaSynchronize(const Napi::CallbackInfo& info);
+Napi::Value CudaSetTf32(const Napi::CallbackInfo& info);
+Napi::Value CudaUnary(const Napi::CallbackInfo& info);
+Napi::Value CudaBinary(const Napi::CallbackInfo& info);
+Napi::Value CudaStridedCopy(const Napi::CallbackInfo& info);
+Napi::Value CudaFill(const Napi::CallbackInfo& info);
+Napi::Value CudaCast(const Napi::CallbackInfo& info);
+Napi::Value CudaReduce(const Napi::CallbackInfo& info);
+Napi::Value CudaBatchMatMul(const Napi::CallbackInfo& info);
+Napi::Value CudaConv2d(const Napi::CallbackInfo& info);
+Napi::Value CudaMaxPool(const Napi::CallbackInfo& info);
+Napi::Value CudaMaxPoolGrad(const Napi::CallbackInfo& info);
+Napi::Value CudaSgdUpdate(const Napi::CallbackInfo& info);
+Napi::Value CudaConvIndexMap(const Napi::CallbackInfo& info);
+Napi::Value CudaAllocatorProbe(const Napi::CallbackInfo& info);
+// ---- end `cuda` backend ----
 
 }  // namespace fedkern::binding

@@ -7,3 +7,10 @@
 #include "etf_cross_entropy.cu"
 #include "renorm_rows.cu"
 #include "local_realign.cu"
+// ---- the `cuda` tfjs backend (src/cuda): device runtime and kernels ----
+#include "../cuda/device.cu"
+#include "../cuda/elementwise.cu"
+#include "../cuda/reduce.cu"
+#include "../cuda/gemm.cu"
+#include "../cuda/conv.cu"
+#include "../cuda/pool.cu"

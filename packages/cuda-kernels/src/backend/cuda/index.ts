@@ -1,0 +1,10 @@
+export { CudaBackend } from './cuda-backend.js';
+export type { CudaBackendAddon, CudaDeviceStatus, CudaMemoryStats, DeviceMemory } from './device.js';
+export {
+  CUDA_BACKEND_NAME,
+  cudaBackendProvider,
+  cudaFallbackCounts,
+  cudaRuntime,
+  describeFallbacks,
+  registerCudaBackend,
+} from './register.js';
