@@ -50,6 +50,8 @@ describe('an existing run folder', () => {
     writeFileSync(join(out, 'model', 'model.json'), '{}');
     writeFileSync(join(out, 'checkpoints', 'round-00009.ckpt'), 'old');
     writeFileSync(join(out, 'summary.json'), '{"old": true}');
+    writeFileSync(join(out, 'predictions-global.jsonl'), '{}\n');
+    writeFileSync(join(out, '.summary.json.123.tmp'), '{"ol');
     const { code, stderr } = await runCli([...tinyArgs(dir), '--out', 'out', '--overwrite'], dir);
     expect(code, stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['checkpoints', 'metrics.jsonl', 'report.html', 'summary.json']);

@@ -10,9 +10,12 @@ import { REPORT_FILE } from '../report/write-report.js';
 import { CHECKPOINT_DIR } from '../run/checkpoints.js';
 import { RUN_FILES } from './run-directory.js';
 
-/** What a run writes into its folder (besides `.<name>.<pid>.tmp` files of interrupted writes). */
+/** What a run writes into its folder (besides `.<name>.<pid>.tmp` files of interrupted writes and predictions). */
 const RUN_ENTRIES = new Set<string>([RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.model, REPORT_FILE, CHECKPOINT_DIR]);
 const isTemp = (name: string) => /^\..+\.tmp$/.test(name);
+/** `fedloge predict` writes its default outputs into the run folder; they belong to the run's model. */
+const isPrediction = (name: string) => /^predictions-.+\.(jsonl|csv)$/.test(name);
+const isRunEntry = (name: string) => RUN_ENTRIES.has(name) || isTemp(name) || isPrediction(name);
 
 /** How the run treats an existing folder. */
 export type RunFolderMode = 'new' | 'overwrite' | 'resume';
@@ -40,7 +43,7 @@ export function checkRunFolder(path: string, mode: RunFolderMode): void {
         'or choose another --out.',
     );
   }
-  const foreign = found.filter((n) => !RUN_ENTRIES.has(n) && !isTemp(n));
+  const foreign = found.filter((n) => !isRunEntry(n));
   if (foreign.length > 0) {
     throw new UsageError(
       `--overwrite refuses to clear ${path}: it holds files no run wrote (${foreign.slice(0, 5).join(', ')}). ` +
@@ -51,7 +54,7 @@ export function checkRunFolder(path: string, mode: RunFolderMode): void {
 
 /** Remove what runs write from `path` (after `checkRunFolder(path, 'overwrite')` passed). */
 export function clearRunFolder(path: string): void {
-  for (const name of entries(path)) if (RUN_ENTRIES.has(name) || isTemp(name)) rmSync(join(path, name), { recursive: true, force: true });
+  for (const name of entries(path)) if (isRunEntry(name)) rmSync(join(path, name), { recursive: true, force: true });
 }
 
 /** Remove leftover temporary files of writes cut short (a killed process) from `path`. */
