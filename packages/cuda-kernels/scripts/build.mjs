@@ -9,7 +9,8 @@
 //   CUDAARCHS="90;90a"       override the GPU architectures (default in CMakeLists.txt)
 //   FEDKERN_BUILD_STRICT=1   exit non-zero on failure (for CI jobs that must have the addon)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,23 @@ function cmakeJsCompile(cmakeJsBin, defines, env) {
   return null;
 }
 
+/**
+ * Write `<addon>.manifest.json` (size and SHA-256) beside a finished build, through a temporary
+ * file and a rename; src/addon-integrity.ts checks the addon against it before loading, so a
+ * truncated or damaged fedkern.node is refused with a message instead of killing the process.
+ * Any older manifest is removed first, so an interrupted build never leaves a stale one that matches.
+ */
+function writeManifest() {
+  const addon = join(packageRoot, 'build', 'Release', 'fedkern.node');
+  const manifest = `${addon}.manifest.json`;
+  rmSync(manifest, { force: true });
+  if (!existsSync(addon)) return;
+  const bytes = readFileSync(addon);
+  const text = `${JSON.stringify({ file: 'fedkern.node', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }, null, 2)}\n`;
+  writeFileSync(`${manifest}.tmp`, text);
+  renameSync(`${manifest}.tmp`, manifest);
+}
+
 function main() {
   let cmakeJsBin;
   try {
@@ -61,9 +79,12 @@ function main() {
   }
 
   const started = Date.now();
+  // A build that is cut short must not leave the previous build's manifest beside a partial file.
+  rmSync(join(packageRoot, 'build', 'Release', 'fedkern.node.manifest.json'), { force: true });
   // Always pass the switch explicitly: CMake caches options, so an earlier CPU-only build would otherwise stick.
   const failure = cmakeJsCompile(cmakeJsBin, [`FEDKERN_CUDA=${cudaOff ? 'OFF' : 'ON'}`], env);
   if (failure === null) {
+    writeManifest();
     console.log(`[@fedloge/cuda-kernels] built build/Release/fedkern.node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return;
   }
@@ -72,6 +93,7 @@ function main() {
     console.warn(`[@fedloge/cuda-kernels] build with CUDA failed (${failure}); retrying CPU-only`);
     const cpuFailure = cmakeJsCompile(cmakeJsBin, ['FEDKERN_CUDA=OFF'], env);
     if (cpuFailure === null) {
+      writeManifest();
       console.warn('[@fedloge/cuda-kernels] built CPU-only kernels (CUDA build failed; see the log above)');
       return;
     }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 import type { CudaBackendAddon } from './backend/cuda/device.js';
+import { addonDamage } from './addon-integrity.js';
 import type { CsrMatrix, CudaInfo, Device } from './types.js';
 
 /**
@@ -180,6 +181,12 @@ export function loadAddon(candidates: readonly string[]): { addon: NativeAddon |
   for (const path of candidates) {
     if (!existsSync(path)) {
       failures.push(`${path}: not found`);
+      continue;
+    }
+    // Checked before `require`: loading a truncated library kills the process (SIGBUS), it does not throw.
+    const damage = addonDamage(path);
+    if (damage !== null) {
+      failures.push(`${path} ${damage}; rebuild it with \`npm run build:native -w @fedloge/cuda-kernels\``);
       continue;
     }
     try {

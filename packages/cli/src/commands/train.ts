@@ -3,11 +3,13 @@
  * and a results table, and write metrics.jsonl and summary.json to the output folder.
  */
 import { listPlugins, type Logger, type PluginKind } from '@fedloge/core';
+import { UsageError } from '../config/errors.js';
 import { parseConfigArgs } from '../config/flags.js';
 import { formatFlagHelp } from '../config/help.js';
 import { resolveConfig } from '../config/resolve.js';
 import { buildPluginContainer } from '../run/plugin-container.js';
-import { trainRun } from '../run/train-run.js';
+import { planResume } from '../run/resume.js';
+import { TrainInterrupted, trainRun } from '../run/train-run.js';
 import type { Command, CommandContext } from './command.js';
 import { reportError } from './report-error.js';
 
@@ -21,14 +23,55 @@ export const trainCommand: Command = {
         ctx.stdout.write(await trainHelp());
         return 0;
       }
-      const resolved = resolveConfig(args, ctx.cwd);
-      await trainRun(resolved, { cwd: ctx.cwd, stdout: ctx.stdout, stderr: ctx.stderr, logger: streamLogger(ctx.stderr) });
+      if (args.resume !== undefined && args.overwrite) throw new UsageError('--resume continues a run folder and --overwrite clears one; give only one of them.');
+      const plan = args.resume !== undefined ? planResume({ ...args, resume: args.resume }, ctx.cwd) : undefined;
+      const resolved = plan?.resolved ?? resolveConfig(args, ctx.cwd);
+      const stop = new AbortController();
+      const removeHandlers = stopOnSignals(stop, ctx.stderr);
+      try {
+        await trainRun(
+          resolved,
+          { cwd: ctx.cwd, stdout: ctx.stdout, stderr: ctx.stderr, logger: streamLogger(ctx.stderr) },
+          { ...(plan ? { resume: plan.resumed } : {}), overwrite: args.overwrite, signal: stop.signal },
+        );
+      } finally {
+        removeHandlers();
+      }
       return 0;
     } catch (e) {
+      if (e instanceof TrainInterrupted) {
+        ctx.stderr.write(`${e.message}; summary.json and a checkpoint are in ${e.outDir}.\nResume with: fedloge train --resume ${e.outDir}\n`);
+        return signalExitCode(e.signal);
+      }
       return reportError(e, ctx.stderr);
     }
   },
 };
+
+/** Conventional exit status of a process stopped by `signal` (128 + its number). */
+function signalExitCode(signal: string): number {
+  return signal === 'SIGTERM' ? 143 : 130;
+}
+
+/**
+ * SIGINT/SIGTERM abort `stop` (reason: the signal's name) so the run ends after the round in
+ * progress; a second signal exits at once. Returns a function that removes the handlers.
+ */
+function stopOnSignals(stop: AbortController, stderr: NodeJS.WritableStream): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      stderr.write(`\n${signal} again: exiting now, without waiting for the round in progress.\n`);
+      process.exit(signalExitCode(signal));
+    }
+    stderr.write(`\n${signal}: stopping after the round in progress (send it again to exit at once).\n`);
+    stop.abort(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const s of signals) process.on(s, onSignal);
+  return () => {
+    for (const s of signals) process.off(s, onSignal);
+  };
+}
 
 /** Usage, every flag with its default, and the registered plugins. */
 export async function trainHelp(): Promise<string> {

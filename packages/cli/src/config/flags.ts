@@ -2,6 +2,7 @@
  * Command-line flags that set config values: one table that drives parsing (node:util parseArgs,
  * no dependency), the flags config layer and the `--help` text, so the three cannot disagree.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import type { ConfigLayer } from './merge.js';
@@ -56,6 +57,8 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: 'eval-every', path: ['evalEvery'], kind: 'number', placeholder: '<n>' },
   { flag: 'workers', path: ['workers'], kind: 'count-or-auto', placeholder: '<n|auto>' },
   { flag: 'out', path: ['out'], kind: 'string', placeholder: '<dir>' },
+  { flag: 'checkpoint-every', path: ['checkpoint', 'every'], kind: 'number', placeholder: '<k>' },
+  { flag: 'keep-checkpoints', path: ['checkpoint', 'keep'], kind: 'number', placeholder: '<n>' },
   { flag: 'partition', path: ['partition'], kind: 'string', placeholder: '<file>' },
   { flag: 'export-partition', path: ['exportPartition'], kind: 'string', placeholder: '<file>' },
 ];
@@ -63,6 +66,13 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
 /** Flags that do not set a config value. */
 export const COMMAND_FLAGS = [
   { flag: 'config', kind: 'string', placeholder: '<file>', description: 'Config file (.json, .yaml or .yml).' },
+  {
+    flag: 'resume',
+    kind: 'string',
+    placeholder: '<run folder>',
+    description: "Continue an interrupted run from its newest checkpoint, with the run's own config (flags may only change out-of-band settings such as --workers).",
+  },
+  { flag: 'overwrite', kind: 'boolean', description: 'Clear a non-empty --out run folder first (otherwise it is refused).' },
   { flag: 'help', kind: 'boolean', description: 'Show this help.' },
 ] as const;
 
@@ -70,6 +80,10 @@ export const COMMAND_FLAGS = [
 export interface ParsedConfigArgs {
   readonly help: boolean;
   readonly configFile: string | undefined;
+  /** `--resume`: the run folder to continue (absolute). */
+  readonly resume: string | undefined;
+  /** `--overwrite`: clear a non-empty output folder. */
+  readonly overwrite: boolean;
   /** The flags layer (highest precedence); relative input paths resolved against `cwd`. */
   readonly layer: ConfigLayer;
 }
@@ -116,9 +130,12 @@ export function parseConfigArgs(argv: readonly string[], cwd: string): ParsedCon
     flagOfPath.set(f.path.join('.'), `--${f.flag}`);
   }
   const configFile = values['config'];
+  const resume = values['resume'];
   return {
     help: values['help'] === true,
     configFile: typeof configFile === 'string' ? configFile : undefined,
+    resume: typeof resume === 'string' ? resolve(cwd, resume) : undefined,
+    overwrite: values['overwrite'] === true,
     layer: {
       values: resolveInputPaths(layerValues, cwd),
       describe: (path) => flagOfPath.get(path.join('.')) ?? `--${path.join('.')}`,

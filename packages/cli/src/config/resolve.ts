@@ -16,9 +16,12 @@ export interface ResolvedConfig {
   readonly configFile: string | undefined;
 }
 
-/** Merge the config file (if `--config` was given) under the flags and validate. Throws ConfigError. */
-export function resolveConfig(args: ParsedConfigArgs, cwd: string): ResolvedConfig {
-  const layers: ConfigLayer[] = [];
+/**
+ * Merge the config file (if `--config` was given) under the flags and validate. `base` layers lie
+ * under both (a resumed run's own config). Throws ConfigError.
+ */
+export function resolveConfig(args: ParsedConfigArgs, cwd: string, base: readonly ConfigLayer[] = []): ResolvedConfig {
+  const layers: ConfigLayer[] = [...base];
   if (args.configFile !== undefined) layers.push(loadConfigFile(args.configFile, cwd));
   layers.push(args.layer);
   const merged = mergeLayers(layers);

@@ -108,6 +108,17 @@ const evalSection = z
   })
   .prefault({});
 
+const checkpointSection = z
+  .strictObject({
+    every: z
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Write a checkpoint to <out>/checkpoints every k rounds (and when a signal stops the run); `--resume <out>` continues from the newest.'),
+    keep: z.int().min(1).default(1).describe('How many of the newest checkpoints to keep.'),
+  })
+  .prefault({});
+
 /** Schema of a config file / the merged config. Parse output is the resolved `RunConfig`. */
 export const RunConfigSchema = z
   .strictObject({
@@ -136,6 +147,7 @@ export const RunConfigSchema = z
       .union([z.int().min(0), z.literal('auto')], { error: 'a whole number >= 0 or "auto"' })
       .default('auto')
       .describe('Worker threads that train clients; 0 trains on the main thread; auto = min(2, cores) when it helps.'),
+    checkpoint: checkpointSection,
     partition: z
       .string()
       .min(1)

@@ -6,10 +6,15 @@ import { RUN_FILES, type RunDirectory } from './run-directory.js';
 export type MetricsLine = RoundRecord;
 
 export class MetricsWriter implements Reporter {
-  constructor(private readonly dir: RunDirectory) {}
+  /** @param earlier rounds of a resumed run: written first, replacing whatever the file held. */
+  constructor(
+    private readonly dir: RunDirectory,
+    private readonly earlier: readonly RoundRecord[] = [],
+  ) {}
 
   onRunStart(): void {
     this.dir.truncate(RUN_FILES.metrics);
+    for (const record of this.earlier) this.onRoundEnd(record);
   }
 
   onRoundEnd(record: RoundRecord): void {

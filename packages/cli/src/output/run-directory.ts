@@ -2,9 +2,10 @@
  * The output folder of a run and the names of the files in it. The folder is created on first
  * write, so a run rejected during validation leaves nothing on disk.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeJsonAtomic } from './atomic-write.js';
+import { OutputWriteError, writeJsonAtomic } from './atomic-write.js';
+import { makeFolders } from './output-path.js';
 
 /** File names inside a run folder. */
 export const RUN_FILES = {
@@ -38,13 +39,23 @@ export class RunDirectory {
   /** Append one JSON line (metrics.jsonl). */
   appendJsonLine(name: string, value: unknown): void {
     this.ensure();
-    appendFileSync(this.file(name), `${JSON.stringify(value)}\n`);
+    const file = this.file(name);
+    try {
+      appendFileSync(file, `${JSON.stringify(value)}\n`);
+    } catch (e) {
+      throw new OutputWriteError(file, e);
+    }
   }
 
   /** Start `name` afresh (empty), e.g. metrics.jsonl when a folder is reused. */
   truncate(name: string): void {
     this.ensure();
-    writeFileSync(this.file(name), '');
+    const file = this.file(name);
+    try {
+      writeFileSync(file, '');
+    } catch (e) {
+      throw new OutputWriteError(file, e);
+    }
   }
 
   /** Replace a JSON file atomically (summary.json). */
@@ -56,7 +67,7 @@ export class RunDirectory {
   /** Create the folder now (idempotent); returns its path. */
   ensure(): string {
     if (!this.created) {
-      mkdirSync(this.path, { recursive: true });
+      makeFolders(this.path);
       this.created = true;
     }
     return this.path;

@@ -42,6 +42,17 @@ export interface SummaryInput {
   readonly model?: ExportedModel | undefined;
   readonly strategySummary: Record<string, unknown> | undefined;
   readonly aggregatorSummary: Record<string, unknown> | undefined;
+  /** Set when a signal stopped the run early. */
+  readonly interrupted?: RunInterruption | undefined;
+  /** The rounds after which the run was resumed (`--resume`), oldest first. */
+  readonly resumedAfter?: readonly number[];
+}
+
+/** How and where a run was stopped early, and how to continue it. */
+export interface RunInterruption {
+  readonly signal: string;
+  readonly afterRound: number;
+  readonly resumeWith: string;
 }
 
 /** The summary.json object. */
@@ -78,6 +89,9 @@ export interface RunSummary {
   readonly model: ExportedModel | null;
   readonly strategySummary: Record<string, unknown> | null;
   readonly aggregatorSummary: Record<string, unknown> | null;
+  /** Null for a run that completed all its rounds. */
+  readonly interrupted: RunInterruption | null;
+  readonly resumedAfter: readonly number[];
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -113,6 +127,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     model: input.model ?? null,
     strategySummary: input.strategySummary ?? null,
     aggregatorSummary: input.aggregatorSummary ?? null,
+    interrupted: input.interrupted ?? null,
+    resumedAfter: input.resumedAfter ?? [],
   };
 }
 

@@ -1,15 +1,17 @@
 /**
  * One training run from a validated config, in the order that keeps bad input from leaving files
- * behind: plugins are checked, the backend started and the data loaded before the output folder
- * is created; then the simulation runs and the results are written and printed.
+ * behind: plugins and output paths are checked, the backend started and the data loaded before
+ * the output folder is created (or cleared, with --overwrite); then the simulation runs, with a
+ * checkpoint after each round, and the results are written and printed.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   InlineExecutor,
   Simulation,
+  SimulationInterrupted,
   buildClientRuntime,
   initBackend,
+  withEarlierRounds,
   type ClientExecutor,
   type Logger,
   type RunResult,
@@ -20,6 +22,8 @@ import { writeFileAtomic } from '../output/atomic-write.js';
 import { formatFinalTable } from '../output/final-table.js';
 import { MetricsWriter } from '../output/metrics-writer.js';
 import { RUN_FILES, RunDirectory, defaultRunDirectory } from '../output/run-directory.js';
+import { checkOutputPath, makeFolders } from '../output/output-path.js';
+import { checkRunFolder, clearRunFolder, removeStrayTempFiles } from '../output/run-folder-guard.js';
 import { buildSummary, type RunSummary } from '../output/summary.js';
 import { ProgressReporter } from '../progress/progress-reporter.js';
 import { trainReportData } from '../report/from-run.js';
@@ -29,6 +33,7 @@ import { WorkerThreadExecutor } from '../workers/worker-executor.js';
 import { backendThreads, describeBackend, registerAddonBackends } from './backend-providers.js';
 import { checkPluginChoices } from './check-plugins.js';
 import { exportRunModel } from './export-model.js';
+import { CHECKPOINT_DIR, CheckpointWriter, type LoadedCheckpoint } from './checkpoints.js';
 import { buildPluginContainer } from './plugin-container.js';
 import { clientRuntimeSpec, simulationConfig } from './runtime-spec.js';
 import { loadRunData, type RunData } from './run-data.js';
@@ -54,12 +59,41 @@ export interface TrainOutcome {
   readonly summary: RunSummary;
 }
 
-export async function trainRun({ config, configFile }: ResolvedConfig, io: TrainIo): Promise<TrainOutcome> {
-  const startedAt = new Date();
+export interface TrainRunOptions {
+  /** Continue this checkpoint (`--resume`; the config was checked against it by `planResume`). */
+  readonly resume?: LoadedCheckpoint;
+  /** Clear a non-empty output folder instead of refusing it (`--overwrite`). */
+  readonly overwrite?: boolean;
+  /** Aborted (with the signal's name as reason) to stop after the round in progress. */
+  readonly signal?: AbortSignal;
+}
+
+/** A signal stopped the run after `round`; summary.json and a checkpoint were written. */
+export class TrainInterrupted extends Error {
+  override readonly name = 'TrainInterrupted';
+  constructor(
+    readonly outDir: string,
+    readonly round: number,
+    readonly signal: string,
+  ) {
+    super(`Interrupted by ${signal} after round ${round}`);
+  }
+}
+
+export async function trainRun({ config, configFile }: ResolvedConfig, io: TrainIo, options: TrainRunOptions = {}): Promise<TrainOutcome> {
+  const { resume } = options;
+  const startedAt = resume ? new Date(resume.meta.startedAt) : new Date();
   const say = (line: string) => io.stderr.write(`${line}\n`);
 
   const container = await buildPluginContainer(config.plugins, io.cwd);
   checkPluginChoices(container, config);
+
+  // Output paths first: a mistake here must not cost a data load.
+  const dir = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
+  checkOutputPath(config.out !== undefined ? '--out' : '--out (default)', dir.path, 'folder');
+  checkRunFolder(dir.path, resume ? 'resume' : options.overwrite ? 'overwrite' : 'new');
+  const partitionFile = config.exportPartition !== undefined ? resolve(io.cwd, config.exportPartition) : undefined;
+  if (partitionFile !== undefined) checkOutputPath('--export-partition', partitionFile, 'file');
 
   const workers = resolveWorkerCount(config.workers, config.clients.perRound);
   registerAddonBackends();
@@ -74,14 +108,18 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       `(${config.partition !== undefined ? `partition from ${config.partition}` : `imbalance factor ${config.dataset.imbalanceFactor}, ${config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`}`})`,
   );
 
-  const dir = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
+  if (options.overwrite && !resume) clearRunFolder(dir.path);
+  if (resume) {
+    removeStrayTempFiles(dir.path);
+    removeStrayTempFiles(join(dir.path, CHECKPOINT_DIR));
+  }
   dir.ensure();
   say(`output: ${dir.path}`);
-  if (config.exportPartition !== undefined) {
-    const file = resolve(io.cwd, config.exportPartition);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileAtomic(file, serializePartition(data.partition));
-    say(`partition: written to ${file}`);
+  if (resume) say(`resume: from ${resume.file} (round ${resume.checkpoint.round} of ${config.rounds})`);
+  if (partitionFile !== undefined) {
+    makeFolders(dirname(partitionFile));
+    writeFileAtomic(partitionFile, serializePartition(data.partition));
+    say(`partition: written to ${partitionFile}`);
   }
 
   const spec = clientRuntimeSpec(config, data.partition, io.cwd);
@@ -96,22 +134,69 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
 
   const progress = new ProgressReporter({ stream: io.stderr, ...(io.tty !== undefined ? { tty: io.tty } : {}) });
   let result: RunResult;
-  let simulation: Simulation;
+  // eslint-disable-next-line prefer-const -- assigned once the reporters that read it exist
+  let simulation!: Simulation;
+  const checkpoints = new CheckpointWriter({
+    runDir: dir.path,
+    config,
+    state: () => simulation.checkpoint(),
+    stopping: () => options.signal?.aborted === true,
+    ...(resume ? { resumed: resume } : {}),
+    startedAt,
+  });
+  const labels = runtime.strategy.variantLabels?.() ?? {};
+  const summaryOf = (run: RunResult, interrupted?: { signal: string; afterRound: number }) =>
+    buildSummary({
+      config,
+      configFile,
+      outDir: dir.path,
+      backend,
+      workers,
+      versions: collectVersions(),
+      startedAt,
+      finishedAt: new Date(),
+      result: run,
+      classNames: dataset.classNames,
+      data: { classCounts: data.ltCounts, clientSizes, source: runData.provenance ?? null },
+      model: undefined,
+      variantLabels: labels,
+      strategySummary: runtime.strategy.summary?.(),
+      aggregatorSummary: runtime.aggregator.summary?.(),
+      resumedAfter: checkpoints.resumedAfter,
+      ...(interrupted ? { interrupted: { ...interrupted, resumeWith: `fedloge train --resume ${dir.path}` } } : {}),
+    });
   try {
     simulation = new Simulation({
       strategy: runtime.strategy,
       data,
       models: runtime.models,
+      aggregator: runtime.aggregator,
       config: simulationConfig(config),
       executor,
-      reporters: [progress, new MetricsWriter(dir)],
+      reporters: [progress, new MetricsWriter(dir, resume?.meta.records ?? []), checkpoints],
       logger: io.logger,
+      ...(resume ? { resume: resume.checkpoint } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     result = await simulation.run();
+  } catch (e) {
+    if (!(e instanceof SimulationInterrupted)) throw e;
+    const signal = String(options.signal?.reason ?? 'a signal');
+    const earlier = resume?.meta.records ?? [];
+    const partial = e.partial ? withEarlierRounds(earlier, e.partial, checkpoints.secondsBefore) : undefined;
+    // Without an evaluated round since the start (or resume) there are no final metrics to report.
+    dir.writeJson(
+      RUN_FILES.summary,
+      partial
+        ? summaryOf(partial, { signal, afterRound: e.round })
+        : { strategy: runtime.strategy.name, config, outDir: dir.path, seed: config.seed, final: null, interrupted: { signal, afterRound: e.round, resumeWith: `fedloge train --resume ${dir.path}` } },
+    );
+    throw new TrainInterrupted(dir.path, e.round, signal);
   } finally {
     progress.stopBar();
     await executor.dispose?.();
   }
+  if (resume) result = withEarlierRounds(resume.meta.records, result, checkpoints.secondsBefore);
 
   const model = await exportRunModel(dir.file(RUN_FILES.model), {
     strategy: runtime.strategy,
@@ -124,24 +209,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   });
   if (model) say(`model: ${model.dir} (${model.format} v${model.version})`);
 
-  const labels = runtime.strategy.variantLabels?.() ?? {};
-  const summary = buildSummary({
-    config,
-    configFile,
-    outDir: dir.path,
-    backend,
-    workers,
-    versions: collectVersions(),
-    startedAt,
-    finishedAt: new Date(),
-    result,
-    classNames: dataset.classNames,
-    data: { classCounts: data.ltCounts, clientSizes, source: runData.provenance ?? null },
-    model,
-    variantLabels: labels,
-    strategySummary: runtime.strategy.summary?.(),
-    aggregatorSummary: runtime.aggregator.summary?.(),
-  });
+  const summary = { ...summaryOf(result), model: model ?? null };
   dir.writeJson(RUN_FILES.summary, summary);
   writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels));
   io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking, labels)}\nResults written to ${dir.path}\n`);

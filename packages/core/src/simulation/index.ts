@@ -1,4 +1,6 @@
-export { Simulation } from './simulation.js';
+export { Simulation, SimulationInterrupted } from './simulation.js';
+export { CheckpointFileError, decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
+export { withEarlierRounds } from './resumed-result.js';
 export type { SimulationCheckpoint, SimulationOptions } from './simulation.js';
 export { SIMULATION_DEFAULTS, clientsPerRoundFor, resolveSimulationConfig } from './simulation-config.js';
 export type { ResolvedSimulationConfig, SimulationConfig } from './simulation-config.js';

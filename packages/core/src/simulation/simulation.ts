@@ -64,6 +64,25 @@ export interface SimulationOptions {
    * only the rounds run by this simulation.
    */
   readonly resume?: SimulationCheckpoint;
+  /**
+   * Stop at the next safe point: once aborted, the run ends after the round in progress (its
+   * `onRoundEnd` reporters included, so a checkpoint can be written) by throwing
+   * `SimulationInterrupted`.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** `run()` stopped early because `SimulationOptions.signal` was aborted. */
+export class SimulationInterrupted extends Error {
+  override readonly name = 'SimulationInterrupted';
+  constructor(
+    /** The last completed round. */
+    readonly round: number,
+    /** The rounds run by this simulation; undefined when none of them was evaluated. */
+    readonly partial: RunResult | undefined,
+  ) {
+    super(`The run was interrupted after round ${round}`);
+  }
 }
 
 export class Simulation {
@@ -80,6 +99,7 @@ export class Simulation {
   private readonly serverFacts: ServerContext;
   private readonly root: Rng;
   private readonly aggregator: Aggregator | undefined;
+  private readonly signal: AbortSignal | undefined;
   private readonly firstRound: number;
   private globalArrays: ArrayRecord | undefined;
   private lastRound = 0;
@@ -128,6 +148,7 @@ export class Simulation {
     };
 
     this.aggregator = options.aggregator;
+    this.signal = options.signal;
     this.firstRound = 1;
     if (options.resume) {
       const { resume } = options;
@@ -200,23 +221,31 @@ export class Simulation {
         records.push(record);
         this.lastRound = round;
         await this.emit('onRoundEnd', record, { global: this.globalArrays!, clientStates: this.clientStates });
+        if (this.signal?.aborted && round < this.config.rounds) {
+          throw new SimulationInterrupted(round, lastEvaluation && this.result(records, lastEvaluation, started));
+        }
       }
 
-      const evaluated = records.filter((r): r is EvaluatedRoundRecord => r.gm !== undefined);
-      const result: RunResult = {
-        strategy: name,
-        rounds: records,
-        final: evaluated[evaluated.length - 1]!,
-        best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
-        perClassAccuracy: lastEvaluation!.gmPerClass,
-        global: this.globalArrays!,
-        totalSeconds: (performance.now() - started) / 1000,
-      };
+      const result = this.result(records, lastEvaluation!, started);
       await this.emit('onRunEnd', result);
       return result;
     } finally {
       if (this.ownsExecutor) await this.executor.dispose?.();
     }
+  }
+
+  /** The result over `records` (at least one of them evaluated, the last by `lastEvaluation`). */
+  private result(records: readonly RoundRecord[], lastEvaluation: Evaluation, started: number): RunResult {
+    const evaluated = records.filter((r): r is EvaluatedRoundRecord => r.gm !== undefined);
+    return {
+      strategy: this.strategy.name,
+      rounds: records,
+      final: evaluated[evaluated.length - 1]!,
+      best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
+      perClassAccuracy: lastEvaluation.gmPerClass,
+      global: this.globalArrays!,
+      totalSeconds: (performance.now() - started) / 1000,
+    };
   }
 
   private async runRound(round: number): Promise<{ record: RoundRecord; evaluation: Evaluation | undefined }> {
@@ -321,7 +350,7 @@ function meanMetrics(clients: readonly ClientRoundInfo[]): Record<string, number
 }
 
 /** The evaluated round with the highest headline `acc` for `which` (earliest on ties). */
-function bestRound(records: readonly EvaluatedRoundRecord[], which: 'gm' | 'pm'): BestRound {
+export function bestRound(records: readonly EvaluatedRoundRecord[], which: 'gm' | 'pm'): BestRound {
   let best = records[0]!;
   for (const r of records) if ((r[which].acc ?? -Infinity) > (best[which].acc ?? -Infinity)) best = r;
   return { round: best.round, metrics: best[which] };
