@@ -55,6 +55,23 @@ describe('fedloge train (end to end)', () => {
     expect(stderr).toMatch(/round 2\/2 .*GM \d/);
   });
 
+  it('a run whose global model never changed (--lr 1e6: every update NaN) says so and exits non-zero', async () => {
+    const dir = tempDir('never-updated');
+    writeTinyPartition(dir, 3, 40);
+    const { code, stdout, stderr } = await runCli(
+      ['train', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3', '--clients-per-round', '2',
+        '--rounds', '2', '--eval-every', '2', '--batch-size', '16', '--lr', '1e6', '--backend', 'wasm', '--workers', '0', '--out', 'out'],
+      dir,
+    );
+    expect(code, stderr).toBe(1);
+    expect(stderr).toMatch(/round 1\/2 .*all 2 updates dropped \(NaN\/Inf\): global model unchanged/);
+    expect(stderr).toMatch(/error: the global model never changed: in all 2 rounds every client update held NaN or Infinity.*--lr, now 1000000/);
+    expect(stdout).toMatch(/Results after round 2/);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.roundsWithoutUpdate).toEqual([1, 2]);
+    expect(summary.globalNeverUpdated).toBe(true);
+  });
+
   // Each row is a command line that must be refused with exit status 2 and no output folder.
   const refused: { argv: string[]; message: RegExp; why: string }[] = [
     { argv: ['--strategy', 'fedavgg'], message: /Unknown strategy 'fedavgg'\. Registered strategy plugins: .*fedavg/, why: 'unknown strategy lists the registered ones' },
