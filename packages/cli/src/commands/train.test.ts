@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR, tempDir, tinyPartition, writeTinyPartition } from '../__fixtures__/tiny-run.js';
@@ -55,6 +55,23 @@ describe('fedloge train (end to end)', () => {
     expect(stderr).toMatch(/round 2\/2 .*GM \d/);
   });
 
+  it('a run whose global model never changed (--lr 1e6: every update NaN) says so and exits non-zero', async () => {
+    const dir = tempDir('never-updated');
+    writeTinyPartition(dir, 3, 40);
+    const { code, stdout, stderr } = await runCli(
+      ['train', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3', '--clients-per-round', '2',
+        '--rounds', '2', '--eval-every', '2', '--batch-size', '16', '--lr', '1e6', '--backend', 'wasm', '--workers', '0', '--out', 'out'],
+      dir,
+    );
+    expect(code, stderr).toBe(1);
+    expect(stderr).toMatch(/round 1\/2 .*all 2 updates dropped \(NaN\/Inf\): global model unchanged/);
+    expect(stderr).toMatch(/error: the global model never changed: in all 2 rounds every client update held NaN or Infinity.*--lr, now 1000000/);
+    expect(stdout).toMatch(/Results after round 2/);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.roundsWithoutUpdate).toEqual([1, 2]);
+    expect(summary.globalNeverUpdated).toBe(true);
+  });
+
   // Each row is a command line that must be refused with exit status 2 and no output folder.
   const refused: { argv: string[]; message: RegExp; why: string }[] = [
     { argv: ['--strategy', 'fedavgg'], message: /Unknown strategy 'fedavgg'\. Registered strategy plugins: .*fedavg/, why: 'unknown strategy lists the registered ones' },
@@ -79,6 +96,31 @@ describe('fedloge train (end to end)', () => {
     const { code, stderr } = await runCli(['train', '--config', 'cfg.json', '--out', 'out'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(/strategy: Invalid options for strategy 'fedavg'/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  // Aggregator options that can never work with the configured clients per round (Trust #6).
+  const impossible: { aggregator: object; perRound: number; message: RegExp }[] = [
+    {
+      aggregator: { name: 'krum', options: { f: 1 } },
+      perRound: 4,
+      message: /aggregator: krum with f = 1 needs more than 2f \+ 2 = 4 updates per round, but 4 clients are sampled per round; sample at least 5 clients per round \(--clients-per-round\) or lower f to at most 0/,
+    },
+    { aggregator: { name: 'krum' }, perRound: 2, message: /krum with f = 0 needs more than 2f \+ 2 = 2 updates per round, but 2 clients are sampled.*\(even f = 0 needs 3\)/ },
+    { aggregator: { name: 'multi-krum', options: { f: 2 } }, perRound: 5, message: /multi-krum with f = 2 needs more than 2f \+ 2 = 6 updates per round, but 5 clients/ },
+    {
+      aggregator: { name: 'multi-krum', options: { m: 6 } },
+      perRound: 5,
+      message: /multi-krum averages m = 6 updates but only 5 clients are sampled per round; lower m to at most 5/,
+    },
+  ];
+  it.each(impossible)('refuses $aggregator with $perRound clients per round before loading data', async ({ aggregator, perRound, message }) => {
+    const dir = tempDir('impossible-aggregator');
+    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ aggregator, clients: { total: 10, perRound } }));
+    // A data folder that does not exist: the refusal must come before any data is read.
+    const { code, stderr } = await runCli(['train', '--config', 'cfg.json', '--data-dir', join(dir, 'no-data'), '--out', 'out', '--backend', 'wasm'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 

@@ -21,12 +21,14 @@ function result(): RunResult {
     trainLoss: 0.5,
     trainMetrics: {},
     clients: [],
+    globalUpdated: true,
   };
   return {
     strategy: 'x',
     rounds: [final],
     final,
     best: { gm: { round: 8, metrics: shot(0.6, 0, 0, 0) }, pm: { round: 10, metrics: final.pm } },
+    roundsWithoutUpdate: [],
     perClassAccuracy: [],
     global: {},
     totalSeconds: 12.34,

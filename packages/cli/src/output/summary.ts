@@ -78,6 +78,12 @@ export interface RunSummary {
     readonly variantLabels: Readonly<Record<string, string>>;
   };
   readonly best: RunResult['best'];
+  /**
+   * Rounds in which every client update was dropped (NaN/Infinity), so the global model did not
+   * change; `globalNeverUpdated` is true when that was every round (the run then exits non-zero).
+   */
+  readonly roundsWithoutUpdate: readonly number[];
+  readonly globalNeverUpdated: boolean;
   /** Headline GM accuracy per class after the last round, with the class's training-set size. */
   readonly perClassGm: readonly { class: number; name: string | null; trainImages: number | null; acc: number | null }[];
   readonly data: SummaryInput['data'] & {
@@ -117,6 +123,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
       variantLabels: variantLabels(Object.keys(result.final.variants), input.variantLabels),
     },
     best: result.best,
+    roundsWithoutUpdate: result.roundsWithoutUpdate,
+    globalNeverUpdated: result.rounds.length > 0 && result.rounds.every((r) => !r.globalUpdated),
     perClassGm: result.perClassAccuracy.map((acc, c) => ({
       class: c,
       name: input.classNames?.[c] ?? null,

@@ -23,6 +23,7 @@ const record: RoundRecord = {
   trainLoss: 0.98765,
   trainMetrics: { loss: 0.98765 },
   clients: [],
+  globalUpdated: true,
 };
 
 describe('ProgressReporter', () => {

@@ -13,7 +13,8 @@ export function formatRoundLine(record: RoundRecord, rounds: number): string {
   if (record.gm) parts.push(`GM ${formatShot(record.gm)}`);
   if (record.pm) parts.push(`PM ${formatShot(record.pm)}`);
   const discarded = record.clients.filter((c) => c.discarded).length;
-  if (discarded > 0) parts.push(`${discarded} update(s) discarded`);
+  if (!record.globalUpdated) parts.push(`all ${discarded} updates dropped (NaN/Inf): global model unchanged`);
+  else if (discarded > 0) parts.push(`${discarded} update(s) discarded`);
   parts.push(`train ${record.trainSeconds.toFixed(1)}s`);
   if (record.evalSeconds > 0) parts.push(`eval ${record.evalSeconds.toFixed(1)}s`);
   return parts.join('  ');

@@ -1,9 +1,10 @@
 /**
  * Checks the plugin choices of a config against the registry before anything runs or is written:
- * every unknown name (with the registered ones listed) and every invalid option, all at once.
+ * every unknown name (with the registered ones listed), every invalid option, and aggregator
+ * options that can never work with the configured clients per round, all at once.
  */
 import type { DependencyContainer } from 'tsyringe';
-import { getPlugin, parsePluginOptions, type PluginKind } from '@fedloge/core';
+import { getPlugin, parsePluginOptions, type AggregatorPlugin, type PluginKind } from '@fedloge/core';
 import { ConfigError } from '../config/errors.js';
 import type { RunConfig } from '../config/schema.js';
 
@@ -19,7 +20,10 @@ export function checkPluginChoices(container: DependencyContainer, config: RunCo
   for (const { section, kind } of CHOICES) {
     const { name, options } = config[section];
     try {
-      parsePluginOptions(getPlugin(container, kind, name), options);
+      const plugin = getPlugin(container, kind, name);
+      const parsed = parsePluginOptions(plugin, options);
+      const problem = kind === 'aggregator' ? (plugin as AggregatorPlugin).settingProblem?.(parsed, config.clients.perRound) : undefined;
+      if (problem !== undefined) problems.push(`${section}: ${problem}`);
     } catch (e) {
       problems.push(`${section}: ${(e as Error).message.replace(/\n\s*/g, '; ')}`);
     }

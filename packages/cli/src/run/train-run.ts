@@ -213,5 +213,15 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   dir.writeJson(RUN_FILES.summary, summary);
   writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels));
   io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking, labels)}\nResults written to ${dir.path}\n`);
+  if (summary.globalNeverUpdated) throw new Error(neverUpdatedMessage(result.rounds.length, config.train.lr, dir.path));
   return { outDir: dir.path, result, summary };
+}
+
+/** Why a run whose global model never changed counts as failed. */
+function neverUpdatedMessage(rounds: number, lr: number, out: string): string {
+  return (
+    `the global model never changed: in all ${rounds} round${rounds === 1 ? '' : 's'} every client update held NaN or ` +
+    `Infinity and was dropped, so the numbers above are those of the untrained initial model. Lower the learning ` +
+    `rate (--lr, now ${lr}) and run again (summary.json in ${out} lists the rounds as roundsWithoutUpdate).`
+  );
 }

@@ -16,7 +16,7 @@ import { cloneRecord, type ArrayRecord } from '../arrays.js';
 import type { Logger } from '../logger.js';
 import { TOKENS } from '../plugins/tokens.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
-import { krumSelect } from './aggregate.js';
+import { assertKrumQuorum, krumSelect } from './aggregate.js';
 import { BaseAggregator, parseAggregatorOptions } from './base.js';
 import { krumScoresRecord } from './records.js';
 
@@ -34,6 +34,24 @@ export const krumOptions = z.strictObject({
   f: byzantineClients,
 });
 export type KrumOptions = z.output<typeof krumOptions>;
+
+/** Krum's quorum n > 2f + 2 for `clientsPerRound` updates, as a problem message (undefined when met). */
+export function krumQuorumProblem(name: string, f: number, clientsPerRound: number): string | undefined {
+  try {
+    assertKrumQuorum(clientsPerRound, f);
+    return undefined;
+  } catch (e) {
+    if (!Number.isInteger(f) || f < 0) return (e as Error).message;
+    // The largest f with n > 2f + 2; none when n < 3.
+    const fMax = Math.ceil((clientsPerRound - 2) / 2) - 1;
+    const lowerF = fMax >= 0 ? ` or lower f to at most ${fMax}` : ' (even f = 0 needs 3)';
+    return (
+      `${name} with f = ${f} needs more than 2f + 2 = ${2 * f + 2} updates per round, but ${clientsPerRound} ` +
+      `client${clientsPerRound === 1 ? ' is' : 's are'} sampled per round; sample at least ${2 * f + 3} clients per round ` +
+      `(--clients-per-round)${lowerF}`
+    );
+  }
+}
 
 @injectable()
 export class KrumAggregator extends BaseAggregator {
@@ -62,4 +80,5 @@ export const krumPlugin: AggregatorPlugin<KrumOptions> = {
   description: 'The client update closest to its n − f − 2 nearest neighbours (Blanchard et al. 2017)',
   options: krumOptions,
   aggregator: KrumAggregator,
+  settingProblem: (options, clientsPerRound) => krumQuorumProblem('krum', options.f, clientsPerRound),
 };

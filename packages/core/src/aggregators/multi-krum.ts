@@ -18,7 +18,7 @@ import type { AggregatorPlugin } from '../plugins/types.js';
 import { krumSelect } from './aggregate.js';
 import { BaseAggregator, parseAggregatorOptions } from './base.js';
 import { AggregationError } from './errors.js';
-import { byzantineClients } from './krum.js';
+import { byzantineClients, krumQuorumProblem } from './krum.js';
 import { krumScoresRecord, weightedAverageRecord } from './records.js';
 import { updateWeighting, weighUpdates } from './weighting.js';
 
@@ -80,4 +80,9 @@ export const multiKrumPlugin: AggregatorPlugin<MultiKrumOptions> = {
   description: 'Mean of the m updates with the best Krum scores (Blanchard et al. 2017)',
   options: multiKrumOptions,
   aggregator: MultiKrumAggregator,
+  settingProblem: (options, clientsPerRound) =>
+    krumQuorumProblem('multi-krum', options.f, clientsPerRound) ??
+    (options.m !== undefined && options.m > clientsPerRound
+      ? `multi-krum averages m = ${options.m} updates but only ${clientsPerRound} clients are sampled per round; lower m to at most ${clientsPerRound} or sample more clients per round (--clients-per-round)`
+      : undefined),
 };

@@ -38,6 +38,12 @@ export interface StrategyPlugin<O = any> extends PluginBase<O> {
 export interface AggregatorPlugin<O = any> extends PluginBase<O> {
   readonly kind: 'aggregator';
   readonly aggregator: Constructor<Aggregator>;
+  /**
+   * Why `options` can never work with `clientsPerRound` updates per round (e.g. Krum's f with
+   * n ≤ 2f + 2), with the numbers and a remedy; undefined when they can. Hosts call it before
+   * training so that such a run is refused up front rather than failing in round 1.
+   */
+  settingProblem?(options: O, clientsPerRound: number): string | undefined;
 }
 
 /** Arguments every backbone factory receives. */

@@ -17,5 +17,6 @@ export { RUN_STREAMS } from './streams.js';
 export { StrategyError, callHook, callHookSync } from './strategy-error.js';
 export type { HookSite } from './strategy-error.js';
 export { firstNonFiniteKey } from './finite.js';
+export { GlobalModelError, describeAggregator, largestMagnitude } from './global-health.js';
 export type { BestRound, ClientRoundInfo, EvaluatedRoundRecord, RoundRecord, RunResult } from './records.js';
 export type { ClientProgress, Reporter, RoundSnapshot, RunStartInfo } from './reporter.js';

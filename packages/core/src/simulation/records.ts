@@ -32,6 +32,8 @@ export interface RoundRecord {
   /** Mean of each client metric over the round's clients that reported it. */
   readonly trainMetrics: Readonly<Record<string, number>>;
   readonly clients: readonly ClientRoundInfo[];
+  /** False when every client update of the round was dropped, so the global model did not change. */
+  readonly globalUpdated: boolean;
 }
 
 /** A round that was evaluated. */
@@ -50,6 +52,8 @@ export interface RunResult {
   readonly final: EvaluatedRoundRecord;
   /** GM and PM best rounds, chosen separately by headline `acc` (ties: the earlier round). */
   readonly best: { readonly gm: BestRound; readonly pm: BestRound };
+  /** Rounds in which every client update was dropped (NaN/Infinity), so the global model did not change. */
+  readonly roundsWithoutUpdate: readonly number[];
   /** Headline GM accuracy per class after the last round. */
   readonly perClassAccuracy: readonly (number | null)[];
   /** The final global arrays (for checkpoints and post-hoc steps). */

@@ -17,6 +17,7 @@ import type { SimulationConfig } from './simulation-config.js';
 import type { Reporter } from './reporter.js';
 import type { RoundRecord } from './records.js';
 import { StrategyError } from './strategy-error.js';
+import { GlobalModelError } from './global-health.js';
 
 const data = createPatternFederation({ numClasses: 4, trainPerClass: 150, testPerClass: 40, numClients: 8, seed: 7 });
 const baseConfig: SimulationConfig = {
@@ -28,7 +29,13 @@ const baseConfig: SimulationConfig = {
 };
 
 function simulate(
-  options: { strategy?: unknown; config?: Partial<SimulationConfig>; reporters?: Reporter[]; data?: FederatedData } = {},
+  options: {
+    strategy?: unknown;
+    aggregator?: { name: string; options?: unknown };
+    config?: Partial<SimulationConfig>;
+    reporters?: Reporter[];
+    data?: FederatedData;
+  } = {},
 ) {
   const federation = options.data ?? data;
   const container = testCoreContainer();
@@ -39,7 +46,7 @@ function simulate(
     container,
     {
       strategy: { name: 'personal-head-avg', options: options.strategy },
-      aggregator: { name: 'fedavg' },
+      aggregator: options.aggregator ?? { name: 'fedavg' },
       model: { backbone: { name: 'tiny-mlp', options: { featureDim: 12 } } },
       train: config.train,
       seed: config.seed,
@@ -216,8 +223,46 @@ describe('Simulation', () => {
     const { simulation, logger } = simulate({ data: { ...data, dataset: corrupt }, config: { rounds: 1 } });
     const result = await simulation.run();
     expect(result.rounds[0]!.clients.every((c) => c.discarded)).toBe(true);
-    expect(logger.warnings.some((w) => /global model is kept unchanged/.test(w))).toBe(true);
+    expect(logger.warnings.some((w) => /all 4 client updates were dropped \(NaN or Infinity\); the global model is kept unchanged/.test(w))).toBe(true);
     expect(result.rounds[0]!.trainLoss).toBeNull();
+    expect(result.rounds[0]!.globalUpdated).toBe(false);
+    expect(result.roundsWithoutUpdate).toEqual([1]);
+  });
+
+  it('records the rounds in which a learning rate of 1e20 left every update non-finite', async () => {
+    const { simulation } = simulate({ config: { rounds: 2, train: { ...baseConfig.train, lr: 1e20 } } });
+    const result = await simulation.run();
+    expect(result.rounds.map((r) => r.globalUpdated)).toEqual([false, false]);
+    expect(result.roundsWithoutUpdate).toEqual([1, 2]);
+  });
+
+  it('fails the round naming the aggregator and its options when the server step blows up the global model', async () => {
+    const { simulation } = simulate({ aggregator: { name: 'fedavgm', options: { serverLearningRate: 1e30 } }, config: { rounds: 3 } });
+    const error = await simulation.run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GlobalModelError);
+    expect((error as Error).message).toMatch(/^Round 1: the global model after aggregation was blown up .*aggregator fedavgm \(serverLearningRate: 1e30, serverMomentum: 0\.9\)/);
+    expect((error as Error).message).not.toMatch(/client \d/);
+  });
+
+  it('fails the round when the aggregation itself returns NaN, although every update was finite', async () => {
+    class NaNAggregation extends PersonalHeadAvg {
+      override aggregateTrain(...args: Parameters<PersonalHeadAvg['aggregateTrain']>): ArrayRecord {
+        const out = super.aggregateTrain(...args) as ArrayRecord;
+        const [key] = Object.keys(out);
+        const data = out[key!]!.data.slice();
+        data[0] = Number.NaN;
+        return { ...out, [key!]: { shape: out[key!]!.shape, data } };
+      }
+    }
+    const { runtime } = simulate({ aggregator: { name: 'fedadam', options: { eta: 0.5 } } });
+    const strategy = new NaNAggregation(runtime.aggregator, { pmPredictor: 'heads' });
+    const error = await new Simulation({ strategy, data, models: runtime.models, config: baseConfig, logger: silentLogger(), aggregator: runtime.aggregator })
+      .run()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GlobalModelError);
+    expect((error as Error).message).toMatch(
+      /^Round 1: the global model after aggregation holds NaN or Infinity \(first in '.+'\), although all 4 client updates aggregated were finite: aggregator fedadam \(eta: 0\.5, beta1: 0\.9, beta2: 0\.99, tau: 0\.001, weighting: "uniform"\) produced it/,
+    );
   });
 
   it('re-throws errors from strategy hooks tagged with the strategy, hook, round and client', async () => {

@@ -23,6 +23,14 @@ import { sampleClients } from './client-sampling.js';
 import { ClientStateStore } from './client-state-store.js';
 import { Evaluator, type Evaluation } from './evaluator.js';
 import { firstNonFiniteKey } from './finite.js';
+import {
+  BLOWN_UP_FACTOR,
+  GlobalModelError,
+  blownUpGlobalMessage,
+  describeAggregator,
+  largestMagnitude,
+  nonFiniteGlobalMessage,
+} from './global-health.js';
 import type { BestRound, ClientRoundInfo, EvaluatedRoundRecord, RoundRecord, RunResult } from './records.js';
 import type { Reporter } from './reporter.js';
 import { resolveSimulationConfig, type ResolvedSimulationConfig, type SimulationConfig } from './simulation-config.js';
@@ -102,6 +110,8 @@ export class Simulation {
   private readonly signal: AbortSignal | undefined;
   private readonly firstRound: number;
   private globalArrays: ArrayRecord | undefined;
+  /** Rounds in which every client update was dropped, so the global model did not change. */
+  private readonly unchangedRounds: number[] = [];
   private lastRound = 0;
   private started = false;
 
@@ -242,6 +252,7 @@ export class Simulation {
       rounds: records,
       final: evaluated[evaluated.length - 1]!,
       best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
+      roundsWithoutUpdate: [...this.unchangedRounds],
       perClassAccuracy: lastEvaluation.gmPerClass,
       global: this.globalArrays!,
       totalSeconds: (performance.now() - started) / 1000,
@@ -298,14 +309,19 @@ export class Simulation {
       global = await callHook({ strategy: name, hook: 'aggregateTrain', round }, () =>
         this.strategy.aggregateTrain(round, global, usable, this.serverContext('aggregate', round)),
       );
+      this.checkAggregated(round, global, usable);
       this.globalArrays = global;
     } else {
-      this.logger.warn(`Round ${round}: no usable client update; the global model is kept unchanged`);
+      this.unchangedRounds.push(round);
+      this.logger.warn(
+        `Round ${round}: all ${results.length} client updates were dropped (NaN or Infinity); the global model is kept unchanged. ` +
+          `Lower train.lr (now ${this.config.train.lr}) if this repeats.`,
+      );
     }
     const trainSeconds = (performance.now() - trainStarted) / 1000;
     const trainMetrics = meanMetrics(clients.filter((c) => !c.discarded));
 
-    const base = { round, trainSeconds, trainLoss: trainMetrics['loss'] ?? null, trainMetrics, clients };
+    const base = { round, trainSeconds, trainLoss: trainMetrics['loss'] ?? null, trainMetrics, clients, globalUpdated: usable.length > 0 };
     if (round % this.config.evalEvery !== 0 && round !== this.config.rounds) {
       return { record: { ...base, evalSeconds: 0 }, evaluation: undefined };
     }
@@ -320,6 +336,22 @@ export class Simulation {
       evalSeconds: evaluation.seconds,
     };
     return { record, evaluation };
+  }
+
+  /**
+   * Fails the round when the new global model holds NaN/Infinity, or lies orders of magnitude
+   * outside every (finite) client update it was made from: the server rule is to blame then, not
+   * the clients, so the message names the aggregator and its options.
+   */
+  private checkAggregated(round: number, global: ArrayRecord, usable: readonly ClientTaskResult[]): void {
+    const aggregator = () => describeAggregator(this.aggregator, this.strategy.name);
+    const badKey = firstNonFiniteKey(global);
+    if (badKey !== undefined) throw new GlobalModelError(nonFiniteGlobalMessage(round, badKey, aggregator(), usable.length), round);
+    const magnitude = largestMagnitude(global);
+    const updates = Math.max(...usable.map((r) => largestMagnitude(r.arrays).value));
+    if (magnitude.value > BLOWN_UP_FACTOR * Math.max(updates, 1e-3)) {
+      throw new GlobalModelError(blownUpGlobalMessage(round, aggregator(), magnitude, updates), round);
+    }
   }
 
   /** Call `hook` on every reporter that has it, in order. */
