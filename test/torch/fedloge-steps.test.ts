@@ -10,7 +10,7 @@
  */
 import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FederatedClientData,
   PluginModelBuilder,
@@ -152,12 +152,11 @@ describe.skipIf(skipReason !== undefined)(`step-level differential test against 
     dataset.fillBatch('test', test, evalX, { augment: false });
     evalY = test.map((i) => dataset.test.labels[i]!);
   });
-  afterAll(() => aggregator.dispose?.());
 
   /** Train clients A (10 steps) and B (6 steps) on both sides; compare; return the findings. */
   async function differential(name: 'fedloge' | 'fedavg', options: Record<string, unknown>): Promise<{ findings: Finding[]; torch: TorchResult }> {
     const strategy = createStrategy(container, name, options, aggregator, logger);
-    const global = strategy.initialize(server);
+    const global = await strategy.initialize(server);
     const fedloge = name === 'fedloge' ? (strategy as FedLoGe) : undefined;
     const sse = fedloge?.sseCFor(SEED, models.featureDim, C).sseC;
     const localInit = (k: number) => fedloge?.initialLocalState(models, SEED, k);
@@ -206,7 +205,7 @@ describe.skipIf(skipReason !== undefined)(`step-level differential test against 
 
     // Client B, then one aggregation of A and B by n_k (backbone incl. BN statistics, g_aux / head).
     const b = await frameworkRun(strategy, global, localInit(1), 1, recordedB, recordedB.length, indicesB.length);
-    const aggregated = strategy.aggregateTrain(1, global, [{ ...ten, clientId: 0 }, { ...b, clientId: 1 }], server);
+    const aggregated = await strategy.aggregateTrain(1, global, [{ ...ten, clientId: 0 }, { ...b, clientId: 1 }], server);
     const aggStep = STEPS_A + 1;
     findings.push(...compareArrays('aggregated', aggStep, aggregated, torch.aggregated, TOL.step10));
 
