@@ -6,7 +6,7 @@ import { tempDir } from '../__fixtures__/tiny-run.js';
 import { RunConfigSchema } from '../config/schema.js';
 import { CheckpointWriter, configDifferences, configHash, readLatestCheckpoint } from './checkpoints.js';
 
-const record = (round: number): RoundRecord => ({ round, trainSeconds: 1, evalSeconds: 0, trainLoss: 0.5, trainMetrics: {}, clients: [] });
+const record = (round: number): RoundRecord => ({ round, trainSeconds: 1, evalSeconds: 0, trainLoss: 0.5, trainMetrics: {}, clients: [], globalUpdated: true });
 
 describe('CheckpointWriter', () => {
   it('writes every k rounds and whenever the run is stopping, keeping the newest n', () => {

@@ -110,8 +110,6 @@ export class Simulation {
   private readonly signal: AbortSignal | undefined;
   private readonly firstRound: number;
   private globalArrays: ArrayRecord | undefined;
-  /** Rounds in which every client update was dropped, so the global model did not change. */
-  private readonly unchangedRounds: number[] = [];
   private lastRound = 0;
   private started = false;
 
@@ -252,7 +250,8 @@ export class Simulation {
       rounds: records,
       final: evaluated[evaluated.length - 1]!,
       best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
-      roundsWithoutUpdate: [...this.unchangedRounds],
+      // From the records, so rounds before a resume count too.
+      roundsWithoutUpdate: records.filter((r) => !r.globalUpdated).map((r) => r.round),
       perClassAccuracy: lastEvaluation.gmPerClass,
       global: this.globalArrays!,
       totalSeconds: (performance.now() - started) / 1000,
@@ -312,7 +311,6 @@ export class Simulation {
       this.checkAggregated(round, global, usable);
       this.globalArrays = global;
     } else {
-      this.unchangedRounds.push(round);
       this.logger.warn(
         `Round ${round}: all ${results.length} client updates were dropped (NaN or Infinity); the global model is kept unchanged. ` +
           `Lower train.lr (now ${this.config.train.lr}) if this repeats.`,
