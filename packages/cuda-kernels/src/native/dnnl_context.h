@@ -1,7 +1,9 @@
 // What every oneDNN kernel of the native backend shares: the CPU engine and stream of the calling thread, scratch
 // memory for operands in oneDNN's blocked layouts, and an Operand that reorders between the user's plain layout and the
 // layout a primitive chose. Everything is thread_local: Node worker threads each call the addon from their own OS
-// thread, and a oneDNN stream or a scratch buffer must not be used by two threads at once.
+// thread, and a oneDNN stream or a scratch buffer must not be used by two threads at once. It also keeps oneDNN's own
+// rule for its default library-managed scratchpad (DNNL_ENABLE_CONCURRENT_EXEC=OFF, as Debian builds it): a primitive
+// must run on the thread that created it. Hence every primitive cache in the kernels is thread_local too.
 #pragma once
 
 #ifdef FEDKERN_HAS_DNNL

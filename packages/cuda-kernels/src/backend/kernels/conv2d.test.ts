@@ -57,6 +57,16 @@ describe(`native Conv2D (oneDNN) vs tfjs-cpu${nativeSkipNote}`, () => {
     );
   });
 
+  it.skipIf(!nativeBackendAvailable)('cases oneDNN cannot express run tfjs-cpu\'s kernel (NCHW, dimRoundingMode ceil)', async () => {
+    await expectParity([randomTensor([2, 3, 7, 6], 11), randomTensor([3, 3, 3, 4], 12)], (x, w) =>
+      tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', 'NCHW'),
+    );
+    // ceil: (6 − 3) / 2 + 1 = 2.5 → 3 outputs, one more than oneDNN's rule gives.
+    await expectParity([randomTensor([1, 6, 6, 2], 13), randomTensor([3, 3, 2, 3], 14)], (x, w) =>
+      tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 0, 'NHWC', 1, 'ceil'),
+    );
+  });
+
   it.skipIf(!nativeBackendAvailable)('the native kernels are the ones registered for the native backend', () => {
     for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) {
       expect(tf.getKernel(name, 'native')?.kernelFunc).not.toBe(tf.getKernel(name, 'cpu')?.kernelFunc);

@@ -13,6 +13,7 @@ interface Case {
   readonly filter: number | [number, number];
   readonly strides: number | [number, number];
   readonly pad: 'same' | 'valid' | number;
+  readonly ceil?: boolean;
 }
 
 const CASES: readonly Case[] = [
@@ -21,12 +22,13 @@ const CASES: readonly Case[] = [
   { name: '3×3 stride 2 same, odd non-square', x: [1, 7, 5, 2], filter: 3, strides: 2, pad: 'same' },
   { name: '3×3 stride 1 same (overlapping windows)', x: [2, 5, 5, 4], filter: 3, strides: 1, pad: 'same' },
   { name: 'non-square filter [3, 2], strides [1, 2], same', x: [2, 6, 7, 3], filter: [3, 2], strides: [1, 2], pad: 'same' },
+  { name: 'pad 0 with dimRoundingMode ceil (last window clipped)', x: [2, 7, 7, 3], filter: 2, strides: 2, pad: 0, ceil: true },
   { name: 'batch 1, one channel', x: [1, 4, 4, 1], filter: 2, strides: 1, pad: 'valid' },
   { name: 'small CNN pool1 28×28×32', x: [2, 28, 28, 32], filter: 2, strides: 2, pad: 'valid' },
   { name: 'small CNN pool2 14×14×64', x: [2, 14, 14, 64], filter: 2, strides: 2, pad: 'valid' },
 ];
 
-const pool = (c: Case) => (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, c.filter, c.strides, c.pad);
+const pool = (c: Case) => (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, c.filter, c.strides, c.pad, c.ceil ? 'ceil' : undefined);
 
 /** Values from {−1, 0, 1}: most windows hold tied maxima, so which one gets the gradient matters. */
 function tiedTensor(shape: readonly number[], seed: number): HostTensor {
