@@ -14,7 +14,7 @@ const SHAPES = [[3, 3, 2, 4], [4], [5, 7]] as const;
 /** Weights after `steps` SGD steps with deterministic gradients; variable 1 gets no gradient on step 0. */
 async function train(backend: 'cpu' | 'native', momentum: number, weightDecay: number, steps = 3) {
   await tf.setBackend(backend);
-  const vars = SHAPES.map((s, i) => tf.variable(tf.tensor(randomTensor(s, 10 + i).values, [...s])));
+  const vars = SHAPES.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(randomTensor(s, 10 + i).values, [...s]))));
   const cloneOfFirst = tf.clone(vars[0]!);
   const original = Float32Array.from(cloneOfFirst.dataSync());
   const opt = new SGD(vars as unknown as never[], { lr: 0.1, momentum, weightDecay });
