@@ -99,6 +99,12 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   registerAddonBackends();
   const backend = await initBackend({ backend: config.backend, logger: io.logger, threads: backendThreads(workers) });
   say(describeBackend(backend));
+  if (resume?.meta.backend !== undefined && resume.meta.backend !== backend.name) {
+    io.logger.warn(
+      `the run started on backend '${resume.meta.backend}' and resumes on '${backend.name}'; its numbers will differ from an ` +
+        'uninterrupted run in the last digits (start runs with an explicit --backend to pin it)',
+    );
+  }
 
   const runData = io.runData ?? (await loadRunData(config));
   const { dataset, data } = runData;
@@ -143,6 +149,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     stopping: () => options.signal?.aborted === true,
     ...(resume ? { resumed: resume } : {}),
     startedAt,
+    backend: backend.name,
   });
   const labels = runtime.strategy.variantLabels?.() ?? {};
   const resumeWith = `fedloge train --resume ${dir.path}`;
