@@ -40,7 +40,10 @@ export function addonDamage(path: string): string | null {
       return `is ${bytes.length} bytes but the build wrote ${manifest.size} (${manifestFile}): an interrupted build or copy`;
     }
     if (createHash('sha256').update(bytes).digest('hex') !== manifest.sha256) {
-      return `does not match the SHA-256 its build recorded in ${manifestFile} (damaged or replaced)`;
+      return (
+        `does not match the SHA-256 its build recorded in ${manifestFile} (damaged or replaced; ` +
+        'if you built it without scripts/build.mjs, delete that manifest)'
+      );
     }
   }
   return elfDamage(bytes);

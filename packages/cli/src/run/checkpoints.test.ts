@@ -20,6 +20,7 @@ describe('CheckpointWriter', () => {
       state: () => ({ round, global: { w: { shape: [2], data: new Float32Array([round, -round]) } }, clientStates: {} }),
       stopping: () => stopping,
       startedAt: new Date(0),
+      backend: 'cpu',
     });
     const files = () => readdirSync(join(dir, 'checkpoints'));
     for (round = 1; round <= 4; round++) writer.onRoundEnd(record(round));
@@ -35,6 +36,7 @@ describe('CheckpointWriter', () => {
     expect(latest.meta.records.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
     expect(latest.meta.configHash).toBe(configHash(config));
     expect(latest.meta.startedAt).toBe(new Date(0).toISOString());
+    expect(latest.meta.backend).toBe('cpu');
   });
 });
 

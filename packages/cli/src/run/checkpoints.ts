@@ -37,6 +37,8 @@ export interface CheckpointMeta {
   readonly rng: { readonly seed: number; readonly streams: string };
   /** The rounds after which the run was resumed so far. */
   readonly resumedAfter: readonly number[];
+  /** The tensor backend the rounds ran on (`auto` may pick another one on another machine). */
+  readonly backend: string;
 }
 
 export interface LoadedCheckpoint {
@@ -110,6 +112,8 @@ export interface CheckpointWriterOptions {
   /** The checkpoint resumed from, whose records and time come first. */
   readonly resumed?: LoadedCheckpoint;
   readonly startedAt: Date;
+  /** The backend in use (`BackendInfo.name`). */
+  readonly backend: string;
 }
 
 /** A reporter that writes the checkpoints and keeps the newest `checkpoint.keep`. */
@@ -153,6 +157,7 @@ export class CheckpointWriter implements Reporter {
       startedAt: (this.options.resumed?.meta.startedAt ?? this.options.startedAt.toISOString()),
       rng: { seed: this.options.config.seed, streams: 'derived from the seed by name and round (core RUN_STREAMS)' },
       resumedAfter: this.resumedAfter,
+      backend: this.options.backend,
     };
     const dir = join(this.options.runDir, CHECKPOINT_DIR);
     makeFolders(dir);

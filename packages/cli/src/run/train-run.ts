@@ -99,6 +99,12 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   registerAddonBackends();
   const backend = await initBackend({ backend: config.backend, logger: io.logger, threads: backendThreads(workers) });
   say(describeBackend(backend));
+  if (resume?.meta.backend !== undefined && resume.meta.backend !== backend.name) {
+    io.logger.warn(
+      `the run started on backend '${resume.meta.backend}' and resumes on '${backend.name}'; its numbers will differ from an ` +
+        'uninterrupted run in the last digits (start runs with an explicit --backend to pin it)',
+    );
+  }
 
   const runData = io.runData ?? (await loadRunData(config));
   const { dataset, data } = runData;
@@ -134,7 +140,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
 
   const progress = new ProgressReporter({ stream: io.stderr, ...(io.tty !== undefined ? { tty: io.tty } : {}) });
   let result: RunResult;
-  // eslint-disable-next-line prefer-const -- assigned once the reporters that read it exist
+  // Built after the reporters, which read its checkpoint once a round has ended.
   let simulation!: Simulation;
   const checkpoints = new CheckpointWriter({
     runDir: dir.path,
@@ -143,8 +149,10 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     stopping: () => options.signal?.aborted === true,
     ...(resume ? { resumed: resume } : {}),
     startedAt,
+    backend: backend.name,
   });
   const labels = runtime.strategy.variantLabels?.() ?? {};
+  const resumeWith = `fedloge train --resume ${dir.path}`;
   const summaryOf = (run: RunResult, interrupted?: { signal: string; afterRound: number }) =>
     buildSummary({
       config,
@@ -163,7 +171,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       strategySummary: runtime.strategy.summary?.(),
       aggregatorSummary: runtime.aggregator.summary?.(),
       resumedAfter: checkpoints.resumedAfter,
-      ...(interrupted ? { interrupted: { ...interrupted, resumeWith: `fedloge train --resume ${dir.path}` } } : {}),
+      ...(interrupted ? { interrupted: { ...interrupted, resumeWith } } : {}),
     });
   try {
     simulation = new Simulation({
@@ -183,14 +191,12 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     if (!(e instanceof SimulationInterrupted)) throw e;
     const signal = String(options.signal?.reason ?? 'a signal');
     const earlier = resume?.meta.records ?? [];
-    const partial = e.partial ? withEarlierRounds(earlier, e.partial, checkpoints.secondsBefore) : undefined;
+    const interrupted = { signal, afterRound: e.round };
     // Without an evaluated round since the start (or resume) there are no final metrics to report.
-    dir.writeJson(
-      RUN_FILES.summary,
-      partial
-        ? summaryOf(partial, { signal, afterRound: e.round })
-        : { strategy: runtime.strategy.name, config, outDir: dir.path, seed: config.seed, final: null, interrupted: { signal, afterRound: e.round, resumeWith: `fedloge train --resume ${dir.path}` } },
-    );
+    const summary = e.partial
+      ? summaryOf(withEarlierRounds(earlier, e.partial, checkpoints.secondsBefore), interrupted)
+      : { strategy: runtime.strategy.name, config, outDir: dir.path, seed: config.seed, final: null, interrupted: { ...interrupted, resumeWith } };
+    dir.writeJson(RUN_FILES.summary, summary);
     throw new TrainInterrupted(dir.path, e.round, signal);
   } finally {
     progress.stopBar();

@@ -155,6 +155,9 @@ export class InlineExecutor implements ClientExecutor {
       const result = await runClientTask(this.runtime, client, task);
       onResult?.(result);
       results.push(result);
+      // Training is synchronous: let the event loop run between clients, so that signal handlers
+      // and timers (e.g. a second Ctrl-C) are not held up for a whole round.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return results;
   }

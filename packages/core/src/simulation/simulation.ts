@@ -228,6 +228,9 @@ export class Simulation {
         if (evaluation) lastEvaluation = evaluation;
         records.push(record);
         this.lastRound = round;
+        // Rounds run synchronously on the main thread (inline executor): one turn of the event
+        // loop lets a pending signal handler abort `signal` before the reporters and the check below.
+        if (this.signal) await new Promise((resolve) => setImmediate(resolve));
         await this.emit('onRoundEnd', record, { global: this.globalArrays!, clientStates: this.clientStates });
         if (this.signal?.aborted && round < this.config.rounds) {
           throw new SimulationInterrupted(round, lastEvaluation && this.result(records, lastEvaluation, started));
