@@ -9,12 +9,12 @@ import { initBackend, registerBackendProvider, type Logger } from '@fedloge/core
 import { nativeAddon } from '../../load.js';
 import { HostMemory } from './__fixtures__/host-memory.js';
 import { expectCaseParity, PARITY_CASES } from './__fixtures__/parity-cases.js';
-import type { CudaBackend } from './cuda-backend.js';
-import { cudaBackendProvider, cudaRuntime, describeFallbacks, registerFallbackOnlyBackend } from './register.js';
+import { CudaBackend } from './cuda-backend.js';
+import { cudaBackendProvider, cudaRuntime, describeFallbacks, registerCudaBackendVariant } from './register.js';
 
 const HOST = 'cuda-host-test';
 let memory: HostMemory | undefined;
-registerFallbackOnlyBackend(HOST, () => (memory = new HostMemory()));
+registerCudaBackendVariant(HOST, () => new CudaBackend((memory = new HostMemory()), null), []);
 
 const runtime = cudaRuntime();
 const deviceHere = 'addon' in runtime;
