@@ -5,6 +5,7 @@
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
+import { BATCHNORM_KERNELS } from './batchnorm.js';
 import { CONV_KERNELS } from './conv.js';
 import { ELEMENTWISE_KERNELS } from './elementwise.js';
 import { MATMUL_KERNELS } from './matmul.js';
@@ -21,4 +22,5 @@ export const CUDA_KERNELS: readonly KernelConfig[] = [
   ...CONV_KERNELS,
   ...POOL_KERNELS,
   ...SOFTMAX_KERNELS,
+  ...BATCHNORM_KERNELS,
 ];
