@@ -83,6 +83,17 @@ describe('cuda backend storage and CPU fallback (over host memory)', () => {
     expect(tf.memory().numTensors).toBe(0);
   });
 
+  it('frees every buffer it still holds when the backend is disposed', () => {
+    const mem = new HostMemory();
+    const backend = new CudaBackend(mem, null);
+    backend.write(new Float32Array([1, 2, 3]), [3], 'float32');
+    backend.write(new Int32Array([4]), [1], 'int32');
+    expect(mem.liveBuffers).toBe(2);
+    backend.dispose();
+    expect(mem.liveBuffers).toBe(0);
+    expect(backend.numDataIds()).toBe(0);
+  });
+
   it('stores int32, bool and string tensors', async () => {
     await tf.setBackend(HOST);
     tf.tidy(() => {
