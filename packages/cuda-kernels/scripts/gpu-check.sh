@@ -5,7 +5,8 @@
 #   3. prints what the addon says about the device,
 #   4. runs the cuda backend's tests: GPU parity with tfjs-cpu (TF32 and FP32), memory and error handling, plus the
 #      CPU-side host-logic tests,
-#   5. runs the bench-train target with --backends cuda when this checkout has one.
+#   5. trains one round with --backend cuda when Fashion-MNIST is at hand ($FEDLOGE_DATA_DIR),
+#   6. runs the bench-train target with --backends cuda when this checkout has one.
 # Usage (from anywhere): packages/cuda-kernels/scripts/gpu-check.sh   — exit status 0 only if every step passed.
 set -u -o pipefail
 cd "$(dirname "$0")/../../.."  # repository root
@@ -53,6 +54,16 @@ node --input-type=module -e '
 
 step "cuda backend tests (GPU parity, memory, errors; host logic)"
 npx vitest run packages/cuda-kernels/src/backend/cuda/ || failed=1
+
+step "a one-round training run with --backend cuda (prints the CPU-fallback report at exit)"
+data_dir="${FEDLOGE_DATA_DIR:-/usr/share/datasets/fashion-mnist}"
+if [ -d "$data_dir" ]; then
+  out_dir="$(mktemp -d)"
+  node packages/cli/dist/bin.js train --backend cuda --workers 0 --rounds 1 --clients 4 --clients-per-round 2 \
+    --data-dir "$data_dir" --out "$out_dir" || failed=1
+else
+  echo "skipped: no Fashion-MNIST at $data_dir (set FEDLOGE_DATA_DIR)"
+fi
 
 step "bench-train --backends cuda"
 if node -e 'const p=require("./package.json"); process.exit(p.scripts && p.scripts["bench-train"] ? 0 : 1)'; then
