@@ -74,6 +74,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
   { name: 'softmax and log-softmax', inputs: [randomTensor([6, 10], 35, 4)], program: (x) => [tf.softmax(x!), tf.logSoftmax(x!)] },
   { name: 'transpose, slice, concat, reshape', inputs: [randomTensor([3, 4, 5], 36)],
     program: (x) => [tf.transpose(x!, [2, 0, 1]), tf.slice(x!, [1, 0, 2], [2, 3, 2]), tf.concat([x!, x!], 1), tf.reshape(x!, [12, 5]), tf.concat([x!, tf.neg(x!)], 2)] },
+  { name: 'tile, broadcastTo, pad', inputs: [randomTensor([2, 1, 3], 43)], program: (x) => [tf.tile(x!, [2, 3, 1]), tf.broadcastTo(x!, [4, 2, 5, 3]), tf.pad(x!, [[1, 0], [0, 2], [1, 1]], 0.5)] },
   {
     name: 'batch norm: moments, normalisation with scale and offset, and its gradients',
     inputs: [randomTensor([4, 3, 3, 5], 40, 2), randomTensor([5], 41), randomTensor([5], 42)],

@@ -1,12 +1,12 @@
 /**
  * Data-movement GPU kernels: Reshape and Identity share the buffer (no copy); Transpose, Slice, Concat and PadV2 are
- * strided copies (../strides.ts); Fill, ZerosLike and OnesLike fill; AddN sums pairwise.
+ * strided copies (../strides.ts), and so are Tile and BroadcastTo; Fill, ZerosLike and OnesLike fill; AddN sums pairwise.
  */
 import { backend_util, slice_util, util, type DataType, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { CudaBackend } from '../cuda-backend.js';
 import { bytesPerElement } from '../cuda-backend.js';
-import { MAX_RANK, placeView, sliceView, transposeView, type StridedCopyView } from '../strides.js';
+import { broadcastView, MAX_RANK, placeView, sliceView, tileView, transposeView, type StridedCopyView } from '../strides.js';
 import { BINARY_OP, binary } from './elementwise.js';
 import { gpuKernel, gpuOf, handle, onCpu, sizeOf } from './util.js';
 
@@ -123,6 +123,29 @@ const pad = gpuKernel('PadV2', (args) => {
   return onCpu('PadV2', args);
 });
 
+/** A strided copy of x into a new tensor of `shape`, or the CPU fallback when the view is beyond the kernel. */
+const copyKernel = (name: string, view: (x: TensorInfo, attrs: Record<string, unknown>) => { shape: number[]; view: StridedCopyView }) =>
+  gpuKernel(name, (args) => {
+    const x = args.inputs['x']!;
+    if (!DEVICE_DTYPES.includes(x.dtype)) return onCpu(name, args);
+    const { shape, view: v } = view(x, args.attrs ?? {});
+    const { backend } = gpuOf(args);
+    const out = backend.makeOutput(shape, x.dtype);
+    if (stridedCopy(backend, x, out, v)) return out;
+    backend.disposeData(out.dataId);
+    return onCpu(name, args);
+  });
+
+const tile = copyKernel('Tile', (x, attrs) => {
+  const reps = attrs['reps'] as number[];
+  return { shape: x.shape.map((s, d) => s * reps[d]!), view: tileView(x.shape, reps) };
+});
+
+const broadcastTo = copyKernel('BroadcastTo', (x, attrs) => {
+  const shape = attrs['shape'] as number[];
+  return { shape: [...shape], view: broadcastView(x.shape, shape) };
+});
+
 const addN = gpuKernel('AddN', (args) => {
   const inputs = args.inputs as unknown as TensorInfo[];
   if (inputs.some((t) => t.dtype !== 'float32')) return onCpu('AddN', args);
@@ -138,5 +161,5 @@ const addN = gpuKernel('AddN', (args) => {
 });
 
 export const SHAPE_KERNELS: readonly KernelConfig[] = [
-  reshape, identity, fill, constantLike('ZerosLike', 0), constantLike('OnesLike', 1), transpose, slice, concat, pad, addN,
+  reshape, identity, fill, constantLike('ZerosLike', 0), constantLike('OnesLike', 1), transpose, slice, concat, pad, tile, broadcastTo, addN,
 ];
