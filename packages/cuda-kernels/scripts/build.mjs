@@ -6,7 +6,7 @@
 // Environment:
 //   FEDKERN_CUDA=OFF         build CPU-only even when nvcc is found
 //   CUDACXX=/path/to/nvcc    pick the CUDA compiler (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc)
-//   CUDAARCHS="90;90a"       override the GPU architectures (default in CMakeLists.txt)
+//   CUDAARCHS="90;90a"       override the GPU architectures (default 80;86;89;90;90a, as in CMakeLists.txt)
 //   FEDKERN_BUILD_STRICT=1   exit non-zero on failure (for CI jobs that must have the addon)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const strict = process.env.FEDKERN_BUILD_STRICT === '1';
+/** The GPU architectures built by default (the same list as CMakeLists.txt, which plain `cmake` runs use). */
+const DEFAULT_CUDA_ARCHITECTURES = '80;86;89;90;90a';
 
 function fallback(reason) {
   console.warn(`[@fedloge/cuda-kernels] native kernels unavailable, falling back to tfjs ops: ${reason}`);
@@ -81,8 +83,14 @@ function main() {
   const started = Date.now();
   // A build that is cut short must not leave the previous build's manifest beside a partial file.
   rmSync(join(packageRoot, 'build', 'Release', 'fedkern.node.manifest.json'), { force: true });
-  // Always pass the switch explicitly: CMake caches options, so an earlier CPU-only build would otherwise stick.
-  const failure = cmakeJsCompile(cmakeJsBin, [`FEDKERN_CUDA=${cudaOff ? 'OFF' : 'ON'}`], env);
+  // Always pass the switches explicitly: CMake caches them, so an earlier CPU-only build, or an earlier
+  // CUDAARCHS=80 iteration build, would otherwise stick to later builds.
+  const archs = process.env.CUDAARCHS || DEFAULT_CUDA_ARCHITECTURES;
+  const failure = cmakeJsCompile(
+    cmakeJsBin,
+    [`FEDKERN_CUDA=${cudaOff ? 'OFF' : 'ON'}`, ...(cudaOff ? [] : [`CMAKE_CUDA_ARCHITECTURES=${archs}`])],
+    env,
+  );
   if (failure === null) {
     writeManifest();
     console.log(`[@fedloge/cuda-kernels] built build/Release/fedkern.node in ${((Date.now() - started) / 1000).toFixed(1)} s`);

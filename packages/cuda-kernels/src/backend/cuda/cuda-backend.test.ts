@@ -9,12 +9,12 @@ import { initBackend, registerBackendProvider, type Logger } from '@fedloge/core
 import { nativeAddon } from '../../load.js';
 import { HostMemory } from './__fixtures__/host-memory.js';
 import { expectCaseParity, PARITY_CASES } from './__fixtures__/parity-cases.js';
-import type { CudaBackend } from './cuda-backend.js';
-import { cudaBackendProvider, cudaRuntime, describeFallbacks, registerFallbackOnlyBackend } from './register.js';
+import { CudaBackend } from './cuda-backend.js';
+import { cudaBackendProvider, cudaRuntime, describeFallbacks, registerCudaBackendVariant } from './register.js';
 
 const HOST = 'cuda-host-test';
 let memory: HostMemory | undefined;
-registerFallbackOnlyBackend(HOST, () => (memory = new HostMemory()));
+registerCudaBackendVariant(HOST, () => new CudaBackend((memory = new HostMemory()), null), []);
 
 const runtime = cudaRuntime();
 const deviceHere = 'addon' in runtime;
@@ -81,6 +81,17 @@ describe('cuda backend storage and CPU fallback (over host memory)', () => {
     expect(Array.from(flat.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
     flat.dispose();
     expect(tf.memory().numTensors).toBe(0);
+  });
+
+  it('frees every buffer it still holds when the backend is disposed', () => {
+    const mem = new HostMemory();
+    const backend = new CudaBackend(mem, null);
+    backend.write(new Float32Array([1, 2, 3]), [3], 'float32');
+    backend.write(new Int32Array([4]), [1], 'int32');
+    expect(mem.liveBuffers).toBe(2);
+    backend.dispose();
+    expect(mem.liveBuffers).toBe(0);
+    expect(backend.numDataIds()).toBe(0);
   });
 
   it('stores int32, bool and string tensors', async () => {

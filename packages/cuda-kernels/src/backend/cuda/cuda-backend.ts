@@ -48,8 +48,7 @@ function hostArray(dtype: DataType, size: number): Float32Array | Int32Array | U
 }
 
 export class CudaBackend extends KernelBackend {
-  private readonly data = new WeakMap<DataId, TensorData>();
-  private dataIds = 0;
+  private readonly data = new Map<DataId, TensorData>();
   private cpuBackend: MathBackendCPU | undefined;
   private readonly fallbacks = new Map<string, number>();
 
@@ -87,7 +86,6 @@ export class CudaBackend extends KernelBackend {
       if (handle !== null && values != null) this.device.upload(handle, toDeviceArray(values as ArrayLike<number>, dtype));
       this.data.set(dataId, { handle, dtype, size, refCount });
     }
-    this.dataIds++;
   }
 
   /** A new tensor of `shape` and `dtype` in an uninitialised device buffer (a kernel output). */
@@ -141,7 +139,6 @@ export class CudaBackend extends KernelBackend {
     if (!force && d.refCount > 0) return false;
     if (d.handle !== null) this.device.free(d.handle);
     this.data.delete(dataId);
-    this.dataIds--;
     return true;
   }
 
@@ -151,7 +148,7 @@ export class CudaBackend extends KernelBackend {
   }
 
   override numDataIds(): number {
-    return this.dataIds;
+    return this.data.size;
   }
 
   override memory(): { unreliable: boolean; reasons?: string[] } {
@@ -169,7 +166,10 @@ export class CudaBackend extends KernelBackend {
     return 32;
   }
 
+  /** Frees every device buffer still held (tf.removeBackend / engine reset). */
   override dispose(): void {
+    for (const d of this.data.values()) if (d.handle !== null) this.device.free(d.handle);
+    this.data.clear();
     this.cpuBackend?.dispose();
   }
 

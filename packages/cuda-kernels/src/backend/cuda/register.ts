@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { nativeAddon, nativeStatus } from '../../load.js';
 import { CudaBackend } from './cuda-backend.js';
-import { addonMemory, type CudaBackendAddon, type DeviceMemory } from './device.js';
+import { addonMemory, type CudaBackendAddon } from './device.js';
 import { CUDA_KERNELS } from './kernels/index.js';
 
 export const CUDA_BACKEND_NAME = 'cuda' as const;
@@ -47,13 +47,14 @@ export function registerCudaKernels(backendName: string, gpuKernels: readonly tf
 }
 
 /**
- * Registers a backend named `backendName` over `memory` with only the CPU fallback kernels: the `cuda` backend's
- * storage and fallback path over any memory (tests run it over host memory on machines without a GPU).
+ * Registers a variant of the cuda backend under another name: `create` makes its backend (over any DeviceMemory and
+ * kernel set), `gpuKernels` override the fallbacks. Tests use it to run the storage, the fallback and the GPU kernels'
+ * TypeScript side over host memory on machines without a GPU.
  */
-export function registerFallbackOnlyBackend(backendName: string, memory: () => DeviceMemory): void {
+export function registerCudaBackendVariant(backendName: string, create: () => CudaBackend, gpuKernels: readonly tf.KernelConfig[]): void {
   if (tf.findBackendFactory(backendName)) return;
-  tf.registerBackend(backendName, () => new CudaBackend(memory(), null), 0);
-  registerCudaKernels(backendName, []);
+  tf.registerBackend(backendName, create, 0);
+  registerCudaKernels(backendName, gpuKernels);
 }
 
 let registered = false;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 
-import { broadcastStrides, denseStrides, mergeDimensions, placeView, sliceView, transposeView, type StridedCopyView } from './strides.js';
+import { broadcastStrides, broadcastView, denseStrides, mergeDimensions, placeView, sliceView, tileView, transposeView, type StridedCopyView } from './strides.js';
 
 /** Runs a strided copy on the host exactly as the device kernel does (row-major over shape). */
 function applyCopy(view: StridedCopyView, x: ArrayLike<number>, y: number[]): number[] {
@@ -87,5 +87,18 @@ describe('cuda backend stride math', () => {
     applyCopy(placeView(shape, outShape, [0, 0, 0, 0]), x, out);
     applyCopy(placeView([3, 4, 1, 2], outShape, [0, 0, 5, 0]), other, out);
     expect(out).toEqual(tf.tidy(() => Array.from(tf.concat([tf.tensor(x, shape), tf.tensor(other, [3, 4, 1, 2])], 2).dataSync())));
+  });
+
+  it('tile and broadcastTo views match tfjs-cpu', async () => {
+    await tf.setBackend('cpu');
+    const shape = [2, 3, 1];
+    const x = iota(6);
+    for (const reps of [[2, 1, 3], [1, 2, 1], [3, 3, 2]]) {
+      const n = shape.reduce((a, s, d) => a * s * reps[d]!, 1);
+      const y = applyCopy(tileView(shape, reps), x, new Array(n).fill(0));
+      expect(y, `reps ${reps}`).toEqual(tf.tidy(() => Array.from(tf.tile(tf.tensor(x, shape), reps).dataSync())));
+    }
+    const b = applyCopy(broadcastView(shape, [4, 2, 3, 5]), x, new Array(120).fill(0));
+    expect(b).toEqual(tf.tidy(() => Array.from(tf.broadcastTo(tf.tensor(x, shape), [4, 2, 3, 5]).dataSync())));
   });
 });

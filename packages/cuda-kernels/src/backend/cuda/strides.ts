@@ -97,3 +97,22 @@ export function placeView(xShape: readonly number[], yShape: readonly number[], 
   const yOffset = begin.reduce((o, b, d) => o + b * yDense[d]!, 0);
   return merged(xShape, denseStrides(xShape), yDense, 0, yOffset);
 }
+
+/** y = broadcastTo(x, yShape): dense y read from x with stride 0 on broadcast dimensions. */
+export function broadcastView(xShape: readonly number[], yShape: readonly number[]): StridedCopyView {
+  return merged(yShape, broadcastStrides(xShape, yShape), denseStrides(yShape), 0, 0);
+}
+
+/**
+ * y = tile(x, reps): each dimension d of y splits into (repetition q, position p) with y index q·x_d + p and x index p,
+ * so the copy runs over [reps_0, x_0, reps_1, x_1, …] with x stride 0 on the repetition axes.
+ */
+export function tileView(xShape: readonly number[], reps: readonly number[]): StridedCopyView {
+  const yShape = xShape.map((s, d) => s * reps[d]!);
+  const xDense = denseStrides(xShape);
+  const yDense = denseStrides(yShape);
+  const shape = xShape.flatMap((s, d) => [reps[d]!, s]);
+  const xStrides = xShape.flatMap((_, d) => [0, xDense[d]!]);
+  const yStrides = xShape.flatMap((s, d) => [s * yDense[d]!, yDense[d]!]);
+  return merged(shape, xStrides, yStrides, 0, 0);
+}

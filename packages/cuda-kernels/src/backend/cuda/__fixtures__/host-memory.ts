@@ -26,6 +26,15 @@ export class HostMemory implements DeviceMemory {
     new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(this.buffer(handle, out.byteLength).subarray(0, out.byteLength));
   }
 
+  /** A typed view of a whole buffer (for the host kernel emulation). */
+  view<T extends Float32Array | Int32Array | Uint32Array | Uint8Array>(
+    handle: Handle,
+    type: { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
+  ): T {
+    const b = this.buffer(handle, 0);
+    return new type(b.buffer as ArrayBuffer, b.byteOffset, Math.floor(b.byteLength / type.BYTES_PER_ELEMENT));
+  }
+
   get liveBuffers(): number {
     return this.buffers.size;
   }

@@ -74,6 +74,18 @@ export const PARITY_CASES: readonly ParityCase[] = [
   { name: 'softmax and log-softmax', inputs: [randomTensor([6, 10], 35, 4)], program: (x) => [tf.softmax(x!), tf.logSoftmax(x!)] },
   { name: 'transpose, slice, concat, reshape', inputs: [randomTensor([3, 4, 5], 36)],
     program: (x) => [tf.transpose(x!, [2, 0, 1]), tf.slice(x!, [1, 0, 2], [2, 3, 2]), tf.concat([x!, x!], 1), tf.reshape(x!, [12, 5]), tf.concat([x!, tf.neg(x!)], 2)] },
+  { name: 'tile, broadcastTo, pad', inputs: [randomTensor([2, 1, 3], 43)], program: (x) => [tf.tile(x!, [2, 3, 1]), tf.broadcastTo(x!, [4, 2, 5, 3]), tf.pad(x!, [[1, 0], [0, 2], [1, 1]], 0.5)] },
+  {
+    name: 'batch norm: moments, normalisation with scale and offset, and its gradients',
+    inputs: [randomTensor([4, 3, 3, 5], 40, 2), randomTensor([5], 41), randomTensor([5], 42)],
+    program: (x, gamma, beta) => {
+      const bn = (xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const { mean, variance } = tf.moments(xx, [0, 1, 2]);
+        return tf.batchNorm(xx, mean, variance, b, g, 1e-3);
+      };
+      return [bn(x!, gamma!, beta!), ...tf.grads((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(bn(xx, g, b))))([x!, gamma!, beta!])];
+    },
+  },
   {
     name: 'a small CNN training step (cross-entropy gradients)',
     inputs: [randomTensor([4, 8, 8, 2], 37), randomTensor([3, 3, 2, 4], 38, 0.5), randomTensor([64, 3], 39, 0.2)],
