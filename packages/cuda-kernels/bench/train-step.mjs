@@ -3,7 +3,7 @@
 // cross-entropy, SGD with momentum) on the tfjs backends wasm, native and cuda, against PyTorch running the same
 // architectures (bench/torch_models.py, a child process of this run) with the same batch and thread count.
 //
-//   npx nx run cuda-kernels:bench-train            (builds dist/ first), or after `npm run build`:
+//   npx nx run cuda-kernels:bench-train [-- flags]   (builds dist/ first), or after `npm run build`:
 //   node packages/cuda-kernels/bench/train-step.mjs [--threads 1] [--models cnn@32,resnet8] [--backends wasm,native,cuda,torch]
 //        [--steps 20] [--warmup 3] [--max-seconds 60] [--skip native:resnet34,wasm:resnet34] [--profile] [--json FILE]
 //
