@@ -2,10 +2,12 @@
 // how often, over how many elements, and how long each takes on the `cpu` backend (synchronous, so the wall time of
 // a runKernel call is the kernel's time). The native backend's kernel work is prioritised by this table; run with
 //   FEDLOGE_KERNEL_CENSUS=1 npx vitest run test/native-kernel-census.test.ts
-// to print it. The assertions check the census itself: every kernel it saw is registered for `native`.
+// to print it (FEDLOGE_KERNEL_CENSUS=native times the kernels on the native backend, one thread, instead). The assertions check the census itself: every kernel it saw is registered for `native`.
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, LinearHead, minimize, crossEntropy, Rng, SGD, silentLogger, SmallCnn, ResNet, RESNET8 } from '@fedloge/core';
-import { registerNativeBackend, nativeRuntime } from '@fedloge/cuda-kernels';
+import {
+  crossEntropy, initBackend, LinearHead, minimize, registerBackendProvider, ResNet, RESNET8, Rng, SGD, silentLogger, SmallCnn,
+} from '@fedloge/core';
+import { nativeBackendProvider, nativeRuntime, registerNativeBackend } from '@fedloge/cuda-kernels';
 import { describe, expect, it } from 'vitest';
 
 interface KernelTally {
@@ -52,9 +54,9 @@ function format(title: string, tally: Map<string, KernelTally>): string {
   const rows = [...tally.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const lines = rows.map(
     ([name, r]) =>
-      `${name.padEnd(22)} ${String(r.calls).padStart(5)} ${String(r.inputElements).padStart(11)} ${String(r.outputElements).padStart(11)} ${r.ms.toFixed(1).padStart(9)}`,
+      `${name.padEnd(22)} ${String(r.calls).padStart(5)} ${String(r.inputElements).padStart(11)} ${String(r.outputElements).padStart(11)} ${r.ms.toFixed(2).padStart(9)}`,
   );
-  return [`${title}`, `${'kernel'.padEnd(22)} calls   in-elems   out-elems   cpu-ms`, ...lines].join('\n');
+  return [`${title}`, `${'kernel'.padEnd(22)} calls   in-elems   out-elems   ms`, ...lines].join('\n');
 }
 
 const models = [
@@ -65,7 +67,9 @@ const models = [
 describe('kernel census of a training step and an evaluation batch', () => {
   for (const model of models) {
     it(`records the kernels of ${model.name}, all registered for native`, async () => {
-      await initBackend({ backend: 'cpu', logger: silentLogger() });
+      const backend = process.env['FEDLOGE_KERNEL_CENSUS'] === 'native' ? 'native' : 'cpu';
+      if (backend === 'native') registerBackendProvider(nativeBackendProvider);
+      await initBackend({ backend, threads: 1, logger: silentLogger() });
       const net = model.make(new Rng(1));
       const head = new LinearHead({ inputDim: model.dim, numClasses: 10, rng: new Rng(2) });
       const { x, y } = imageBatch(new Rng(3), 32, model.shape);
@@ -74,7 +78,7 @@ describe('kernel census of a training step and an evaluation batch', () => {
       const train = census(() => minimize(opt, () => crossEntropy(head.apply(net.apply(x, 'train')), y)));
       const evaluate = census(() => tf.tidy(() => tf.argMax(head.apply(net.apply(x, 'eval')), 1).dataSync()));
       if (process.env['FEDLOGE_KERNEL_CENSUS']) {
-        console.log(`${format(`${model.name}: one SGD step, batch 32`, train)}\n\n${format(`${model.name}: one eval batch of 32`, evaluate)}`);
+        console.log(`${format(`${model.name}: one SGD step, batch 32 (${backend})`, train)}\n\n${format(`${model.name}: one eval batch of 32 (${backend})`, evaluate)}`);
       }
       expect(train.get('Conv2D')?.calls).toBeGreaterThan(0);
       expect(train.get('Conv2DBackpropFilter')?.calls).toBeGreaterThan(0);

@@ -34,7 +34,7 @@ struct SumOp {
   }
 };
 
-/// Max (or Min with Sign = −1) that propagates NaN: once a NaN is taken nothing compares above it.
+/// Max (IsMax) or Min that propagates NaN: once a NaN is taken nothing replaces it.
 template <bool IsMax>
 struct ExtremeOp {
   using Acc = float;
