@@ -171,6 +171,14 @@ export interface Strategy {
   /** Registered name. */
   readonly name: string;
 
+  /**
+   * Whether the strategy's reference code masks the classes absent from a client's local test set
+   * when it reports PM (FedLoGe's `localtest`: yes; FedAvg-family `localtest_villina`: no). The
+   * headline PM follows it under `pmMasking: 'reference'`; both PMs are always recorded.
+   * @default false
+   */
+  readonly referencePmMasking?: boolean;
+
   /** The global arrays before round 1 (e.g. a freshly initialised backbone and head). */
   initialize(ctx: ServerContext): ArrayRecord | Promise<ArrayRecord>;
 

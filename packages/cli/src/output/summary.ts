@@ -51,7 +51,10 @@ export interface RunSummary {
   readonly final: {
     readonly round: number;
     readonly gm: ShotAccuracy;
+    /** Headline PM: `pmMasked` or `pmUnmasked`, as `pmHeadline` says. */
     readonly pm: ShotAccuracy;
+    readonly pmHeadline: 'masked' | 'unmasked';
+    readonly pmMasked: ShotAccuracy;
     readonly pmUnmasked: ShotAccuracy;
     readonly variants: Readonly<Record<string, ShotAccuracy>>;
     /** What each key of `variants` is, as the final table names it (e.g. 'GM global (GA-FR)'). */
@@ -91,6 +94,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
       round: result.final.round,
       gm: result.final.gm,
       pm: result.final.pm,
+      pmHeadline: result.pmMasked ? 'masked' : 'unmasked',
+      pmMasked: result.final.pmMasked,
       pmUnmasked: result.final.pmUnmasked,
       variants: result.final.variants,
       variantLabels: variantLabels(Object.keys(result.final.variants), input.variantLabels),

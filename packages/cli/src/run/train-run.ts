@@ -145,7 +145,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   });
   dir.writeJson(RUN_FILES.summary, summary);
   writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels));
-  io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking, labels)}\nResults written to ${dir.path}\n`);
+  io.stdout.write(`${formatFinalTable(result, labels)}\nResults written to ${dir.path}\n`);
   if (summary.globalNeverUpdated) throw new Error(neverUpdatedMessage(result.rounds.length, config.train.lr, dir.path));
   return { outDir: dir.path, result, summary };
 }

@@ -1,7 +1,7 @@
 export { Simulation } from './simulation.js';
 export type { SimulationCheckpoint, SimulationOptions } from './simulation.js';
-export { SIMULATION_DEFAULTS, clientsPerRoundFor, resolveSimulationConfig } from './simulation-config.js';
-export type { ResolvedSimulationConfig, SimulationConfig } from './simulation-config.js';
+export { SIMULATION_DEFAULTS, clientsPerRoundFor, headlinePmMasked, resolveSimulationConfig } from './simulation-config.js';
+export type { PmMasking, ResolvedSimulationConfig, SimulationConfig } from './simulation-config.js';
 export { InlineExecutor, buildClientData, buildClientRuntime, runClientTask } from './client-runtime.js';
 export type { ClientExecutor, ClientRuntime, ClientRuntimeSpec, ClientTask, ClientTaskResult } from './client-runtime.js';
 export { ClientStateStore } from './client-state-store.js';

@@ -33,7 +33,7 @@ import {
 } from './global-health.js';
 import type { BestRound, ClientRoundInfo, EvaluatedRoundRecord, RoundRecord, RunResult } from './records.js';
 import type { Reporter } from './reporter.js';
-import { resolveSimulationConfig, type ResolvedSimulationConfig, type SimulationConfig } from './simulation-config.js';
+import { headlinePmMasked, resolveSimulationConfig, type ResolvedSimulationConfig, type SimulationConfig } from './simulation-config.js';
 import { callHook } from './strategy-error.js';
 import { RUN_STREAMS } from './streams.js';
 
@@ -123,7 +123,7 @@ export class Simulation {
       data,
       clients,
       batchSize: this.config.evalBatchSize,
-      pmMasking: this.config.pmMasking,
+      pmMasking: headlinePmMasked(this.config.pmMasking, this.strategy),
       seed: this.config.seed,
     });
     this.serverFacts = {
@@ -219,6 +219,7 @@ export class Simulation {
         final: evaluated[evaluated.length - 1]!,
         best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
         roundsWithoutUpdate: [...this.unchangedRounds],
+        pmMasked: headlinePmMasked(this.config.pmMasking, this.strategy),
         perClassAccuracy: lastEvaluation!.gmPerClass,
         global: this.globalArrays!,
         totalSeconds: (performance.now() - started) / 1000,
@@ -302,6 +303,7 @@ export class Simulation {
       ...base,
       gm: evaluation.gm,
       pm: evaluation.pm,
+      pmMasked: evaluation.pmMasked,
       pmUnmasked: evaluation.pmUnmasked,
       variants: evaluation.variants,
       evalSeconds: evaluation.seconds,
