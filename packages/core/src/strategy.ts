@@ -222,6 +222,14 @@ export interface Strategy {
   summary?(): Record<string, unknown>;
 
   /**
+   * What the resolved options scale down from the paper's or official code's values for speed,
+   * with those values and how to restore them; undefined when nothing is. Hosts print it with
+   * the results (final table, compare.md, summary.json) so a scaled-down number is never read as
+   * the paper's setting.
+   */
+  scaledDown?(): string | undefined;
+
+  /**
    * Human-readable names of the prediction variants, keyed as the evaluator reports them
    * (`gm/<name>`, `pm/<name>`), for result tables (e.g. `'gm/ga-fr': 'GM global (GA-FR)'`). Keys
    * left out are shown as they are.

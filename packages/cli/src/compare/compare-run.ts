@@ -92,12 +92,12 @@ export async function compareRun(
   return { outDir: top.path, runs };
 }
 
-/** One line per strategy whose defaults were scaled down for speed (its `summary().scaledDown`). */
+/** One line per strategy whose options were scaled down for speed (its `scaledDown()`, in summary.json). */
 function scaledDownNotes(runs: readonly CompareRunEntry[]): string[] {
   const notes = new Map<string, string>();
   for (const r of runs) {
-    const scaled = r.outcome.summary.strategySummary?.['scaledDown'];
-    if (typeof scaled === 'string' && scaled !== '') notes.set(r.strategy, `**${r.strategy}: scaled down for speed.** ${scaled}`);
+    const scaled = r.outcome.summary.scaledDown;
+    if (scaled) notes.set(r.strategy, `**${r.strategy}: scaled down for speed.** ${scaled}`);
   }
   return [...notes.values()];
 }

@@ -63,6 +63,12 @@ describe('formatFinalTable', () => {
     expect(rows).toEqual(['GM universal (SSE-C) *', 'GM ga-fr', 'PM personalized (LA-FR), masked', 'PM personalized (LA-FR), unmasked *']);
   });
 
+  it("prints the strategy's scaled-down note above the table", () => {
+    const lines = formatFinalTable(result(), {}, "FedETF's PM fine-tuning is 2 × (1 + 1) epochs (official 20 × (3 + 3))").split('\n');
+    expect(lines[0]).toBe("SCALED DOWN FOR SPEED: FedETF's PM fine-tuning is 2 × (1 + 1) epochs (official 20 × (3 + 3))");
+    expect(lines[1]).toMatch(/^Results after round 10/);
+  });
+
   it('aligns the numbers in columns', () => {
     const lines = formatFinalTable(result()).split('\n').slice(1, 7);
     const accEnd = lines[0]!.indexOf('acc') + 3;

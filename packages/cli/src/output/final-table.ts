@@ -19,7 +19,12 @@ export const HEADLINE_MARK = '*';
  * reported them; the headline GM (first GM variant) and PM (first PM variant, masked or not as
  * `result.pmMasked` says) are marked. `labels` are the strategy's `variantLabels()`.
  */
-export function formatFinalTable(result: RunResult, labels: Readonly<Record<string, string>> = {}): string {
+export function formatFinalTable(
+  result: RunResult,
+  labels: Readonly<Record<string, string>> = {},
+  /** The strategy's `scaledDown()`: printed above the table when defaults were scaled down for speed. */
+  scaledDown?: string,
+): string {
   const pmMasking = result.pmMasked;
   const { final, best } = result;
   const keys = Object.keys(final.variants);
@@ -42,6 +47,7 @@ export function formatFinalTable(result: RunResult, labels: Readonly<Record<stri
       .map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
       .join('  ');
   return [
+    ...(scaledDown ? [`SCALED DOWN FOR SPEED: ${scaledDown}`] : []),
     `Results after round ${final.round} (accuracy %; ${HEADLINE_MARK} = headline GM / PM; masked: classes absent from a client's local test set excluded; ` +
       `the headline PM is ${pmMasking ? 'masked' : 'unmasked'}, as ${result.strategy}'s reference reports it unless eval.pmMasking forces it):`,
     line(header),

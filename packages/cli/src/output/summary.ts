@@ -33,6 +33,8 @@ export interface SummaryInput {
   readonly model?: ExportedModel | undefined;
   readonly strategySummary: Record<string, unknown> | undefined;
   readonly aggregatorSummary: Record<string, unknown> | undefined;
+  /** The strategy's `scaledDown()`, when its defaults were scaled down for speed. */
+  readonly scaledDown?: string | undefined;
 }
 
 /** The summary.json object. */
@@ -74,6 +76,8 @@ export interface RunSummary {
   readonly model: ExportedModel | null;
   readonly strategySummary: Record<string, unknown> | null;
   readonly aggregatorSummary: Record<string, unknown> | null;
+  /** What the strategy's options scale down from the paper's values for speed, or null. */
+  readonly scaledDown: string | null;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -113,5 +117,6 @@ export function buildSummary(input: SummaryInput): RunSummary {
     model: input.model ?? null,
     strategySummary: input.strategySummary ?? null,
     aggregatorSummary: input.aggregatorSummary ?? null,
+    scaledDown: input.scaledDown ?? null,
   };
 }

@@ -80,7 +80,8 @@ export function resultRows(runs: readonly ReportRun[], options: ResultRowOptions
       const best = combine(group.map((r) => bestOf(r, pick)));
       rows.push({
         strategy: name,
-        variant: variantLabel(key, first.variantLabels),
+        // Run labels are full table names already (summary.json's final.variantLabels).
+        variant: first.variantLabels?.[key] ?? variantLabel(key),
         key,
         ...(which === 'pm' ? { pmMasked: !key.endsWith('/unmasked') } : {}),
         seeds: group.length,

@@ -126,6 +126,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   if (model) say(`model: ${model.dir} (${model.format} v${model.version})`);
 
   const labels = runtime.strategy.variantLabels?.() ?? {};
+  const scaledDown = runtime.strategy.scaledDown?.();
   const summary = buildSummary({
     config,
     configFile,
@@ -142,10 +143,11 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     variantLabels: labels,
     strategySummary: runtime.strategy.summary?.(),
     aggregatorSummary: runtime.aggregator.summary?.(),
+    scaledDown,
   });
   dir.writeJson(RUN_FILES.summary, summary);
   writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels));
-  io.stdout.write(`${formatFinalTable(result, labels)}\nResults written to ${dir.path}\n`);
+  io.stdout.write(`${formatFinalTable(result, labels, scaledDown)}\nResults written to ${dir.path}\n`);
   if (summary.globalNeverUpdated) throw new Error(neverUpdatedMessage(result.rounds.length, config.train.lr, dir.path));
   return { outDir: dir.path, result, summary };
 }
