@@ -281,7 +281,7 @@ export class Simulation {
       global = await callHook({ strategy: name, hook: 'aggregateTrain', round }, () =>
         this.strategy.aggregateTrain(round, global, usable, this.serverContext('aggregate', round)),
       );
-      this.checkAggregated(round, global, usable);
+      this.checkAggregated(round, global, this.globalArrays!, usable);
       this.globalArrays = global;
     } else {
       this.unchangedRounds.push(round);
@@ -313,15 +313,16 @@ export class Simulation {
 
   /**
    * Fails the round when the new global model holds NaN/Infinity, or lies orders of magnitude
-   * outside every (finite) client update it was made from: the server rule is to blame then, not
-   * the clients, so the message names the aggregator and its options.
+   * outside both the previous global model and every (finite) client update it was made from: the
+   * server rule is to blame then, not the clients, so the message names the aggregator and its
+   * options.
    */
-  private checkAggregated(round: number, global: ArrayRecord, usable: readonly ClientTaskResult[]): void {
+  private checkAggregated(round: number, global: ArrayRecord, previous: ArrayRecord, usable: readonly ClientTaskResult[]): void {
     const aggregator = () => describeAggregator(this.aggregator, this.strategy.name);
     const badKey = firstNonFiniteKey(global);
     if (badKey !== undefined) throw new GlobalModelError(nonFiniteGlobalMessage(round, badKey, aggregator(), usable.length), round);
     const magnitude = largestMagnitude(global);
-    const updates = Math.max(...usable.map((r) => largestMagnitude(r.arrays).value));
+    const updates = Math.max(largestMagnitude(previous).value, ...usable.map((r) => largestMagnitude(r.arrays).value));
     if (magnitude.value > BLOWN_UP_FACTOR * Math.max(updates, 1e-3)) {
       throw new GlobalModelError(blownUpGlobalMessage(round, aggregator(), magnitude, updates), round);
     }
