@@ -110,6 +110,22 @@ describe('compareRun', () => {
     expect(html).toMatch(/<td class="seeds">3<\/td>/);
   });
 
+  it('says loudly, in compare.md, summary.json and the report, when a strategy runs scaled down from the paper', async () => {
+    const dir = tempDir('compare-scaled');
+    const small = { featuresPerClass: 5, matchSteps: 10, retrainEpochs: 5, gradientDraws: 1 };
+    const { runs, outDir } = await compareRun(
+      { config: { ...config(join(dir, 'cmp')), strategy: { name: 'creff', options: small } }, configFile: undefined },
+      ['creff'],
+      io(patternRunData()),
+    );
+    const note = 'CReFF runs with featuresPerClass 5 (official 100), gradientDraws 1 (official 10), matchSteps 10 (official 100), ' +
+      "retrainEpochs 5 (official 300); its numbers are not the paper's setting.";
+    expect(JSON.parse(readFileSync(join(runs[0]!.outcome.outDir, 'summary.json'), 'utf8')).scaledDown).toBe(note);
+    expect(readFileSync(join(outDir, 'compare.md'), 'utf8')).toContain(`**creff: scaled down for speed.** ${note}`);
+    expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain('creff: SCALED DOWN FOR SPEED');
+    expect(readFileSync(join(runs[0]!.outcome.outDir, 'report.html'), 'utf8')).toContain('SCALED DOWN FOR SPEED');
+  });
+
   it("--variants headline keeps one row per strategy", async () => {
     const dir = tempDir('compare-headline');
     const { outDir } = await compareRun(

@@ -117,7 +117,13 @@ function compareReportData(
   const settings = reportSettingsOf(config).map(([k, v]): [string, string] => (k === 'seed' ? [k, seedText] : [k, v]));
   return {
     title: `${dataset.name}, imbalance factor ${d.imbalanceFactor}, ${split}, ${config.clients.total} clients, ${seedText}`,
-    settings: [['strategies', [...new Set(runs.map((r) => r.strategy))].join(', ')], ...settings],
+    settings: [
+      ['strategies', [...new Set(runs.map((r) => r.strategy))].join(', ')],
+      ...[...new Map(runs.filter((r) => r.outcome.summary.scaledDown).map((r) => [r.strategy, r.outcome.summary.scaledDown!])).entries()].map(
+        ([strategy, note]): [string, string] => [`${strategy}: SCALED DOWN FOR SPEED`, note],
+      ),
+      ...settings,
+    ],
     variants,
     runs: runs.map((r) =>
       reportRunOf(r.strategy, r.outcome.result, dataset.classNames, data.ltCounts, r.outcome.summary.final.variantLabels, seeds.length > 1 ? r.seed : undefined),

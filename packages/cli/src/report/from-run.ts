@@ -75,11 +75,17 @@ export function trainReportData(
   runData: RunData,
   generatedAt = new Date(),
   variantLabels?: Readonly<Record<string, string>>,
+  /** The strategy's `scaledDown()`, shown as a setting when its options were scaled down for speed. */
+  scaledDown?: string,
 ): ReportData {
   const { dataset, data } = runData;
   return {
     title: `${config.strategy.name} on ${dataset.name}`,
-    settings: [['strategy', `${config.strategy.name}${optionsText(config.strategy.options)}`], ...reportSettingsOf(config)],
+    settings: [
+      ['strategy', `${config.strategy.name}${optionsText(config.strategy.options)}`],
+      ...(scaledDown ? [['SCALED DOWN FOR SPEED', scaledDown] as [string, string]] : []),
+      ...reportSettingsOf(config),
+    ],
     variants: true,
     runs: [reportRunOf(config.strategy.name, result, dataset.classNames, data.ltCounts, variantLabels)],
     partition: reportPartitionOf(dataset, data.partition),

@@ -146,7 +146,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     scaledDown,
   });
   dir.writeJson(RUN_FILES.summary, summary);
-  writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels));
+  writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels, scaledDown));
   io.stdout.write(`${formatFinalTable(result, labels, scaledDown)}\nResults written to ${dir.path}\n`);
   if (summary.globalNeverUpdated) throw new Error(neverUpdatedMessage(result.rounds.length, config.train.lr, dir.path));
   return { outDir: dir.path, result, summary };
