@@ -171,6 +171,14 @@ export interface Strategy {
   /** Registered name. */
   readonly name: string;
 
+  /**
+   * Whether the strategy's reference code masks the classes absent from a client's local test set
+   * when it reports PM (FedLoGe's `localtest`: yes; FedAvg-family `localtest_villina`: no). The
+   * headline PM follows it under `pmMasking: 'reference'`; both PMs are always recorded.
+   * @default false
+   */
+  readonly referencePmMasking?: boolean;
+
   /** The global arrays before round 1 (e.g. a freshly initialised backbone and head). */
   initialize(ctx: ServerContext): ArrayRecord | Promise<ArrayRecord>;
 
@@ -212,6 +220,14 @@ export interface Strategy {
 
   /** Resolved options and anything else worth recording in summary.json. */
   summary?(): Record<string, unknown>;
+
+  /**
+   * What the resolved options scale down from the paper's or official code's values for speed,
+   * with those values and how to restore them; undefined when nothing is. Hosts print it with
+   * the results (final table, compare.md, summary.json) so a scaled-down number is never read as
+   * the paper's setting.
+   */
+  scaledDown?(): string | undefined;
 
   /**
    * Human-readable names of the prediction variants, keyed as the evaluator reports them

@@ -105,6 +105,11 @@ export const GLOBAL_VARIANT = 'global';
 @injectable()
 export class FedAvg<O extends object = FedAvgOptions, P = never> implements Strategy {
   readonly name: string = 'fedavg';
+  /**
+   * The FedAvg family's reference PM (`localtest_villina`) does not mask absent classes
+   * (baselines.md §1); FedLoGe overrides this.
+   */
+  readonly referencePmMasking: boolean = false;
   protected readonly options: O;
   /** State-key prefix of the head's entries (`buildNetwork` / `exportNetwork`). @default `head.` */
   protected readonly headPrefix: string = HEAD_PREFIX;

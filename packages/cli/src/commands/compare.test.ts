@@ -22,7 +22,7 @@ describe('fedloge compare (end to end)', () => {
     const dir = tempDir('compare');
     writeTinyPartition(dir, 3, 40);
     const { code, stdout, stderr } = await runCli(
-      ['compare', '--strategies', 'fedavg,personal-head-avg', '--plugin', PLUGIN, ...TINY, '--out', 'cmp'],
+      ['compare', '--strategies', 'fedavg,personal-head-avg', '--variants', 'headline', '--plugin', PLUGIN, ...TINY, '--out', 'cmp'],
       dir,
     );
     expect(code, stderr).toBe(0);
@@ -58,7 +58,7 @@ describe('fedloge compare (end to end)', () => {
     const md = readFileSync(join(out, 'compare.md'), 'utf8');
     expect(stdout).toContain(md);
     const gm = summaries[1].final.gm.acc as number;
-    expect(md).toContain(`| personal-head-avg | 1 | ${(100 * gm).toFixed(2)} |`);
+    expect(md).toContain(`| personal-head-avg | headline | 1 | 1 | ${(100 * gm).toFixed(2)} |`);
 
     // The top report shows both strategies and the partition once.
     const html = readFileSync(join(out, 'report.html'), 'utf8');
@@ -76,6 +76,7 @@ describe('fedloge compare (end to end)', () => {
     { argv: ['--rounds', '2'], message: /compare needs --strategies/, why: 'no strategies' },
     { argv: ['--strategies', 'fedavg', '--strategy', 'fedavg'], message: /leave out --strategy/, why: '--strategy is ambiguous here' },
     { argv: ['--strategies', 'fedavg,fedavg'], message: /more than once/, why: 'a strategy twice' },
+    { argv: ['--strategies', 'fedavg', '--seeds', '1,x'], message: /--seeds '1,x': 'x' is not a seed/, why: 'a seed that is not one' },
   ])('refuses $argv ($why)', async ({ argv, message }) => {
     const dir = tempDir('compare-refused');
     const { code, stderr } = await runCli(['compare', ...argv, '--out', 'cmp', '--backend', 'wasm'], dir);

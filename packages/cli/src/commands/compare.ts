@@ -7,6 +7,7 @@ import { UsageError } from '../config/errors.js';
 import { parseConfigArgs } from '../config/flags.js';
 import { formatFlagHelp } from '../config/help.js';
 import { resolveConfig } from '../config/resolve.js';
+import { SEEDS_FLAG, VARIANTS_FLAG, takeCompareFlags } from '../compare/compare-flags.js';
 import { compareRun } from '../compare/compare-run.js';
 import { STRATEGIES_FLAG, takeStrategiesFlag } from '../compare/strategies-flag.js';
 import { buildPluginContainer } from '../run/plugin-container.js';
@@ -19,7 +20,8 @@ export const compareCommand: Command = {
   summary: 'Train several strategies on the same partition and seed, and compare them (compare.md/csv, report.html).',
   async run(ctx: CommandContext): Promise<number> {
     try {
-      const { strategies, rest } = takeStrategiesFlag(ctx.argv);
+      const { strategies, rest: afterStrategies } = takeStrategiesFlag(ctx.argv);
+      const { seeds, variants, rest } = takeCompareFlags(afterStrategies);
       const args = parseConfigArgs(rest, ctx.cwd);
       if (args.help) {
         ctx.stdout.write(await compareHelp());
@@ -33,7 +35,12 @@ export const compareCommand: Command = {
       }
       if (args.resume !== undefined || args.overwrite) throw new UsageError('compare does not take --resume or --overwrite (they are train flags).');
       const resolved = resolveConfig(args, ctx.cwd);
-      await compareRun(resolved, strategies, { cwd: ctx.cwd, stdout: ctx.stdout, stderr: ctx.stderr, logger: streamLogger(ctx.stderr) });
+      await compareRun(
+        resolved,
+        strategies,
+        { cwd: ctx.cwd, stdout: ctx.stdout, stderr: ctx.stderr, logger: streamLogger(ctx.stderr) },
+        { ...(seeds ? { seeds } : {}), variants },
+      );
       return 0;
     } catch (e) {
       return reportError(e, ctx.stderr);
@@ -57,6 +64,9 @@ export async function compareHelp(): Promise<string> {
     '',
     'Flags:',
     `  --${STRATEGIES_FLAG} <a,b,…>  Comma-separated strategies to compare (required; replaces --strategy).`,
+    `  --${SEEDS_FLAG} <s1,s2,…>      Repeat every strategy over these seeds (partition and training); tables show mean ± std`,
+    '                        and how many seeds stand behind each row; runs go to <out>/<strategy>/seed-<s>/.',
+    `  --${VARIANTS_FLAG} all|headline  Rows for every variant a strategy reports (default: all), or only its headline.`,
     formatFlagHelp(),
     '',
     `Registered strategies: ${names.join(', ')}.`,

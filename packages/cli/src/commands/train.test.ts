@@ -48,7 +48,12 @@ describe('fedloge train (end to end)', () => {
 
     expect(stdout).toMatch(/Results after round 2/);
     expect(stdout).toMatch(/^GM global \* +\d+\.\d.* gm\/global$/m);
-    expect(stdout).toMatch(/^PM global, masked \* +\d+\.\d.* pm\/global$/m);
+    // FedAvg's headline PM is the unmasked one, as its reference reports it; both rows are shown.
+    expect(stdout).toMatch(/^PM global, unmasked \* +\d+\.\d.* pm\/global\/unmasked$/m);
+    expect(stdout).toMatch(/^PM global, masked +\d+\.\d.* pm\/global$/m);
+    expect(summary.final.pmHeadline).toBe('unmasked');
+    expect(summary.final.pm).toEqual(summary.final.pmUnmasked);
+    expect(summary.final.pmMasked).toEqual(lines[0].pmMasked);
     // FedAvg has no model export.
     expect(summary.model).toBeNull();
     expect(existsSync(join(out, 'model'))).toBe(false);

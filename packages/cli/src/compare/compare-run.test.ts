@@ -63,4 +63,83 @@ describe('compareRun', () => {
     ]);
     expect(runs.map((r) => r.outcome.outDir)).toEqual([join(dir, 'cmp', 'fedavg'), join(dir, 'cmp', 'personal-head-avg')]);
   });
+
+  it('--seeds repeats each strategy over the seeds and reports mean ± std with the seed count, every variant in its own row', async () => {
+    const dir = tempDir('compare-seeds');
+    const seeds = [9, 1, 2];
+    const { runs, outDir } = await compareRun(
+      { config: config(join(dir, 'cmp')), configFile: undefined },
+      ['fedavg', 'personal-head-avg'],
+      io(patternRunData()),
+      { seeds },
+    );
+    expect(runs.map((r) => `${r.strategy}/${r.seed}`)).toEqual(['fedavg/9', 'fedavg/1', 'fedavg/2', 'personal-head-avg/9', 'personal-head-avg/1', 'personal-head-avg/2']);
+    expect(runs.map((r) => r.outcome.outDir)).toEqual(runs.map((r) => join(dir, 'cmp', r.strategy, `seed-${r.seed}`)));
+    const summaries = runs.map((r) => JSON.parse(readFileSync(join(r.outcome.outDir, 'summary.json'), 'utf8')));
+    expect(summaries.map((s) => s.seed)).toEqual([9, 1, 2, 9, 1, 2]);
+
+    // Mean and sample std of the three seeds' final GM, computed here from the summaries.
+    const gm = summaries.slice(0, 3).map((s) => s.final.gm.acc as number);
+    expect(new Set(gm).size).toBeGreaterThan(1); // the seeds really differ
+    const mean = gm.reduce((a, b) => a + b, 0) / 3;
+    const std = Math.sqrt(gm.reduce((a, x) => a + (x - mean) ** 2, 0) / 2);
+    const csv = readFileSync(join(outDir, 'compare.csv'), 'utf8').trim().split('\n').map(csvFields);
+    const header = csv[0]!;
+    const row = (strategy: string, variant: string) => {
+      const fields = csv.find((f) => f[0] === strategy && f[1] === variant);
+      expect(fields, `${strategy} / ${variant}`).toBeDefined();
+      return Object.fromEntries(header.map((h, i) => [h, fields![i]]));
+    };
+    const fedavg = row('fedavg', 'headline');
+    expect(fedavg['seeds']).toBe('3');
+    expect(fedavg['pm_masking']).toBe('unmasked');
+    expect(Number(fedavg['last_gm_all'])).toBeCloseTo(mean, 12);
+    expect(Number(fedavg['last_gm_all_std'])).toBeCloseTo(std, 12);
+    // The masked PM of each strategy is a row of its own, labelled, with its seeds.
+    const maskedPm = summaries.slice(3).map((s) => s.final.pmMasked.acc as number);
+    const personalMasked = row('personal-head-avg', 'PM personal, masked');
+    expect(personalMasked['pm_masking']).toBe('masked');
+    expect(personalMasked['seeds']).toBe('3');
+    expect(Number(personalMasked['last_pm_all'])).toBeCloseTo(maskedPm.reduce((a, b) => a + b, 0) / 3, 12);
+
+    const md = readFileSync(join(outDir, 'compare.md'), 'utf8');
+    expect(md).toMatch(/seeds 9, 1, 2 \(3 runs per strategy\)/);
+    expect(md).toContain(`| fedavg | headline | 3 | 3 | ${(100 * mean).toFixed(2)} ± ${(100 * std).toFixed(2)} |`);
+    const html = readFileSync(join(outDir, 'report.html'), 'utf8');
+    expect(html).toContain('personal-head-avg (seed 2)');
+    expect(html).toMatch(/<td class="seeds">3<\/td>/);
+  });
+
+  it('says loudly, in compare.md, summary.json and the report, when a strategy runs scaled down from the paper', async () => {
+    const dir = tempDir('compare-scaled');
+    const small = { featuresPerClass: 5, matchSteps: 10, retrainEpochs: 5, gradientDraws: 1 };
+    const { runs, outDir } = await compareRun(
+      { config: { ...config(join(dir, 'cmp')), strategy: { name: 'creff', options: small } }, configFile: undefined },
+      ['creff'],
+      io(patternRunData()),
+    );
+    const note = 'CReFF runs with featuresPerClass 5 (official 100), gradientDraws 1 (official 10), matchSteps 10 (official 100), ' +
+      "retrainEpochs 5 (official 300); its numbers are not the paper's setting.";
+    expect(JSON.parse(readFileSync(join(runs[0]!.outcome.outDir, 'summary.json'), 'utf8')).scaledDown).toBe(note);
+    expect(readFileSync(join(outDir, 'compare.md'), 'utf8')).toContain(`**creff: scaled down for speed.** ${note}`);
+    expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain('creff: SCALED DOWN FOR SPEED');
+    expect(readFileSync(join(runs[0]!.outcome.outDir, 'report.html'), 'utf8')).toContain('SCALED DOWN FOR SPEED');
+  });
+
+  it("--variants headline keeps one row per strategy", async () => {
+    const dir = tempDir('compare-headline');
+    const { outDir } = await compareRun(
+      { config: config(join(dir, 'cmp')), configFile: undefined },
+      ['fedavg', 'personal-head-avg'],
+      io(patternRunData()),
+      { variants: false },
+    );
+    const csv = readFileSync(join(outDir, 'compare.csv'), 'utf8').trim().split('\n');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['fedavg,headline', 'personal-head-avg,headline']);
+  });
 });
+
+/** The fields of one RFC 4180 CSV line. */
+function csvFields(line: string): string[] {
+  return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!));
+}

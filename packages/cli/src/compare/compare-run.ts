@@ -24,8 +24,21 @@ export const COMPARE_FILES = { markdown: 'compare.md', csv: 'compare.csv' } as c
 
 export interface CompareOutcome {
   readonly outDir: string;
-  /** One finished run per strategy, in the order given. */
-  readonly runs: readonly { readonly strategy: string; readonly outcome: TrainOutcome }[];
+  /** One finished run per strategy and seed, strategies in the order given, then seeds. */
+  readonly runs: readonly CompareRunEntry[];
+}
+
+interface CompareRunEntry {
+  readonly strategy: string;
+  readonly seed: number;
+  readonly outcome: TrainOutcome;
+}
+
+export interface CompareOptions {
+  /** Repeat every strategy over these seeds (data partition and training); default: the config's seed. */
+  readonly seeds?: readonly number[];
+  /** Rows for every variant each strategy reports (default), or only the headline. */
+  readonly variants?: boolean;
 }
 
 /**
@@ -33,31 +46,45 @@ export interface CompareOutcome {
  * options to the strategy of the same name). Unknown strategies and invalid options are reported
  * all at once, before any data is loaded or any folder created.
  */
-export async function compareRun({ config, configFile }: ResolvedConfig, strategies: readonly string[], io: TrainIo): Promise<CompareOutcome> {
+export async function compareRun(
+  { config, configFile }: ResolvedConfig,
+  strategies: readonly string[],
+  io: TrainIo,
+  options: CompareOptions = {},
+): Promise<CompareOutcome> {
+  const seeds = options.seeds ?? [config.seed];
+  const multiSeed = seeds.length > 1;
   const startedAt = new Date();
   const container = await buildPluginContainer(config.plugins, io.cwd);
   checkStrategies(container, config, strategies);
 
-  const runData = io.runData ?? (await loadRunData(config));
+  // One partition per seed, shared by every strategy of that seed (the given data, when there is one).
+  const dataBySeed = new Map<number, RunData>();
+  for (const seed of seeds) dataBySeed.set(seed, io.runData ?? (await loadRunData({ ...config, seed })));
   const top = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, 'compare', startedAt));
   top.ensure();
-  io.stderr.write(`comparison of ${strategies.join(', ')} in ${top.path}\n`);
+  io.stderr.write(`comparison of ${strategies.join(', ')}${multiSeed ? ` over seeds ${seeds.join(', ')}` : ''} in ${top.path}\n`);
 
-  const runs: { strategy: string; outcome: TrainOutcome }[] = [];
-  for (const [i, strategy] of strategies.entries()) {
-    io.stderr.write(`\n[${i + 1}/${strategies.length}] ${strategy}\n`);
-    const strategyConfig = configForStrategy(config, strategy, join(top.path, strategyFolderName(strategy)));
-    try {
-      runs.push({ strategy, outcome: await trainRun({ config: strategyConfig, configFile }, { ...io, runData }) });
-    } catch (e) {
-      const done = runs.length > 0 ? ` (finished: ${runs.map((r) => r.strategy).join(', ')})` : '';
-      throw new Error(`strategy '${strategy}' failed${done}: ${(e as Error).message}`, { cause: e });
+  const runs: CompareRunEntry[] = [];
+  const total = strategies.length * seeds.length;
+  for (const strategy of strategies) {
+    for (const seed of seeds) {
+      io.stderr.write(`\n[${runs.length + 1}/${total}] ${strategy}${multiSeed ? `, seed ${seed}` : ''}\n`);
+      const folder = join(top.path, strategyFolderName(strategy), ...(multiSeed ? [`seed-${seed}`] : []));
+      const strategyConfig = { ...configForStrategy(config, strategy, folder), seed };
+      try {
+        runs.push({ strategy, seed, outcome: await trainRun({ config: strategyConfig, configFile }, { ...io, runData: dataBySeed.get(seed)! }) });
+      } catch (e) {
+        const done = runs.length > 0 ? ` (finished: ${runs.map((r) => (multiSeed ? `${r.strategy} seed ${r.seed}` : r.strategy)).join(', ')})` : '';
+        throw new Error(`strategy '${strategy}'${multiSeed ? ` (seed ${seed})` : ''} failed${done}: ${(e as Error).message}`, { cause: e });
+      }
     }
   }
 
-  const report = compareReportData(config, runs, runData, startedAt);
-  const rows = resultRows(report.runs);
-  const markdown = comparisonMarkdown(rows, { title: report.title, pmMasking: config.eval.pmMasking });
+  const report = compareReportData(config, runs, dataBySeed.get(seeds[0]!)!, startedAt, seeds, options.variants ?? true);
+  const rows = resultRows(report.runs, { variants: report.variants ?? true });
+  const notes = scaledDownNotes(runs);
+  const markdown = comparisonMarkdown(rows, { title: report.title, notes });
   writeFileAtomic(top.file(COMPARE_FILES.markdown), markdown);
   writeFileAtomic(top.file(COMPARE_FILES.csv), comparisonCsv(rows));
   writeReport(top.path, report);
@@ -65,20 +92,42 @@ export async function compareRun({ config, configFile }: ResolvedConfig, strateg
   return { outDir: top.path, runs };
 }
 
+/** One line per strategy whose options were scaled down for speed (its `scaledDown()`, in summary.json). */
+function scaledDownNotes(runs: readonly CompareRunEntry[]): string[] {
+  const notes = new Map<string, string>();
+  for (const r of runs) {
+    const scaled = r.outcome.summary.scaledDown;
+    if (scaled) notes.set(r.strategy, `**${r.strategy}: scaled down for speed.** ${scaled}`);
+  }
+  return [...notes.values()];
+}
+
 /** The top-level report: every strategy's curves and numbers, the shared partition once. */
 function compareReportData(
   config: ResolvedConfig['config'],
-  runs: readonly { readonly strategy: string; readonly outcome: TrainOutcome }[],
+  runs: readonly CompareRunEntry[],
   { dataset, data }: RunData,
   generatedAt: Date,
+  seeds: readonly number[],
+  variants: boolean,
 ): ReportData {
   const d = config.dataset;
   const split = config.partition !== undefined ? 'partition from file' : d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`;
+  const seedText = seeds.length > 1 ? `seeds ${seeds.join(', ')} (${seeds.length} runs per strategy)` : `seed ${seeds[0]}`;
+  const settings = reportSettingsOf(config).map(([k, v]): [string, string] => (k === 'seed' ? [k, seedText] : [k, v]));
   return {
-    title: `${dataset.name}, imbalance factor ${d.imbalanceFactor}, ${split}, ${config.clients.total} clients, seed ${config.seed}`,
-    settings: [['strategies', runs.map((r) => r.strategy).join(', ')], ...reportSettingsOf(config)],
-    pmMasking: config.eval.pmMasking,
-    runs: runs.map((r) => reportRunOf(r.strategy, r.outcome.result, dataset.classNames, data.ltCounts, r.outcome.summary.final.variantLabels)),
+    title: `${dataset.name}, imbalance factor ${d.imbalanceFactor}, ${split}, ${config.clients.total} clients, ${seedText}`,
+    settings: [
+      ['strategies', [...new Set(runs.map((r) => r.strategy))].join(', ')],
+      ...[...new Map(runs.filter((r) => r.outcome.summary.scaledDown).map((r) => [r.strategy, r.outcome.summary.scaledDown!])).entries()].map(
+        ([strategy, note]): [string, string] => [`${strategy}: SCALED DOWN FOR SPEED`, note],
+      ),
+      ...settings,
+    ],
+    variants,
+    runs: runs.map((r) =>
+      reportRunOf(r.strategy, r.outcome.result, dataset.classNames, data.ltCounts, r.outcome.summary.final.variantLabels, seeds.length > 1 ? r.seed : undefined),
+    ),
     partition: reportPartitionOf(dataset, data.partition),
     generatedAt: generatedAt.toISOString(),
   };

@@ -1,45 +1,67 @@
 /**
- * compare.md and compare.csv: the comparison as a FedLoGe-paper-style table, one row per strategy,
- * GM and PM accuracy overall and on head/middle/tail classes, after the last round and at the
- * best round (GM and PM best rounds chosen separately, as the reference's searchBest).
- * Markdown shows percent with 2 decimals; CSV keeps the fractions at full precision.
+ * compare.md and compare.csv: the comparison as a FedLoGe-paper-style table: for each strategy its
+ * headline row and (by default) a row per other variant it reported, with GM and PM accuracy
+ * overall and on head/middle/tail classes, after the last round and at the best round (GM and PM
+ * best rounds chosen separately, as the reference's searchBest). Every row says whether its PM
+ * masks absent classes and how many seeds stand behind it; over several seeds a number is the
+ * mean ± sample standard deviation. Markdown shows percent with 2 decimals; CSV keeps fractions.
  */
 import type { ShotAccuracy } from '@fedloge/core';
 import { percent2 } from '../report/format.js';
-import { SHOT_COLUMNS, type ResultRow } from '../report/result-rows.js';
+import { SHOT_COLUMNS, type MeasuredAt, type ResultRow } from '../report/result-rows.js';
 
 const SHOT_NAMES: Readonly<Record<(typeof SHOT_COLUMNS)[number], string>> = { acc: 'all', head: 'head', middle: 'middle', tail: 'tail' };
 
 export interface ComparisonHeading {
   /** First line, e.g. `fashion-mnist, imbalance factor 0.01, Dirichlet α = 0.5, 20 clients, seed 3407`. */
   readonly title: string;
-  readonly pmMasking: boolean;
+  /** Lines printed under the title (e.g. defaults scaled down for speed). */
+  readonly notes?: readonly string[];
+}
+
+/** `71.23` or `71.23 ± 0.45`; `–` where there is nothing to measure. */
+export function percentWithStd(m: MeasuredAt | undefined, k: keyof ShotAccuracy): string {
+  if (m === undefined) return '–';
+  const mean = percent2(m.metrics[k]);
+  const std = m.std?.[k];
+  return std === undefined || std === null || mean === '–' ? mean : `${mean} ± ${(100 * std).toFixed(2)}`;
+}
+
+/** `10`, or `8/10/9` when the seeds' rounds differ; `–` for a row without that model. */
+export function roundsText(m: MeasuredAt | undefined): string {
+  if (m === undefined) return '–';
+  return new Set(m.rounds).size === 1 ? String(m.rounds[0]) : m.rounds.join('/');
+}
+
+/** `masked`, `unmasked` or `–`. */
+export function pmMaskingText(row: ResultRow): string {
+  return row.pmMasked === undefined ? '–' : row.pmMasked ? 'masked' : 'unmasked';
 }
 
 /** compare.md: a heading, the last-round table and the best-round table. */
 export function comparisonMarkdown(rows: readonly ResultRow[], heading: ComparisonHeading): string {
-  const pm = heading.pmMasking ? 'PM (masked)' : 'PM';
   const shots = (model: string) => SHOT_COLUMNS.map((k) => `${model} ${SHOT_NAMES[k]}`);
-  const values = (m: ShotAccuracy) => SHOT_COLUMNS.map((k) => percent2(m[k]));
+  const values = (m: MeasuredAt | undefined) => SHOT_COLUMNS.map((k) => percentWithStd(m, k));
+  const lead = (r: ResultRow) => [r.strategy, r.variant, String(r.seeds)];
   const lastTable = markdownTable(
-    ['Strategy', 'Round', ...shots('GM'), ...shots(pm)],
-    rows.map((r) => [r.strategy, String(r.last.gm.round), ...values(r.last.gm.metrics), ...values(r.last.pm.metrics)]),
+    ['Strategy', 'Variant', 'Seeds', 'Round', ...shots('GM'), 'PM masking', ...shots('PM')],
+    rows.map((r) => [...lead(r), roundsText(r.last.gm ?? r.last.pm), ...values(r.last.gm), pmMaskingText(r), ...values(r.last.pm)]),
   );
   const bestTable = markdownTable(
-    ['Strategy', 'GM round', ...shots('GM'), `${pm} round`, ...shots(pm)],
-    rows.map((r) => [
-      r.strategy,
-      String(r.best.gm.round),
-      ...values(r.best.gm.metrics),
-      String(r.best.pm.round),
-      ...values(r.best.pm.metrics),
-    ]),
+    ['Strategy', 'Variant', 'Seeds', 'GM round', ...shots('GM'), 'PM masking', 'PM round', ...shots('PM')],
+    rows.map((r) => [...lead(r), roundsText(r.best.gm), ...values(r.best.gm), pmMaskingText(r), roundsText(r.best.pm), ...values(r.best.pm)]),
   );
+  const seeds = [...new Set(rows.map((r) => r.seeds))];
   return [
     `# Strategy comparison: ${heading.title}`,
     '',
     'Accuracy in %. Head/middle/tail: classes sorted by training frequency, split where the cumulative share crosses 75% and 95%.',
-    heading.pmMasking ? "PM masks classes absent from a client's local test set." : 'PM does not mask absent classes.',
+    "PM masking: whether a client's PM excludes the classes absent from its local test set. Each strategy's headline PM is the one its " +
+      'reference code reports (FedLoGe masked, the FedAvg family unmasked) unless eval.pmMasking forces it; the variant rows give both.',
+    seeds.length === 1 && seeds[0] === 1
+      ? 'Seeds: every number comes from one run (one seed).'
+      : 'Seeds: the number of runs behind each row; a number is the mean ± sample standard deviation over them, rounds are listed per seed where they differ.',
+    ...(heading.notes ?? []),
     '',
     '## Last round',
     '',
@@ -54,23 +76,43 @@ export function comparisonMarkdown(rows: readonly ResultRow[], heading: Comparis
   ].join('\n');
 }
 
-/** compare.csv header: `strategy`, then `<last|best>_<gm|pm>_<round|all|head|middle|tail>`. */
+/**
+ * compare.csv header: `strategy`, `variant`, `key`, `seeds`, `pm_masking`, then
+ * `<last|best>_<gm|pm>_<round|all|head|middle|tail>` and `<…>_<all|head|middle|tail>_std`.
+ */
 export const COMPARISON_CSV_COLUMNS: readonly string[] = [
   'strategy',
+  'variant',
+  'key',
+  'seeds',
+  'pm_masking',
   ...(['last', 'best'] as const).flatMap((sel) =>
-    (['gm', 'pm'] as const).flatMap((model) => [`${sel}_${model}_round`, ...SHOT_COLUMNS.map((k) => `${sel}_${model}_${SHOT_NAMES[k]}`)]),
+    (['gm', 'pm'] as const).flatMap((model) => [
+      `${sel}_${model}_round`,
+      ...SHOT_COLUMNS.map((k) => `${sel}_${model}_${SHOT_NAMES[k]}`),
+      ...SHOT_COLUMNS.map((k) => `${sel}_${model}_${SHOT_NAMES[k]}_std`),
+    ]),
   ),
 ];
 
-/** compare.csv: one row per strategy, accuracies as fractions; an empty field where a group has no classes. */
+/** compare.csv: one line per row, accuracies as fractions; an empty field where there is nothing to measure. */
 export function comparisonCsv(rows: readonly ResultRow[]): string {
+  const num = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
   const lines = rows.map((r) =>
     [
       csvField(r.strategy),
+      csvField(r.variant),
+      csvField(r.key ?? ''),
+      String(r.seeds),
+      r.pmMasked === undefined ? '' : r.pmMasked ? 'masked' : 'unmasked',
       ...(['last', 'best'] as const).flatMap((sel) =>
         (['gm', 'pm'] as const).flatMap((model) => {
-          const { round, metrics } = r[sel][model];
-          return [String(round), ...SHOT_COLUMNS.map((k) => (metrics[k] === null ? '' : String(metrics[k])))];
+          const m = r[sel][model];
+          return [
+            m === undefined ? '' : m.rounds.join('/'),
+            ...SHOT_COLUMNS.map((k) => num(m?.metrics[k])),
+            ...SHOT_COLUMNS.map((k) => num(m?.std?.[k])),
+          ];
         }),
       ),
     ].join(','),
@@ -80,7 +122,7 @@ export function comparisonCsv(rows: readonly ResultRow[]): string {
 
 function markdownTable(header: readonly string[], body: readonly (readonly string[])[]): string {
   const row = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\\/g, '\\\\').replace(/\|/g, '\\|')).join(' | ')} |`;
-  const rule = `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
+  const rule = `|${header.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`;
   return [row(header), rule, ...body.map(row)].join('\n');
 }
 

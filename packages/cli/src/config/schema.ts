@@ -101,9 +101,11 @@ const trainSection = z
 const evalSection = z
   .strictObject({
     pmMasking: z
-      .boolean()
-      .default(true)
-      .describe("Personalised evaluation masks classes absent from a client's local test set (FedLoGe p_mode 1)."),
+      .union([z.literal('reference'), z.boolean()])
+      .default('reference')
+      .describe(
+        "Whether the headline PM masks classes absent from a client's local test set: 'reference' follows each strategy's reference code (FedLoGe masked, the FedAvg family and the other baselines unmasked); true/false force it. Both PMs are always recorded.",
+      ),
     batchSize: z.int().min(1).default(500).describe('Evaluation batch size.'),
   })
   .prefault({});

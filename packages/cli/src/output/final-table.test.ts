@@ -4,11 +4,12 @@ import { formatFinalTable, percent } from './final-table.js';
 
 const shot = (acc: number, head: number, middle: number, tail: number | null): ShotAccuracy => ({ acc, head, middle, tail });
 
-function result(): RunResult {
+function result(pmMasked = true): RunResult {
   const final: EvaluatedRoundRecord = {
     round: 10,
     gm: shot(0.5, 0.9, 0.4, 0.1),
     pm: shot(0.75, 0.8, 0.7, 0.6),
+    pmMasked: shot(0.75, 0.8, 0.7, 0.6),
     pmUnmasked: shot(0.7, 0.8, 0.6, 0.5),
     variants: {
       'gm/sse-c': shot(0.5, 0.9, 0.4, 0.1),
@@ -29,6 +30,7 @@ function result(): RunResult {
     final,
     best: { gm: { round: 8, metrics: shot(0.6, 0, 0, 0) }, pm: { round: 10, metrics: final.pm } },
     roundsWithoutUpdate: [],
+    pmMasked,
     perClassAccuracy: [],
     global: {},
     totalSeconds: 12.34,
@@ -37,8 +39,8 @@ function result(): RunResult {
 
 describe('formatFinalTable', () => {
   it('shows every GM variant, then every PM variant masked and unmasked, marking the headlines', () => {
-    const lines = formatFinalTable(result(), true).split('\n');
-    expect(lines[0]).toMatch(/^Results after round 10 \(accuracy %; \* = headline GM \/ PM/);
+    const lines = formatFinalTable(result()).split('\n');
+    expect(lines[0]).toMatch(/^Results after round 10 \(accuracy %; \* = headline GM \/ PM.*the headline PM is masked, as x's reference reports it/);
     expect(lines[1]!.trim().split(/\s+/)).toEqual(['acc', 'head', 'middle', 'tail', 'key']);
     const rows = lines.slice(3, 7).map((l) => l.trim().split(/\s{2,}/));
     expect(rows).toEqual([
@@ -54,15 +56,21 @@ describe('formatFinalTable', () => {
 
   it("names rows by the strategy's labels and marks the unmasked PM as headline when masking is off", () => {
     const labels = { 'gm/sse-c': 'GM universal (SSE-C)', 'pm/local': 'PM personalized (LA-FR)' };
-    const rows = formatFinalTable(result(), false, labels)
+    const rows = formatFinalTable(result(false), labels)
       .split('\n')
       .slice(3, 7)
       .map((l) => l.trim().split(/\s{2,}/)[0]);
     expect(rows).toEqual(['GM universal (SSE-C) *', 'GM ga-fr', 'PM personalized (LA-FR), masked', 'PM personalized (LA-FR), unmasked *']);
   });
 
+  it("prints the strategy's scaled-down note above the table", () => {
+    const lines = formatFinalTable(result(), {}, "FedETF's PM fine-tuning is 2 × (1 + 1) epochs (official 20 × (3 + 3))").split('\n');
+    expect(lines[0]).toBe("SCALED DOWN FOR SPEED: FedETF's PM fine-tuning is 2 × (1 + 1) epochs (official 20 × (3 + 3))");
+    expect(lines[1]).toMatch(/^Results after round 10/);
+  });
+
   it('aligns the numbers in columns', () => {
-    const lines = formatFinalTable(result(), true).split('\n').slice(1, 7);
+    const lines = formatFinalTable(result()).split('\n').slice(1, 7);
     const accEnd = lines[0]!.indexOf('acc') + 3;
     for (const l of lines.slice(2)) expect(l.slice(accEnd - 4, accEnd)).toMatch(/^\d\d\.\d$/);
   });

@@ -16,10 +16,16 @@ export const HEADLINE_MARK = '*';
 
 /**
  * Rows: the GM variants, then each PM variant masked and unmasked, in the order the strategy
- * reported them; the headline GM (first GM variant) and PM (first PM variant, masked unless
- * `pmMasking` is off) are marked. `labels` are the strategy's `variantLabels()`.
+ * reported them; the headline GM (first GM variant) and PM (first PM variant, masked or not as
+ * `result.pmMasked` says) are marked. `labels` are the strategy's `variantLabels()`.
  */
-export function formatFinalTable(result: RunResult, pmMasking: boolean, labels: Readonly<Record<string, string>> = {}): string {
+export function formatFinalTable(
+  result: RunResult,
+  labels: Readonly<Record<string, string>> = {},
+  /** The strategy's `scaledDown()`: printed above the table when defaults were scaled down for speed. */
+  scaledDown?: string,
+): string {
+  const pmMasking = result.pmMasked;
   const { final, best } = result;
   const keys = Object.keys(final.variants);
   const gmKeys = keys.filter((k) => k.startsWith('gm/'));
@@ -41,7 +47,9 @@ export function formatFinalTable(result: RunResult, pmMasking: boolean, labels: 
       .map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
       .join('  ');
   return [
-    `Results after round ${final.round} (accuracy %; ${HEADLINE_MARK} = headline GM / PM; masked: classes absent from a client's local test set excluded):`,
+    ...(scaledDown ? [`SCALED DOWN FOR SPEED: ${scaledDown}`] : []),
+    `Results after round ${final.round} (accuracy %; ${HEADLINE_MARK} = headline GM / PM; masked: classes absent from a client's local test set excluded; ` +
+      `the headline PM is ${pmMasking ? 'masked' : 'unmasked'}, as ${result.strategy}'s reference reports it unless eval.pmMasking forces it):`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),

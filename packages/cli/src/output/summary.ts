@@ -42,6 +42,8 @@ export interface SummaryInput {
   readonly model?: ExportedModel | undefined;
   readonly strategySummary: Record<string, unknown> | undefined;
   readonly aggregatorSummary: Record<string, unknown> | undefined;
+  /** The strategy's `scaledDown()`, when its defaults were scaled down for speed. */
+  readonly scaledDown?: string | undefined;
   /** Set when a signal stopped the run early. */
   readonly interrupted?: RunInterruption | undefined;
   /** The rounds after which the run was resumed (`--resume`), oldest first. */
@@ -71,7 +73,10 @@ export interface RunSummary {
   readonly final: {
     readonly round: number;
     readonly gm: ShotAccuracy;
+    /** Headline PM: `pmMasked` or `pmUnmasked`, as `pmHeadline` says. */
     readonly pm: ShotAccuracy;
+    readonly pmHeadline: 'masked' | 'unmasked';
+    readonly pmMasked: ShotAccuracy;
     readonly pmUnmasked: ShotAccuracy;
     readonly variants: Readonly<Record<string, ShotAccuracy>>;
     /** What each key of `variants` is, as the final table names it (e.g. 'GM global (GA-FR)'). */
@@ -98,6 +103,8 @@ export interface RunSummary {
   /** Null for a run that completed all its rounds. */
   readonly interrupted: RunInterruption | null;
   readonly resumedAfter: readonly number[];
+  /** What the strategy's options scale down from the paper's values for speed, or null. */
+  readonly scaledDown: string | null;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -118,6 +125,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
       round: result.final.round,
       gm: result.final.gm,
       pm: result.final.pm,
+      pmHeadline: result.pmMasked ? 'masked' : 'unmasked',
+      pmMasked: result.final.pmMasked,
       pmUnmasked: result.final.pmUnmasked,
       variants: result.final.variants,
       variantLabels: variantLabels(Object.keys(result.final.variants), input.variantLabels),
@@ -137,6 +146,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     aggregatorSummary: input.aggregatorSummary ?? null,
     interrupted: input.interrupted ?? null,
     resumedAfter: input.resumedAfter ?? [],
+    scaledDown: input.scaledDown ?? null,
   };
 }
 

@@ -14,6 +14,7 @@ export function reportRunOf(
   classNames: readonly string[] | undefined,
   trainClassCounts: readonly number[],
   variantLabels?: Readonly<Record<string, string>>,
+  seed?: number,
 ): ReportRun {
   const rounds: ReportRoundPoint[] = [];
   for (const r of result.rounds) {
@@ -31,6 +32,8 @@ export function reportRunOf(
       acc,
     })),
     ...(variantLabels ? { variantLabels } : {}),
+    pmMasked: result.pmMasked,
+    ...(seed !== undefined ? { seed } : {}),
   };
 }
 
@@ -54,7 +57,14 @@ export function reportSettingsOf(config: RunConfig): [string, string][] {
     ['model', `${config.model.name}${optionsText(config.model.options)}`],
     ['aggregator', `${config.aggregator.name}${optionsText(config.aggregator.options)}`],
     ['seed', String(config.seed)],
-    ['PM masking', config.eval.pmMasking ? 'on' : 'off'],
+    [
+      'PM masking',
+      config.eval.pmMasking === 'reference'
+        ? "as each strategy's reference reports it (FedLoGe masked, the FedAvg family unmasked)"
+        : config.eval.pmMasking
+          ? 'on (forced)'
+          : 'off (forced)',
+    ],
   ];
 }
 
@@ -65,12 +75,18 @@ export function trainReportData(
   runData: RunData,
   generatedAt = new Date(),
   variantLabels?: Readonly<Record<string, string>>,
+  /** The strategy's `scaledDown()`, shown as a setting when its options were scaled down for speed. */
+  scaledDown?: string,
 ): ReportData {
   const { dataset, data } = runData;
   return {
     title: `${config.strategy.name} on ${dataset.name}`,
-    settings: [['strategy', `${config.strategy.name}${optionsText(config.strategy.options)}`], ...reportSettingsOf(config)],
-    pmMasking: config.eval.pmMasking,
+    settings: [
+      ['strategy', `${config.strategy.name}${optionsText(config.strategy.options)}`],
+      ...(scaledDown ? [['SCALED DOWN FOR SPEED', scaledDown] as [string, string]] : []),
+      ...reportSettingsOf(config),
+    ],
+    variants: true,
     runs: [reportRunOf(config.strategy.name, result, dataset.classNames, data.ltCounts, variantLabels)],
     partition: reportPartitionOf(dataset, data.partition),
     generatedAt: generatedAt.toISOString(),

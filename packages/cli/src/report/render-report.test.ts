@@ -37,7 +37,7 @@ const partition = {
 const trainData: ReportData = {
   title: 'fedavg on fashion-mnist',
   settings: [['seed', '3407']],
-  pmMasking: true,
+  variants: true,
   runs: [run('fedavg', 0)],
   partition,
 };
@@ -59,11 +59,13 @@ describe('renderReport', () => {
   it('prints last-round and best-round GM/PM numbers as percent with two decimals', () => {
     const html = renderReport(trainData);
     const lastRow = rowOf(html, 'last', 'fedavg');
-    // round, all, head, middle, tail for GM then PM; a null group is shown as a dash.
-    expect(cells(lastRow)).toEqual(['2', '50.00', '70.00', '40.00', '–', '2', '60.00', '75.00', '45.00', '25.00']);
+    // variant, seeds; round, all, head, middle, tail for GM; PM masking; then PM. A null group is a dash.
+    expect(cells(lastRow)).toEqual(['headline', '1', '2', '50.00', '70.00', '40.00', '–', 'masked', '2', '60.00', '75.00', '45.00', '25.00']);
     // GM best at round 2, PM best at round 1 (chosen separately).
-    expect(cells(rowOf(html, 'best', 'fedavg'))).toEqual(['2', '50.00', '70.00', '40.00', '–', '1', '65.00', '80.00', '50.00', '20.00']);
-    expect(html).toContain('PM (masked)');
+    expect(cells(rowOf(html, 'best', 'fedavg'))).toEqual(['headline', '1', '2', '50.00', '70.00', '40.00', '–', 'masked', '1', '65.00', '80.00', '50.00', '20.00']);
+    // The other PM (unmasked) has its own row, labelled, with its own best round.
+    const unmasked = html.match(/<table class="results" data-selection="best">.*?<tr data-strategy="fedavg" data-variant="pm\/local\/unmasked">(.*?)<\/tr>/s)![1]!;
+    expect(cells(unmasked)).toEqual(['PM local, unmasked', '1', '–', '–', '–', '–', '–', 'unmasked', '1', '55.00', '70.00', '40.00', '10.00']);
   });
 
   it('draws one GM line per gm/ variant and one PM line per pm/ variant for a single run', () => {
@@ -104,8 +106,8 @@ describe('renderReport', () => {
   });
 
   it('compares strategies: one results row each, one headline line per strategy, the heat map once', () => {
-    const html = renderReport({ ...trainData, title: 'compare', runs: [run('fedavg', 0), run('fedrod', 0.1)] });
-    expect(cells(rowOf(html, 'last', 'fedrod')).slice(0, 2)).toEqual(['2', '60.00']);
+    const html = renderReport({ ...trainData, variants: false, title: 'compare', runs: [run('fedavg', 0), run('fedrod', 0.1)] });
+    expect(cells(rowOf(html, 'last', 'fedrod')).slice(0, 4)).toEqual(['headline', '1', '2', '60.00']);
     expect(count(html, /<tr data-strategy=/g)).toBe(4); // 2 strategies × (last, best)
     const seriesCounts = (html.match(/<svg class="chart line-chart"[^>]*>/g) ?? []).map((tag) => tag.match(/data-series-count="(\d+)"/)![1]);
     // Comparison GM and PM (2 strategies each), then GM (1) and PM (2) variants per strategy.

@@ -21,25 +21,27 @@ import { renderLineChart, type LineSeries } from './svg/line-chart.js';
  * `generatedAt` for byte-stable output). Throws when a run has no evaluated round.
  */
 export function renderReport(data: ReportData): string {
-  const pmLabel = data.pmMasking ? 'PM (masked)' : 'PM';
-  const rows = resultRows(data.runs);
+  const pmLabel = 'Headline PM';
+  const rows = resultRows(data.runs, { variants: data.variants ?? false });
+  const seeds = Math.max(...rows.map((r) => r.seeds));
   const compare = data.runs.length > 1;
   const sections = [
     `<header><h1>${escapeHtml(data.title)}</h1>${renderSettings(data.settings)}</header>`,
     section(
       'results',
       compare ? 'Comparison' : 'Results',
-      renderResultsTable(rows, 'last', pmLabel) +
-        renderResultsTable(rows, 'best', pmLabel) +
+      renderResultsTable(rows, 'last') +
+        renderResultsTable(rows, 'best') +
         `<p class="note">Head/middle/tail: classes sorted by training frequency, split where the cumulative share crosses 75% and 95% (FedLoGe reference). ` +
-        `${data.pmMasking ? "PM masks classes absent from a client's local test set." : 'PM does not mask absent classes.'}</p>`,
+        "PM masking: whether a client's PM excludes the classes absent from its local test set; each strategy's headline PM is the one its reference code reports (FedLoGe masked, the FedAvg family unmasked) unless eval.pmMasking forces it. " +
+        `${seeds > 1 ? 'Seeds: runs behind each row; numbers are mean ± sample standard deviation.' : 'Seeds: every number comes from one run.'}</p>`,
     ),
     compare ? section('comparison-curves', 'Learning curves by strategy', renderComparisonCurves(data.runs, pmLabel)) : '',
     section('per-class', 'Per-class GM accuracy after the last round', renderPerClass(data)),
     ...data.runs.map((run, i) =>
       section(
-        `run-${i + 1}-${slug(run.name)}`,
-        compare ? `${run.name}: learning curves` : 'Learning curves',
+        `run-${i + 1}-${slug(runTitle(run))}`,
+        compare ? `${runTitle(run)}: learning curves` : 'Learning curves',
         `<div class="charts">${renderVariantCurves(run, 'gm')}${renderVariantCurves(run, 'pm')}</div>${renderVariantsTable(run)}`,
       ),
     ),
@@ -61,6 +63,11 @@ export function renderReport(data: ReportData): string {
   ].join('\n');
 }
 
+/** The run's name, with its seed when the report holds several seeds of a strategy. */
+function runTitle(run: ReportRun): string {
+  return run.seed === undefined ? run.name : `${run.name} (seed ${run.seed})`;
+}
+
 function section(id: string, heading: string, body: string): string {
   return `<section id="${escapeHtml(id)}"><h2>${escapeHtml(heading)}</h2>${body}</section>`;
 }
@@ -73,7 +80,7 @@ function renderSettings(settings: ReportData['settings']): string {
 /** Headline GM and PM per round, one line per strategy. */
 function renderComparisonCurves(runs: readonly ReportRun[], pmLabel: string): string {
   const headline = (pick: (p: ReportRoundPoint) => ShotAccuracy): LineSeries[] =>
-    runs.map((run) => ({ name: run.name, points: run.rounds.map((p) => ({ x: p.round, y: asPercent(pick(p).acc) })) }));
+    runs.map((run) => ({ name: runTitle(run), points: run.rounds.map((p) => ({ x: p.round, y: asPercent(pick(p).acc) })) }));
   return (
     '<div class="charts">' +
     renderLineChart({ title: 'GM accuracy per round', xLabel: 'round', yLabel: 'GM accuracy (%)', series: headline((p) => p.gm) }) +
@@ -108,7 +115,7 @@ function renderPerClass(data: ReportData): string {
     categories,
     notes,
     series: data.runs.map((run) => ({
-      name: run.name,
+      name: runTitle(run),
       values: classes.map((c) => asPercent(run.perClassGm.find((x) => x.class === c.class)?.acc)),
     })),
   });

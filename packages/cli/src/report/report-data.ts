@@ -36,6 +36,13 @@ export interface ReportRun {
   readonly perClassGm: readonly ReportClassAccuracy[];
   /** Names of the variant keys (summary.json's `final.variantLabels`); keys without one are shown as they are. */
   readonly variantLabels?: Readonly<Record<string, string>>;
+  /**
+   * Whether the headline PM (`pm`, `best.pm`) masks classes absent from a client's local test
+   * set (per strategy under `eval.pmMasking: 'reference'`). @default true
+   */
+  readonly pmMasked?: boolean;
+  /** The run's seed, when a report holds several seeds of one strategy. */
+  readonly seed?: number;
 }
 
 /** The client partition shared by every run of the report. */
@@ -52,8 +59,8 @@ export interface ReportData {
   readonly title: string;
   /** Run settings as label/value pairs, shown in order (dataset, clients, rounds, …). */
   readonly settings: readonly (readonly [label: string, value: string])[];
-  /** Whether the headline PM masks classes absent from a client's local test set. */
-  readonly pmMasking: boolean;
+  /** Show a row for every variant each strategy reported, not only its headline. @default false */
+  readonly variants?: boolean;
   /** One run for `train`, one per strategy for `compare`, all on `partition`. */
   readonly runs: readonly ReportRun[];
   readonly partition: ReportPartition;

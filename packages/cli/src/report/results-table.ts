@@ -1,4 +1,5 @@
 /** The results tables of the HTML report (one per round selection) and the final variants table. */
+import { percentWithStd, pmMaskingText, roundsText } from '../compare/comparison-table.js';
 import { escapeHtml } from './escape.js';
 import { percent2 } from './format.js';
 import type { ReportRun } from './report-data.js';
@@ -9,25 +10,33 @@ const SELECTION_TITLES: Readonly<Record<RoundSelection, string>> = {
   best: 'Best round (GM and PM chosen separately)',
 };
 
-/** `<table>` with one row per strategy: GM all/head/middle/tail and PM all/head/middle/tail, with rounds. */
-export function renderResultsTable(rows: readonly ResultRow[], selection: RoundSelection, pmLabel: string): string {
+/**
+ * `<table>` with one row per strategy (and per reported variant, when the rows hold them): GM
+ * all/head/middle/tail and PM all/head/middle/tail with rounds, whether the PM is masked and how
+ * many seeds stand behind the row (numbers are mean ± std over several).
+ */
+export function renderResultsTable(rows: readonly ResultRow[], selection: RoundSelection): string {
   const groupHeader =
-    `<tr><th rowspan="2" scope="col">Strategy</th><th colspan="5" scope="colgroup">GM</th>` +
-    `<th colspan="5" scope="colgroup">${escapeHtml(pmLabel)}</th></tr>`;
+    `<tr><th rowspan="2" scope="col">Strategy</th><th rowspan="2" scope="col">Variant</th><th rowspan="2" scope="col">Seeds</th>` +
+    `<th colspan="5" scope="colgroup">GM</th><th colspan="6" scope="colgroup">PM</th></tr>`;
   const shotHeader = ['round', 'all', 'head', 'middle', 'tail'].map((h) => `<th scope="col">${h}</th>`).join('');
   const body = rows
     .map((row) => {
       const { gm, pm } = row[selection];
-      const cells = [gm, pm].flatMap((m) => [
-        `<td class="round">${m.round}</td>`,
-        ...SHOT_COLUMNS.map((k) => `<td>${percent2(m.metrics[k])}</td>`),
+      const cells = [gm, pm].flatMap((m, i) => [
+        ...(i === 1 ? [`<td class="masking">${pmMaskingText(row)}</td>`] : []),
+        `<td class="round">${roundsText(m)}</td>`,
+        ...SHOT_COLUMNS.map((k) => `<td>${escapeHtml(percentWithStd(m, k))}</td>`),
       ]);
-      return `<tr data-strategy="${escapeHtml(row.strategy)}"><th scope="row">${escapeHtml(row.strategy)}</th>${cells.join('')}</tr>`;
+      return (
+        `<tr data-strategy="${escapeHtml(row.strategy)}"${row.key ? ` data-variant="${escapeHtml(row.key)}"` : ''}>` +
+        `<th scope="row">${escapeHtml(row.strategy)}</th><td class="variant">${escapeHtml(row.variant)}</td><td class="seeds">${row.seeds}</td>${cells.join('')}</tr>`
+      );
     })
     .join('');
   return (
     `<table class="results" data-selection="${selection}"><caption>${SELECTION_TITLES[selection]} · accuracy %</caption>` +
-    `<thead>${groupHeader}<tr>${shotHeader}${shotHeader}</tr></thead><tbody>${body}</tbody></table>`
+    `<thead>${groupHeader}<tr>${shotHeader}<th scope="col">masking</th>${shotHeader}</tr></thead><tbody>${body}</tbody></table>`
   );
 }
 

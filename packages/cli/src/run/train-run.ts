@@ -152,6 +152,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     backend: backend.name,
   });
   const labels = runtime.strategy.variantLabels?.() ?? {};
+  const scaledDown = runtime.strategy.scaledDown?.();
   const resumeWith = `fedloge train --resume ${dir.path}`;
   const summaryOf = (run: RunResult, interrupted?: { signal: string; afterRound: number }) =>
     buildSummary({
@@ -171,6 +172,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       strategySummary: runtime.strategy.summary?.(),
       aggregatorSummary: runtime.aggregator.summary?.(),
       resumedAfter: checkpoints.resumedAfter,
+      scaledDown,
       ...(interrupted ? { interrupted: { ...interrupted, resumeWith } } : {}),
     });
   try {
@@ -217,8 +219,8 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
 
   const summary = { ...summaryOf(result), model: model ?? null };
   dir.writeJson(RUN_FILES.summary, summary);
-  writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels));
-  io.stdout.write(`${formatFinalTable(result, config.eval.pmMasking, labels)}\nResults written to ${dir.path}\n`);
+  writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels, scaledDown));
+  io.stdout.write(`${formatFinalTable(result, labels, scaledDown)}\nResults written to ${dir.path}\n`);
   if (summary.globalNeverUpdated) throw new Error(neverUpdatedMessage(result.rounds.length, config.train.lr, dir.path));
   return { outDir: dir.path, result, summary };
 }

@@ -38,6 +38,8 @@ export interface Evaluation {
   readonly gm: ShotAccuracy;
   /** Headline PM: the first PM variant, masked when `pmMasking` is on. */
   readonly pm: ShotAccuracy;
+  /** The headline PM variant with masking. */
+  readonly pmMasked: ShotAccuracy;
   /** The headline PM variant without masking. */
   readonly pmUnmasked: ShotAccuracy;
   /** Every variant: `gm/<name>`, `pm/<name>` (masked) and `pm/<name>/unmasked`. */
@@ -55,6 +57,7 @@ export interface EvaluatorOptions {
   /** Per client id, its training data (for `PersonalContext.data`). */
   readonly clients: readonly ClientData[];
   readonly batchSize: number;
+  /** Whether the headline PM is the masked one (resolved per strategy). */
   readonly pmMasking: boolean;
   readonly seed: number;
 }
@@ -133,6 +136,7 @@ export class Evaluator {
         return {
           gm: variants[`gm/${gmHeadline}`]!,
           pm: pmKey ? variants[pmKey]! : NO_DATA,
+          pmMasked: pmHeadline === undefined ? NO_DATA : variants[`pm/${pmHeadline}`]!,
           pmUnmasked: pmHeadline === undefined ? NO_DATA : variants[`pm/${pmHeadline}/unmasked`]!,
           variants,
           gmPerClass,

@@ -7,7 +7,8 @@ import type { Aggregator } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
 
 /**
- * How much larger than the largest |value| of the client updates the aggregated model's may be.
+ * How much larger than the largest |value| of the previous global model and of the client updates
+ * the aggregated model's may be.
  * A mean, median or Krum choice stays within the updates; a sane server optimiser step moves a
  * weight by about its learning rate; a step scaled by 1e30 leaves the range by dozens of orders
  * of magnitude, and clients cannot train from such a model.
@@ -71,8 +72,8 @@ export function blownUpGlobalMessage(
 ): string {
   return (
     `Round ${round}: the global model after aggregation was blown up by the server rule, so no client can train ` +
-    `from it: its largest |value| is ${now.value.toExponential(2)} (in '${now.key}') while the client updates it ` +
-    `was made from stay within ${updates.toExponential(2)}. It was produced by ${aggregator}; check those options ` +
+    `from it: its largest |value| is ${now.value.toExponential(2)} (in '${now.key}') while the previous global model ` +
+    `and the client updates it was made from stay within ${updates.toExponential(2)}. It was produced by ${aggregator}; check those options ` +
     '(e.g. a smaller server learning rate) and run again; the run stops here.'
   );
 }

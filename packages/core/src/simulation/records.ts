@@ -18,8 +18,10 @@ export interface RoundRecord {
   readonly round: number;
   /** Headline GM; present on evaluated rounds only (as every evaluation field). */
   readonly gm?: ShotAccuracy;
-  /** Headline PM (masked when `pmMasking`). */
+  /** Headline PM: `pmMasked` or `pmUnmasked`, as `RunResult.pmMasked` says. */
   readonly pm?: ShotAccuracy;
+  /** The headline PM variant with classes absent from the client's local test set masked. */
+  readonly pmMasked?: ShotAccuracy;
   readonly pmUnmasked?: ShotAccuracy;
   /** `gm/<name>`, `pm/<name>`, `pm/<name>/unmasked` for every variant. */
   readonly variants?: Readonly<Record<string, ShotAccuracy>>;
@@ -37,7 +39,7 @@ export interface RoundRecord {
 }
 
 /** A round that was evaluated. */
-export type EvaluatedRoundRecord = RoundRecord & Required<Pick<RoundRecord, 'gm' | 'pm' | 'pmUnmasked' | 'variants'>>;
+export type EvaluatedRoundRecord = RoundRecord & Required<Pick<RoundRecord, 'gm' | 'pm' | 'pmMasked' | 'pmUnmasked' | 'variants'>>;
 
 /** The best value of a headline metric over the evaluated rounds (the reference's searchBest). */
 export interface BestRound {
@@ -54,6 +56,8 @@ export interface RunResult {
   readonly best: { readonly gm: BestRound; readonly pm: BestRound };
   /** Rounds in which every client update was dropped (NaN/Infinity), so the global model did not change. */
   readonly roundsWithoutUpdate: readonly number[];
+  /** Whether the headline PM (`pm`, best PM) is the masked one (eval `pmMasking`, per strategy under 'reference'). */
+  readonly pmMasked: boolean;
   /** Headline GM accuracy per class after the last round. */
   readonly perClassAccuracy: readonly (number | null)[];
   /** The final global arrays (for checkpoints and post-hoc steps). */

@@ -12,9 +12,11 @@ export interface SimulationConfig {
   readonly evalEvery?: number;
   /**
    * Whether the headline PM masks the classes absent from a client's local test set (FedLoGe's
-   * `localtest`, p_mode 1). Both variants are always reported. @default true
+   * `localtest`, p_mode 1): `'reference'` follows each strategy's reference code
+   * (`Strategy.referencePmMasking`: FedLoGe masked, the FedAvg family unmasked). Both variants
+   * are always reported. @default 'reference'
    */
-  readonly pmMasking?: boolean;
+  readonly pmMasking?: PmMasking;
   /** Images per forward pass during evaluation. @default 256 */
   readonly evalBatchSize?: number;
   /** Train-time augmentation of client batches. @default true */
@@ -24,12 +26,20 @@ export interface SimulationConfig {
   readonly train: TrainConfig;
 }
 
+/** Headline PM masking: on, off, or as the strategy's reference code reports it. */
+export type PmMasking = boolean | 'reference';
+
+/** Whether `strategy`'s headline PM is masked under `setting`. */
+export function headlinePmMasked(setting: PmMasking, strategy: { readonly referencePmMasking?: boolean }): boolean {
+  return setting === 'reference' ? (strategy.referencePmMasking ?? false) : setting;
+}
+
 /** `SimulationConfig` with every default filled in and `clientsPerRound` resolved. */
 export interface ResolvedSimulationConfig {
   readonly rounds: number;
   readonly clientsPerRound: number;
   readonly evalEvery: number;
-  readonly pmMasking: boolean;
+  readonly pmMasking: PmMasking;
   readonly evalBatchSize: number;
   readonly augment: boolean;
   readonly seed: number;
@@ -38,7 +48,7 @@ export interface ResolvedSimulationConfig {
 
 export const SIMULATION_DEFAULTS = {
   evalEvery: 1,
-  pmMasking: true,
+  pmMasking: 'reference',
   evalBatchSize: 256,
   augment: true,
   clientsPerRound: 5,

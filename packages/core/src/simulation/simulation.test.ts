@@ -293,6 +293,33 @@ describe('Simulation', () => {
     expect(client.message).toBe(`Strategy 'personal-head-avg' failed in trainClient (round 2, client ${client.clientId}): no data on client ${client.clientId}`);
   });
 
+  it("headlines the PM the strategy's reference reports (unmasked unless it says masked), records both, and obeys a forced setting", async () => {
+    const config = { rounds: 1 };
+    const reference = await simulate({ config }).simulation.run();
+    expect(reference.pmMasked).toBe(false); // personal-head-avg declares no referencePmMasking
+    expect(reference.final.pm).toEqual(reference.final.variants['pm/personal/unmasked']);
+    expect(reference.final.pmMasked).toEqual(reference.final.variants['pm/personal']);
+    expect(reference.final.pmUnmasked).toEqual(reference.final.variants['pm/personal/unmasked']);
+
+    class MaskedReference extends PersonalHeadAvg {
+      readonly referencePmMasking = true;
+    }
+    const { runtime } = simulate();
+    const masked = await new Simulation({
+      strategy: new MaskedReference(runtime.aggregator, { pmPredictor: 'heads' }),
+      data,
+      models: runtime.models,
+      config: { ...baseConfig, ...config },
+      logger: silentLogger(),
+    }).run();
+    expect(masked.pmMasked).toBe(true);
+    expect(masked.final.pm).toEqual(masked.final.variants['pm/personal']);
+
+    const forced = await simulate({ config: { ...config, pmMasking: true } }).simulation.run();
+    expect(forced.pmMasked).toBe(true);
+    expect(forced.final.pm).toEqual(forced.final.variants['pm/personal']);
+  });
+
   it('rejects inconsistent sampling settings with the values involved', () => {
     expect(() => simulate({ config: { clientsPerRound: 9 } })).toThrow(/\[1, 8\].*clientsPerRound.*9/);
     expect(() => simulate({ config: { fraction: 0.5 } })).toThrow(/both/);

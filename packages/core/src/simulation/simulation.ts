@@ -33,7 +33,7 @@ import {
 } from './global-health.js';
 import type { BestRound, ClientRoundInfo, EvaluatedRoundRecord, RoundRecord, RunResult } from './records.js';
 import type { Reporter } from './reporter.js';
-import { resolveSimulationConfig, type ResolvedSimulationConfig, type SimulationConfig } from './simulation-config.js';
+import { headlinePmMasked, resolveSimulationConfig, type ResolvedSimulationConfig, type SimulationConfig } from './simulation-config.js';
 import { callHook } from './strategy-error.js';
 import { RUN_STREAMS } from './streams.js';
 
@@ -141,7 +141,7 @@ export class Simulation {
       data,
       clients,
       batchSize: this.config.evalBatchSize,
-      pmMasking: this.config.pmMasking,
+      pmMasking: headlinePmMasked(this.config.pmMasking, this.strategy),
       seed: this.config.seed,
     });
     this.serverFacts = {
@@ -255,6 +255,7 @@ export class Simulation {
       best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
       // From the records, so rounds before a resume count too.
       roundsWithoutUpdate: records.filter((r) => !r.globalUpdated).map((r) => r.round),
+      pmMasked: headlinePmMasked(this.config.pmMasking, this.strategy),
       perClassAccuracy: lastEvaluation.gmPerClass,
       global: this.globalArrays!,
       totalSeconds: (performance.now() - started) / 1000,
@@ -311,7 +312,7 @@ export class Simulation {
       global = await callHook({ strategy: name, hook: 'aggregateTrain', round }, () =>
         this.strategy.aggregateTrain(round, global, usable, this.serverContext('aggregate', round)),
       );
-      this.checkAggregated(round, global, usable);
+      this.checkAggregated(round, global, this.globalArrays!, usable);
       this.globalArrays = global;
     } else {
       this.logger.warn(
@@ -332,6 +333,7 @@ export class Simulation {
       ...base,
       gm: evaluation.gm,
       pm: evaluation.pm,
+      pmMasked: evaluation.pmMasked,
       pmUnmasked: evaluation.pmUnmasked,
       variants: evaluation.variants,
       evalSeconds: evaluation.seconds,
@@ -341,15 +343,16 @@ export class Simulation {
 
   /**
    * Fails the round when the new global model holds NaN/Infinity, or lies orders of magnitude
-   * outside every (finite) client update it was made from: the server rule is to blame then, not
-   * the clients, so the message names the aggregator and its options.
+   * outside both the previous global model and every (finite) client update it was made from: the
+   * server rule is to blame then, not the clients, so the message names the aggregator and its
+   * options.
    */
-  private checkAggregated(round: number, global: ArrayRecord, usable: readonly ClientTaskResult[]): void {
+  private checkAggregated(round: number, global: ArrayRecord, previous: ArrayRecord, usable: readonly ClientTaskResult[]): void {
     const aggregator = () => describeAggregator(this.aggregator, this.strategy.name);
     const badKey = firstNonFiniteKey(global);
     if (badKey !== undefined) throw new GlobalModelError(nonFiniteGlobalMessage(round, badKey, aggregator(), usable.length), round);
     const magnitude = largestMagnitude(global);
-    const updates = Math.max(...usable.map((r) => largestMagnitude(r.arrays).value));
+    const updates = Math.max(largestMagnitude(previous).value, ...usable.map((r) => largestMagnitude(r.arrays).value));
     if (magnitude.value > BLOWN_UP_FACTOR * Math.max(updates, 1e-3)) {
       throw new GlobalModelError(blownUpGlobalMessage(round, aggregator(), magnitude, updates), round);
     }

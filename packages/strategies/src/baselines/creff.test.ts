@@ -12,6 +12,25 @@ const clientB = h.client(1, [2, 3, 6, 9]);
 const small = { featuresPerClass: 5, matchSteps: 30, retrainEpochs: 20, retrainBatchSize: 8, retrainLr: 0.1, gradientDraws: 1, realBatchSize: 64 };
 
 describe('CReFF', () => {
+  it("defaults to the official code's values (100 features per class, 10 draws) and says when a run scales them down", () => {
+    const strategy = h.strategy<CReFF>(creffPlugin);
+    expect(strategy.summary()['options']).toEqual({
+      featuresPerClass: 100,
+      matchSteps: 100,
+      featureLr: 0.1,
+      retrainEpochs: 300,
+      retrainBatchSize: 32,
+      retrainLr: 0.01,
+      realBatchSize: 32,
+      gradientDraws: 10,
+    });
+    expect(strategy.scaledDown()).toBeUndefined();
+    expect(h.strategy<CReFF>(creffPlugin, small).scaledDown()).toBe(
+      'CReFF runs with featuresPerClass 5 (official 100), gradientDraws 1 (official 10), matchSteps 30 (official 100), ' +
+        "retrainEpochs 20 (official 300); its numbers are not the paper's setting.",
+    );
+  });
+
   it("uploads, per held class, the re-trained classifier's CE gradient on the client's real features", async () => {
     const strategy = h.strategy<CReFF>(creffPlugin, small);
     const global = strategy.initialize(h.server([clientA]));

@@ -21,11 +21,11 @@
  * Server state lives in the global arrays (`creff.features`, `creff.classifier.*`), so it is
  * checkpointed with the model; the features are not sent to clients.
  *
- * Defaults, official values in brackets: 20 [100] features per class and 2 [10] gradient draws
- * are scaled down for CPU runs (feature matching dominates the server's time: about 2 s per round
- * for 10 classes at 20 features, 8 s at 100, on the tfjs cpu backend); 100 [100] matching steps at
- * lr 0.1 [0.1], 300 [300] re-training epochs at lr 0.01 [0.01] with batch 32 [32], and up to
- * 32 [32] images per class and draw are the official values.
+ * Defaults are the official values: 100 features per class, 10 gradient draws, 100 matching
+ * steps at lr 0.1, 300 re-training epochs at lr 0.01 with batch 32, and up to 32 images per class
+ * and draw. Feature matching dominates the server's time (about 8 s per round for 10 classes at
+ * 100 features on the tfjs cpu backend, 2 s at 20); smaller values are options, and `scaledDown()`
+ * says so in every results table when they are used.
  * The official code draws each class's 32 images directly and applies DSA augmentation; here each
  * draw is one shuffled pass over the client's data with the data set's train-time augmentation,
  * keeping the first images of every class.
@@ -62,9 +62,21 @@ export const CLASSIFIER_PREFIX = 'creff.classifier.';
 export const RETRAINED_VARIANT = 're-trained';
 export const FEDAVG_HEAD_VARIANT = 'fedavg';
 
+/** The official code's values of the options (shangxinyi/CReFF-FL `options.py`). */
+export const CREFF_OFFICIAL = {
+  featuresPerClass: 100,
+  matchSteps: 100,
+  featureLr: 0.1,
+  retrainEpochs: 300,
+  retrainBatchSize: 32,
+  retrainLr: 0.01,
+  realBatchSize: 32,
+  gradientDraws: 10,
+} as const;
+
 export const creffOptions = fedAvgOptions.extend({
-  /** m, federated features per class (official: 100). @default 20 */
-  featuresPerClass: z.int().min(1).default(20),
+  /** m, federated features per class (official: 100). @default 100 */
+  featuresPerClass: z.int().min(1).default(CREFF_OFFICIAL.featuresPerClass),
   /** Gradient-matching SGD steps per round (official `match_epoch`: 100). @default 100 */
   matchSteps: z.int().min(0).default(100),
   /** Learning rate on the federated features (official `lr_feature`: 0.1). @default 0.1 */
@@ -77,8 +89,8 @@ export const creffOptions = fedAvgOptions.extend({
   retrainLr: z.number().positive().default(0.01),
   /** Real images per class per gradient draw (official `batch_real`: 32). @default 32 */
   realBatchSize: z.int().min(1).default(32),
-  /** Gradient draws averaged per class (official: 10). @default 2 */
-  gradientDraws: z.int().min(1).default(2),
+  /** Gradient draws averaged per class (official: 10). @default 10 */
+  gradientDraws: z.int().min(1).default(CREFF_OFFICIAL.gradientDraws),
 });
 export type CreffOptions = z.output<typeof creffOptions>;
 
@@ -88,6 +100,14 @@ export class CReFF extends FedAvg<CreffOptions> {
 
   constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: CreffOptions) {
     super(aggregator, options);
+  }
+
+  /** The counts set below the official code's (learning rates and batch sizes are not "scaled"). */
+  scaledDown(): string | undefined {
+    const counts = ['featuresPerClass', 'gradientDraws', 'matchSteps', 'retrainEpochs', 'realBatchSize'] as const;
+    const lower = counts.filter((k) => this.options[k] < CREFF_OFFICIAL[k]);
+    if (lower.length === 0) return undefined;
+    return `CReFF runs with ${lower.map((k) => `${k} ${this.options[k]} (official ${CREFF_OFFICIAL[k]})`).join(', ')}; its numbers are not the paper's setting.`;
   }
 
   /** FedAvg's network, plus initial federated features and a freshly initialised classifier. */

@@ -95,11 +95,18 @@ describe('FedETF', () => {
     tf.dispose([x, y]);
   });
 
-  it('defaults to the scaled-down adaptation schedule and checks the projection width', () => {
-    expect(h.strategy<FedETF>(fedEtfPlugin).summary()['options']).toEqual({
+  it('defaults to the run\'s E and a scaled-down alternation schedule, which it says loudly', () => {
+    const strategy = h.strategy<FedETF>(fedEtfPlugin);
+    expect(strategy.summary()['options']).toEqual({
       projectionDim: null,
-      adaptation: { localEpochs: 1, rounds: 2, etfEpochs: 1, etfLr: 0.1, projectionEpochs: 1, projectionLr: 0.05 },
+      adaptation: { localEpochs: null, rounds: 2, etfEpochs: 1, etfLr: 0.1, projectionEpochs: 1, projectionLr: 0.05 },
     });
+    expect(strategy.scaledDown()).toBe(
+      "FedETF's PM fine-tuning is 2 × (1 + 1) epochs (official 20 × (3 + 3)); its PM is not the paper's setting " +
+        '(adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 } restores it).',
+    );
+    expect(fedEtfPlugin.description).toMatch(/SCALED DOWN by default for speed: 2 × \(1 \+ 1\) fine-tuning epochs, official 20 × \(3 \+ 3\)/);
+    expect(h.strategy<FedETF>(fedEtfPlugin, { adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 } }).scaledDown()).toBeUndefined();
     expect(() => h.strategy<FedETF>(fedEtfPlugin, { projectionDim: 3 }).initialize(h.server([clientA]))).toThrow(/projectionDim >= numClasses/);
   });
 });

@@ -14,8 +14,10 @@
  * fine-tuning the ETF itself (plain CE, SGD lr 0.1, nothing else trainable) and the projection
  * only (plain CE, SGD lr 0.05 with the run's momentum and weight decay), and is scored with the
  * result (a `model` predictor). The official schedule is 20 alternations of 3 + 3 epochs after an
- * E-epoch update; the defaults here are scaled down for CPU runs (1 local epoch, 2 alternations of
- * 1 + 1 epochs) and every count is an option.
+ * E-epoch update (E = the run's local epochs, the default here too). The alternations are scaled
+ * down by default for CPU runs, since every client adapts at every evaluation: 2 alternations of
+ * 1 + 1 epochs. `scaledDown()` says so in every results table, and `--help` in the description;
+ * `adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 }` is the official schedule.
  */
 import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
@@ -44,9 +46,12 @@ export const ADAPTED_VARIANT = 'adapted';
 /** State key of the fixed ETF. */
 export const ETF_KEY = `${HEAD_PREFIX}etf`;
 
+/** The official local-adaptation schedule after the E-epoch update (ZexiLee/ICCV-2023-FedETF). */
+export const FEDETF_OFFICIAL_ADAPTATION = { rounds: 20, etfEpochs: 3, projectionEpochs: 3 } as const;
+
 const adaptationOptions = z.strictObject({
-  /** Epochs of the training objective before the alternations (official: the run's E). @default 1 */
-  localEpochs: z.int().min(0).default(1),
+  /** Epochs of the training objective before the alternations; null = the run's E (official). @default null */
+  localEpochs: z.int().min(0).nullable().default(null),
   /** Alternations of ETF and projection fine-tuning (official: 20). @default 2 */
   rounds: z.int().min(0).default(2),
   /** Epochs on the ETF per alternation (official: 3). @default 1 */
@@ -80,6 +85,17 @@ export class FedETF extends FedAvg<FedEtfOptions, AdaptationStep> {
 
   constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedEtfOptions) {
     super(aggregator, options);
+  }
+
+  /** The PM fine-tuning schedule, when shorter than the official E + 20 × (3 + 3) epochs. */
+  scaledDown(): string | undefined {
+    const { rounds, etfEpochs, projectionEpochs } = this.options.adaptation;
+    const official = FEDETF_OFFICIAL_ADAPTATION;
+    if (rounds >= official.rounds && etfEpochs >= official.etfEpochs && projectionEpochs >= official.projectionEpochs) return undefined;
+    return (
+      `FedETF's PM fine-tuning is ${rounds} × (${etfEpochs} + ${projectionEpochs}) epochs (official ${official.rounds} × (${official.etfEpochs} + ${official.projectionEpochs})); ` +
+      `its PM is not the paper's setting (adaptation: { rounds: ${official.rounds}, etfEpochs: ${official.etfEpochs}, projectionEpochs: ${official.projectionEpochs} } restores it).`
+    );
   }
 
   /** PM: the global model after local adaptation on this client's training data. */
@@ -124,7 +140,7 @@ export class FedETF extends FedAvg<FedEtfOptions, AdaptationStep> {
     const a = this.options.adaptation;
     const run = (arrays: ArrayRecord, step: AdaptationStep | undefined, train: TrainConfig) =>
       this.trainForEvaluation(arrays, client, ctx, train, step);
-    let arrays = await run(global, undefined, { ...ctx.train, localEpochs: a.localEpochs });
+    let arrays = await run(global, undefined, { ...ctx.train, localEpochs: a.localEpochs ?? ctx.train.localEpochs });
     for (let r = 0; r < a.rounds; r++) {
       arrays = await run(arrays, 'etf', { ...ctx.train, localEpochs: a.etfEpochs, lr: a.etfLr, momentum: 0, weightDecay: 0 });
       arrays = await run(arrays, 'projection', { ...ctx.train, localEpochs: a.projectionEpochs, lr: a.projectionLr });
@@ -136,7 +152,9 @@ export class FedETF extends FedAvg<FedEtfOptions, AdaptationStep> {
 export const fedEtfPlugin: StrategyPlugin<FedEtfOptions> = {
   kind: 'strategy',
   name: 'fedetf',
-  description: 'FedETF: projection + L2-norm + fixed simplex ETF with learnable temperature, Balanced Softmax; PM = local adaptation',
+  description:
+    'FedETF: projection + L2-norm + fixed simplex ETF with learnable temperature, Balanced Softmax; PM = local adaptation ' +
+    '(SCALED DOWN by default for speed: 2 × (1 + 1) fine-tuning epochs, official 20 × (3 + 3))',
   paper: 'Li et al., ICCV 2023, arXiv:2303.10058',
   options: fedEtfOptions,
   strategy: FedETF,

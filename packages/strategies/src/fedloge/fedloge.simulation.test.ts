@@ -45,7 +45,9 @@ describe('FedLoGe in a simulation', () => {
       expect(v[name], name).toBeDefined();
     }
     expect(result.final.gm).toEqual(v['gm/sse-c']); // headline GM: the universal model
-    expect(result.final.pm).toEqual(v['pm/stage1']); // headline PM: local + global head, masked
+    expect(result.final.pm).toEqual(v['pm/stage1']); // headline PM: local + global head, masked (as the reference)
+    expect(result.pmMasked).toBe(true);
+    expect(result.final.pmUnmasked).toEqual(v['pm/stage1/unmasked']);
     // Well above chance (0.2) after three short rounds on this easy data.
     expect(v['gm/sse-c']!.acc!).toBeGreaterThan(0.4);
     expect(v['pm/stage1']!.acc!).toBeGreaterThan(0.4);

@@ -124,6 +124,8 @@ export interface FedLoGeSseC {
 @injectable()
 export class FedLoGe extends FedAvg<FedLoGeOptions> {
   override readonly name: string = 'fedloge';
+  /** FedLoGe's `localtest` masks absent classes in both heads (fedloge.md §6.2, baselines.md §1). */
+  override readonly referencePmMasking: boolean = true;
   /**
    * FedAvg's head is g_aux: `backbone.*` and `gaux.*` are what is built, sent and aggregated (the
    * SSE-C and the local heads never are).
