@@ -98,6 +98,8 @@ export const FEDLOGE_DEFAULTS = {
   realignNorm: 1.7,
   /** Implementation of the SSE-C and GLA-FR head operations; 'native' falls back to 'tfjs' without the addon. */
   kernels: 'native' as KernelChoice,
+  /** Head-step stabiliser ρ (not in the reference): off by default, i.e. the reference's plain head SGD. */
+  headStepNorm: undefined as number | undefined,
 } as const;
 
 /** FedLoGe's options on top of FedAvg's (SGD, sampling and the aggregator are run settings). */
@@ -110,6 +112,14 @@ export const fedLoGeOptions = fedAvgOptions.extend({
   etfBias: z.enum(['random', 'zero']).default(FEDLOGE_DEFAULTS.etfBias).describe("SSE-C bias: 'random' (reference) or 'zero'"),
   realignNorm: z.number().positive().default(FEDLOGE_DEFAULTS.realignNorm).describe('GA-FR row norm τ'),
   kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default(FEDLOGE_DEFAULTS.kernels).describe('head kernels'),
+  headStepNorm: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'stabiliser, not in the reference (off by default): scale every g_aux / local-head step by min(1, ρ²/mean‖f‖²), ' +
+        'so a head step moves the logits as much as on features of RMS norm ρ however large the backbone makes them',
+    ),
 });
 export type FedLoGeOptions = z.output<typeof fedLoGeOptions>;
 
@@ -172,8 +182,12 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
     const optBackbone = sgd(backboneVars, ctx.train);
     const optGaux = sgd(gauxVars, ctx.train);
     const optLocal = sgd(localVars, ctx.train);
-    const sums = { backbone: 0, gaux: 0, local: 0 };
+    const sums = { backbone: 0, gaux: 0, local: 0, featureNorm: 0, headScale: 0 };
     let steps = 0;
+    // Where the heads started, for the update norms reported in the metrics.
+    const gauxStart = selectHead(ctx.payload, GAUX_PREFIX);
+    const localStart = local.exportState();
+    const rho = this.options.headStepNorm;
     try {
       for (let epoch = 0; epoch < ctx.train.localEpochs; epoch++) {
         for (const batch of ctx.data.batches(ctx.rng, ctx.train.batchSize)) {
@@ -190,8 +204,15 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
               backboneVars,
             );
             const detached = features!;
-            sums.gaux += minimize(optGaux, () => crossEntropy(net.head.apply(detached), batch.y), gauxVars);
-            sums.local += minimize(optLocal, () => crossEntropy(local.apply(detached), batch.y), localVars);
+            // The heads' logit change per SGD step grows with ‖f‖²; the SSE-C's small norm (0.1) makes
+            // the backbone grow ‖f‖, which is what headStepNorm counters (see the README's FedLoGe section).
+            const meanSquaredNorm = tf.tidy(() => tf.mean(tf.sum(tf.square(detached), 1)).dataSync()[0]!);
+            const scale = rho === undefined || !(meanSquaredNorm > rho * rho) ? 1 : (rho * rho) / meanSquaredNorm;
+            const headLoss = (logits: () => tf.Tensor2D) => () => (scale === 1 ? crossEntropy(logits(), batch.y) : tf.mul(crossEntropy(logits(), batch.y), scale) as tf.Scalar);
+            sums.gaux += minimize(optGaux, headLoss(() => net.head.apply(detached)), gauxVars) / scale;
+            sums.local += minimize(optLocal, headLoss(() => local.apply(detached)), localVars) / scale;
+            sums.featureNorm += Math.sqrt(meanSquaredNorm);
+            sums.headScale += scale;
             steps++;
           } finally {
             features?.dispose();
@@ -199,14 +220,21 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
           }
         }
       }
+      const arrays = this.exportNetwork(net);
+      const localEnd = local.exportState();
       return {
-        arrays: this.exportNetwork(net),
+        arrays,
         numSamples: ctx.data.numSamples,
-        state: prefixRecord(local.exportState(), LOCAL_PREFIX),
+        state: prefixRecord(localEnd, LOCAL_PREFIX),
         metrics: {
           loss: steps ? sums.backbone / steps : NaN,
           gauxLoss: steps ? sums.gaux / steps : NaN,
           localLoss: steps ? sums.local / steps : NaN,
+          // Instability diagnostics: RMS feature norm, the heads' round updates, the mean head-step scale.
+          featureNorm: steps ? sums.featureNorm / steps : NaN,
+          gauxUpdateNorm: distance(selectHead(arrays, GAUX_PREFIX), gauxStart),
+          localUpdateNorm: distance(localEnd, localStart),
+          headStepScale: steps ? sums.headScale / steps : NaN,
         },
       };
     } finally {
@@ -386,6 +414,24 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
 
 function sgd(variables: tf.Variable[], train: TrainConfig): SGD {
   return new SGD(variables, { lr: train.lr, momentum: train.momentum, weightDecay: train.weightDecay });
+}
+
+/** The `weight` and `bias` arrays under `prefix` (unprefixed), or empty when absent. */
+function selectHead(record: ArrayRecord, prefix: string): ArrayRecord {
+  const out: Record<string, ArrayRecord[string]> = {};
+  for (const key of ['weight', 'bias']) if (record[`${prefix}${key}`]) out[key] = record[`${prefix}${key}`]!;
+  return out;
+}
+
+/** ‖a − b‖₂ over the keys of `a` (all entries flattened together). */
+function distance(a: ArrayRecord, b: ArrayRecord): number {
+  let sum = 0;
+  for (const [key, v] of Object.entries(a)) {
+    const w = b[key];
+    if (!w) continue;
+    for (let i = 0; i < v.data.length; i++) sum += (v.data[i]! - w.data[i]!) ** 2;
+  }
+  return Math.sqrt(sum);
 }
 
 function disposeBatch(batch: Batch): void {
