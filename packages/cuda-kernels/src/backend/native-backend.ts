@@ -5,6 +5,8 @@
  *
  * Reads (`dataSync`, `data`) return a copy of pooled memory, because the buffer is reused once the tensor is disposed.
  */
+import { totalmem } from 'node:os';
+
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { backend_util, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -16,12 +18,23 @@ export type NumericArray = Float32Array | Int32Array | Uint8Array;
 
 const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1 };
 
+/**
+ * How many bytes of free buffers the pool may keep: $FEDKERN_POOL_MAX_BYTES, else a quarter of the machine's memory
+ * (at least 1 GiB). It must hold one training step's working set, or every step re-allocates — and first-touches —
+ * the buffers it frees (a ResNet-34 step at B=32 frees over 1 GiB).
+ */
+export function poolCapacityBytes(): number {
+  const fromEnv = Number(process.env['FEDKERN_POOL_MAX_BYTES']);
+  if (Number.isFinite(fromEnv) && fromEnv >= 0) return fromEnv;
+  return Math.max(2 ** 30, Math.floor(totalmem() / 4));
+}
+
 export class NativeBackend extends MathBackendCPU {
   readonly pool: BufferPool;
 
   constructor(readonly addon: NativeAddon & Required<Pick<NativeAddon, 'allocHostBuffer'>>) {
     super();
-    this.pool = new BufferPool((bytes) => addon.allocHostBuffer(bytes));
+    this.pool = new BufferPool((bytes) => addon.allocHostBuffer(bytes), poolCapacityBytes());
     // MathBackendCPU prints a "use tfjs-node" banner on its first write; this backend is the native one.
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
