@@ -144,9 +144,10 @@ describe.skipIf(!haveChromium)(suiteName, () => {
     expect(bars[0]!.bars).toBe(results.reduce((n, r) => n + r.perClassAccuracy.filter((a) => a !== null).length, 0));
     expect(found.filter((c) => c.kind === 'heat-map').map((c) => c.cells)).toEqual([CLIENTS * CLASSES]);
 
-    // Results tables: one row per strategy, with the run's own numbers.
+    // Results tables: one headline row per strategy (variant rows carry data-variant), with the run's own numbers.
+    // Cells after the strategy: variant, seeds, GM round/all/head/middle/tail, PM masking, PM round/all/head/middle/tail.
     for (const selection of ['last', 'best'] as const) {
-      const rows = await page.$$eval(`table.results[data-selection="${selection}"] tbody tr`, (trs) =>
+      const rows = await page.$$eval(`table.results[data-selection="${selection}"] tbody tr:not([data-variant])`, (trs) =>
         trs.map((tr) => [tr.querySelector('th')!.textContent, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]),
       );
       expect(rows.map((r) => r[0])).toEqual(STRATEGIES);
@@ -154,10 +155,12 @@ describe.skipIf(!haveChromium)(suiteName, () => {
         const r = results[i]!;
         const gm = selection === 'last' ? { round: r.final.round, metrics: r.final.gm } : r.best.gm;
         const pm = selection === 'last' ? { round: r.final.round, metrics: r.final.pm } : r.best.pm;
-        expect(row.slice(1)).toEqual([
+        expect(row[2]).toBe('1');
+        expect([...row.slice(3, 8), ...row.slice(9)]).toEqual([
           String(gm.round), percent2(gm.metrics.acc), percent2(gm.metrics.head), percent2(gm.metrics.middle), percent2(gm.metrics.tail),
           String(pm.round), percent2(pm.metrics.acc), percent2(pm.metrics.head), percent2(pm.metrics.middle), percent2(pm.metrics.tail),
         ]);
+        expect(row[8]).toBe(r.pmMasked ? 'masked' : 'unmasked');
       });
     }
     await page.close();
@@ -172,7 +175,7 @@ describe.skipIf(!haveChromium)(suiteName, () => {
       const found = await charts(page);
       expect(found.map((c) => c.kind)).toEqual(['bar-chart', 'line-chart', 'line-chart', 'heat-map']);
       expect(found.every((c) => c.width > 0 && c.height > 0)).toBe(true);
-      expect(await page.locator('table.results[data-selection="last"] tbody tr').count()).toBe(1);
+      expect(await page.locator('table.results[data-selection="last"] tbody tr:not([data-variant])').count()).toBe(1);
       await page.close();
     }
   });
