@@ -54,7 +54,7 @@ describe('an existing run folder', () => {
     writeFileSync(join(out, '.summary.json.123.tmp'), '{"ol');
     const { code, stderr } = await runCli([...tinyArgs(dir), '--out', 'out', '--overwrite'], dir);
     expect(code, stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['checkpoints', 'metrics.jsonl', 'report.html', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['checkpoints', 'metrics.csv', 'metrics.jsonl', 'report.html', 'summary.json']);
     expect(readdirSync(join(out, 'checkpoints'))).toEqual(['round-00002.ckpt']);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).final.round).toBe(2);
   });

@@ -2,6 +2,7 @@
 export { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 export { RUN_FILES, RunDirectory, defaultRunDirectory } from './run-directory.js';
 export { MetricsWriter } from './metrics-writer.js';
+export { MetricsCsvWriter } from './metrics-csv.js';
 export type { MetricsLine } from './metrics-writer.js';
 export { buildSummary } from './summary.js';
 export type { RunSummary, RunVersions, SummaryInput } from './summary.js';

@@ -11,6 +11,8 @@ import { makeFolders } from './output-path.js';
 export const RUN_FILES = {
   /** One JSON object per evaluated round. */
   metrics: 'metrics.jsonl',
+  /** The same rounds as a flat table (metrics-csv.ts). */
+  metricsCsv: 'metrics.csv',
   /** Resolved config, environment, timings, final and best metrics. */
   summary: 'summary.json',
   /** The trained model, for strategies with an export (`Strategy.exportModel`; FedLoGe: `fedloge predict`). */
@@ -38,10 +40,15 @@ export class RunDirectory {
 
   /** Append one JSON line (metrics.jsonl). */
   appendJsonLine(name: string, value: unknown): void {
+    this.appendText(name, `${JSON.stringify(value)}\n`);
+  }
+
+  /** Append text (a metrics.csv row). */
+  appendText(name: string, text: string): void {
     this.ensure();
     const file = this.file(name);
     try {
-      appendFileSync(file, `${JSON.stringify(value)}\n`);
+      appendFileSync(file, text);
     } catch (e) {
       throw new OutputWriteError(file, e);
     }

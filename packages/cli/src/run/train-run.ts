@@ -20,6 +20,7 @@ import { serializePartition } from '@fedloge/datasets';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { formatFinalTable } from '../output/final-table.js';
+import { MetricsCsvWriter } from '../output/metrics-csv.js';
 import { MetricsWriter } from '../output/metrics-writer.js';
 import { RUN_FILES, RunDirectory, defaultRunDirectory } from '../output/run-directory.js';
 import { checkOutputPath, makeFolders } from '../output/output-path.js';
@@ -187,7 +188,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       aggregator: runtime.aggregator,
       config: simulationConfig(config),
       executor,
-      reporters: [progress, new MetricsWriter(dir, resume?.meta.records ?? []), checkpoints],
+      reporters: [progress, new MetricsWriter(dir, resume?.meta.records ?? []), new MetricsCsvWriter(dir, resume?.meta.records ?? []), checkpoints],
       logger: io.logger,
       ...(resume ? { resume: resume.checkpoint } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
