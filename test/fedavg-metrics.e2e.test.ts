@@ -1,7 +1,7 @@
 /**
  * FedAvg's reported GM and PM (masked and unmasked) against numbers computed here from the final
  * global model's logits, independently of the evaluator (FedAvg has no personalPredictor, so its
- * PM is the global model on each client's local test set, fedloge.md §6.2 / baselines.md §2.1).
+ * PM is the global model on each client's local test set, docs/metrics.md#personalized-model-pm, docs/baselines.md#fedavg).
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';

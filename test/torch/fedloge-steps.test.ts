@@ -1,7 +1,7 @@
 /**
  * Step-level differential test against an independent PyTorch implementation (fedloge_steps.py)
- * of the FedLoGe and FedAvg client steps (fedloge.md §4), FedAvg aggregation (§5) and evaluation
- * (§6). Both sides start from the same initial weights (this framework's), see the same batches
+ * of the FedLoGe and FedAvg client steps (docs/fedloge.md#client-round), FedAvg aggregation (docs/fedloge.md#server-round) and evaluation
+ * (docs/metrics.md). Both sides start from the same initial weights (this framework's), see the same batches
  * (recorded from the framework's own data pipeline) and the same SSE-C (zero bias, as the issue's
  * comparison); the test compares losses, first-step gradients, weights after 1 and 10 steps, one
  * aggregation of two clients and one evaluation, and names the first step that differs beyond

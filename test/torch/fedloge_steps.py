@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """
-An independent PyTorch implementation of the FedLoGe and FedAvg client steps (fedloge.md §4),
-FedAvg aggregation (§5) and evaluation (§6), for the step-level differential test
+An independent PyTorch implementation of the FedLoGe and FedAvg client steps (docs/fedloge.md#client-round),
+FedAvg aggregation (docs/fedloge.md#server-round) and evaluation (docs/metrics.md), for the step-level differential test
 test/torch/fedloge-steps.test.ts. Test-only; run with /usr/bin/python3 (Debian's python3-torch).
 
 Input (JSON on stdin), arrays as {"shape": [...], "data": base64 of little-endian float32}:
@@ -119,7 +119,7 @@ def sgd(params, case):
 
 
 def train_client(case, client):
-    """One client-round over the given batches (fedloge.md §4), reporting every step."""
+    """One client-round over the given batches (docs/fedloge.md#client-round), reporting every step."""
     h, w, c = case["inputShape"]
     net = SmallCnn(h, w, c)
     net.load(case["global"])

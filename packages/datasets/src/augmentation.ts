@@ -2,7 +2,7 @@ import type { Rng } from '@fedloge/core/data';
 
 /**
  * Train-time augmentation: torchvision's RandomCrop(size, padding, zero fill) followed by
- * RandomHorizontalFlip(0.5), the CIFAR recipe of the FedLoGe reference (spec §1.4).
+ * RandomHorizontalFlip(0.5), the CIFAR recipe of the FedLoGe reference (docs/data.md#transforms).
  */
 export interface AugmentationSpec {
   /** Zero padding on every side before cropping back to the original size; 0 disables the crop. */

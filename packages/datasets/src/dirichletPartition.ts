@@ -1,7 +1,7 @@
 /**
  * Label-skewed client partition: for every class c, p_c ~ Dirichlet(α·1_N) over the N clients, then
  * every sample of c goes to a client drawn independently from Categorical(p_c) (Hsu et al., 2019,
- * arXiv:1909.06335; FedLoGe's `non_iid_dirichlet_sampling` with every client eligible for every class, spec §1.2).
+ * arXiv:1909.06335; FedLoGe's `non_iid_dirichlet_sampling` with every client eligible for every class, docs/data.md#dirichlet-partition).
  */
 import type { Rng } from '@fedloge/core/data';
 

@@ -30,7 +30,7 @@ export interface FederatedDataOptions {
 export type BuiltFederatedData = FederatedData & { readonly ltCounts: number[] };
 
 /**
- * Build a run's federated data, following the FedLoGe reference (spec §1.1–1.3):
+ * Build a run's federated data, following the FedLoGe reference (docs/data.md):
  * 1. the long-tailed train subset (exponential profile, per-class seeded shuffle);
  * 2. its split over clients: per-class Dirichlet(α·1_N) with per-sample categorical assignment, or IID;
  * 3. per-client local test sets drawn from the balanced test split in proportion to each client's

@@ -1,5 +1,5 @@
 /**
- * Per-client local test sets that follow each client's train label distribution (FedLoGe spec §1.3).
+ * Per-client local test sets that follow each client's train label distribution (docs/data.md#local-test-sets).
  */
 import { classHistogram, type Rng } from '@fedloge/core/data';
 import { indicesByClass } from './longTail.js';

@@ -6,7 +6,7 @@ import { longTailCounts, longTailSubset } from './longTail.js';
 
 describe('longTailCounts: n_c = floor(n_max · IF^(c/(C−1)))', () => {
   it.each([
-    // Expected lists: FedLoGe spec §1.1 (printed in the reference's logs) and, for Fashion-MNIST,
+    // Expected lists: docs/data.md#long-tailed-training-set (printed in the reference's logs) and, for Fashion-MNIST,
     // Python's int(6000 * 0.01 ** (c / 9.0)).
     ['CIFAR-10, IF 0.01', 5000, 10, 0.01, [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50]],
     ['CIFAR-10, IF 0.02', 5000, 10, 0.02, [5000, 3237, 2096, 1357, 878, 568, 368, 238, 154, 100]],

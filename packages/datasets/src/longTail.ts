@@ -1,6 +1,6 @@
 /**
  * The long-tailed training set of the Fed-LT literature (CIFAR-10/100-LT; Cao et al., 2019, LDAM,
- * arXiv:1906.07413, as used by FedLoGe, spec §1.1): an exponential class profile over the natural
+ * arXiv:1906.07413, as used by FedLoGe, docs/data.md#long-tailed-training-set): an exponential class profile over the natural
  * label order, class 0 the head and class C−1 the tail.
  */
 import type { Rng } from '@fedloge/core/data';

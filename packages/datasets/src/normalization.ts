@@ -12,11 +12,11 @@ export const FASHION_MNIST_NORMALIZATION: Normalization = { mean: [0.286], std: 
 
 /**
  * The ImageNet constants. The FedLoGe reference normalises CIFAR-10 with these rather than with
- * CIFAR-10's own statistics (spec §1.4), so we do the same to stay comparable.
+ * CIFAR-10's own statistics (docs/data.md#transforms), so we do the same to stay comparable.
  */
 export const IMAGENET_NORMALIZATION: Normalization = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
-/** CIFAR-100 train-split statistics, as used by the FedLoGe reference (spec §1.4). */
+/** CIFAR-100 train-split statistics, as used by the FedLoGe reference (docs/data.md#transforms). */
 export const CIFAR100_NORMALIZATION: Normalization = {
   mean: [0.5070751592, 0.4865488733, 0.4409178434],
   std: [0.2673342859, 0.2564384629, 0.2761504713],

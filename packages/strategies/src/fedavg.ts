@@ -7,7 +7,7 @@
  * entry (BatchNorm running statistics included, as in the FedLoGe reference code) by the output of
  * the configured aggregator (`fedavg`: w ← Σ_k n_k/n · w_k, Algorithm 1). GM = the global network on
  * the balanced test set; PM = the same global network on each client's local test set (the default
- * when a strategy has no `personalPredictor`), baselines.md §2.1.
+ * when a strategy has no `personalPredictor`), docs/baselines.md#fedavg.
  *
  * ## Writing a strategy on top of FedAvg
  * FedAvg is the base class of the FedAvg family. Override only the phase your method changes:
@@ -107,7 +107,7 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
   readonly name: string = 'fedavg';
   /**
    * The FedAvg family's reference PM (`localtest_villina`) does not mask absent classes
-   * (baselines.md §1); FedLoGe overrides this.
+   * (docs/metrics.md#pm-masking); FedLoGe overrides this.
    */
   readonly referencePmMasking: boolean = false;
   protected readonly options: O;

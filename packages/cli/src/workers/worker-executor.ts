@@ -1,6 +1,6 @@
 /**
  * A ClientExecutor that trains clients on worker threads, one tfjs backend per thread (tfjs-wasm
- * is single-threaded in Node, so threads are the way to use several cores; stack.md §1.1). The
+ * is single-threaded in Node, so threads are the way to use several cores; docs/stack.md#worker-threads). The
  * main thread keeps sampling, aggregation and evaluation.
  *
  * Results are identical to the InlineExecutor's for the same seed: each task's randomness comes

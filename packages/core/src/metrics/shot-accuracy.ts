@@ -1,6 +1,6 @@
 /**
  * Generic-model (GM) and personalised-model (PM) accuracy with head/middle/tail groups, exactly as
- * the FedLoGe reference reports them (fedloge.md §6.1–§6.2, baselines.md §1).
+ * the FedLoGe reference reports them (docs/metrics.md#global-model-gm, docs/metrics.md#personalized-model-pm).
  */
 import { pooledAccuracy, type ClassTally } from './class-tally.js';
 import { shotSplit, type ShotSplit } from './shot-split.js';

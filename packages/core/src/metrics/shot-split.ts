@@ -1,6 +1,6 @@
 /**
  * The "3-shot" class split of the FedLoGe reference code (`shot_split(counts, [75, 95])`,
- * util/update_baseline.py), spec fedloge.md §6.3.
+ * util/update_baseline.py), docs/metrics.md#shot-split.
  *
  * Classes are ranked by count (descending, stable, so ties keep ascending class index and
  * zero-count classes come last). Head is the shortest prefix of that ranking holding ≥ 75 % of

@@ -55,7 +55,7 @@ describe('ResNets', () => {
     expect(keys).toContain('layer2.0.shortcut.bn.runningVar');
     expect(net.exportState()['layer3.0.shortcut.conv.weight']!.shape).toEqual([1, 1, 32, 64]);
     // Stem 3·3·3·16 + BN 2·16; layer1 2·(9·16·16) + 2·32; layer2 9·16·32 + 9·32·32 + 16·32 + 3·64;
-    // layer3 9·32·64 + 9·64·64 + 32·64 + 3·128 (specs/stack.md §1.3: 78k with a dense-10 head).
+    // layer3 9·32·64 + 9·64·64 + 32·64 + 3·128 (docs/stack.md#measured-step-times: 78k with a dense-10 head).
     expect(trainableCount(net)).toBe(464 + 4_672 + 14_528 + 57_728);
     net.dispose();
   });

@@ -1,6 +1,6 @@
 /**
  * CIFAR-style ResNets (He et al., "Deep Residual Learning for Image Recognition", CVPR 2016), as
- * in the kuangliu/FedLoGe code (specs/fedloge.md §2): a 3×3 stem conv + BN + ReLU with no
+ * in the kuangliu/FedLoGe code (docs/fedloge.md#model): a 3×3 stem conv + BN + ReLU with no
  * max-pool, stages of BasicBlocks, global average pooling. The feature is the pooled output of
  * the last stage (non-negative, it follows a ReLU), so any input size works.
  *

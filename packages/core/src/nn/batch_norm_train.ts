@@ -4,7 +4,7 @@
  *
  * Why not tf.batchNorm + tf.moments: their gradients broadcast the [C] statistics back to
  * [B, H, W, C] through Tile, which took 569 ms of a 1.6 s ResNet-8 step on wasm
- * (specs/stack.md §1.3), and wasm's FusedBatchNorm is slower than a multiply and an add.
+ * (docs/stack.md#measured-step-times), and wasm's FusedBatchNorm is slower than a multiply and an add.
  * Here the tensor is viewed as an [m, C] matrix (m = B·H·W): statistics are column sums and
  * every other kernel is an element-wise op against a [1, C] row. (A ones-row GEMM for the sums
  * is slower on fresh data: XNNPACK packs the [m, C] operand as weights on every call.)

@@ -1,5 +1,5 @@
 /**
- * GM and PM evaluation of the current global arrays (fedloge.md §6, baselines.md §1).
+ * GM and PM evaluation of the current global arrays (docs/metrics.md).
  *
  * - GM: the global model's features of the whole balanced test set are computed once; every head
  *   variant of `Strategy.globalPredictor` is scored on them. Groups come from
@@ -8,11 +8,11 @@
  *   `personalPredictor` (FedAvg's PM) the client's logits are the GM logits' rows at its local test
  *   indices; `heads` predictors get those rows of the global features; `model` predictors run on
  *   the images. Groups come from the
- *   client's local test counts T[k]; the report averages over clients (§6.2).
+ *   client's local test counts T[k]; the report averages over clients (docs/metrics.md#personalized-model-pm).
  * - PM masking: classes with T[k][c] = 0 get logit −∞ (argmax restricted to present classes).
  *   The reference sets those weight rows to −1e10 with the bias kept, which gives −1e10·Σf + b on
  *   non-negative features: the same argmax except in the degenerate all-zero-feature case
- *   (fedloge.md §9.20). Both masked and unmasked numbers are reported for every variant.
+ *   (docs/metrics.md#pm-masking). Both masked and unmasked numbers are reported for every variant.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ArrayRecord } from '../arrays.js';

@@ -1,5 +1,5 @@
 /**
- * The round loop, written once for every strategy (Flower's `Strategy.start`, fedloge.md §5):
+ * The round loop, written once for every strategy (Flower's `Strategy.start`, docs/fedloge.md#server-round):
  *
  *   global ← strategy.initialize
  *   for round = 1..R:

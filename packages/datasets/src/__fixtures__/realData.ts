@@ -1,5 +1,5 @@
 /**
- * Where the tests find the real data: CIFAR-10 in the team's shared folder next to the repository,
+ * Where the tests find the real data: CIFAR-10 in `$FEDLOGE_CIFAR10_DIR`, else the team machine's data folder,
  * Fashion-MNIST where Debian's `dataset-fashion-mnist` installs it (CI installs it with apt).
  */
 import { dirname, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { loadFashionMnist } from '../fashionMnist.js';
 import type { InMemoryImageDataset } from '../inMemoryImageDataset.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-/** `$FEDLOGE_CIFAR10_DIR` overrides it (e.g. a git worktree whose parent has no shared/ folder). */
+/** `$FEDLOGE_CIFAR10_DIR` overrides the team machine's default (e.g. in a git worktree elsewhere). */
 export const CIFAR10_DIR = process.env['FEDLOGE_CIFAR10_DIR'] ?? resolve(REPO_ROOT, '../shared/data/cifar-10-batches-bin');
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 

@@ -4,7 +4,7 @@
  *
  * The FedLoGe reference picks FedBN's personal keys by the substring "bn", which misses the
  * BatchNorm inside downsampling shortcuts (`shortcut.1.*`), so those are aggregated by mistake
- * (baselines.md §2.10). Here a BatchNorm layer is recognised by what only BatchNorm owns: a
+ * (docs/baselines.md#fedbn). Here a BatchNorm layer is recognised by what only BatchNorm owns: a
  * running-statistics buffer. Every key under the same layer prefix (its affine scale and shift as
  * well as its running mean and variance) is a BatchNorm key, whatever the layer is called.
  */

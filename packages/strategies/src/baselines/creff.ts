@@ -16,7 +16,7 @@
  * Training continues from the FedAvg model, its own head included; the re-trained classifier is
  * used for the GM and for next round's client gradients. GM = FedAvg backbone + re-trained
  * classifier (variant `re-trained`; the FedAvg head is reported as `fedavg`). PM: none (the GM on
- * each client's local test set). Baselines.md §2.12.
+ * each client's local test set). See docs/baselines.md#creff.
  *
  * Server state lives in the global arrays (`creff.features`, `creff.classifier.*`), so it is
  * checkpointed with the model; the features are not sent to clients.

@@ -10,8 +10,7 @@
  * FedETF repo do the same), then the usual local update of the global copy, which is uploaded.
  * GM = w; PM = v_k on the images (a `model` predictor; w for a client that never trained).
  *
- * `dittoRepoCompat: true` reproduces the FedLoGe reference's `ditto.py` instead (baselines.md
- * §2.3): no aggregation at all (the global model stays as the run started, in their logs a
+ * `dittoRepoCompat: true` reproduces the FedLoGe reference's `ditto.py` instead (docs/baselines.md#ditto): no aggregation at all (the global model stays as the run started, in their logs a
  * pre-trained FedAvg checkpoint), and each round every sampled client runs `personalEpochs`
  * (1 there) on v_k with CE + λ·‖v_k − v_k^start‖ (un-squared, first batch of each epoch skipped),
  * anchored to its *own* personal model at the start of the round; λ = 0.01 there. Starting from a

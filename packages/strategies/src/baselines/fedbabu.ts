@@ -9,7 +9,7 @@
  *
  * PM: before a client is evaluated, it fine-tunes the global model on its own training data for
  * `fineTuneEpochs` with the run's SGD settings (the paper fine-tunes the whole model; `fineTunePart:
- * 'head'` fine-tunes only the head), and is scored with the fine-tuned network (baselines.md §2.7).
+ * 'head'` fine-tunes only the head), and is scored with the fine-tuned network (docs/baselines.md#fedbabu).
  * Evaluation therefore trains every client: its cost grows with `fineTuneEpochs`.
  */
 import 'reflect-metadata';

@@ -6,7 +6,7 @@
  * statistics never leave the client (`ClientUpdate.state`), everything else is averaged. BatchNorm
  * layers are found by their running-statistics buffers (`batchNormKeys`), so the BatchNorm inside
  * downsampling shortcuts is personal too, unlike in the FedLoGe reference helper, whose "bn"
- * substring test aggregates `shortcut.1.*` (baselines.md §2.10). PM = the client's own model:
+ * substring test aggregates `shortcut.1.*` (docs/baselines.md#fedbn). PM = the client's own model:
  * shared weights with its BatchNorm, run on the images. For the GM and `gmPersonalPart`, see
  * `personalPart.ts`.
  */

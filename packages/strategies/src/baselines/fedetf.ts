@@ -7,7 +7,7 @@
  * to C' dimensions, L2-normalised and scored against the ETF prototypes with a learnable
  * temperature. Clients train backbone, projection and temperature with Balanced Softmax on their
  * local class counts (classes they lack are left out of their softmax); the server averages those
- * and never touches the ETF. GM = the aggregated model with the ETF (baselines.md §2.6a).
+ * and never touches the ETF. GM = the aggregated model with the ETF (docs/baselines.md#fedetf).
  *
  * PM is local adaptation, as the official `Client_personalization`: starting from the global
  * model, the client runs one local update with the training objective, then alternates

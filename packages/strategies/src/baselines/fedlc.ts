@@ -7,7 +7,7 @@
  * by −τ·n_{k,c}^{−1/4}, with n_{k,c} the client's count of class c (the paper's Eq. 8 margin, as
  * implemented in PFLlib `clientlc.py` and FL-bench `fedlc.py`). Rare local classes get a larger
  * margin; classes the client does not hold are left out of its softmax (the limit n → 0), with
- * no NaN. Aggregation, GM and PM are FedAvg's (baselines.md §2.14).
+ * no NaN. Aggregation, GM and PM are FedAvg's (docs/baselines.md#fedlc).
  */
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';

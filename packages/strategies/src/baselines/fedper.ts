@@ -5,7 +5,7 @@
  * Each client trains its whole network (base + personalisation layers) jointly with
  * cross-entropy, as FedAvg; only the base is federated. Here the personalisation layers are the
  * linear head: it stays on the client (`head.*` in the client state) and the backbone is
- * aggregated. PM = global backbone + the client's head (baselines.md §2.9). For the GM and
+ * aggregated. PM = global backbone + the client's head (docs/baselines.md#fedper). For the GM and
  * `gmPersonalPart`, see `personalPart.ts`.
  */
 import 'reflect-metadata';

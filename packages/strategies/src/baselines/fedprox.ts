@@ -11,7 +11,7 @@
  * payload before the first local step, over the trainable parameters (BatchNorm running
  * statistics are not parameters and carry no penalty).
  *
- * `proxForm: 'l2'` reproduces the FedLoGe reference code instead (`--beta`, baselines.md §2.2):
+ * `proxForm: 'l2'` reproduces the FedLoGe reference code instead (`--beta`, docs/baselines.md#fedprox):
  * the un-squared μ·‖w − w^t‖, skipped on the first batch of every local epoch (there the distance
  * is 0 at the first epoch and the norm's gradient is undefined). μ = 0.01 with `'l2'` is the
  * setting of the authors' FedProx logs.

@@ -6,7 +6,7 @@
  * the client). Unlike FedPer, the two are trained in turn each round (Algorithm 1): first the
  * head for `headEpochs` with the representation frozen, then the representation for
  * `bodyEpochs` with the new head frozen. Only the representation is averaged.
- * PM = global backbone + the client's head (baselines.md §2.8). For the GM and `gmPersonalPart`,
+ * PM = global backbone + the client's head (docs/baselines.md#fedrep). For the GM and `gmPersonalPart`,
  * see `personalPart.ts`.
  *
  * Each phase is one run of FedAvg's local loop with its own SGD (momentum is not carried from

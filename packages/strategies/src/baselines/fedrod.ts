@@ -3,7 +3,7 @@
  * Classification", ICLR 2022. https://arxiv.org/abs/2107.00778
  *
  * One backbone φ with two heads: a generic head g, federated, and a personal head p, kept on the
- * client. Each local batch makes two updates (baselines.md §2.5a; PFLlib `clientrod.py` and the
+ * client. Each local batch makes two updates (docs/baselines.md#fedrod; PFLlib `clientrod.py` and the
  * FedETF repo's `client_fedrod` agree):
  *  1. φ and g on Balanced Softmax with the client's class counts, CE(g(φ(x)) + log n_{k,·}, y)
  *     (Ren et al., NeurIPS 2020), which makes g a generic, class-balanced classifier;

@@ -1,6 +1,6 @@
 /**
  * Export a trained FedLoGe model with everything its three inference modes need (README of the
- * reference, fedloge.md §7): the backbone, the SSE-C, the global head g_aux and its GA-FR
+ * reference, docs/fedloge.md#gla-fr): the backbone, the SSE-C, the global head g_aux and its GA-FR
  * realignment, and every client's local head and LA-FR realignment. The realignments are computed
  * here, once, so loading needs no strategy. Format: model-format.ts.
  */

@@ -2,7 +2,7 @@
  * FedLoGe: Joint Local and Generic Federated Learning under Long-tailed Data.
  * Zikai Xiao, Zihan Chen, Liyinglan Liu, Yang Feng, Joey Tianyi Zhou, Jian Wu, Wanlu Liu,
  * Howard Hao Yang, Zuozhu Liu. ICLR 2024. https://openreview.net/forum?id=V3j5d0GQgH,
- * arXiv 2401.08977. Reference code: github.com/ZackZikaiXiao/FedLoGe (spec: fedloge.md).
+ * arXiv 2401.08977. Reference code: github.com/ZackZikaiXiao/FedLoGe (docs/fedloge.md).
  *
  * ## What differs from FedAvg
  * The backbone never trains through a learnable classifier: its only loss is cross-entropy
@@ -14,7 +14,7 @@
  * rescales g_aux's rows to one norm (GM), LA-FR gives g_aux's rows the norms of a client's local
  * head (PM). Global arrays: `backbone.*` and `gaux.{weight,bias}`; client state: `local.{weight,bias}`.
  *
- * ## Client duties (one client-round, fedloge.md §4)
+ * ## Client duties (one client-round, docs/fedloge.md#client-round)
  * Start from the global backbone and g_aux and the client's own local head (first selection: a
  * fresh head drawn from the client's seeded stream). Create three SGD optimisers once for the
  * round (lr, momentum, weight decay of the run). Per batch: compute the features once (BatchNorm
@@ -80,7 +80,7 @@ export const FEDLOGE_VARIANT_LABELS: Readonly<Record<string, string>> = {
   'pm/la-fr': 'PM personalized (LA-FR)',
 };
 
-/** FedLoGe's defaults, all from the reference code (fedloge.md §3, §7) unless noted. */
+/** FedLoGe's defaults, all from the reference code (docs/fedloge.md#sse-c, docs/fedloge.md#gla-fr) unless noted. */
 export const FEDLOGE_DEFAULTS = {
   /** β: fraction of the SSE-C's d·C entries set to zero. */
   sparsity: SSE_C_DEFAULTS.sparsity,
@@ -134,7 +134,7 @@ export interface FedLoGeSseC {
 @injectable()
 export class FedLoGe extends FedAvg<FedLoGeOptions> {
   override readonly name: string = 'fedloge';
-  /** FedLoGe's `localtest` masks absent classes in both heads (fedloge.md §6.2, baselines.md §1). */
+  /** FedLoGe's `localtest` masks absent classes in both heads (docs/metrics.md#pm-masking). */
   override readonly referencePmMasking: boolean = true;
   /**
    * FedAvg's head is g_aux: `backbone.*` and `gaux.*` are what is built, sent and aggregated (the
@@ -178,7 +178,7 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
     const backboneVars = [...net.backbone.params.values()];
     const gauxVars = [...net.head.params.values()];
     const localVars = [...local.params.values()];
-    // Three optimisers, created once per client-round so momentum runs across the local epochs (§9.2).
+    // Three optimisers, created once per client-round so momentum runs across the local epochs (docs/fedloge.md#client-round).
     const optBackbone = sgd(backboneVars, ctx.train);
     const optGaux = sgd(gauxVars, ctx.train);
     const optLocal = sgd(localVars, ctx.train);

@@ -1,6 +1,6 @@
 /**
  * GLA-FR: Global and Local Adaptive Feature Realignment, FedLoGe's post-hoc second step (Xiao et
- * al., ICLR 2024, §3.3; reference `realignment.py`, spec fedloge.md §7). No training: both
+ * al., ICLR 2024, §3.3; reference `realignment.py`, docs/fedloge.md#gla-fr). No training: both
  * realignments are closed-form functions of the trained heads.
  *
  * - Global (GA-FR, `globaltest_calibra`): every row of the global auxiliary head g_aux is rescaled
@@ -8,7 +8,7 @@
  *   kept as learned.  W'_c = τ · W_c / ‖W_c‖₂,  b' = b.
  * - Local (LA-FR, `update_weights_norm_init`): client k's realigned head takes the *unnormalised*
  *   g_aux rows times the norms of its local head's rows, and g_aux's bias:
- *   R_k[c] = W_c · ‖L_k[c]‖₂,  b(R_k) = b.  (So ‖R_k[c]‖ = ‖W_c‖·‖L_k[c]‖, §9.7.)
+ *   R_k[c] = W_c · ‖L_k[c]‖₂,  b(R_k) = b.  (So ‖R_k[c]‖ = ‖W_c‖·‖L_k[c]‖, docs/fedloge.md#gla-fr.)
  *
  * Row operations run through the configured kernels (native C++/CUDA or tfjs). Inputs are never
  * disposed; results are new tensors owned by the caller.

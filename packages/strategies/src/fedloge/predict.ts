@@ -4,7 +4,7 @@
  * - `universal`:    SSE_C(backbone(x)) — the step-1 generic model, for any label distribution;
  * - `global`:       realignedGlobalHead(backbone(x)) — GA-FR, for the long-tailed global distribution;
  * - `personalized`: R_k(f) + L_k(f) with f = backbone(x) — LA-FR for client k (the README's
- *                   "global_head[k]" is the local head, fedloge.md §9.3).
+ *                   "global_head[k]" is the local head, docs/fedloge.md#naming).
  *
  * No class masking is applied: masking needs the client's local label set, which is the caller's
  * knowledge (the framework's evaluator applies it during training runs).

@@ -1,5 +1,5 @@
 /**
- * The SSE-C post-optimisation (FedLoGe reference, `gen_sparse_ETF`; spec fedloge.md §3 step 4),
+ * The SSE-C post-optimisation (FedLoGe reference, `gen_sparse_ETF`; docs/fedloge.md#sse-c-refinement),
  * written as an analytic loss + gradient over the fixed sparse support, driven by masked Adam.
  *
  * Variable: S (d×C, columns are class vectors), non-zero only on a fixed support. With

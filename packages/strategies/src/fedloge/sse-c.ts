@@ -1,6 +1,6 @@
 /**
  * SSE-C: the Static Sparse Equiangular-tight-frame Classifier of FedLoGe (Xiao et al., ICLR 2024,
- * §3.2; reference `ETF_Classifier` + `gen_sparse_ETF`, spec fedloge.md §3).
+ * §3.2; reference `ETF_Classifier` + `gen_sparse_ETF`, docs/fedloge.md#sse-c).
  *
  *  1. P = Q factor of the reduced QR of a uniform[0,1) d×C matrix (orthonormal columns).
  *  2. Simplex ETF  M = √(C/(C−1)) · P · (I_C − 11ᵀ/C): unit columns, pairwise cosine −1/(C−1).
@@ -48,7 +48,7 @@ export interface SseCOptions {
   readonly lr?: number;
   /**
    * `random`: U(±1/√d), the untouched nn.Linear default the reference keeps frozen.
-   * `zero`: no bias — a documented deviation from the reference (§3 step 5). @default 'random'
+   * `zero`: no bias — a documented deviation from the reference (docs/fedloge.md#sse-c-bias). @default 'random'
    */
   readonly bias?: SseCBias;
   /** The stream the basis, the mask and the bias are drawn from (named sub-streams of it). */

@@ -1,6 +1,6 @@
 /**
  * Zero-copy access to tensor memory inside a kernel function, for the two backends whose memory the addon can read
- * and write directly (specs/stack.md §1.5):
+ * and write directly (docs/stack.md#calling-the-addon-from-tfjs):
  * - cpu: every tensor's values are a JS typed array in `backend.data`; outputs are typed arrays handed to
  *   `makeTensorInfo`, which keeps the reference.
  * - wasm: `makeOutput` allocates on the wasm heap and `typedArrayFromHeap` is a view of wasm memory.

@@ -1,6 +1,6 @@
 /**
  * Conv2DBackpropFilter (dW) as a forward Conv2D, for backends whose own kernel is missing (wasm)
- * or pathologically slow (cpu: a naive 7-deep JS loop, ~50x slower; see specs/stack.md §1.2).
+ * or pathologically slow (cpu: a naive 7-deep JS loop, ~50x slower; see docs/stack.md#wasm-kernel-shims).
  *
  * For y = conv(x, W) with stride s and top/left padding p:
  *   dW[i, j, ci, co] = Σ_{b, oh, ow} x[b, oh·s + i − p, ow·s + j − p, ci] · dy[b, oh, ow, co].

@@ -1,6 +1,6 @@
 /**
  * Conv2DBackpropInput (dX) as a forward Conv2D. It replaces wasm's stock kernel, a naive loop that
- * took 914 ms of a 1.4 s small-CNN step (specs/stack.md §1.2), so XNNPACK does the work.
+ * took 914 ms of a 1.4 s small-CNN step (docs/stack.md#wasm-kernel-shims), so XNNPACK does the work.
  *
  * For y = conv(x, W) with stride s, top/left padding p and a kh × kw filter:
  *   dX[b, h, w, ci] = Σ_{oh·s + i − p = h, ow·s + j − p = w} dy[b, oh, ow, co] · W[i, j, ci, co].

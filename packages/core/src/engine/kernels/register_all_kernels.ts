@@ -10,7 +10,7 @@
  *   MaxPoolWithArgmax is unusable for argmax + scatter (it starts from FLT_MIN: windows whose
  *   maximum is ≤ 0 report index 0; ties pick the last maximum). The stock MaxPoolGrad has the
  *   same FLT_MIN flaw (such windows get no gradient), which is harmless after a ReLU.
- * - cpu: the stock Conv2DBackpropFilter is ~50x slower than the same shim (specs/stack.md §1.2).
+ * - cpu: the stock Conv2DBackpropFilter is ~50x slower than the same shim (docs/stack.md#wasm-kernel-shims).
  *   Its Conv2DBackpropInput stays stock: the shim, a cpu Conv2D on zero-inserted dy, measured
  *   1.4x slower (303 vs 431 ms for a [32, 14, 14, 32] → 64 3×3 layer).
  */
