@@ -130,7 +130,7 @@ describe('documentation references', () => {
       readFileSync(join(ROOT, f), 'utf8')
         .split('\n')
         .forEach((text, i) => {
-          // `fedloge.md §4`, `specs/stack.md`: citations of the spec folder beside the repository.
+          // A page name followed by a section sign, or a path into the old spec folder: citations of files beside the repository.
           if (/\b(fedloge|baselines|stack|ecosystem|style)\.md\s*§|shared\/specs|(?<![\w/])specs\/\w+\.md/.test(text)) {
             stale.push(`${f}:${i + 1}: ${text.trim()}`);
           }
