@@ -303,6 +303,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     if (o.result) return Promise.resolve(this.handOut(o));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
+        o.waiter = undefined; // rejected below with the specific error, not abandon()'s generic one
         this.abandon(messageId, `its reply deadline (${timeoutMs} ms) passed`);
         reject(new ReplyTimeoutError(messageId, o.nodeId, timeoutMs));
       }, timeoutMs);
