@@ -295,6 +295,25 @@ export class FleetClient {
     return inflateMessage(tree.objectId, objects);
   }
 
+  /**
+   * Poll until an instruction arrives (what a SuperNode's main loop does). Rejects after `timeoutMs` when
+   * given, or when `signal` aborts. Polls every `pollIntervalMs` (default 250).
+   */
+  async nextMessage(
+    options: { readonly pollIntervalMs?: number; readonly timeoutMs?: number; readonly signal?: AbortSignal } = {},
+  ): Promise<FleetMessage> {
+    const started = Date.now();
+    for (;;) {
+      if (options.signal?.aborted) throw new Error('nextMessage aborted');
+      const msg = await this.pullMessage();
+      if (msg) return msg;
+      if (options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs) {
+        throw new Error(`no instruction arrived within ${options.timeoutMs} ms`);
+      }
+      await sleep(options.pollIntervalMs ?? 250);
+    }
+  }
+
   private async pullObject(runId: bigint, objectId: string): Promise<Uint8Array> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {

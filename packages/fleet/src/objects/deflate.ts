@@ -104,17 +104,33 @@ function deflateRecordDict(sink: ObjectSink, content: RecordDict, chunkBytes: nu
   return deflateRefs(sink, 'RecordDict', named);
 }
 
+/** A RecordDict turned into objects; reusable for many messages with the same content (ids do not depend on metadata). */
+export interface DeflatedContent {
+  readonly tree: ObjectTreeNode;
+  /** Every distinct object of the content, children before parents. */
+  readonly objects: ReadonlyMap<string, Uint8Array>;
+}
+
+export function deflateContent(content: RecordDict, chunkBytes = MAX_ARRAY_CHUNK_BYTES): DeflatedContent {
+  if (!(chunkBytes > 0) || chunkBytes > MAX_ARRAY_CHUNK_BYTES)
+    throw new Error(`chunkBytes must be in (0, ${MAX_ARRAY_CHUNK_BYTES}], got ${chunkBytes}`);
+  const sink = new ObjectSink();
+  const tree = deflateRecordDict(sink, content, chunkBytes);
+  return { tree, objects: sink.objects };
+}
+
 /**
  * Turn a message into Flower's objects: ArrayChunks, Arrays, records, the RecordDict and finally the Message,
  * whose body is the protobuf Message with the metadata (message id blanked) and the error, if any.
+ * `deflated` may pass the content already deflated (the same model sent to many nodes is hashed once).
  */
-export function deflateMessage(message: FleetMessage, chunkBytes = MAX_ARRAY_CHUNK_BYTES): DeflatedMessage {
-  if (!(chunkBytes > 0)) throw new Error(`chunkBytes must be positive, got ${chunkBytes}`);
+export function deflateMessage(message: FleetMessage, chunkBytes = MAX_ARRAY_CHUNK_BYTES, deflated?: DeflatedContent): DeflatedMessage {
   if ((message.content === undefined) === (message.error === undefined)) {
     throw new Error('a message carries exactly one of content or error');
   }
+  const content = message.content !== undefined ? (deflated ?? deflateContent(message.content, chunkBytes)) : undefined;
   const sink = new ObjectSink();
-  const children = message.content !== undefined ? [deflateRecordDict(sink, message.content, chunkBytes)] : [];
+  if (content) for (const [id, bytes] of content.objects) sink.objects.set(id, bytes);
   const body = toBinary(
     MessageSchema,
     create(MessageSchema, {
@@ -122,6 +138,6 @@ export function deflateMessage(message: FleetMessage, chunkBytes = MAX_ARRAY_CHU
       error: message.error ? create(ErrorSchema, { code: BigInt(message.error.code), reason: message.error.reason }) : undefined,
     }),
   );
-  const tree = sink.add('Message', children, body);
+  const tree = sink.add('Message', content ? [content.tree] : [], body);
   return { messageId: tree.objectId, tree, objects: sink.objects };
 }

@@ -17,7 +17,7 @@ import type { ScalarValue } from '../client/fleet-client.js';
 import { Fleet, FLEET_SERVICE_DEFINITION, type FleetMethodName, type FleetMethods, type FleetRequest } from '../grpc/fleet-service.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, messageSizeOptions, serverCredentials, type ServerTlsOptions } from '../grpc/tls.js';
 import { DEFAULT_TTL_S, type FleetMessage, type MessageMetadata, SUPERLINK_NODE_ID } from '../message.js';
-import { deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
+import { type DeflatedContent, deflateContent, deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
 import { metadataToProto } from '../objects/metadata-proto.js';
 import { type ObjectTreeNode } from '../objects/object-content.js';
@@ -170,6 +170,8 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly runConfig: Map<string, Scalar>;
   private boundPort = 0;
+  /** Content already deflated, by RecordDict identity: a round's model sent to N nodes is encoded once. */
+  private readonly deflatedContent = new WeakMap<RecordDict, DeflatedContent>();
 
   private constructor(private readonly options: FleetServerOptions) {
     super();
@@ -249,10 +251,16 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     });
   }
 
-  /** Queue an instruction for a node; returns its message id. */
+  /**
+   * Queue an instruction for a node; returns its message id. Sending the same RecordDict object to several
+   * nodes encodes it once; do not mutate a RecordDict after sending it.
+   */
   send(nodeId: bigint, options: SendOptions): string {
     if (!this.nodes.get(nodeId)) throw new Error(`cannot send to node ${nodeId}: no such node is registered`);
     let createdAt = Date.now() / 1000;
+    const chunkBytes = this.options.chunkBytes ?? MAX_ARRAY_CHUNK_BYTES;
+    let content = this.deflatedContent.get(options.content);
+    if (!content) this.deflatedContent.set(options.content, (content = deflateContent(options.content, chunkBytes)));
     for (;;) {
       const metadata: MessageMetadata = {
         runId: this.options.run.runId,
@@ -265,7 +273,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         messageType: options.messageType,
         createdAt,
       };
-      const deflated = deflateMessage({ metadata, content: options.content }, this.options.chunkBytes ?? MAX_ARRAY_CHUNK_BYTES);
+      const deflated = deflateMessage({ metadata, content: options.content }, chunkBytes, content);
       const messageId = deflated.messageId;
       // Identical content to the same node within the same millisecond would share an id: nudge the time.
       if (this.outstanding.has(messageId) || this.finished.has(messageId)) {
