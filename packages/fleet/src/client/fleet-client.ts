@@ -17,7 +17,7 @@ import type { FleetMessage } from '../message.js';
 import { deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
 import { metadataToProto } from '../objects/metadata-proto.js';
-import { objectIdOf, type ObjectTreeNode, postOrderIds } from '../objects/object-content.js';
+import { type ObjectTreeNode, postOrderIds } from '../objects/object-content.js';
 import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleep } from './backoff.js';
 
 /** Flower's default heartbeat interval (seconds). */
@@ -319,11 +319,7 @@ export class FleetClient {
     for (let attempt = 0; ; attempt++) {
       const res = await this.call('pullObject', (nodeId) => ({ node: { nodeId }, runId, objectId }));
       if (!res.objectFound) throw new Error(`the link does not know object ${objectId}`);
-      if (res.objectAvailable) {
-        const actual = objectIdOf(res.objectContent);
-        if (actual !== objectId) throw new Error(`pulled object ${objectId} hashes to ${actual}`);
-        return res.objectContent;
-      }
+      if (res.objectAvailable) return res.objectContent; // ids are verified when the message is inflated
       // Announced but not uploaded yet: wait and ask again.
       const delayMs = backoffDelayMs(attempt, this.opts.retry);
       if (Date.now() - started + delayMs > this.opts.retry.maxElapsedMs) throw new Error(`object ${objectId} stayed unavailable`);

@@ -4,7 +4,8 @@ import { MessageSchema } from '../gen/flwr/proto/message_pb.js';
 import { ConfigRecordSchema, MetricRecordSchema } from '../gen/flwr/proto/recorddict_pb.js';
 import type { FleetMessage } from '../message.js';
 import type { FleetArray } from '../records/fleet-array.js';
-import { encodeNpy } from '../records/npy.js';
+import { arrayBytes } from '../records/fleet-array.js';
+import { npyHeader } from '../records/npy.js';
 import type { ArrayRecord, ConfigRecord, FleetRecord, MetricRecord, RecordDict } from '../records/record-dict.js';
 import { metadataToProto } from './metadata-proto.js';
 import { buildObject, objectIdOf, type ObjectTreeNode, type ObjectType } from './object-content.js';
@@ -29,7 +30,7 @@ export interface DeflatedMessage {
 class ObjectSink {
   readonly objects = new Map<string, Uint8Array>();
 
-  add(type: ObjectType, children: readonly ObjectTreeNode[], body: Uint8Array): ObjectTreeNode {
+  add(type: ObjectType, children: readonly ObjectTreeNode[], body: Uint8Array | readonly Uint8Array[]): ObjectTreeNode {
     const content = buildObject(
       type,
       children.map((c) => c.objectId),
@@ -51,10 +52,20 @@ function distinct(nodes: readonly ObjectTreeNode[]): ObjectTreeNode[] {
 const utf8 = new TextEncoder();
 
 function deflateArray(sink: ObjectSink, array: FleetArray, chunkBytes: number): ObjectTreeNode {
-  const npy = encodeNpy(array);
+  // The .npy bytes are header + raw data; each chunk is cut from that virtual concatenation without first
+  // materialising it (an 85 MB model is then copied once, into its chunk objects).
+  const header = npyHeader(array);
+  const data = arrayBytes(array);
+  const total = header.length + data.length;
+  const slice = (from: number, to: number): Uint8Array[] => {
+    const parts: Uint8Array[] = [];
+    if (from < header.length) parts.push(header.subarray(from, Math.min(to, header.length)));
+    if (to > header.length) parts.push(data.subarray(Math.max(0, from - header.length), to - header.length));
+    return parts;
+  };
   const chunks: ObjectTreeNode[] = [];
-  for (let start = 0; start < npy.length; start += chunkBytes) {
-    chunks.push(sink.add('ArrayChunk', [], npy.subarray(start, Math.min(start + chunkBytes, npy.length))));
+  for (let start = 0; start < total; start += chunkBytes) {
+    chunks.push(sink.add('ArrayChunk', [], slice(start, Math.min(start + chunkBytes, total))));
   }
   const unique = distinct(chunks);
   const indexOf = new Map(unique.map((c, i) => [c.objectId, i]));

@@ -281,7 +281,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         continue;
       }
       const ids = [...deflated.objects.keys()];
-      for (const id of this.store.retain(ids)) this.store.put(id, deflated.objects.get(id) as Uint8Array);
+      for (const id of this.store.retain(ids)) this.store.putOwn(id, deflated.objects.get(id) as Uint8Array);
       const instruction: Instruction = {
         messageId,
         nodeId,
@@ -560,7 +560,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     o.reply = undefined;
     let message: FleetMessage;
     try {
-      message = inflateMessage(reply.messageId, objects);
+      message = inflateMessage(reply.messageId, objects, { idsVerified: true }); // put() hashed each on arrival
       const m = message.metadata;
       if (m.replyToMessageId !== o.messageId || m.srcNodeId !== o.nodeId || m.runId !== this.options.run.runId) {
         throw new Error('the Message object metadata does not match the announced reply');
