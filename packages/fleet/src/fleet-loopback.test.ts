@@ -144,6 +144,23 @@ describe('FleetClient <-> FleetServer over loopback', () => {
     expect(server.storedBytes).toBe(0);
   });
 
+  it('delivers an instruction again until the node confirms it (a download interrupted by a crash)', async () => {
+    const server = await startServer();
+    const client = await connectClient(server);
+    const id = server.send(client.nodeId, { messageType: 'train', content: recordDict({ m: metricRecord({ a: 1 }) }) });
+    // The node pulls the message, then dies before fetching its objects and confirming.
+    const first = await rawCall(
+      `127.0.0.1:${server.port}`,
+      'pullMessages',
+      { node: { nodeId: client.nodeId } },
+      signedCallMetadata(client.key),
+    );
+    expect(first.messagesList[0]?.metadata?.messageId).toBe(id);
+    const again = await pull(client);
+    expect(again.metadata.messageId).toBe(id);
+    expect(await client.pullMessage()).toBeUndefined(); // confirmed: not delivered a third time
+  });
+
   it('refuses late, duplicate and misaddressed replies; the next round is unaffected', async () => {
     const server = await startServer();
     const a = await connectClient(server);

@@ -110,7 +110,8 @@ interface Instruction {
   readonly tree: ObjectTree;
   readonly objectIds: readonly string[];
   readonly expiresAtMs: number;
-  delivered: boolean;
+  /** How often the node pulled it (more than once after an interrupted download). */
+  pulls: number;
   /** Objects still referenced by this instruction (released on confirmation or abandonment). */
   holdsObjects: boolean;
 }
@@ -156,7 +157,7 @@ function treeToProto(t: ObjectTreeNode): ObjectTree {
 /**
  * An embedded SuperLink: serves Flower's Fleet API to nodes and gives the engine a small JS API: `send` an
  * instruction to a node, `awaitReply` for its reply. Replies are accepted only from the addressed node for
- * an instruction still outstanding, and each is delivered once.
+ * an instruction still outstanding, and each reply is handed to the engine once.
  */
 export class FleetServer extends EventEmitter<FleetServerEvents> {
   private readonly grpc: Server;
@@ -289,7 +290,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         tree: treeToProto(deflated.tree),
         objectIds: ids,
         expiresAtMs: (createdAt + metadata.ttl) * 1000,
-        delivered: false,
+        pulls: 0,
         holdsObjects: true,
       };
       let queue = this.queues.get(nodeId);
@@ -438,17 +439,15 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         return { success: this.nodes.touch(caller.nodeId, req.heartbeatInterval) };
       }),
       pullMessages: h('pullMessages', true, (_req, caller) => {
-        const queue = this.queues.get(caller.nodeId) ?? [];
+        // An instruction stays queued until the node confirms it has all its objects, so a node that crashed
+        // or lost the link mid-download gets it again on its next pull (at-least-once until confirmed).
         const now = Date.now();
-        for (let i = 0; i < queue.length;) {
-          const ins = queue[i] as Instruction;
-          if (ins.expiresAtMs < now && !ins.delivered) {
-            this.abandon(ins.messageId, 'its ttl expired before the node pulled it');
+        for (const ins of [...(this.queues.get(caller.nodeId) ?? [])]) {
+          if (ins.expiresAtMs < now) {
+            this.abandon(ins.messageId, 'its ttl expired before the node confirmed it');
             continue;
           }
-          i++;
-          if (ins.delivered) continue;
-          ins.delivered = true;
+          ins.pulls++;
           return { messagesList: [create(MessageSchema, { metadata: ins.metadata })], messageObjectTrees: [ins.tree] };
         }
         return {};
