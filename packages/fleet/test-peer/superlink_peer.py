@@ -354,10 +354,17 @@ class Peer:
     def PullObject(self, req, context):
         self.node_call(context, req.node.node_id)
         content = self.store.content.get(req.object_id)
-        with self.lock:
-            self.pulled.add(req.object_id)
         if content is None:
             return cls("PullObjectResponse")(object_found=False)
+        with self.lock:
+            # A SuperLink answers "found, not yet available" while the ServerApp is still uploading an object:
+            # do that once for the instruction's Message object, which a client must then ask for again.
+            first = req.object_id not in self.pulled
+            self.pulled.add(req.object_id)
+            if req.object_id == self.instruction_tree[0]:
+                self.message_pulls = getattr(self, "message_pulls", 0) + 1
+        if first and req.object_id == self.instruction_tree[0]:
+            return cls("PullObjectResponse")(object_found=True, object_available=False)
         return cls("PullObjectResponse")(object_found=True, object_available=True, object_content=content)
 
     def ConfirmMessageReceived(self, req, context):
@@ -418,6 +425,8 @@ class Peer:
         self.check("every requested object was pushed exactly once", set(self.pushed) == self.requested and all(v == 1 for v in self.pushed.values()),
                    f"pushed {len(self.pushed)}, requested {len(self.requested)}")
         self.check("all calls were signed and verified", self.verified_calls > 8, self.verified_calls)
+        self.check("client asked again for an object that was not yet available", getattr(self, "message_pulls", 0) == 2,
+                   getattr(self, "message_pulls", 0))
         # The zeros array (16 MiB + header) has four chunks of which the middle two are identical.
         zeros_tree = next(t for t in self.instruction_tree[1][0][1][0][1] if len(t[1]) == 3)
         self.check("16 MiB zeros array: 4 chunks, 3 distinct", len(zeros_tree[1]) == 3)

@@ -20,7 +20,7 @@ import { DEFAULT_TTL_S, type FleetMessage, type MessageMetadata, SUPERLINK_NODE_
 import { type DeflatedContent, deflateContent, deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
 import { metadataToProto } from '../objects/metadata-proto.js';
-import { type ObjectTreeNode } from '../objects/object-content.js';
+import type { ObjectTreeNode } from '../objects/object-content.js';
 import type { RecordDict } from '../records/record-dict.js';
 import { type NodeChange, type NodeInfo, NodeRegistry } from './node-registry.js';
 import { ObjectStore } from './object-store.js';
