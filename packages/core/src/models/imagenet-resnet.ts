@@ -50,7 +50,7 @@ function downsample(
 
 /** relu(residual + shortcut), the end of both block types. */
 function addShortcut(residual: tf.Tensor4D, x: tf.Tensor4D, shortcut: ConvBn | undefined, mode: ForwardMode): tf.Tensor4D {
-  return tf.relu(tf.add(residual, shortcut ? shortcut.apply(x, mode) : x));
+  return tf.relu(tf.add(residual, shortcut ? shortcut.apply(x, mode) : x)) as tf.Tensor4D;
 }
 
 /** conv3×3(stride) → BN → ReLU → conv3×3 → BN, plus the shortcut; output `width` channels. */
