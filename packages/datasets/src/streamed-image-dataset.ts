@@ -146,7 +146,7 @@ export class StreamedImageDataset implements ImageDataset {
     }
     const fd = this.fds[split];
     const bytes = this.record.length;
-    const eval_ = centreCrop(this.side, this.side, this.size);
+    const centre = centreCrop(this.side, this.side, this.size);
     for (let i = 0; i < indices.length; i++) {
       const index = indices[i]!;
       if (!Number.isInteger(index) || index < 0 || index >= source.count) {
@@ -155,7 +155,7 @@ export class StreamedImageDataset implements ImageDataset {
       const read = readSync(fd, this.record, 0, bytes, source.records[index]! * bytes);
       if (read !== bytes)
         throw new Error(`${this.name}: the ${split} cache file ended early at image ${index}; delete the cache folder to rebuild it`);
-      let window = eval_;
+      let window = centre;
       let flip = false;
       if (augmentation !== null) {
         window = drawResizedCrop(augmentation.resizedCrop, this.side, this.side, options.rng!);
