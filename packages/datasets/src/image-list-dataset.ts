@@ -31,6 +31,8 @@ export interface ImageCacheOptions {
   readonly onImageFailed?: (split: CacheSplit, image: FailedImage) => void;
   /** Train with random-resized-crop + flip (true) or on centre crops (false). @default true */
   readonly augment?: boolean;
+  /** Aborting interrupts the preprocessing pass (resumable); loading then fails with {@link PreprocessInterrupted}. */
+  readonly signal?: AbortSignal;
 }
 
 /** One split of a list-file data set: its images and the file that listed them (as read). */
@@ -55,6 +57,20 @@ export interface ListedImageDataset {
   readonly normalization?: Normalization;
   /** Describes the check in the provenance, e.g. "ImageNet-LT list files". */
   readonly sourceLabel: string;
+}
+
+/** The preprocessing pass was stopped before it finished; what it decoded is kept and the next load resumes. */
+export class PreprocessInterrupted extends Error {
+  constructor(
+    readonly dataset: string,
+    readonly cacheDir: string,
+    readonly reason: string,
+  ) {
+    super(
+      `Decoding the ${dataset} images was interrupted by ${reason}; what was decoded is kept in ${cacheDir}: run the same command again to resume`,
+    );
+    this.name = 'PreprocessInterrupted';
+  }
 }
 
 /** Preprocess (once) and open a list-file data set. */
@@ -91,7 +107,9 @@ export async function loadListedImageDataset(listed: ListedImageDataset, options
     splits: { train: split('train'), test: split('test') },
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.onPreprocessProgress !== undefined ? { onProgress: options.onPreprocessProgress } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
   });
+  if (!result.complete) throw new PreprocessInterrupted(listed.name, dir, String(options.signal?.reason ?? 'a stop request'));
   for (const s of ['train', 'test'] as const) for (const f of result.failed[s]) options.onImageFailed?.(s, f);
   return new StreamedImageDataset({
     dir,

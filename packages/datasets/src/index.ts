@@ -37,7 +37,7 @@ export { loadINaturalist2018, INATURALIST_2018_FILES } from './inaturalist.js';
 export type { INaturalistOptions } from './inaturalist.js';
 export { loadImageFolderList } from './image-folder-list.js';
 export type { ImageFolderListOptions } from './image-folder-list.js';
-export { loadListedImageDataset } from './image-list-dataset.js';
+export { loadListedImageDataset, PreprocessInterrupted } from './image-list-dataset.js';
 export type { ImageCacheOptions, ListedImageDataset, ListedSplit } from './image-list-dataset.js';
 export { StreamedImageDataset } from './streamed-image-dataset.js';
 export type { StreamedImageDatasetInit, StreamedImageSplit } from './streamed-image-dataset.js';

@@ -50,6 +50,25 @@ describe('preprocessImages: the resumable decoding pass', () => {
     expect(await preprocessImages(options(resumed))).toMatchObject({ complete: true, decoded: 0 });
   });
 
+  it('stops after the images in flight when its signal is aborted, and the next pass finishes the job', async () => {
+    const dir = join(mini.root, 'aborted');
+    const stop = new AbortController();
+    const stopped = await preprocessImages({
+      ...options(dir),
+      signal: stop.signal,
+      onProgress: (p) => p.done === 30 && stop.abort('SIGINT'),
+    });
+    expect(stopped.complete).toBe(false);
+    // Two images decode at once: at most one more finishes after the abort.
+    expect(stopped.decoded).toBeGreaterThanOrEqual(30);
+    expect(stopped.decoded).toBeLessThanOrEqual(31);
+    const rest = await preprocessImages(options(dir));
+    expect(rest).toMatchObject({ complete: true, decoded: mini.train.length + mini.test.length - stopped.decoded });
+    expect(sha256Hex(readFileSync(splitFile(dir, 'train', 'pixels')))).toBe(
+      sha256Hex(readFileSync(splitFile(join(mini.root, 'whole'), 'train', 'pixels'))),
+    );
+  });
+
   it('refuses a cache folder built for another resolution or other list files, saying how to fix it', async () => {
     const dir = join(mini.root, 'whole');
     await expect(preprocessImages({ ...options(dir), side: 16 })).rejects.toThrow(

@@ -62,6 +62,8 @@ export interface PreprocessOptions {
   readonly onProgress?: PreprocessProgressCallback;
   /** Stop (as an interruption would) once this many images have been handled in this call; for tests. */
   readonly stopAfter?: number;
+  /** Aborting stops the pass after the images being decoded, with everything so far kept for the next pass. */
+  readonly signal?: AbortSignal;
 }
 
 /** What the pass did. */
@@ -69,7 +71,7 @@ export interface PreprocessResult {
   readonly manifest: ImageCacheManifest;
   /** Images decoded by this call (0 when the cache was already complete). */
   readonly decoded: number;
-  /** Whether every image was handled (false only with `stopAfter`). */
+  /** Whether every image was handled (false only with `stopAfter` or an aborted `signal`). */
   readonly complete: boolean;
   readonly failed: Record<CacheSplit, readonly FailedImage[]>;
 }
@@ -193,7 +195,7 @@ async function preprocessSplit(
     };
     let next = 0;
     const worker = async () => {
-      while (next < todo.length) {
+      while (next < todo.length && options.signal?.aborted !== true) {
         const i = todo[next++]!;
         const path = join(imageRoot, entries[i]!.path);
         const outcome = await decodeImage(path, side);
@@ -216,7 +218,7 @@ async function preprocessSplit(
     const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(todo.length, 1)) }, worker));
     await flush();
-    return { decoded: todo.length, complete: todo.length === pending.length };
+    return { decoded: next, complete: next === pending.length };
   } finally {
     await pixels.close();
   }

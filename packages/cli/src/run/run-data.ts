@@ -15,8 +15,8 @@ export interface RunData {
   readonly provenance?: DatasetProvenance | undefined;
 }
 
-/** Callbacks of the image preprocessing pass of the large data sets (imagenet-lt, inat2018, image-list). */
-export type PreprocessCallbacks = Pick<ImageCacheOptions, 'onPreprocessProgress' | 'onImageFailed'>;
+/** Callbacks and stop signal of the image preprocessing pass of the large data sets (imagenet-lt, inat2018, image-list). */
+export type PreprocessCallbacks = Pick<ImageCacheOptions, 'onPreprocessProgress' | 'onImageFailed' | 'signal'>;
 
 /** Load the data set and draw (or read, with `partition`) the client partition for `config`. */
 export async function loadRunData(config: RunConfig, preprocess?: PreprocessCallbacks): Promise<RunData> {

@@ -113,7 +113,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     );
   }
 
-  const runData = io.runData ?? (await loadRunDataWithProgress(config, io));
+  const runData = io.runData ?? (await loadRunDataWithProgress(config, io, options.signal));
   const { dataset, data } = runData;
   const clientSizes = data.partition.trainIndices.map((t) => t.length);
   say(
@@ -241,11 +241,15 @@ function neverUpdatedMessage(rounds: number, lr: number, out: string): string {
   );
 }
 
-/** `loadRunData` with the preprocessing pass of the large image data sets shown on stderr. */
-async function loadRunDataWithProgress(config: RunConfig, io: TrainIo): Promise<RunData> {
+/**
+ * `loadRunData` with the preprocessing pass of the large image data sets shown on stderr; a stop
+ * signal interrupts the pass (it resumes on the next run) instead of waiting for it to finish.
+ */
+async function loadRunDataWithProgress(config: RunConfig, io: TrainIo, signal: AbortSignal | undefined): Promise<RunData> {
   const reporter = preprocessReporter(io.stderr, io.tty ?? io.stderr.isTTY === true);
   try {
-    return await loadRunData(config, reporter);
+    const { onPreprocessProgress, onImageFailed } = reporter;
+    return await loadRunData(config, { onPreprocessProgress, onImageFailed, ...(signal !== undefined ? { signal } : {}) });
   } finally {
     reporter.finish();
   }
