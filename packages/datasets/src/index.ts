@@ -42,7 +42,13 @@ export type { ImageCacheOptions, ListedImageDataset, ListedSplit } from './image
 export { StreamedImageDataset } from './streamed-image-dataset.js';
 export type { StreamedImageDatasetInit, StreamedImageSplit } from './streamed-image-dataset.js';
 export { preprocessImages } from './preprocess-images.js';
-export type { PreprocessOptions, PreprocessProgress, PreprocessProgressCallback, PreprocessResult, PreprocessSplit } from './preprocess-images.js';
+export type {
+  PreprocessOptions,
+  PreprocessProgress,
+  PreprocessProgressCallback,
+  PreprocessResult,
+  PreprocessSplit,
+} from './preprocess-images.js';
 export type { CacheSplit, FailedImage, ImageCacheManifest } from './image-cache.js';
 export { parseImageList, readImageList } from './image-list-file.js';
 export type { ImageListEntry } from './image-list-file.js';

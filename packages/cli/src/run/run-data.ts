@@ -4,7 +4,13 @@
  * builds it once and hands it to every strategy, so all of them train on the same partition.
  */
 import { Rng, type ImageDataset } from '@fedloge/core';
-import { buildFederatedData, loadDataset, type BuiltFederatedData, type DatasetProvenance, type ImageCacheOptions } from '@fedloge/datasets';
+import {
+  buildFederatedData,
+  loadDataset,
+  type BuiltFederatedData,
+  type DatasetProvenance,
+  type ImageCacheOptions,
+} from '@fedloge/datasets';
 import type { RunConfig } from '../config/schema.js';
 import { datasetLoadOptions } from './runtime-spec.js';
 
