@@ -23,7 +23,7 @@ function solid(colour: number[]): sharp.Sharp {
 describe('decoding unusual image files', () => {
   it('turns grey-scale, CMYK, RGBA and PNG-named-JPEG files into RGB records of the right colour', async () => {
     const files: [string, Promise<unknown>, number[]][] = [
-      ['grey.JPEG', solid([90]).jpeg({ quality: 95 }).toFile(join(root, 'grey.JPEG')), [90, 90, 90]],
+      ['grey.JPEG', solid([90]).toColourspace('b-w').jpeg({ quality: 95 }).toFile(join(root, 'grey.JPEG')), [90, 90, 90]],
       ['cmyk.JPEG', solid([200, 40, 40]).toColourspace('cmyk').jpeg({ quality: 95 }).toFile(join(root, 'cmyk.JPEG')), [200, 40, 40]],
       ['rgba.png', solid([10, 120, 220, 255]).png().toFile(join(root, 'rgba.png')), [10, 120, 220]],
       ['png-named.JPEG', solid([30, 200, 60]).png().toFile(join(root, 'png-named.JPEG')), [30, 200, 60]],
