@@ -17,7 +17,7 @@ import { StreamedImageDataset } from './streamed-image-dataset.js';
 export interface ImageCacheOptions {
   /** Shorter side of the decoded images in the cache, in pixels. @default 256 */
   readonly resolution?: number;
-  /** Side of the crops handed to the model (at most `resolution`). @default 224 */
+  /** Side of the crops handed to the model (at most `resolution`). @default 224, or `resolution` when smaller */
   readonly imageSize?: number;
   /**
    * Folder of the decoded cache. @default `<FEDLOGE_CACHE or ~/.cache/fedloge>/<dataset>/decoded-<resolution>px-<digest of the lists>`

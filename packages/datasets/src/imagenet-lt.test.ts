@@ -77,6 +77,7 @@ describe('ImageNet-LT from its list files (generated miniature)', () => {
     expect(data.numClasses).toBe(MINI_CLASSES);
     expect(data.imageShape).toEqual([SIDE, SIDE, 3]);
     expect(data.longTailed).toBe(true);
+    expect(data.classNames).toEqual(Array.from({ length: MINI_CLASSES }, (_, c) => `n${String(c).padStart(8, '0')}`));
     const expected = [...MINI_TRAIN_COUNTS];
     expected[0]! -= 1;
     expected[1]! -= 1;

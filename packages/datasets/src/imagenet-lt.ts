@@ -7,8 +7,8 @@
  * files of the OLTR release.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { classCountOf, readImageList } from './image-list-file.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { classCountOf, readImageList, type ImageListEntry } from './image-list-file.js';
 import { loadListedImageDataset, type ImageCacheOptions } from './image-list-dataset.js';
 import type { StreamedImageDataset } from './streamed-image-dataset.js';
 
@@ -49,15 +49,32 @@ export async function loadImageNetLt(options: ImageNetLtOptions = {}): Promise<S
   const testFile = join(listDir, IMAGENET_LT_LIST_FILES[evalSplit]);
   const train = readImageList(trainFile, 'the ImageNet-LT train list');
   const test = readImageList(testFile, `the ImageNet-LT ${evalSplit} list`);
+  const numClasses = classCountOf(train.entries, test.entries);
   return loadListedImageDataset(
     {
       name: 'imagenet-lt',
       imageRoot: root,
-      numClasses: classCountOf(train.entries, test.entries),
+      numClasses,
+      classNames: wordNetIds(train.entries, numClasses),
       train: { entries: train.entries, source: trainFile, sourceBytes: train.bytes },
       test: { entries: test.entries, source: testFile, sourceBytes: test.bytes },
       sourceLabel: `ImageNet-LT list files ${trainFile} and ${testFile}`,
     },
     options,
   );
+}
+
+/**
+ * Class names from the image folders: ImageNet keeps class c's images in `train/<WordNet id>/`, so
+ * the folder of a class's first listed image names it (e.g. `n01440764`); `class <c>` when absent.
+ */
+function wordNetIds(entries: readonly ImageListEntry[], numClasses: number): string[] {
+  const names = Array.from({ length: numClasses }, (_, c) => `class ${c}`);
+  const seen = new Set<number>();
+  for (const e of entries) {
+    if (seen.has(e.label)) continue;
+    seen.add(e.label);
+    names[e.label] = basename(dirname(e.path));
+  }
+  return names;
 }

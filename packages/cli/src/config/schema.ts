@@ -71,7 +71,7 @@ const datasetSection = z
       .int()
       .min(1)
       .optional()
-      .describe('imagenet-lt / inat2018 / image-list: side of the crops the model sees, at most imageResolution (default 224).'),
+      .describe('imagenet-lt / inat2018 / image-list: side of the crops the model sees, at most imageResolution (default 224, or imageResolution when smaller).'),
     imageCache: z
       .string()
       .min(1)
