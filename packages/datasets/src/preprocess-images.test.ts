@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeImageNetLtMiniature, type ImageNetLtMiniature } from './__fixtures__/image-miniature.js';
@@ -67,6 +67,18 @@ describe('preprocessImages: the resumable decoding pass', () => {
     expect(sha256Hex(readFileSync(splitFile(dir, 'train', 'pixels')))).toBe(
       sha256Hex(readFileSync(splitFile(join(mini.root, 'whole'), 'train', 'pixels'))),
     );
+  });
+
+  it('refuses to fill a cache another live process is filling, and takes over the lock of a dead one', async () => {
+    const dir = join(mini.root, 'locked');
+    mkdirSync(dir, { recursive: true });
+    // This very process stands in for the other run: it is alive.
+    writeFileSync(join(dir, '.lock'), String(process.pid));
+    await expect(preprocessImages(options(dir))).rejects.toThrow(`Another process (pid ${process.pid}) is decoding images into ${dir}`);
+    // A pid no process has (above Linux's pid_max limit of 2^22).
+    writeFileSync(join(dir, '.lock'), String(2 ** 22 + 1));
+    expect(await preprocessImages({ ...options(dir), stopAfter: 5 })).toMatchObject({ complete: false, decoded: 5 });
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
   });
 
   it('refuses a cache folder built for another resolution or other list files, saying how to fix it', async () => {

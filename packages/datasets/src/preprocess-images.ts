@@ -11,6 +11,7 @@ import { mkdirSync, existsSync, rmSync, writeFileSync, readFileSync, appendFileS
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { lockCacheDir } from './cache-lock.js';
 import {
   CACHE_SPLITS,
   IMAGE_STATUS,
@@ -94,6 +95,25 @@ export async function preprocessImages(options: PreprocessOptions): Promise<Prep
     },
   };
   mkdirSync(dir, { recursive: true });
+  const existing = readManifest(dir);
+  if (
+    existing !== undefined &&
+    manifestMismatches(existing, request).length === 0 &&
+    CACHE_SPLITS.every((s) => existing.splits[s].complete)
+  ) {
+    return { manifest: existing, decoded: 0, complete: true, failed: failuresOf(dir, existing) };
+  }
+  const release = lockCacheDir(dir);
+  try {
+    return await fillCache(options, request);
+  } finally {
+    release();
+  }
+}
+
+/** The pass proper, under the cache folder's lock. */
+async function fillCache(options: PreprocessOptions, request: ImageCacheRequest): Promise<PreprocessResult> {
+  const { dir, side } = options;
   let manifest = readManifest(dir);
   if (manifest !== undefined) {
     const problems = manifestMismatches(manifest, request);
