@@ -27,6 +27,17 @@ describe('preprocessReporter', () => {
     ]);
   });
 
+  it('lists at most 20 failed images by path and counts the rest', () => {
+    const stream = captureStream();
+    const reporter = preprocessReporter(stream, false);
+    for (let i = 0; i < 25; i++) reporter.onImageFailed('test', { path: `/d/${i}.JPEG`, reason: 'file not found' });
+    reporter.finish();
+    const lines = stream.text().trim().split('\n');
+    expect(lines[0]).toBe('warning: 25 image(s) could not be read and are left out:');
+    expect(lines.slice(1, -1)).toEqual(Array.from({ length: 20 }, (_, i) => `  test: /d/${i}.JPEG: file not found`));
+    expect(lines.at(-1)).toBe("  … and 5 more, all listed in the cache's manifest.json");
+  });
+
   it('prints nothing when there was nothing to decode', () => {
     const stream = captureStream();
     const reporter = preprocessReporter(stream, true);

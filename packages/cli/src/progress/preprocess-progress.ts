@@ -6,6 +6,9 @@
 import cliProgress, { type SingleBar } from 'cli-progress';
 import type { CacheSplit, FailedImage, PreprocessProgress } from '@fedloge/datasets';
 
+/** Failed images printed by path; the rest are counted (the cache's manifest lists every one). */
+const MAX_LISTED = 20;
+
 export interface PreprocessReporter {
   readonly onPreprocessProgress: (progress: PreprocessProgress) => void;
   readonly onImageFailed: (split: CacheSplit, image: FailedImage) => void;
@@ -60,7 +63,10 @@ export function preprocessReporter(
     finish() {
       closeBar();
       if (failures.length > 0) {
-        stream.write(`warning: ${failures.length} image(s) could not be read and are left out:\n${failures.join('\n')}\n`);
+        const shown = failures.slice(0, MAX_LISTED);
+        const more =
+          failures.length > MAX_LISTED ? `\n  … and ${failures.length - MAX_LISTED} more, all listed in the cache's manifest.json` : '';
+        stream.write(`warning: ${failures.length} image(s) could not be read and are left out:\n${shown.join('\n')}${more}\n`);
       }
     },
   };
