@@ -37,6 +37,11 @@ export interface ImageDataset {
   readonly train: ImageSplit;
   readonly test: ImageSplit;
   /**
+   * The train split is long-tailed as published (ImageNet-LT, iNaturalist): federated partitioning
+   * uses all of it instead of drawing an exponential-profile subset. @default false
+   */
+  readonly longTailed?: boolean;
+  /**
    * Write the normalised (and, if asked, augmented) images of `indices` from `split` into `out`,
    * which must hold `indices.length * h * w * c` floats (NHWC).
    */

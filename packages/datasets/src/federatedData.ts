@@ -11,7 +11,10 @@ export interface FederatedDataOptions {
   readonly numClients: number;
   /** Dirichlet concentration of the label skew (ignored with `iid`). */
   readonly alpha: number;
-  /** min/max class size of the long-tailed train set, in (0, 1]; 1 keeps the balanced split. */
+  /**
+   * min/max class size of the long-tailed train set, in (0, 1]; 1 keeps the balanced split. Ignored
+   * for a data set that is long-tailed as published (`dataset.longTailed`): its whole train split is used.
+   */
   readonly imbalanceFactor: number;
   /** Split the long-tailed set evenly at random instead of by Dirichlet. @default false */
   readonly iid?: boolean;
@@ -51,7 +54,9 @@ export function buildFederatedData(options: FederatedDataOptions): BuiltFederate
     return { dataset, partition, ltCounts: classHistogram(trainLabels, partition.trainIndices.flat(), dataset.numClasses) };
   }
 
-  const longTail = longTailSubset(trainLabels, dataset.numClasses, options.imbalanceFactor, rng.derive('long-tail'));
+  // A data set that is long-tailed as published keeps its own tail: factor 1 keeps every image.
+  const imbalanceFactor = dataset.longTailed === true ? 1 : options.imbalanceFactor;
+  const longTail = longTailSubset(trainLabels, dataset.numClasses, imbalanceFactor, rng.derive('long-tail'));
   const trainIndices = options.iid
     ? iidPartition(longTail.indices, numClients, rng.derive('partition'))
     : dirichletPartition(

@@ -1,6 +1,6 @@
 // @fedloge/datasets: image data sets from their official files, long-tailed subsets, federated partitions.
 export { loadDataset, DATASET_NAMES, DATASET_LOADERS } from './loadDataset.js';
-export type { DatasetName, LoadDatasetOptions } from './loadDataset.js';
+export type { DatasetName, InMemoryDatasetName, LargeImageDatasetOptions, LoadDatasetOptions, LoadedDataset } from './loadDataset.js';
 export { buildFederatedData } from './federatedData.js';
 export type { BuiltFederatedData, FederatedDataOptions } from './federatedData.js';
 
@@ -29,3 +29,29 @@ export type { DirichletPartitionOptions } from './dirichletPartition.js';
 export { iidPartition } from './iidPartition.js';
 export { localTestCounts, drawLocalTestSets } from './localTestSets.js';
 export { serializePartition, writePartitionFile, readPartitionFile, validatePartition } from './partitionFile.js';
+
+// The large image data sets (ImageNet-LT, iNaturalist 2018, any folder + list files), streamed from a decoded cache.
+export { loadImageNetLt, IMAGENET_LT_LIST_FILES } from './imagenet-lt.js';
+export type { ImageNetLtOptions } from './imagenet-lt.js';
+export { loadINaturalist2018, INATURALIST_2018_FILES } from './inaturalist.js';
+export type { INaturalistOptions } from './inaturalist.js';
+export { loadImageFolderList } from './image-folder-list.js';
+export type { ImageFolderListOptions } from './image-folder-list.js';
+export { loadListedImageDataset, PreprocessInterrupted } from './image-list-dataset.js';
+export type { ImageCacheOptions, ListedImageDataset, ListedSplit } from './image-list-dataset.js';
+export { StreamedImageDataset } from './streamed-image-dataset.js';
+export type { StreamedImageDatasetInit, StreamedImageSplit } from './streamed-image-dataset.js';
+export { preprocessImages } from './preprocess-images.js';
+export type {
+  PreprocessOptions,
+  PreprocessProgress,
+  PreprocessProgressCallback,
+  PreprocessResult,
+  PreprocessSplit,
+} from './preprocess-images.js';
+export type { CacheSplit, FailedImage, ImageCacheManifest } from './image-cache.js';
+export { parseImageList, readImageList } from './image-list-file.js';
+export type { ImageListEntry } from './image-list-file.js';
+export { parseCocoAnnotations } from './coco-annotations.js';
+export { drawResizedCrop, centreCrop, IMAGENET_RESIZED_CROP } from './random-resized-crop.js';
+export type { CropWindow, ResizedCropSpec } from './random-resized-crop.js';

@@ -3,8 +3,8 @@ import { FASHION_MNIST_DIR } from './__fixtures__/realData.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from './loadDataset.js';
 
 describe('loadDataset', () => {
-  it('knows the three built-in data sets', () => {
-    expect(DATASET_NAMES).toEqual(['fashion-mnist', 'cifar10', 'cifar100']);
+  it('knows the built-in data sets', () => {
+    expect(DATASET_NAMES).toEqual(['fashion-mnist', 'cifar10', 'cifar100', 'imagenet-lt', 'inat2018', 'image-list']);
   });
 
   it('dispatches by name', async () => {
@@ -14,6 +14,6 @@ describe('loadDataset', () => {
   });
 
   it('lists the known names for an unknown one', async () => {
-    await expect(loadDataset({ name: 'mnist' as DatasetName })).rejects.toThrow("Unknown data set 'mnist'; the known ones are fashion-mnist, cifar10, cifar100");
+    await expect(loadDataset({ name: 'mnist' as DatasetName })).rejects.toThrow("Unknown data set 'mnist'; the known ones are fashion-mnist, cifar10, cifar100, imagenet-lt, inat2018, image-list");
   });
 });

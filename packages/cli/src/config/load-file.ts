@@ -46,10 +46,14 @@ export function loadConfigFile(file: string, cwd: string): ConfigLayer {
   };
 }
 
+/** The `dataset` entries that name a folder or file. */
+const DATASET_PATH_KEYS = ['dataDir', 'listDir', 'trainList', 'testList', 'imageCache'] as const;
+
 /**
  * A copy of `values` with relative input paths made absolute against `baseDir`: every relative
  * entry of `plugins` ('./x.js', '../x.js'; bare package names are left to Node's resolution),
- * `dataset.dataDir`, `partition` and `exportPartition`. Values of the wrong type are left for validation to report.
+ * the folder and file entries of `dataset` (`dataDir`, and the list files and image cache of the large
+ * image data sets), `partition` and `exportPartition`. Values of the wrong type are left for validation to report.
  */
 export function resolveInputPaths(values: Readonly<Record<string, unknown>>, baseDir: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...values };
@@ -57,9 +61,10 @@ export function resolveInputPaths(values: Readonly<Record<string, unknown>>, bas
   if (Array.isArray(out['plugins'])) {
     out['plugins'] = out['plugins'].map((p: unknown) => (typeof p === 'string' && p.startsWith('.') ? abs(p) : p));
   }
-  if (typeof out['dataset'] === 'object' && out['dataset'] !== null && 'dataDir' in out['dataset']) {
-    const dataset = out['dataset'] as Record<string, unknown>;
-    out['dataset'] = { ...dataset, dataDir: abs(dataset['dataDir']) };
+  if (typeof out['dataset'] === 'object' && out['dataset'] !== null) {
+    const dataset = { ...(out['dataset'] as Record<string, unknown>) };
+    for (const key of DATASET_PATH_KEYS) if (key in dataset) dataset[key] = abs(dataset[key]);
+    out['dataset'] = dataset;
   }
   if ('partition' in out) out['partition'] = abs(out['partition']);
   if ('exportPartition' in out) out['exportPartition'] = abs(out['exportPartition']);

@@ -50,6 +50,35 @@ const datasetSection = z
       .boolean()
       .default(true)
       .describe('Download missing files from the official site into the cache (~/.cache/fedloge or $FEDLOGE_CACHE).'),
+    // The large image data sets (imagenet-lt, inat2018, image-list): list files, decoded cache, crop size.
+    listDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('imagenet-lt / inat2018 / image-list: folder of the list or annotation files (default: dataDir).'),
+    trainList: z.string().min(1).optional().describe('image-list: the train list file (lines "<path relative to dataDir> <class>").'),
+    testList: z.string().min(1).optional().describe('image-list: the balanced test list file, same format.'),
+    evalSplit: z
+      .enum(['test', 'val'])
+      .optional()
+      .describe("imagenet-lt: the balanced split used as the global test set and for local test sets (default 'test')."),
+    imageResolution: z
+      .int()
+      .min(8)
+      .optional()
+      .describe('imagenet-lt / inat2018 / image-list: shorter side, in pixels, of the images in the decoded cache (default 256).'),
+    imageSize: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('imagenet-lt / inat2018 / image-list: side of the crops the model sees, at most imageResolution (default 224, or imageResolution when smaller).'),
+    imageCache: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'imagenet-lt / inat2018 / image-list: folder of the decoded image cache (default $FEDLOGE_CACHE/<dataset>/decoded-<resolution>px-<digest>). Their own long tail is used: imbalanceFactor does not apply.',
+      ),
   })
   .prefault({});
 

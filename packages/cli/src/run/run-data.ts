@@ -4,7 +4,13 @@
  * builds it once and hands it to every strategy, so all of them train on the same partition.
  */
 import { Rng, type ImageDataset } from '@fedloge/core';
-import { buildFederatedData, loadDataset, type BuiltFederatedData, type DatasetProvenance } from '@fedloge/datasets';
+import {
+  buildFederatedData,
+  loadDataset,
+  type BuiltFederatedData,
+  type DatasetProvenance,
+  type ImageCacheOptions,
+} from '@fedloge/datasets';
 import type { RunConfig } from '../config/schema.js';
 import { datasetLoadOptions } from './runtime-spec.js';
 
@@ -15,9 +21,13 @@ export interface RunData {
   readonly provenance?: DatasetProvenance | undefined;
 }
 
+/** Callbacks and stop signal of the image preprocessing pass of the large data sets (imagenet-lt, inat2018, image-list). */
+export type PreprocessCallbacks = Pick<ImageCacheOptions, 'onPreprocessProgress' | 'onImageFailed' | 'signal'>;
+
 /** Load the data set and draw (or read, with `partition`) the client partition for `config`. */
-export async function loadRunData(config: RunConfig): Promise<RunData> {
-  const dataset = await loadDataset(datasetLoadOptions(config.dataset));
+export async function loadRunData(config: RunConfig, preprocess?: PreprocessCallbacks): Promise<RunData> {
+  const options = datasetLoadOptions(config.dataset);
+  const dataset = await loadDataset(preprocess === undefined ? options : { ...options, images: { ...options.images, ...preprocess } });
   const data = buildFederatedData({
     dataset,
     numClients: config.clients.total,

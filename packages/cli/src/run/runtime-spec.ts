@@ -1,6 +1,6 @@
 /** Translations from the CLI's RunConfig to the plain-data inputs of datasets and core. */
 import type { ClientRuntimeSpec, PartitionFile, SimulationConfig } from '@fedloge/core';
-import type { LoadDatasetOptions } from '@fedloge/datasets';
+import type { LargeImageDatasetOptions, LoadDatasetOptions } from '@fedloge/datasets';
 import type { RunConfig } from '../config/schema.js';
 
 /** How to load the run's data set; also sent to worker threads, which never download. */
@@ -9,7 +9,22 @@ export function datasetLoadOptions(dataset: RunConfig['dataset'], allowDownload 
     name: dataset.name,
     ...(dataset.dataDir !== undefined ? { dataDir: dataset.dataDir } : {}),
     download: allowDownload,
+    ...(largeImageOptions(dataset) !== undefined ? { images: largeImageOptions(dataset) } : {}),
   };
+}
+
+/** The settings of the large image data sets, when any is set (plain data: it also goes to worker threads). */
+function largeImageOptions(dataset: RunConfig['dataset']): LargeImageDatasetOptions | undefined {
+  const images: LargeImageDatasetOptions = {
+    ...(dataset.listDir !== undefined ? { listDir: dataset.listDir } : {}),
+    ...(dataset.trainList !== undefined ? { trainList: dataset.trainList } : {}),
+    ...(dataset.testList !== undefined ? { testList: dataset.testList } : {}),
+    ...(dataset.evalSplit !== undefined ? { evalSplit: dataset.evalSplit } : {}),
+    ...(dataset.imageResolution !== undefined ? { resolution: dataset.imageResolution } : {}),
+    ...(dataset.imageSize !== undefined ? { imageSize: dataset.imageSize } : {}),
+    ...(dataset.imageCache !== undefined ? { imageCacheDir: dataset.imageCache } : {}),
+  };
+  return Object.keys(images).length > 0 ? images : undefined;
 }
 
 /** The round-loop settings. */

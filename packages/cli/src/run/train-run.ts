@@ -18,6 +18,7 @@ import {
 } from '@fedloge/core';
 import { serializePartition } from '@fedloge/datasets';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { RunConfig } from '../config/schema.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { formatFinalTable } from '../output/final-table.js';
 import { MetricsCsvWriter } from '../output/metrics-csv.js';
@@ -27,6 +28,7 @@ import { checkOutputPath, makeFolders } from '../output/output-path.js';
 import { checkRunFolder, clearRunFolder, removeStrayTempFiles } from '../output/run-folder-guard.js';
 import { buildSummary, type RunSummary } from '../output/summary.js';
 import { ProgressReporter } from '../progress/progress-reporter.js';
+import { preprocessReporter } from '../progress/preprocess-progress.js';
 import { trainReportData } from '../report/from-run.js';
 import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
@@ -111,12 +113,12 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     );
   }
 
-  const runData = io.runData ?? (await loadRunData(config));
+  const runData = io.runData ?? (await loadRunDataWithProgress(config, io, options.signal));
   const { dataset, data } = runData;
   const clientSizes = data.partition.trainIndices.map((t) => t.length);
   say(
     `data: ${dataset.name}, ${clientSizes.reduce((a, b) => a + b, 0)} training images over ${clientSizes.length} clients ` +
-      `(${config.partition !== undefined ? `partition from ${config.partition}` : `imbalance factor ${config.dataset.imbalanceFactor}, ${config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`}`})`,
+      `(${config.partition !== undefined ? `partition from ${config.partition}` : `${dataset.longTailed === true ? 'its own long tail' : `imbalance factor ${config.dataset.imbalanceFactor}`}, ${config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`}`})`,
   );
 
   if (options.overwrite && !resume) clearRunFolder(dir.path);
@@ -237,4 +239,18 @@ function neverUpdatedMessage(rounds: number, lr: number, out: string): string {
     `Infinity and was dropped, so the numbers above are those of the untrained initial model. Lower the learning ` +
     `rate (--lr, now ${lr}) and run again (summary.json in ${out} lists the rounds as roundsWithoutUpdate).`
   );
+}
+
+/**
+ * `loadRunData` with the preprocessing pass of the large image data sets shown on stderr; a stop
+ * signal interrupts the pass (it resumes on the next run) instead of waiting for it to finish.
+ */
+async function loadRunDataWithProgress(config: RunConfig, io: TrainIo, signal: AbortSignal | undefined): Promise<RunData> {
+  const reporter = preprocessReporter(io.stderr, io.tty ?? io.stderr.isTTY === true);
+  try {
+    const { onPreprocessProgress, onImageFailed } = reporter;
+    return await loadRunData(config, { onPreprocessProgress, onImageFailed, ...(signal !== undefined ? { signal } : {}) });
+  } finally {
+    reporter.finish();
+  }
 }

@@ -95,7 +95,7 @@ describe('ResNets', () => {
   });
 
   it('exports the built-in plugin arrays', () => {
-    expect(CORE_MODEL_PLUGINS.map((p) => p.name)).toEqual(['cnn', 'resnet8', 'resnet18', 'resnet34']);
+    expect(CORE_MODEL_PLUGINS.map((p) => p.name)).toEqual(['cnn', 'resnet8', 'resnet18', 'resnet34', 'resnet18-imagenet', 'resnet50-imagenet']);
     expect(CORE_HEAD_PLUGINS.map((p) => `${p.kind}:${p.name}`)).toEqual(['head:linear']);
   });
 });
