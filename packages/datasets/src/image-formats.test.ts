@@ -14,7 +14,7 @@ const root = mkdtempSync(join(tmpdir(), 'fedloge-formats-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A 24 × 16 image of one colour with `channels` channels. */
-function solid(colour: number[]): sharp.Sharp {
+function solid(colour: number[]): ReturnType<typeof sharp> {
   const pixels = Buffer.alloc(24 * 16 * colour.length);
   for (let i = 0; i < 24 * 16; i++) pixels.set(colour, i * colour.length);
   return sharp(pixels, { raw: { width: 24, height: 16, channels: colour.length as 1 | 3 | 4 } });
