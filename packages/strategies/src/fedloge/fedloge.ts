@@ -57,7 +57,7 @@ import { BACKBONE_PREFIX, FedAvg, fedAvgOptions, type Network } from '../fedavg.
 import { loadedModule } from '../loaded-module.js';
 import { runLocalLoop } from '../local-loop.js';
 import { KERNEL_CHOICES, SparseEtf, selectKernels, type EtfKernels, type KernelChoice } from '../native-ops/index.js';
-import { REFERENCE_REALIGN_NORM, disposeHeads, globalRealign, linearLogits, localRealign, type LinearParams } from './gla-fr.js';
+import { REFERENCE_REALIGN_NORM, disposeHeads, globalRealign, headParams, linearLogits, localRealign, type LinearParams } from './gla-fr.js';
 import { buildSseC, SSE_C_DEFAULTS, type SseC } from './sse-c.js';
 import { FEDLOGE_STREAMS } from './streams.js';
 import { exportFedLoGeModel } from './export.js';
@@ -424,22 +424,6 @@ function distance(a: ArrayRecord, b: ArrayRecord): number {
     for (let i = 0; i < v.data.length; i++) sum += (v.data[i]! - w.data[i]!) ** 2;
   }
   return Math.sqrt(sum);
-}
-
-/** A linear head's `weight` [C, d] and `bias` [C] under `prefix`, as new tensors. */
-function headParams(record: ArrayRecord, prefix: string): LinearParams {
-  const weight = record[`${prefix}weight`];
-  const bias = record[`${prefix}bias`];
-  if (!weight || !bias || weight.shape.length !== 2 || bias.shape.length !== 1) {
-    throw new Error(
-      `fedloge: expected '${prefix}weight' [C, d] and '${prefix}bias' [C] in the arrays but found ` +
-        `${weight ? `[${weight.shape.join(', ')}]` : 'no weight'} and ${bias ? `[${bias.shape.join(', ')}]` : 'no bias'}`,
-    );
-  }
-  return {
-    weight: tf.tensor2d(weight.data, weight.shape as [number, number]),
-    bias: tf.tensor1d(bias.data),
-  };
 }
 
 export const fedLoGePlugin: StrategyPlugin<FedLoGeOptions> = {
