@@ -103,6 +103,12 @@ describe('fedloge predict (end to end)', () => {
     expect(r.stderr).toContain(`--client ${CLIENTS} is out of range: the run had ${CLIENTS} clients (ids 0 to ${CLIENTS - 1})`);
   });
 
+  it('refuses --variant, which other strategies\' models take: FedLoGe chooses with --mode', async () => {
+    const r = await runCli(['predict', '--run', 'run', '--variant', 'ga-fr', '--backend', 'wasm'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--variant applies to models of strategies other than fedloge; a FedLoGe model chooses with --mode');
+  });
+
   it('explains a run without a model folder (written before every strategy exported one)', async () => {
     const fedavgRun = join(dir, 'fedavg-run');
     mkdirSync(fedavgRun);
