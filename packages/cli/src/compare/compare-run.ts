@@ -81,15 +81,16 @@ export async function compareRun(
       io.stderr.write(`\n[${runs.length + 1}/${total}] ${strategy}${multiSeed ? `, seed ${seed}` : ''}\n`);
       const folder = join(top.path, strategyFolderName(strategy), ...(multiSeed ? [`seed-${seed}`] : []));
       const strategyConfig = { ...configForStrategy(config, strategy, folder), seed };
+      let outcome: TrainOutcome;
       try {
-        const outcome = await trainRun({ config: strategyConfig, configFile }, { ...io, runData: dataBySeed.get(seed)! });
-        // A chosen variant the strategy does not report stops the comparison now, not after every run.
-        if (chosen[strategy]) resolveVariants(strategy, chosen[strategy], Object.keys(outcome.result.final.variants), outcome.result.pmMasked);
-        runs.push({ strategy, seed, outcome });
+        outcome = await trainRun({ config: strategyConfig, configFile }, { ...io, runData: dataBySeed.get(seed)! });
       } catch (e) {
         const done = runs.length > 0 ? ` (finished: ${runs.map((r) => (multiSeed ? `${r.strategy} seed ${r.seed}` : r.strategy)).join(', ')})` : '';
         throw new Error(`strategy '${strategy}'${multiSeed ? ` (seed ${seed})` : ''} failed${done}: ${(e as Error).message}`, { cause: e });
       }
+      // A chosen variant the strategy does not report stops the comparison now (a UsageError), not after every run.
+      if (chosen[strategy]) resolveVariants(strategy, chosen[strategy], Object.keys(outcome.result.final.variants), outcome.result.pmMasked);
+      runs.push({ strategy, seed, outcome });
     }
   }
 
