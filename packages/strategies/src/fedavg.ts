@@ -173,7 +173,8 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
    * FedAvg's local loop: from the payload (with the client's personal entries laid over it),
    * `ctx.train.localEpochs` epochs of SGD on `localObjective` over `trainableVariables`, both asked
    * for `phase`; returns the trained non-personal entries, the personal ones as `state`, and the
-   * mean batch loss.
+   * mean batch loss. It is `runLocalLoop` (local-loop.ts) with one group; a method that steps
+   * several parts with their own losses and optimisers runs it with one group each (FedLoGe).
    */
   protected async trainLocal(ctx: ClientTrainContext, phase: P | undefined): Promise<ClientUpdate> {
     // The client's personal entries (if any) override the payload's.
