@@ -28,25 +28,6 @@ export function cloneRecord(r: ArrayRecord): ArrayRecord {
   return out;
 }
 
-/** The entries whose key starts with one of `prefixes` (all entries when `prefixes` is empty). */
-export function pickRecord(r: ArrayRecord, prefixes: readonly string[]): ArrayRecord {
-  const out: ArrayRecord = {};
-  for (const [k, v] of Object.entries(r)) if (prefixes.length === 0 || prefixes.some((p) => k.startsWith(p))) out[k] = v;
-  return out;
-}
-
-/** The entries whose key starts with none of `prefixes`. */
-export function omitRecord(r: ArrayRecord, prefixes: readonly string[]): ArrayRecord {
-  const out: ArrayRecord = {};
-  for (const [k, v] of Object.entries(r)) if (!prefixes.some((p) => k.startsWith(p))) out[k] = v;
-  return out;
-}
-
-/** `base` with the entries of every `patch` laid over it (later patches win). Shares arrays. */
-export function mergeRecords(base: ArrayRecord, ...patches: ArrayRecord[]): ArrayRecord {
-  return Object.assign({}, base, ...patches);
-}
-
 /** Entries renamed by prefix: `prefixRecord(r, 'head.')` turns `weight` into `head.weight`. */
 export function prefixRecord(r: ArrayRecord, prefix: string): ArrayRecord {
   const out: ArrayRecord = {};
@@ -59,13 +40,6 @@ export function unprefixRecord(r: ArrayRecord, prefix: string): ArrayRecord {
   const out: ArrayRecord = {};
   for (const [k, v] of Object.entries(r)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
   return out;
-}
-
-/** Total number of floats in a record. */
-export function recordSize(r: ArrayRecord): number {
-  let n = 0;
-  for (const v of Object.values(r)) n += v.data.length;
-  return n;
 }
 
 /** Throws a precise error unless `a` and `b` have the same keys and shapes. */

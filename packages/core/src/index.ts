@@ -31,4 +31,5 @@ export * from './train/index.js';
 export * from './aggregators/index.js';
 export * from './metrics/index.js';
 export * from './simulation/index.js';
+export * from './model-files/index.js';
 export { registerCorePlugins } from './register-core.js';

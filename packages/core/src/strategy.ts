@@ -239,8 +239,9 @@ export interface Strategy {
   /**
    * Write the trained model to `dir` (created if needed) in the strategy's own format, with
    * whatever its inference needs, so it can be loaded without the strategy or the run. Called once
-   * after the last round by hosts that keep models (the CLI writes `<out>/model/`); a missing hook
-   * means the strategy has no export.
+   * after the last round by hosts that keep models (the CLI writes `<out>/model/`). A missing hook
+   * means the generic export, which every strategy has: the global arrays and the clients' states
+   * (`exportStateModel`), loaded back by rebuilding the strategy (`loadStateModel`).
    */
   exportModel?(dir: string, ctx: ModelExportContext): Promise<ModelExportInfo>;
 }

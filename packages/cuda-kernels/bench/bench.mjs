@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '@fedloge/core/data';
 import os from 'node:os';
 
-import { cudaInfo, denseToCsr, etfProjectBackward, etfProjectForward, localRealign, nativeStatus } from '../dist/index.js';
+import { cudaInfo, denseToCsr, etfProjectBackward, etfProjectForward, localRealignRows, nativeStatus } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const minMs = Number(args[args.indexOf('--min-ms') + 1] ?? 0) || 1500;
@@ -101,7 +101,7 @@ function benchRealign(K, C, d, devices) {
 
   const out = new Float32Array(K * C * d);
   for (const device of devices) {
-    const ms = timeIt(() => localRealign(g, locals, d, { out, device }));
+    const ms = timeIt(() => localRealignRows(g, locals, d, { out, device }));
     record(name, `native ${device}`, ms, bytes, tfjsMs);
   }
 }

@@ -2,7 +2,7 @@ import { Rng } from '@fedloge/core/data';
 import { describe, expect, it } from 'vitest';
 
 import { cudaAvailable, cudaSkipNote, expectClose, nativeLoaded, nativeSkipNote, randomFloats } from './__fixtures__/kernel-data.js';
-import { localRealign } from './local-realign.js';
+import { localRealignRows } from './local-realign.js';
 import { localRealignImpl, MASKED_ROW_VALUE } from './local-realign.impl.js';
 
 const rng = new Rng(17).derive('local-realign.test');
@@ -25,7 +25,7 @@ function makeCase(name: string, clients: number, classes: number, dim: number, w
   return { g, locals, masked };
 }
 
-describe('localRealign: TypeScript reference', () => {
+describe('localRealignRows: TypeScript reference', () => {
   it('scales the global row by the local norm and masks with −1e10', () => {
     // g = [[1, 2], [3, 4]]; client 0 local rows have norms 5 and 1; client 1 masks class 0
     const g = new Float32Array([1, 2, 3, 4]);
@@ -35,33 +35,33 @@ describe('localRealign: TypeScript reference', () => {
   });
 });
 
-describe(`localRealign: native CPU vs reference${nativeSkipNote}`, () => {
+describe(`localRealignRows: native CPU vs reference${nativeSkipNote}`, () => {
   it.skipIf(!nativeLoaded).each(CASES)('%s', (name, clients, classes, dim, withMask) => {
     const { g, locals, masked } = makeCase(name, clients, classes, dim, withMask);
     const expected = localRealignImpl(g, classes, dim, locals, clients, masked, new Float32Array(locals.length));
-    expectClose(localRealign(g, locals, dim, { masked, device: 'cpu' }), expected);
+    expectClose(localRealignRows(g, locals, dim, { masked, device: 'cpu' }), expected);
   });
 });
 
-describe(`localRealign: CUDA vs reference${cudaSkipNote}`, () => {
+describe(`localRealignRows: CUDA vs reference${cudaSkipNote}`, () => {
   it.skipIf(!cudaAvailable).each(CASES)('%s', (name, clients, classes, dim, withMask) => {
     const { g, locals, masked } = makeCase(name, clients, classes, dim, withMask);
     const expected = localRealignImpl(g, classes, dim, locals, clients, masked, new Float32Array(locals.length));
-    expectClose(localRealign(g, locals, dim, { masked, device: 'cuda' }), expected, 1e-5);
+    expectClose(localRealignRows(g, locals, dim, { masked, device: 'cuda' }), expected, 1e-5);
   });
 });
 
-describe('localRealign: argument checks', () => {
+describe('localRealignRows: argument checks', () => {
   const g = new Float32Array(6); // C = 3, dim = 2
   it.each([
     // locals must hold whole [C × dim] heads
-    ['partial head', () => localRealign(g, new Float32Array(8), 2), /localRealign\(locals\).*not a multiple of 6/],
+    ['partial head', () => localRealignRows(g, new Float32Array(8), 2), /localRealignRows\(locals\).*not a multiple of 6/],
     // one flag per (client, class)
-    ['mask length', () => localRealign(g, new Float32Array(12), 2, { masked: new Uint8Array(3) }), /clients × classes = 6 flags/],
+    ['mask length', () => localRealignRows(g, new Float32Array(12), 2, { masked: new Uint8Array(3) }), /clients × classes = 6 flags/],
     // booleans must be packed into a Uint8Array
-    ['mask type', () => localRealign(g, new Float32Array(6), 2, { masked: [true] as unknown as Uint8Array }), /Uint8Array for localRealign\(options.masked\)/],
+    ['mask type', () => localRealignRows(g, new Float32Array(6), 2, { masked: [true] as unknown as Uint8Array }), /Uint8Array for localRealignRows\(options.masked\)/],
     // an empty global head has no classes
-    ['empty global', () => localRealign(new Float32Array(0), new Float32Array(0), 2), /at least one class row/],
+    ['empty global', () => localRealignRows(new Float32Array(0), new Float32Array(0), 2), /at least one class row/],
   ])('rejects bad %s', (_name, call, message) => {
     expect(call).toThrow(message);
   });

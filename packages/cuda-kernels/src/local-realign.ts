@@ -7,8 +7,8 @@ import { localRealignImpl } from './local-realign.impl.js';
 import type { OutputOptions } from './types.js';
 import { assertFiniteFloat32, assertOutput, assertPositiveInt, invalidArgument, rowsOf } from './validate.js';
 
-/** Options of {@link localRealign}. */
-export interface LocalRealignOptions extends OutputOptions {
+/** Options of {@link localRealignRows}. */
+export interface LocalRealignRowsOptions extends OutputOptions {
   /**
    * [K × C] flags, non-zero = class c is masked for client k (PyTorch masked_fill convention): its realigned row is
    * filled with −1e10, as the reference does for classes absent from the client. @default nothing masked
@@ -20,13 +20,13 @@ export interface LocalRealignOptions extends OutputOptions {
  * out[k, c, :] = global[c, :] · ‖locals[k, c, :]‖₂ (global is [C × dim], locals and out [K × C × dim]).
  * C = global.length / dim and K = locals.length / (C · dim); K = 0 gives an empty result.
  */
-export function localRealign(
+export function localRealignRows(
   global: Float32Array,
   locals: Float32Array,
   dim: number,
-  options: LocalRealignOptions = {},
+  options: LocalRealignRowsOptions = {},
 ): Float32Array {
-  const fn = 'localRealign';
+  const fn = 'localRealignRows';
   assertPositiveInt(fn, 'dim', dim);
   assertFiniteFloat32(fn, 'global', global);
   const classes = rowsOf(fn, 'global', global.length, dim, 'dim');

@@ -41,10 +41,8 @@ import * as tf from '@tensorflow/tfjs';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
-  SGD,
   TOKENS,
   crossEntropy,
-  minimize,
   prefixRecord,
   unprefixRecord,
   type Aggregator,
@@ -64,7 +62,9 @@ import {
   type StrategyPlugin,
   type TrainConfig,
 } from '@fedloge/core';
-import { Rng } from '@fedloge/core/data';
+import type { Rng } from '@fedloge/core/data';
+import { loadOrDispose, overwrittenInit } from './loaded-module.js';
+import { runLocalLoop, type BatchPosition } from './local-loop.js';
 
 /** FedAvg has no options of its own: sampling, SGD and the aggregator are run settings. */
 export const fedAvgOptions = z.strictObject({});
@@ -80,13 +80,7 @@ export interface Network {
   readonly head: Head;
 }
 
-/** Where a batch sits in local training (for objectives that treat some batches differently). */
-export interface BatchPosition {
-  /** 0-based local epoch. */
-  readonly epoch: number;
-  /** 0-based batch index within the epoch. */
-  readonly batch: number;
-}
+export type { BatchPosition } from './local-loop.js';
 
 /** The local loss of one client-round. Built once per client-round; `dispose` frees what it holds. */
 export interface LocalObjective {
@@ -179,31 +173,17 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
    * FedAvg's local loop: from the payload (with the client's personal entries laid over it),
    * `ctx.train.localEpochs` epochs of SGD on `localObjective` over `trainableVariables`, both asked
    * for `phase`; returns the trained non-personal entries, the personal ones as `state`, and the
-   * mean batch loss.
+   * mean batch loss. It is `runLocalLoop` (local-loop.ts) with one group; a method that steps
+   * several parts with their own losses and optimisers runs it with one group each (FedLoGe).
    */
   protected async trainLocal(ctx: ClientTrainContext, phase: P | undefined): Promise<ClientUpdate> {
     // The client's personal entries (if any) override the payload's.
     const start = ctx.state ? { ...ctx.payload, ...ctx.state } : ctx.payload;
     const net = this.buildNetwork(ctx.models, start);
     const variables = this.trainableVariables(net, phase);
-    const optimizer = new SGD(variables, { lr: ctx.train.lr, momentum: ctx.train.momentum, weightDecay: ctx.train.weightDecay });
     const objective = this.localObjective(net, ctx, phase);
-    let lossSum = 0;
-    let steps = 0;
     try {
-      for (let epoch = 0; epoch < ctx.train.localEpochs; epoch++) {
-        let index = 0;
-        for (const batch of ctx.data.batches(ctx.rng, ctx.train.batchSize)) {
-          const position = { epoch, batch: index++ };
-          try {
-            lossSum += minimize(optimizer, () => objective.loss(batch, position), variables);
-            steps++;
-          } finally {
-            batch.x.dispose();
-            batch.y.dispose();
-          }
-        }
-      }
+      const { losses } = runLocalLoop(ctx, [{ metric: 'loss', variables, loss: (batch, position) => objective.loss(batch, position) }]);
       const trained = this.exportNetwork(net);
       const personal = new Set(this.personalKeys(Object.keys(trained)));
       const state = personal.size ? selectKeys(trained, (k) => personal.has(k)) : undefined;
@@ -211,11 +191,10 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
         arrays: selectKeys(trained, (k) => !personal.has(k)),
         numSamples: ctx.data.numSamples,
         ...(state ? { state } : {}),
-        metrics: { loss: steps ? lossSum / steps : NaN },
+        metrics: { loss: losses['loss']! },
       };
     } finally {
       objective.dispose?.();
-      optimizer.dispose();
       this.disposeNetwork(net);
     }
   }
@@ -254,15 +233,14 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
    * come from a fixed stream and are overwritten at once.
    */
   protected buildNetwork(models: ModelBuilder, arrays: ArrayRecord): Network {
-    const net = this.createNetwork(models, new Rng(0, 'fedavg/overwritten-init'));
-    try {
-      net.backbone.loadState(unprefixRecord(arrays, BACKBONE_PREFIX));
-      net.head.loadState(unprefixRecord(arrays, this.headPrefix));
-    } catch (e) {
-      this.disposeNetwork(net);
-      throw e;
-    }
-    return net;
+    return loadOrDispose(
+      this.createNetwork(models, overwrittenInit()),
+      (net) => {
+        net.backbone.loadState(unprefixRecord(arrays, BACKBONE_PREFIX));
+        net.head.loadState(unprefixRecord(arrays, this.headPrefix));
+      },
+      (net) => this.disposeNetwork(net),
+    );
   }
 
   /**

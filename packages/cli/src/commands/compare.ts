@@ -21,7 +21,7 @@ export const compareCommand: Command = {
   async run(ctx: CommandContext): Promise<number> {
     try {
       const { strategies, rest: afterStrategies } = takeStrategiesFlag(ctx.argv);
-      const { seeds, variants, rest } = takeCompareFlags(afterStrategies);
+      const { seeds, variants, chosen, rest } = takeCompareFlags(afterStrategies);
       const args = parseConfigArgs(rest, ctx.cwd);
       if (args.help) {
         ctx.stdout.write(await compareHelp());
@@ -39,7 +39,7 @@ export const compareCommand: Command = {
         resolved,
         strategies,
         { cwd: ctx.cwd, stdout: ctx.stdout, stderr: ctx.stderr, logger: streamLogger(ctx.stderr) },
-        { ...(seeds ? { seeds } : {}), variants },
+        { ...(seeds ? { seeds } : {}), variants, ...(chosen ? { chosen } : {}) },
       );
       return 0;
     } catch (e) {
@@ -67,6 +67,9 @@ export async function compareHelp(): Promise<string> {
     `  --${SEEDS_FLAG} <s1,s2,…>      Repeat every strategy over these seeds (partition and training); tables show mean ± std`,
     '                        and how many seeds stand behind each row; runs go to <out>/<strategy>/seed-<s>/.',
     `  --${VARIANTS_FLAG} all|headline  Rows for every variant a strategy reports (default: all), or only its headline.`,
+    `  --${VARIANTS_FLAG} <s>=<v>,…     Per strategy, the reported variant shown in its headline row instead of its own`,
+    '                        headline: a GM and/or a PM variant, by name or key, e.g. fedloge=ga-fr,fedloge=la-fr,',
+    '                        fedrod=generic+personal,fedper=pm/personal/unmasked; combines with all|headline.',
     formatFlagHelp(),
     '',
     `Registered strategies: ${names.join(', ')}.`,

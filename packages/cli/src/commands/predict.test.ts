@@ -103,14 +103,20 @@ describe('fedloge predict (end to end)', () => {
     expect(r.stderr).toContain(`--client ${CLIENTS} is out of range: the run had ${CLIENTS} clients (ids 0 to ${CLIENTS - 1})`);
   });
 
-  it('explains a run without a model folder', async () => {
+  it('refuses --variant, which other strategies\' models take: FedLoGe chooses with --mode', async () => {
+    const r = await runCli(['predict', '--run', 'run', '--variant', 'ga-fr', '--backend', 'wasm'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--variant applies to models of strategies other than fedloge; a FedLoGe model chooses with --mode');
+  });
+
+  it('explains a run without a model folder (written before every strategy exported one)', async () => {
     const fedavgRun = join(dir, 'fedavg-run');
     mkdirSync(fedavgRun);
     const fedloge = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     writeFileSync(join(fedavgRun, 'summary.json'), JSON.stringify({ ...fedloge, strategy: 'fedavg', model: null }));
     const r = await runCli(['predict', '--run', 'fedavg-run'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("the run's strategy 'fedavg' exports no model; predict reads FedLoGe models");
+    expect(r.stderr).toContain("the run (strategy 'fedavg') exported no model; it predates model export for every strategy");
 
     const missing = await runCli(['predict', '--run', 'no-such-run'], dir);
     expect(missing.stderr).toContain(`Run folder ${join(dir, 'no-such-run')} does not exist`);

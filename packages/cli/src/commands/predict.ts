@@ -1,7 +1,8 @@
 /**
- * `fedloge predict --run <dir> --mode universal|global|personalized [--client k]`: run one of
- * FedLoGe's three inference modes with the model a training run exported, print its accuracy
- * (head / middle / tail as in training) and write the predictions (index, label, predicted).
+ * `fedloge predict --run <dir> [--mode universal|global|personalized] [--client k] [--variant v]`:
+ * predict with the model a training run exported (FedLoGe's three inference modes; any other
+ * strategy's global or personalized model), print its accuracy (head / middle / tail as in
+ * training) and write the predictions (index, label, predicted).
  */
 import { percent } from '../output/final-table.js';
 import { PREDICT_FLAGS, parsePredictArgs } from '../predict/predict-args.js';
@@ -13,7 +14,7 @@ import { streamLogger } from './train.js';
 
 export const predictCommand: Command = {
   name: 'predict',
-  summary: "Predict test images with a FedLoGe run's model (universal, global or personalized mode); write the predictions.",
+  summary: "Predict test images with a run's model (global or a client's personalized model; FedLoGe also universal); write the predictions.",
   async run(ctx: CommandContext): Promise<number> {
     try {
       const args = parsePredictArgs(ctx.argv, ctx.cwd);
@@ -33,11 +34,11 @@ export const predictCommand: Command = {
 
 /** The result lines: what was predicted how, the accuracy, where the predictions went. */
 export function formatOutcome(args: PredictArgs, o: PredictOutcome): string {
-  const mode = args.mode === 'personalized' ? `personalized, client ${args.client}` : args.mode;
+  const mode = o.mode === 'personalized' ? `personalized, client ${args.client}` : o.mode;
   const a = o.accuracy;
   return [
     `model: ${o.run.modelDir}`,
-    `mode: ${mode}: ${modeFormula(args.mode, args.client)}`,
+    `mode: ${mode}: ${o.modeDescription}`,
     `images: ${o.rows.length}, ${o.imagesDescription}`,
     `accuracy ${percent(a.acc)} % (${o.correct}/${o.rows.length}); head ${percent(a.head)}, middle ${percent(a.middle)}, tail ${percent(a.tail)} (no class masking)`,
     `predictions written to ${o.outFile}`,
@@ -48,12 +49,19 @@ export function formatOutcome(args: PredictArgs, o: PredictOutcome): string {
 export function predictHelp(): string {
   const width = Math.max(...PREDICT_FLAGS.map(([f, p]) => `--${f} ${p}`.length)) + 2;
   return [
-    'Usage: fedloge predict --run <dir> [--mode universal|global|personalized] [--client k] [flags]',
+    'Usage: fedloge predict --run <dir> [--mode universal|global|personalized] [--client k] [--variant name] [flags]',
     '',
-    "Loads <run>/model (written by 'fedloge train --strategy fedloge') and predicts the run's test images:",
+    "Loads <run>/model (written by every 'fedloge train' run) and predicts the run's test images.",
+    'A FedLoGe model has three modes (default universal):',
     `  universal     ${modeFormula('universal')} (the step-1 generic model)`,
     `  global        ${modeFormula('global')} (generic model, long-tailed global data)`,
     `  personalized  ${modeFormula('personalized')}`,
+    "Any other strategy's model is rebuilt from its plugin and predicts with the strategy's own models:",
+    '  global        the global model, GM (default)',
+    "  personalized  client k's model, PM: its personal part (FedPer/FedRep head, FedBN BatchNorm, FedRoD/Ditto",
+    '                personal model…) with the global arrays; FedBABU/FedETF fine-tune on its training data first',
+    "  --variant picks one of the strategy's prediction variants (default: its headline; e.g. creff's GM has",
+    "                're-trained' and 'fedavg').",
     "The data set and partition are rebuilt from the run's summary.json. Prints accuracy with the run's",
     'head/middle/tail groups and writes one row per image (index, label, predicted).',
     '',

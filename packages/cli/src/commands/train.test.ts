@@ -54,9 +54,9 @@ describe('fedloge train (end to end)', () => {
     expect(summary.final.pmHeadline).toBe('unmasked');
     expect(summary.final.pm).toEqual(summary.final.pmUnmasked);
     expect(summary.final.pmMasked).toEqual(lines[0].pmMasked);
-    // FedAvg has no model export.
-    expect(summary.model).toBeNull();
-    expect(existsSync(join(out, 'model'))).toBe(false);
+    // FedAvg has no format of its own: the generic export (global arrays, client states) is written.
+    expect(summary.model).toMatchObject({ dir: join(out, 'model'), format: 'fedloge-state-model', version: 1 });
+    expect(existsSync(join(out, 'model', 'manifest.json'))).toBe(true);
     expect(stderr).toMatch(/round 2\/2 .*GM \d/);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The flags only `compare` has besides `--strategies`: `--seeds a,b,c` (repeat every strategy over
- * these seeds and report mean ± std) and `--variants all|headline` (rows for every variant each
- * strategy reports, or only its headline). Taken out of the command line before the shared
+ * these seeds and report mean ± std) and `--variants all|headline[,<strategy>=<variant>…]` (rows
+ * for every variant each strategy reports, or only its headline; and, per strategy, which reported
+ * variant stands in its headline row, e.g. `fedloge=ga-fr,fedrod=generic+personal`). Taken out of the command line before the shared
  * config flags are parsed, as `--strategies` is.
  */
 import { UsageError } from '../config/errors.js';
@@ -15,6 +16,8 @@ export interface CompareFlags {
   readonly seeds: readonly number[] | undefined;
   /** Rows for every reported variant (`all`, the default) or the headline only. */
   readonly variants: boolean;
+  /** Per strategy, the variant names chosen for its headline row (absent when none is chosen). */
+  readonly chosen?: Readonly<Record<string, readonly string[]>>;
   readonly rest: readonly string[];
 }
 
@@ -57,9 +60,21 @@ export function takeCompareFlags(argv: readonly string[]): CompareFlags {
     const repeated = seeds.find((s, i) => seeds!.indexOf(s) !== i);
     if (repeated !== undefined) throw new UsageError(`--${SEEDS_FLAG} lists seed ${repeated} more than once; each seed runs once.`);
   }
-  const variants = variantsArg.value ?? 'all';
-  if (!(VARIANT_CHOICES as readonly string[]).includes(variants)) {
-    throw new UsageError(`--${VARIANTS_FLAG} '${variants}' is not one of ${VARIANT_CHOICES.join(', ')}.`);
+  let rows: string = 'all';
+  const chosen: Record<string, string[]> = {};
+  for (const item of (variantsArg.value ?? 'all').split(',').map((s) => s.trim())) {
+    const eq = item.indexOf('=');
+    if (eq > 0 && eq < item.length - 1) {
+      const strategy = item.slice(0, eq).trim();
+      (chosen[strategy] ??= []).push(item.slice(eq + 1).trim());
+    } else if ((VARIANT_CHOICES as readonly string[]).includes(item)) {
+      rows = item;
+    } else {
+      throw new UsageError(
+        `--${VARIANTS_FLAG} '${item}' is not one of ${VARIANT_CHOICES.join(', ')} or <strategy>=<variant> ` +
+          `(e.g. --${VARIANTS_FLAG} headline,fedloge=ga-fr,fedrod=generic+personal).`,
+      );
+    }
   }
-  return { seeds, variants: variants === 'all', rest: variantsArg.rest };
+  return { seeds, variants: rows === 'all', ...(Object.keys(chosen).length > 0 ? { chosen } : {}), rest: variantsArg.rest };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { classHistogram, silentLogger } from '@fedloge/core';
 import { createPatternFederation } from '../../../../test/fixtures/pattern-federation.js';
 import { tempDir } from '../__fixtures__/tiny-run.js';
+import { UsageError } from '../config/errors.js';
 import { RunConfigSchema } from '../config/schema.js';
 import type { RunData } from '../run/run-data.js';
 import { trainRun, type TrainIo } from '../run/train-run.js';
@@ -136,6 +137,35 @@ describe('compareRun', () => {
     );
     const csv = readFileSync(join(outDir, 'compare.csv'), 'utf8').trim().split('\n');
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['fedavg,headline', 'personal-head-avg,headline']);
+  });
+
+  it('--variants <strategy>=<variant> puts the chosen variant in that strategy\'s headline row', async () => {
+    const dir = tempDir('compare-chosen');
+    const { runs, outDir } = await compareRun(
+      { config: config(join(dir, 'cmp')), configFile: undefined },
+      ['fedavg', 'personal-head-avg'],
+      io(patternRunData()),
+      { variants: false, chosen: { fedavg: ['pm/global'] } },
+    );
+    const csv = readFileSync(join(outDir, 'compare.csv'), 'utf8').trim().split('\n').map(csvFields);
+    const header = csv[0]!;
+    const fields = Object.fromEntries(header.map((h, i) => [h, csv[1]![i]]));
+    // FedAvg's own headline PM is the unmasked one; the chosen masked PM replaces it, the GM stays.
+    expect(fields).toMatchObject({ strategy: 'fedavg', variant: 'PM global, masked', pm_masking: 'masked' });
+    const final = runs[0]!.outcome.result.final;
+    expect(Number(fields['last_pm_all'])).toBe(final.pmMasked.acc);
+    expect(Number(fields['last_gm_all'])).toBe(final.gm.acc);
+    expect(csv[2]!.slice(0, 2)).toEqual(['personal-head-avg', 'headline']);
+  });
+
+  it('--variants refuses a strategy that is not compared before training, and an unreported variant after its run', async () => {
+    const dir = tempDir('compare-chosen-bad');
+    const run = (chosen: Record<string, string[]>) =>
+      compareRun({ config: config(join(dir, 'cmp')), configFile: undefined }, ['fedavg', 'personal-head-avg'], io(patternRunData()), { chosen });
+    await expect(run({ fedloge: ['ga-fr'] })).rejects.toThrow(/--variants names 'fedloge', which --strategies does not list \(fedavg, personal-head-avg\)/);
+    const error: unknown = await run({ fedavg: ['ga-fr'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/--variants fedavg=ga-fr: fedavg reported no such variant; its variants are global/);
   });
 });
 

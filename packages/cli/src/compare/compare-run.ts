@@ -6,12 +6,14 @@
  * with every strategy side by side.
  */
 import { join, resolve } from 'node:path';
+import { UsageError } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { RunDirectory, defaultRunDirectory } from '../output/run-directory.js';
 import { reportPartitionOf, reportRunOf, reportSettingsOf } from '../report/from-run.js';
 import type { ReportData } from '../report/report-data.js';
 import { resultRows } from '../report/result-rows.js';
+import { resolveVariants } from '../report/variant-choice.js';
 import { writeReport } from '../report/write-report.js';
 import { buildPluginContainer } from '../run/plugin-container.js';
 import { loadRunData, type RunData } from '../run/run-data.js';
@@ -39,6 +41,8 @@ export interface CompareOptions {
   readonly seeds?: readonly number[];
   /** Rows for every variant each strategy reports (default), or only the headline. */
   readonly variants?: boolean;
+  /** Per strategy, the variants that stand in its headline row (`--variants fedloge=ga-fr`). */
+  readonly chosen?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -57,6 +61,11 @@ export async function compareRun(
   const startedAt = new Date();
   const container = await buildPluginContainer(config.plugins, io.cwd);
   checkStrategies(container, config, strategies);
+  const chosen = options.chosen ?? {};
+  const unknown = Object.keys(chosen).filter((s) => !strategies.includes(s));
+  if (unknown.length > 0) {
+    throw new UsageError(`--variants names ${unknown.map((s) => `'${s}'`).join(', ')}, which --strategies does not list (${strategies.join(', ')}).`);
+  }
 
   // One partition per seed, shared by every strategy of that seed (the given data, when there is one).
   const dataBySeed = new Map<number, RunData>();
@@ -72,17 +81,21 @@ export async function compareRun(
       io.stderr.write(`\n[${runs.length + 1}/${total}] ${strategy}${multiSeed ? `, seed ${seed}` : ''}\n`);
       const folder = join(top.path, strategyFolderName(strategy), ...(multiSeed ? [`seed-${seed}`] : []));
       const strategyConfig = { ...configForStrategy(config, strategy, folder), seed };
+      let outcome: TrainOutcome;
       try {
-        runs.push({ strategy, seed, outcome: await trainRun({ config: strategyConfig, configFile }, { ...io, runData: dataBySeed.get(seed)! }) });
+        outcome = await trainRun({ config: strategyConfig, configFile }, { ...io, runData: dataBySeed.get(seed)! });
       } catch (e) {
         const done = runs.length > 0 ? ` (finished: ${runs.map((r) => (multiSeed ? `${r.strategy} seed ${r.seed}` : r.strategy)).join(', ')})` : '';
         throw new Error(`strategy '${strategy}'${multiSeed ? ` (seed ${seed})` : ''} failed${done}: ${(e as Error).message}`, { cause: e });
       }
+      // A chosen variant the strategy does not report stops the comparison now (a UsageError), not after every run.
+      if (chosen[strategy]) resolveVariants(strategy, chosen[strategy], Object.keys(outcome.result.final.variants), outcome.result.pmMasked);
+      runs.push({ strategy, seed, outcome });
     }
   }
 
-  const report = compareReportData(config, runs, dataBySeed.get(seeds[0]!)!, startedAt, seeds, options.variants ?? true);
-  const rows = resultRows(report.runs, { variants: report.variants ?? true });
+  const report = { ...compareReportData(config, runs, dataBySeed.get(seeds[0]!)!, startedAt, seeds, options.variants ?? true), chosenVariants: chosen };
+  const rows = resultRows(report.runs, { variants: report.variants, chosen });
   const notes = scaledDownNotes(runs);
   const markdown = comparisonMarkdown(rows, { title: report.title, notes });
   writeFileAtomic(top.file(COMPARE_FILES.markdown), markdown);

@@ -7,16 +7,18 @@ const parse = (argv: string[]) => parsePredictArgs(argv, '/work');
 describe('parsePredictArgs', () => {
   it('resolves paths against cwd and applies the defaults', () => {
     const a = parse(['--run', 'runs/r1']);
-    expect(a).toMatchObject({ run: '/work/runs/r1', mode: 'universal', split: 'test', batchSize: 500, backend: 'auto', outFormat: 'jsonl' });
+    expect(a).toMatchObject({ run: '/work/runs/r1', split: 'test', batchSize: 500, backend: 'auto', outFormat: 'jsonl' });
     expect(a.model).toBeUndefined();
+    expect(a.mode).toBeUndefined(); // the model's default: universal for FedLoGe, global otherwise
+    expect(a.variant).toBeUndefined();
     expect(a.client).toBeUndefined();
   });
 
   it('reads every flag', () => {
     const a = parse(['--run', '/r', '--mode', 'personalized', '--client', '3', '--split', 'local', '--limit', '5', '--out', 'p.csv',
-      '--model', 'm', '--data-dir', 'd', '--backend', 'cpu', '--kernels', 'tfjs', '--batch-size', '64']);
+      '--model', 'm', '--variant', 'generic', '--data-dir', 'd', '--backend', 'cpu', '--kernels', 'tfjs', '--batch-size', '64']);
     expect(a).toMatchObject({ run: '/r', mode: 'personalized', client: 3, split: 'local', limit: 5, out: '/work/p.csv', outFormat: 'csv',
-      model: '/work/m', dataDir: '/work/d', backend: 'cpu', kernels: 'tfjs', batchSize: 64 });
+      model: '/work/m', variant: 'generic', dataDir: '/work/d', backend: 'cpu', kernels: 'tfjs', batchSize: 64 });
     expect(parse(['--run', '/r', '--indices', '4, 0,17']).indices).toEqual([4, 0, 17]);
   });
 

@@ -22,7 +22,10 @@ export interface PredictArgs {
   readonly run: string;
   /** Absolute path of the model folder. @default `<run>/model` */
   readonly model: string | undefined;
-  readonly mode: PredictMode;
+  /** Undefined: the model's default (FedLoGe: universal; any other strategy: global). */
+  readonly mode: PredictMode | undefined;
+  /** Prediction variant of a strategy's generic export (e.g. FedRoD's 'generic'); undefined: the headline. */
+  readonly variant: string | undefined;
   readonly client: number | undefined;
   readonly split: PredictSplit;
   /** Test-split indices to predict instead of a whole split. */
@@ -42,12 +45,13 @@ export interface PredictArgs {
 /** Flags of `predict`, in `--help` order: [flag, placeholder, description]. */
 export const PREDICT_FLAGS = [
   ['run', '<dir>', 'Run folder written by `fedloge train` (required): its summary.json names the data set, model/ holds the model.'],
-  ['mode', '<mode>', `Inference mode: ${PREDICT_MODES.join(' | ')} (default universal).`],
+  ['mode', '<mode>', `Inference mode: ${PREDICT_MODES.join(' | ')} (default: universal for FedLoGe, global for other strategies).`],
+  ['variant', '<name>', "Prediction variant of a non-FedLoGe model (e.g. creff's 'fedavg' head); default: the strategy's headline."],
   ['client', '<k>', 'Client id 0..N-1 whose heads `personalized` uses (required there); with --split local, whose local test set.'],
   ['split', '<split>', "Images: 'test' (the balanced test split, default) or 'local' (client k's local test set of the run)."],
   ['indices', '<i,j,…>', 'Comma-separated test-split indices to predict instead of a whole split.'],
   ['limit', '<n>', 'Predict only the first n images of the selection.'],
-  ['out', '<file>', 'Predictions file, .jsonl or .csv (index, label, predicted). Default: <run>/predictions-<mode>[-client<k>][-local].jsonl.'],
+  ['out', '<file>', 'Predictions file, .jsonl or .csv (index, label, predicted). Default: <run>/predictions-<mode>[-<variant>][-client<k>][-local].jsonl.'],
   ['model', '<dir>', 'Model folder (default <run>/model).'],
   ['data-dir', '<dir>', "Folder with the data set files, if not where the run found them."],
   ['backend', '<name>', `tfjs backend: ${BACKEND_CHOICES.join(', ')} (default auto).`],
@@ -83,7 +87,7 @@ export function parsePredictArgs(argv: readonly string[], cwd: string): PredictA
   const run = path('run');
   if (run === undefined) throw new UsageError("predict needs --run <dir>, the folder a 'fedloge train' run wrote (e.g. --run runs/20250101-120000-fedloge).");
 
-  const mode = oneOf('mode', text('mode') ?? 'universal', PREDICT_MODES);
+  const mode = text('mode') === undefined ? undefined : oneOf('mode', text('mode')!, PREDICT_MODES);
   const client = text('client') === undefined ? undefined : count('client', text('client')!, 0);
   const split = oneOf('split', text('split') ?? 'test', PREDICT_SPLITS);
   if (mode === 'personalized' && client === undefined) {
@@ -91,7 +95,7 @@ export function parsePredictArgs(argv: readonly string[], cwd: string): PredictA
   }
   if (split === 'local' && client === undefined) throw new UsageError("--split local needs --client <k>: whose local test set to predict.");
   if (client !== undefined && mode !== 'personalized' && split !== 'local') {
-    throw new UsageError(`--client applies to --mode personalized or --split local; mode '${mode}' on the test split uses no client.`);
+    throw new UsageError(`--client applies to --mode personalized or --split local; mode '${mode ?? 'global'}' on the test split uses no client.`);
   }
   const indices = text('indices') === undefined ? undefined : parseIndices(text('indices')!);
   if (indices !== undefined && split === 'local') {
@@ -103,6 +107,7 @@ export function parsePredictArgs(argv: readonly string[], cwd: string): PredictA
     run,
     model: path('model'),
     mode,
+    variant: text('variant'),
     client,
     split,
     indices,
@@ -118,7 +123,7 @@ export function parsePredictArgs(argv: readonly string[], cwd: string): PredictA
 
 function defaults(): PredictArgs {
   return {
-    help: false, run: '', model: undefined, mode: 'universal', client: undefined, split: 'test', indices: undefined,
+    help: false, run: '', model: undefined, mode: undefined, variant: undefined, client: undefined, split: 'test', indices: undefined,
     limit: undefined, out: undefined, outFormat: 'jsonl', dataDir: undefined, backend: 'auto', kernels: undefined, batchSize: 500,
   };
 }

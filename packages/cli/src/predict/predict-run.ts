@@ -1,12 +1,13 @@
 /**
- * `fedloge predict`: load a run's exported FedLoGe model, predict a chosen set of test images in
- * one of the three inference modes, score the predictions with the run's head/middle/tail groups
+ * `fedloge predict`: load a run's exported model (FedLoGe's, in one of its three inference modes,
+ * or any other strategy's global or personalized model), predict a chosen set of test images, score the predictions with the run's head/middle/tail groups
  * and write them to a file. The data set and partition are rebuilt from summary.json's config
  * (same seed, same draws), so the test split and local test sets are exactly the run's.
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
+  buildClientData,
   classHistogram,
   clientModelAccuracy,
   globalModelAccuracy,
@@ -17,7 +18,7 @@ import {
   type Logger,
   type ShotAccuracy,
 } from '@fedloge/core';
-import { KERNEL_CHOICES, loadFedLoGeModel, type FedLoGeModel, type KernelChoice, type PredictMode } from '@fedloge/strategies';
+import { KERNEL_CHOICES, type KernelChoice, type PredictMode } from '@fedloge/strategies';
 import { UsageError } from '../config/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { backendThreads, registerAddonBackends } from '../run/backend-providers.js';
@@ -26,23 +27,17 @@ import { loadRunData, type RunData } from '../run/run-data.js';
 import type { PredictArgs } from './predict-args.js';
 import { formatPredictions, type PredictionRow } from './predictions-file.js';
 import { configWithDataDir, openRunFolder, type RunFolder } from './run-folder.js';
+import { openRunModel, type RunModel } from './run-model.js';
 
-/** What `mode` computes, in words (client `k` when given), for the printed result and the help. */
-export function modeFormula(mode: PredictMode, client?: number): string {
-  const k = client === undefined ? 'k' : String(client);
-  switch (mode) {
-    case 'universal':
-      return 'SSE-C(f), f = backbone(x)';
-    case 'global':
-      return 'GA-FR head(f): g_aux with its rows rescaled to norm τ';
-    case 'personalized':
-      return `R_${k}(f) + L_${k}(f): LA-FR head + local head of client ${k}`;
-  }
-}
+export { modeFormula } from './run-model.js';
 
 export interface PredictOutcome {
   readonly run: RunFolder;
   readonly backend: BackendInfo;
+  /** The mode used (`--mode`, or the model's default). */
+  readonly mode: PredictMode;
+  /** What the mode computes, in words. */
+  readonly modeDescription: string;
   /** What was predicted, e.g. "fashion-mnist test split" or "client 3's local test set". */
   readonly imagesDescription: string;
   readonly rows: readonly PredictionRow[];
@@ -65,23 +60,33 @@ export async function predictRun(args: PredictArgs, io: PredictIo): Promise<Pred
   const container = await buildPluginContainer(config.plugins, io.cwd);
   registerAddonBackends();
   const backend = await initBackend({ backend: args.backend, logger: io.logger, threads: backendThreads(0) });
-  const model = await loadFedLoGeModel(run.modelDir, { container, kernels: args.kernels ?? runKernels(config.strategy.options) });
+  const runData = await loadRunData(configWithDataDir(config, args.dataDir));
+  let clients: ReturnType<typeof buildClientData> | undefined;
+  const model = await openRunModel(run.modelDir, run.format, {
+    container,
+    logger: io.logger,
+    kernels: args.kernels ?? runKernels(config.strategy.options),
+    clientData: (k) => (clients ??= buildClientData(runData.data, true))[k]!,
+  });
   try {
     if (args.client !== undefined && args.client >= model.numClients) {
       throw new UsageError(`--client ${args.client} is out of range: the run had ${model.numClients} clients (ids 0 to ${model.numClients - 1}).`);
     }
-    const runData = await loadRunData(configWithDataDir(config, args.dataDir));
     checkCompatible(model, runData, run.modelDir);
-    const { indices, description } = selectImages(args, runData);
-    const predicted = await classifyAll(model, runData, indices, args);
+    const mode = args.mode ?? model.defaultMode;
+    const resolved = { ...args, mode };
+    const { indices, description } = selectImages(resolved, runData);
+    const predicted = await classifyAll(model, runData, indices, resolved);
     const labels = runData.dataset.test.labels;
     const rows = indices.map((index, i) => ({ index, label: labels[index]!, predicted: predicted[i]! }));
-    const accuracy = scoreRows(rows, args, runData);
-    const outFile = args.out ?? join(run.path, defaultFileName(args));
+    const accuracy = scoreRows(rows, resolved, runData);
+    const outFile = args.out ?? join(run.path, defaultFileName(resolved));
     writeFileAtomic(outFile, formatPredictions(rows, args.outFormat));
     return {
       run,
       backend,
+      mode,
+      modeDescription: model.describe(mode, args.client, args.variant),
       imagesDescription: description,
       rows,
       accuracy,
@@ -94,10 +99,11 @@ export async function predictRun(args: PredictArgs, io: PredictIo): Promise<Pred
   }
 }
 
-/** `predictions-<mode>[-client<k>][-local].jsonl` in the run folder. */
-export function defaultFileName(args: Pick<PredictArgs, 'mode' | 'client' | 'split'>): string {
+/** `predictions-<mode>[-<variant>][-client<k>][-local].jsonl` in the run folder. */
+export function defaultFileName(args: Pick<PredictArgs, 'client' | 'split'> & { mode: PredictMode; variant?: string | undefined }): string {
   const client = args.client === undefined ? '' : `-client${args.client}`;
-  return `predictions-${args.mode}${client}${args.split === 'local' ? '-local' : ''}.jsonl`;
+  const variant = args.variant === undefined ? '' : `-${args.variant.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
+  return `predictions-${args.mode}${variant}${client}${args.split === 'local' ? '-local' : ''}.jsonl`;
 }
 
 /** The run's `kernels` strategy option, when it is one (fedloge's); else the loader's default. */
@@ -106,8 +112,8 @@ function runKernels(options: unknown): KernelChoice | undefined {
   return typeof kernels === 'string' && (KERNEL_CHOICES as readonly string[]).includes(kernels) ? (kernels as KernelChoice) : undefined;
 }
 
-function checkCompatible(model: FedLoGeModel, { dataset }: RunData, modelDir: string): void {
-  const { numClasses, inputShape } = model.manifest;
+function checkCompatible(model: RunModel, { dataset }: RunData, modelDir: string): void {
+  const { numClasses, inputShape } = model;
   if (dataset.numClasses !== numClasses || dataset.imageShape.join('x') !== inputShape.join('x')) {
     throw new Error(
       `${modelDir} was trained for ${numClasses} classes of ${inputShape.join('x')} images, but the data set '${dataset.name}' has ` +
@@ -143,22 +149,31 @@ function selectImages(args: PredictArgs, { dataset, data }: RunData): { indices:
 }
 
 /** Predicted class of every image, `batchSize` images per forward pass. */
-async function classifyAll(model: FedLoGeModel, { dataset }: RunData, indices: readonly number[], args: PredictArgs): Promise<Int32Array> {
+async function classifyAll(
+  model: RunModel,
+  { dataset }: RunData,
+  indices: readonly number[],
+  args: PredictArgs & { mode: PredictMode },
+): Promise<Int32Array> {
   const [h, w, c] = dataset.imageShape;
   const out = new Int32Array(indices.length);
-  const options = { mode: args.mode, ...(args.client !== undefined ? { clientId: args.client } : {}) };
-  for (let start = 0; start < indices.length; start += args.batchSize) {
-    const chunk = indices.slice(start, start + args.batchSize);
-    const pixels = new Float32Array(chunk.length * h * w * c);
-    dataset.fillBatch('test', chunk, pixels, { augment: false });
-    const x = tf.tensor4d(pixels, [chunk.length, h, w, c]);
-    try {
-      out.set(model.classify(x, options), start);
-    } finally {
-      x.dispose();
+  const classifier = await model.classifier(args.mode, args.client, args.variant);
+  try {
+    for (let start = 0; start < indices.length; start += args.batchSize) {
+      const chunk = indices.slice(start, start + args.batchSize);
+      const pixels = new Float32Array(chunk.length * h * w * c);
+      dataset.fillBatch('test', chunk, pixels, { augment: false });
+      const x = tf.tensor4d(pixels, [chunk.length, h, w, c]);
+      try {
+        out.set(classifier.classify(x), start);
+      } finally {
+        x.dispose();
+      }
+      // Let other work (progress output, signals) run between batches.
+      await new Promise((r) => setImmediate(r));
     }
-    // Let other work (progress output, signals) run between batches.
-    await new Promise((r) => setImmediate(r));
+  } finally {
+    classifier.dispose();
   }
   return out;
 }

@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FEDLOGE_MODEL_FORMAT, MANIFEST_FILE } from '@fedloge/strategies';
+import { MODEL_MANIFEST_FILE as MANIFEST_FILE, STATE_MODEL_FORMAT } from '@fedloge/core';
+import { FEDLOGE_MODEL_FORMAT } from '@fedloge/strategies';
 import type { RunConfig } from '../config/schema.js';
 import { RUN_FILES } from '../output/run-directory.js';
 import type { RunSummary } from '../output/summary.js';
@@ -15,14 +16,20 @@ export type RunFolderSummary = Pick<RunSummary, 'strategy' | 'config' | 'model'>
 export interface RunFolder {
   readonly path: string;
   readonly summary: RunFolderSummary;
-  /** The model folder to load (checked to hold a FedLoGe manifest). */
+  /** The model folder to load (checked to hold a manifest). */
   readonly modelDir: string;
+  /** Its format: FedLoGe's own or the generic state export of every other strategy. */
+  readonly format: RunModelFormat;
 }
+
+/** The model formats predict reads. */
+export type RunModelFormat = typeof FEDLOGE_MODEL_FORMAT | typeof STATE_MODEL_FORMAT;
+const READABLE_FORMATS: readonly string[] = [FEDLOGE_MODEL_FORMAT, STATE_MODEL_FORMAT];
 
 /**
  * Read `runDir`'s summary.json and find its model (`modelDir` overrides `<run>/model`). Errors say
- * what is missing and why: not a run folder, a run still going or killed, a strategy without a
- * FedLoGe export.
+ * what is missing and why: not a run folder, a run still going or killed, a run from before every
+ * strategy exported its model.
  */
 export function openRunFolder(runDir: string, modelDir?: string): RunFolder {
   const summaryPath = join(runDir, RUN_FILES.summary);
@@ -45,16 +52,26 @@ export function openRunFolder(runDir: string, modelDir?: string): RunFolder {
   if (!existsSync(join(dir, MANIFEST_FILE))) {
     const why =
       modelDir !== undefined
-        ? `--model ${modelDir} holds no ${MANIFEST_FILE}; pass the model/ folder of a FedLoGe run.`
+        ? `--model ${modelDir} holds no ${MANIFEST_FILE}; pass the model/ folder of a 'fedloge train' run.`
         : summary.model === null || summary.model === undefined
-          ? `the run's strategy '${summary.strategy}' exports no model; predict reads FedLoGe models (train with --strategy fedloge).`
+          ? `the run (strategy '${summary.strategy}') exported no model; it predates model export for every strategy. Train it again.`
           : `the model folder ${dir} is missing or incomplete (no ${MANIFEST_FILE}); train the run again.`;
     throw new Error(`No model to load from ${runDir}: ${why}`);
   }
-  if (summary.model && summary.model.format !== FEDLOGE_MODEL_FORMAT && modelDir === undefined) {
-    throw new Error(`${dir} holds a '${summary.model.format}' model; predict reads '${FEDLOGE_MODEL_FORMAT}' (FedLoGe) models.`);
+  const format = manifestFormat(join(dir, MANIFEST_FILE));
+  if (!READABLE_FORMATS.includes(format)) {
+    throw new Error(`${dir} holds a '${format}' model; predict reads ${READABLE_FORMATS.map((f) => `'${f}'`).join(' and ')} models.`);
   }
-  return { path: runDir, summary, modelDir: dir };
+  return { path: runDir, summary, modelDir: dir, format: format as RunModelFormat };
+}
+
+/** The `format` field of a manifest.json. */
+function manifestFormat(path: string): string {
+  try {
+    return String((JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }).format);
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON (${(e as Error).message}); export the model again.`, { cause: e });
+  }
 }
 
 /** The run's config with the data folder replaced (`--data-dir`). */

@@ -22,7 +22,7 @@ import { renderLineChart, type LineSeries } from './svg/line-chart.js';
  */
 export function renderReport(data: ReportData): string {
   const pmLabel = 'Headline PM';
-  const rows = resultRows(data.runs, { variants: data.variants ?? false });
+  const rows = resultRows(data.runs, { variants: data.variants ?? false, ...(data.chosenVariants ? { chosen: data.chosenVariants } : {}) });
   const seeds = Math.max(...rows.map((r) => r.seeds));
   const compare = data.runs.length > 1;
   const sections = [

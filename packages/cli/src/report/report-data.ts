@@ -61,6 +61,8 @@ export interface ReportData {
   readonly settings: readonly (readonly [label: string, value: string])[];
   /** Show a row for every variant each strategy reported, not only its headline. @default false */
   readonly variants?: boolean;
+  /** Per strategy, the variants chosen for its headline row (`compare --variants fedloge=ga-fr`). */
+  readonly chosenVariants?: Readonly<Record<string, readonly string[]>>;
   /** One run for `train`, one per strategy for `compare`, all on `partition`. */
   readonly runs: readonly ReportRun[];
   readonly partition: ReportPartition;

@@ -11,6 +11,7 @@
 import type { ShotAccuracy } from '@fedloge/core';
 import { variantLabel } from '../output/variant-labels.js';
 import type { ReportRoundPoint, ReportRun } from './report-data.js';
+import { resolveVariants } from './variant-choice.js';
 
 /** GM or PM accuracy measured at a round (per seed when there are several), averaged over seeds. */
 export interface MeasuredAt {
@@ -45,6 +46,11 @@ export const SHOT_COLUMNS = ['acc', 'head', 'middle', 'tail'] as const satisfies
 export interface ResultRowOptions {
   /** Add a row for every non-headline variant each strategy reported. @default false */
   readonly variants?: boolean;
+  /**
+   * Per strategy (run name), the variant names that replace its headline GM and/or PM in its
+   * headline row (see variant-choice.ts), e.g. `{ fedloge: ['ga-fr'] }`. @default none
+   */
+  readonly chosen?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -60,28 +66,38 @@ export function resultRows(runs: readonly ReportRun[], options: ResultRowOptions
   const rows: ResultRow[] = [];
   for (const [name, group] of groups) {
     const first = group[0]!;
-    const pmMasked = first.pmMasked ?? true;
+    const finalKeys = Object.keys(first.rounds[first.rounds.length - 1]!.variants);
+    const headlineMasked = first.pmMasked ?? true;
+    const chosen = resolveVariants(name, options.chosen?.[name] ?? [], finalKeys, headlineMasked);
+    const pmMasked = chosen.pm === undefined ? headlineMasked : !chosen.pm.endsWith('/unmasked');
+    const byKey = (key: string) => (p: ReportRoundPoint) => p.variants[key];
+    const label = (key: string) => first.variantLabels?.[key] ?? variantLabel(key);
     rows.push({
       strategy: name,
-      variant: 'headline',
+      variant: chosen.gm === undefined && chosen.pm === undefined ? 'headline' : [chosen.gm, chosen.pm].filter((k) => k !== undefined).map(label).join(' + '),
       pmMasked,
       seeds: group.length,
-      last: { gm: lastOf(group, (p) => p.gm), pm: lastOf(group, (p) => p.pm) },
-      best: { gm: combine(group.map((r) => r.best.gm)), pm: combine(group.map((r) => r.best.pm)) },
+      last: {
+        gm: lastOf(group, chosen.gm === undefined ? (p) => p.gm : byKey(chosen.gm)),
+        pm: lastOf(group, chosen.pm === undefined ? (p) => p.pm : byKey(chosen.pm)),
+      },
+      best: {
+        gm: chosen.gm === undefined ? combine(group.map((r) => r.best.gm)) : combine(group.map((r) => bestOf(r, byKey(chosen.gm!)))),
+        pm: chosen.pm === undefined ? combine(group.map((r) => r.best.pm)) : combine(group.map((r) => bestOf(r, byKey(chosen.pm!)))),
+      },
     });
     if (!options.variants) continue;
-    const finalKeys = Object.keys(first.rounds[first.rounds.length - 1]!.variants);
-    const headlineKeys = new Set([finalKeys.find((k) => k.startsWith('gm/')), headlinePmKey(finalKeys, pmMasked)]);
+    const headlineKeys = new Set([chosen.gm ?? finalKeys.find((k) => k.startsWith('gm/')), chosen.pm ?? headlinePmKey(finalKeys, headlineMasked)]);
     for (const key of finalKeys) {
       if (headlineKeys.has(key)) continue;
-      const pick = (p: ReportRoundPoint) => p.variants[key];
+      const pick = byKey(key);
       const which = key.startsWith('gm/') ? 'gm' : 'pm';
       const last = lastOf(group, pick);
       const best = combine(group.map((r) => bestOf(r, pick)));
       rows.push({
         strategy: name,
         // Run labels are full table names already (summary.json's final.variantLabels).
-        variant: first.variantLabels?.[key] ?? variantLabel(key),
+        variant: label(key),
         key,
         ...(which === 'pm' ? { pmMasked: !key.endsWith('/unmasked') } : {}),
         seeds: group.length,

@@ -10,6 +10,7 @@ import {
   Simulation,
   SimulationInterrupted,
   buildClientRuntime,
+  classHistogram,
   initBackend,
   withEarlierRounds,
   type ClientExecutor,
@@ -215,14 +216,16 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
 
   const model = await exportRunModel(dir.file(RUN_FILES.model), {
     strategy: runtime.strategy,
-    global: result.global,
+    result,
     clientStates: simulation.clientStates,
-    numClients: clientSizes.length,
+    clientSizes,
+    clientClassCounts: data.partition.trainIndices.map((indices) => classHistogram(dataset.train.labels, indices, dataset.numClasses)),
+    augment: spec.augment,
     models: runtime.models,
     config,
     logger: io.logger,
   });
-  if (model) say(`model: ${model.dir} (${model.format} v${model.version})`);
+  say(`model: ${model.dir} (${model.format} v${model.version})`);
 
   const summary = { ...summaryOf(result), model: model ?? null };
   dir.writeJson(RUN_FILES.summary, summary);

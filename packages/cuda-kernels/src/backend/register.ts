@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { nativeAddon, nativeStatus, type NativeAddon } from '../load.js';
+import { inheritKernels, registerKernelReplacing } from './kernel-registry.js';
 import { NATIVE_KERNELS } from './kernels/index.js';
 import { NativeBackend } from './native-backend.js';
 
@@ -42,13 +43,8 @@ export function registerNativeBackend(): readonly string[] {
   if (!registered) {
     // Priority 0: tfjs never picks it on its own; initBackend / tf.setBackend('native') does.
     tf.registerBackend(NATIVE_BACKEND_NAME, () => new NativeBackend(runtime.addon), 0);
-    for (const config of tf.getKernelsForBackend('cpu')) {
-      if (!tf.getKernel(config.kernelName, NATIVE_BACKEND_NAME)) tf.registerKernel({ ...config, backendName: NATIVE_BACKEND_NAME });
-    }
-    for (const config of NATIVE_KERNELS) {
-      if (tf.getKernel(config.kernelName, NATIVE_BACKEND_NAME)) tf.unregisterKernel(config.kernelName, NATIVE_BACKEND_NAME);
-      tf.registerKernel({ ...config, backendName: NATIVE_BACKEND_NAME });
-    }
+    inheritKernels('cpu', NATIVE_BACKEND_NAME);
+    for (const config of NATIVE_KERNELS) registerKernelReplacing({ ...config, backendName: NATIVE_BACKEND_NAME });
     registered = true;
   }
   return NATIVE_KERNELS.map((k) => k.kernelName);

@@ -34,9 +34,7 @@ import {
 } from '@fedloge/core';
 import { BACKBONE_PREFIX, FedAvg, HEAD_PREFIX, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
 import { proximalTerm, skipsFirstBatch, type ProxForm } from './losses/proximalTerm.js';
-
-/** Name of Ditto's PM prediction variant. */
-export const PERSONAL_MODEL_VARIANT = 'personal';
+import { PERSONAL_VARIANT } from './personalPart.js';
 
 export const dittoOptions = fedAvgOptions.extend({
   /**
@@ -96,7 +94,7 @@ export class Ditto extends FedAvg<DittoOptions, PersonalStep> {
   /** PM: the client's personal model v_k on the images. */
   personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): PersonalPredictor {
     const net = this.buildNetwork(ctx.models, client.state ?? global);
-    return this.networkPredictor(net, PERSONAL_MODEL_VARIANT);
+    return this.networkPredictor(net, PERSONAL_VARIANT);
   }
 
   /** CE, plus during the personal step the proximal term to its anchor. */

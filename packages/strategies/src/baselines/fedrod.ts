@@ -35,9 +35,10 @@ import {
   type ServerContext,
   type StrategyPlugin,
 } from '@fedloge/core';
-import { Rng } from '@fedloge/core/data';
+import type { Rng } from '@fedloge/core/data';
 import type { z } from 'zod';
 import { FedAvg, HEAD_PREFIX, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
+import { loadOrDispose, overwrittenInit } from '../loaded-module.js';
 import { logCountOffsets } from './losses/classPrior.js';
 import { offsetCrossEntropy } from './losses/offsetCrossEntropy.js';
 import { stopGradient } from './losses/stopGradient.js';
@@ -66,16 +67,17 @@ export class FedRoD extends FedAvg<FedRodOptions> {
   /** PM: g + p_k on the global features (p as initialised for a client that never trained). */
   personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): PersonalPredictor {
     const arrays = client.state ? { ...global, ...client.state } : global;
-    const generic = ctx.models.head(new Rng(0, 'fedrod/overwritten-init'));
-    const personal = ctx.models.head(new Rng(0, 'fedrod/overwritten-init'));
-    try {
-      generic.loadState(unprefixRecord(arrays, HEAD_PREFIX));
-      personal.loadState(unprefixRecord(arrays, PERSONAL_HEAD_PREFIX));
-    } catch (e) {
-      generic.dispose();
-      personal.dispose();
-      throw e;
-    }
+    const [generic, personal] = loadOrDispose(
+      [ctx.models.head(overwrittenInit()), ctx.models.head(overwrittenInit())] as const,
+      ([g, p]) => {
+        g.loadState(unprefixRecord(arrays, HEAD_PREFIX));
+        p.loadState(unprefixRecord(arrays, PERSONAL_HEAD_PREFIX));
+      },
+      ([g, p]) => {
+        g.dispose();
+        p.dispose();
+      },
+    );
     return {
       kind: 'heads',
       heads: (f) => ({ [GENERIC_PLUS_PERSONAL_VARIANT]: tf.tidy(() => tf.add(generic.apply(f), personal.apply(f)) as tf.Tensor2D) }),
@@ -95,14 +97,11 @@ export class FedRoD extends FedAvg<FedRodOptions> {
   }
 
   protected override buildNetwork(models: ModelBuilder, arrays: ArrayRecord): RodNetwork {
-    const net = super.buildNetwork(models, arrays) as RodNetwork;
-    try {
-      net.personal.loadState(unprefixRecord(arrays, PERSONAL_HEAD_PREFIX));
-    } catch (e) {
-      this.disposeNetwork(net);
-      throw e;
-    }
-    return net;
+    return loadOrDispose(
+      super.buildNetwork(models, arrays) as RodNetwork,
+      (net) => net.personal.loadState(unprefixRecord(arrays, PERSONAL_HEAD_PREFIX)),
+      (net) => this.disposeNetwork(net),
+    );
   }
 
   protected override exportNetwork(net: Network): ArrayRecord {

@@ -30,7 +30,7 @@ export const BASELINE_STRATEGY_PLUGINS: readonly StrategyPlugin[] = Object.value
 
 export { CReFF, creffOptions, creffPlugin, CLASSIFIER_PREFIX, FEDERATED_FEATURES_KEY, FEDAVG_HEAD_VARIANT, RETRAINED_VARIANT } from './creff.js';
 export type { CreffOptions } from './creff.js';
-export { Ditto, dittoOptions, dittoPlugin, PERSONAL_MODEL_VARIANT } from './ditto.js';
+export { Ditto, dittoOptions, dittoPlugin } from './ditto.js';
 export type { DittoOptions } from './ditto.js';
 export { FedBABU, fedBabuOptions, fedBabuPlugin, FINE_TUNED_VARIANT } from './fedbabu.js';
 export type { FedBabuOptions } from './fedbabu.js';

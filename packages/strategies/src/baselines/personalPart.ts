@@ -24,10 +24,10 @@ import {
   type PersonalPredictor,
   type ServerContext,
 } from '@fedloge/core';
-import { Rng } from '@fedloge/core/data';
 import { FedAvg, HEAD_PREFIX, fedAvgOptions } from '../fedavg.js';
+import { loadedModule } from '../loaded-module.js';
 
-/** Name of the PM prediction variant of the personal-part methods. */
+/** Name of the PM prediction variant of a client's own model (the personal-part methods, Ditto). */
 export const PERSONAL_VARIANT = 'personal';
 
 export const personalPartOptions = fedAvgOptions.extend({
@@ -61,13 +61,7 @@ export abstract class PersonalPartStrategy<O extends PersonalPartOptions, P = ne
     const arrays = client.state ? { ...global, ...client.state } : global;
     const personal = this.personalKeys(Object.keys(global));
     if (personal.every((k) => k.startsWith(HEAD_PREFIX))) {
-      const head = ctx.models.head(new Rng(0, 'personal-part/overwritten-init'));
-      try {
-        head.loadState(unprefixRecord(arrays, HEAD_PREFIX));
-      } catch (e) {
-        head.dispose();
-        throw e;
-      }
+      const head = loadedModule((rng) => ctx.models.head(rng), unprefixRecord(arrays, HEAD_PREFIX));
       return { kind: 'heads', heads: (f) => ({ [PERSONAL_VARIANT]: head.apply(f) }), dispose: () => head.dispose() };
     }
     const net = this.buildNetwork(ctx.models, arrays);

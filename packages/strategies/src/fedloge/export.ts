@@ -9,7 +9,7 @@ import { prefixRecord, unprefixRecord, type ArrayEntry, type ArrayRecord, type M
 import { BACKBONE_PREFIX } from '../fedavg.js';
 import type { FedLoGe } from './fedloge.js';
 import { GAUX_PREFIX, LOCAL_PREFIX } from './state-keys.js';
-import { disposeHeads, globalRealign, localRealignAll, type LinearParams } from './gla-fr.js';
+import { disposeHeads, globalRealign, headParams, localRealignAll } from './gla-fr.js';
 import {
   FEDLOGE_MODEL_FORMAT,
   FEDLOGE_MODEL_VERSION,
@@ -104,12 +104,8 @@ function realignHeads(
   localHeads: ArrayRecord,
   numClients: number,
 ): { realignedGlobal: ArrayRecord; realignedLocal: ArrayRecord } {
-  const toParams = (record: ArrayRecord, prefix: string): LinearParams => ({
-    weight: tf.tensor2d(record[`${prefix}weight`]!.data, record[`${prefix}weight`]!.shape as [number, number]),
-    bias: tf.tensor1d(record[`${prefix}bias`]!.data),
-  });
-  const head = toParams(gaux, '');
-  const locals = Array.from({ length: numClients }, (_, k) => toParams(localHeads, `${k}.`));
+  const head = headParams(gaux, '');
+  const locals = Array.from({ length: numClients }, (_, k) => headParams(localHeads, `${k}.`));
   const global = globalRealign(strategy.kernels, head, strategy.resolvedOptions.realignNorm);
   const realigned = localRealignAll(strategy.kernels, head, locals.map((l) => l.weight));
   try {

@@ -32,10 +32,8 @@ import * as tf from '@tensorflow/tfjs';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
-  SGD,
   TOKENS,
   crossEntropy,
-  minimize,
   prefixRecord,
   unprefixRecord,
   type Aggregator,
@@ -53,12 +51,13 @@ import {
   type PersonalPredictor,
   type ServerContext,
   type StrategyPlugin,
-  type TrainConfig,
 } from '@fedloge/core';
-import { Rng } from '@fedloge/core/data';
+import type { Rng } from '@fedloge/core/data';
 import { BACKBONE_PREFIX, FedAvg, fedAvgOptions, type Network } from '../fedavg.js';
+import { loadedModule } from '../loaded-module.js';
+import { runLocalLoop } from '../local-loop.js';
 import { KERNEL_CHOICES, SparseEtf, selectKernels, type EtfKernels, type KernelChoice } from '../native-ops/index.js';
-import { disposeHeads, globalRealign, linearLogits, localRealign, type LinearParams } from './gla-fr.js';
+import { REFERENCE_REALIGN_NORM, disposeHeads, globalRealign, headParams, linearLogits, localRealign, type LinearParams } from './gla-fr.js';
 import { buildSseC, SSE_C_DEFAULTS, type SseC } from './sse-c.js';
 import { FEDLOGE_STREAMS } from './streams.js';
 import { exportFedLoGeModel } from './export.js';
@@ -70,14 +69,16 @@ export { GAUX_PREFIX, LOCAL_PREFIX };
 /** Names of the prediction variants, headline first. */
 export const FEDLOGE_GM_VARIANTS = ['sse-c', 'ga-fr', 'gaux'] as const;
 export const FEDLOGE_PM_VARIANTS = ['stage1', 'la-fr'] as const;
+const [SSE_C, GA_FR, GAUX] = FEDLOGE_GM_VARIANTS;
+const [STAGE1, LA_FR] = FEDLOGE_PM_VARIANTS;
 
 /** Result-table names of the evaluator's variant keys (see "Evaluation variants" above). */
 export const FEDLOGE_VARIANT_LABELS: Readonly<Record<string, string>> = {
-  'gm/sse-c': 'GM universal (SSE-C)',
-  'gm/ga-fr': 'GM global (GA-FR)',
-  'gm/gaux': 'GM global head, not realigned (g_aux)',
-  'pm/stage1': 'PM stage 1 (local+global head)',
-  'pm/la-fr': 'PM personalized (LA-FR)',
+  [`gm/${SSE_C}`]: 'GM universal (SSE-C)',
+  [`gm/${GA_FR}`]: 'GM global (GA-FR)',
+  [`gm/${GAUX}`]: 'GM global head, not realigned (g_aux)',
+  [`pm/${STAGE1}`]: 'PM stage 1 (local+global head)',
+  [`pm/${LA_FR}`]: 'PM personalized (LA-FR)',
 };
 
 /** FedLoGe's defaults, all from the reference code (docs/fedloge.md#sse-c, docs/fedloge.md#gla-fr) unless noted. */
@@ -94,8 +95,8 @@ export const FEDLOGE_DEFAULTS = {
   etfLr: SSE_C_DEFAULTS.lr,
   /** The SSE-C's frozen bias: 'random' U(±1/√d) as the reference, or 'zero' (a deviation). */
   etfBias: SSE_C_DEFAULTS.bias,
-  /** GA-FR's common row norm τ (hard-coded 1.7 in realignment.py). */
-  realignNorm: 1.7,
+  /** GA-FR's common row norm τ (the reference's hard-coded value). */
+  realignNorm: REFERENCE_REALIGN_NORM,
   /** Implementation of the SSE-C and GLA-FR head operations; 'native' falls back to 'tfjs' without the addon. */
   kernels: 'native' as KernelChoice,
   /** Head-step stabiliser ρ (not in the reference): off by default, i.e. the reference's plain head SGD. */
@@ -175,51 +176,54 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
     const sse = this.sseCFor(ctx.rng.seed, ctx.models.featureDim, ctx.numClasses);
     const net = this.buildNetwork(ctx.models, ctx.payload);
     const local = this.localHead(ctx.models, ctx.state, ctx.rng.seed, ctx.clientId);
-    const backboneVars = [...net.backbone.params.values()];
-    const gauxVars = [...net.head.params.values()];
-    const localVars = [...local.params.values()];
-    // Three optimisers, created once per client-round so momentum runs across the local epochs (docs/fedloge.md#client-round).
-    const optBackbone = sgd(backboneVars, ctx.train);
-    const optGaux = sgd(gauxVars, ctx.train);
-    const optLocal = sgd(localVars, ctx.train);
-    const sums = { backbone: 0, gaux: 0, local: 0, featureNorm: 0, headScale: 0 };
-    let steps = 0;
     // Where the heads started, for the update norms reported in the metrics.
     const gauxStart = selectHead(ctx.payload, GAUX_PREFIX);
     const localStart = local.exportState();
     const rho = this.options.headStepNorm;
+    // Per batch: the backbone's features (a kept copy outside the tape, the heads' input, through which no
+    // gradient reaches the backbone) and the heads' step scale.
+    let features: tf.Tensor2D | undefined;
+    let scale = 1;
+    const diagnostics = { featureNorm: 0, headScale: 0 };
+    const headLoss = (head: Head) => (batch: Batch) =>
+      scale === 1 ? crossEntropy(head.apply(features!), batch.y) : (tf.mul(crossEntropy(head.apply(features!), batch.y), scale) as tf.Scalar);
     try {
-      for (let epoch = 0; epoch < ctx.train.localEpochs; epoch++) {
-        for (const batch of ctx.data.batches(ctx.rng, ctx.train.batchSize)) {
-          let features: tf.Tensor2D | undefined;
-          try {
-            sums.backbone += minimize(
-              optBackbone,
-              () => {
-                const f = net.backbone.apply(batch.x, 'train');
-                // A kept copy outside the tape: the heads' input, through which no gradient reaches the backbone.
-                features = tf.keep(tf.clone(f));
-                return this.kernels.etfCrossEntropy(f, sse.etf, batch.y);
-              },
-              backboneVars,
-            );
-            const detached = features!;
-            // The heads' logit change per SGD step grows with ‖f‖²; the SSE-C's small norm (0.1) makes
-            // the backbone grow ‖f‖, which is what headStepNorm counters (see the README's FedLoGe section).
-            const meanSquaredNorm = tf.tidy(() => tf.mean(tf.sum(tf.square(detached), 1)).dataSync()[0]!);
-            const scale = rho === undefined || !(meanSquaredNorm > rho * rho) ? 1 : (rho * rho) / meanSquaredNorm;
-            const headLoss = (logits: () => tf.Tensor2D) => () => (scale === 1 ? crossEntropy(logits(), batch.y) : tf.mul(crossEntropy(logits(), batch.y), scale) as tf.Scalar);
-            sums.gaux += minimize(optGaux, headLoss(() => net.head.apply(detached)), gauxVars) / scale;
-            sums.local += minimize(optLocal, headLoss(() => local.apply(detached)), localVars) / scale;
-            sums.featureNorm += Math.sqrt(meanSquaredNorm);
-            sums.headScale += scale;
-            steps++;
-          } finally {
+      // Three groups, hence three optimisers, created once per client-round so momentum runs across the local epochs (§9.2).
+      const { losses, steps } = runLocalLoop(
+        ctx,
+        [
+          {
+            metric: 'loss',
+            variables: [...net.backbone.params.values()],
+            loss: (batch) => {
+              const f = net.backbone.apply(batch.x, 'train');
+              features = tf.keep(tf.clone(f));
+              return this.kernels.etfCrossEntropy(f, sse.etf, batch.y);
+            },
+          },
+          {
+            metric: 'gauxLoss',
+            variables: [...net.head.params.values()],
+            // The heads' logit change per SGD step grows with ‖f‖²; the SSE-C's small norm (0.1) makes the backbone
+            // grow ‖f‖, which is what headStepNorm counters (see the README's FedLoGe section).
+            prepare: () => {
+              const meanSquaredNorm = tf.tidy(() => tf.mean(tf.sum(tf.square(features!), 1)).dataSync()[0]!);
+              scale = rho === undefined || !(meanSquaredNorm > rho * rho) ? 1 : (rho * rho) / meanSquaredNorm;
+              diagnostics.featureNorm += Math.sqrt(meanSquaredNorm);
+              diagnostics.headScale += scale;
+            },
+            loss: headLoss(net.head),
+            reported: (loss) => loss / scale,
+          },
+          { metric: 'localLoss', variables: [...local.params.values()], loss: headLoss(local), reported: (loss) => loss / scale },
+        ],
+        {
+          afterBatch: () => {
             features?.dispose();
-            disposeBatch(batch);
-          }
-        }
-      }
+            features = undefined;
+          },
+        },
+      );
       const arrays = this.exportNetwork(net);
       const localEnd = local.exportState();
       return {
@@ -227,20 +231,15 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
         numSamples: ctx.data.numSamples,
         state: prefixRecord(localEnd, LOCAL_PREFIX),
         metrics: {
-          loss: steps ? sums.backbone / steps : NaN,
-          gauxLoss: steps ? sums.gaux / steps : NaN,
-          localLoss: steps ? sums.local / steps : NaN,
+          ...losses,
           // Instability diagnostics: RMS feature norm, the heads' round updates, the mean head-step scale.
-          featureNorm: steps ? sums.featureNorm / steps : NaN,
+          featureNorm: steps ? diagnostics.featureNorm / steps : NaN,
           gauxUpdateNorm: distance(selectHead(arrays, GAUX_PREFIX), gauxStart),
           localUpdateNorm: distance(localEnd, localStart),
-          headStepScale: steps ? sums.headScale / steps : NaN,
+          headStepScale: steps ? diagnostics.headScale / steps : NaN,
         },
       };
     } finally {
-      optBackbone.dispose();
-      optGaux.dispose();
-      optLocal.dispose();
       local.dispose();
       this.disposeNetwork(net);
     }
@@ -249,28 +248,28 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
   /** GM variants on the global backbone's features: `sse-c` (headline), `ga-fr`, `gaux`. */
   override globalPredictor(global: ArrayRecord, ctx: ServerContext): GlobalPredictor {
     const sse = this.sseCFor(ctx.rng.seed, ctx.models.featureDim, ctx.numClasses);
-    const backbone = ctx.models.backbone(new Rng(0, 'fedloge/overwritten-init'));
-    const gaux = headParams(global, GAUX_PREFIX);
-    let gaFr: LinearParams | undefined;
+    const backbone = loadedModule((rng) => ctx.models.backbone(rng), unprefixRecord(global, BACKBONE_PREFIX));
+    let gaux: LinearParams | undefined;
+    let realigned: LinearParams;
     try {
-      backbone.loadState(unprefixRecord(global, BACKBONE_PREFIX));
-      gaFr = globalRealign(this.kernels, gaux, this.options.realignNorm);
+      gaux = headParams(global, GAUX_PREFIX);
+      realigned = globalRealign(this.kernels, gaux, this.options.realignNorm);
     } catch (e) {
       backbone.dispose();
-      disposeHeads(gaux);
+      if (gaux) disposeHeads(gaux);
       throw e;
     }
-    const realigned = gaFr;
+    const head = gaux;
     return {
       features: (x) => backbone.apply(x, 'eval'),
       heads: (f) => ({
-        'sse-c': this.kernels.projectEtf(f, sse.etf),
-        'ga-fr': linearLogits(f, realigned),
-        gaux: linearLogits(f, gaux),
+        [SSE_C]: this.kernels.projectEtf(f, sse.etf),
+        [GA_FR]: linearLogits(f, realigned),
+        [GAUX]: linearLogits(f, head),
       }),
       dispose: () => {
         backbone.dispose();
-        disposeHeads(gaux, realigned);
+        disposeHeads(head, realigned);
       },
     };
   }
@@ -299,8 +298,8 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
         tf.tidy(() => {
           const localLogits = linearLogits(f, localHead);
           return {
-            stage1: tf.add(localLogits, linearLogits(f, gaux)) as tf.Tensor2D,
-            'la-fr': tf.add(linearLogits(f, realigned), localLogits) as tf.Tensor2D,
+            [STAGE1]: tf.add(localLogits, linearLogits(f, gaux)) as tf.Tensor2D,
+            [LA_FR]: tf.add(linearLogits(f, realigned), localLogits) as tf.Tensor2D,
           };
         }),
       dispose: () => disposeHeads(gaux, localHead, realigned),
@@ -401,19 +400,12 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
   /** The client's local head module: from its state, or freshly initialised on first selection. */
   private localHead(models: ModelBuilder, state: ArrayRecord | undefined, runSeed: number, clientId: number): Head {
     if (!state) return models.head(FEDLOGE_STREAMS.localHead(runSeed, clientId), 'linear');
-    const head = models.head(new Rng(0, 'fedloge/overwritten-init'), 'linear');
     try {
-      head.loadState(unprefixRecord(state, LOCAL_PREFIX));
+      return loadedModule((rng) => models.head(rng, 'linear'), unprefixRecord(state, LOCAL_PREFIX));
     } catch (e) {
-      head.dispose();
       throw new Error(`fedloge: client ${clientId}'s state holds no valid local head (${(e as Error).message})`, { cause: e });
     }
-    return head;
   }
-}
-
-function sgd(variables: tf.Variable[], train: TrainConfig): SGD {
-  return new SGD(variables, { lr: train.lr, momentum: train.momentum, weightDecay: train.weightDecay });
 }
 
 /** The `weight` and `bias` arrays under `prefix` (unprefixed), or empty when absent. */
@@ -432,27 +424,6 @@ function distance(a: ArrayRecord, b: ArrayRecord): number {
     for (let i = 0; i < v.data.length; i++) sum += (v.data[i]! - w.data[i]!) ** 2;
   }
   return Math.sqrt(sum);
-}
-
-function disposeBatch(batch: Batch): void {
-  batch.x.dispose();
-  batch.y.dispose();
-}
-
-/** A linear head's `weight` [C, d] and `bias` [C] under `prefix`, as new tensors. */
-function headParams(record: ArrayRecord, prefix: string): LinearParams {
-  const weight = record[`${prefix}weight`];
-  const bias = record[`${prefix}bias`];
-  if (!weight || !bias || weight.shape.length !== 2 || bias.shape.length !== 1) {
-    throw new Error(
-      `fedloge: expected '${prefix}weight' [C, d] and '${prefix}bias' [C] in the arrays but found ` +
-        `${weight ? `[${weight.shape.join(', ')}]` : 'no weight'} and ${bias ? `[${bias.shape.join(', ')}]` : 'no bias'}`,
-    );
-  }
-  return {
-    weight: tf.tensor2d(weight.data, weight.shape as [number, number]),
-    bias: tf.tensor1d(bias.data),
-  };
 }
 
 export const fedLoGePlugin: StrategyPlugin<FedLoGeOptions> = {

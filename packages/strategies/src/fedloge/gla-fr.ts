@@ -14,6 +14,7 @@
  * disposed; results are new tensors owned by the caller.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ArrayRecord } from '@fedloge/core';
 import type { EtfKernels } from '../native-ops/index.js';
 
 /** The reference's GA-FR target row norm (hard-coded in realignment.py; its origin is undocumented). */
@@ -88,4 +89,20 @@ function assertHead(where: string, head: LinearParams): void {
         `and bias [${head.bias.shape.join(', ')}]`,
     );
   }
+}
+
+/** A linear head's `weight` [C, d] and `bias` [C] under `prefix` in `record`, as new tensors owned by the caller. */
+export function headParams(record: ArrayRecord, prefix: string): LinearParams {
+  const weight = record[`${prefix}weight`];
+  const bias = record[`${prefix}bias`];
+  if (!weight || !bias || weight.shape.length !== 2 || bias.shape.length !== 1) {
+    throw new Error(
+      `fedloge: expected '${prefix}weight' [C, d] and '${prefix}bias' [C] in the arrays but found ` +
+        `${weight ? `[${weight.shape.join(', ')}]` : 'no weight'} and ${bias ? `[${bias.shape.join(', ')}]` : 'no bias'}`,
+    );
+  }
+  return {
+    weight: tf.tensor2d(weight.data, weight.shape as [number, number]),
+    bias: tf.tensor1d(bias.data),
+  };
 }

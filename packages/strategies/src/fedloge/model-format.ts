@@ -8,13 +8,21 @@
  *     backbone.f32  sse-c.f32  global-head.f32  realigned-global-head.f32
  *     local-heads.f32  realigned-local-heads.f32
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { sizeOf, type ArrayRecord } from '@fedloge/core';
+import {
+  MODEL_MANIFEST_FILE,
+  readArrayGroup,
+  readJsonManifest,
+  writeArrayGroup,
+  writeJsonManifest,
+  type ArrayRecord,
+  type GroupEntry,
+} from '@fedloge/core';
+
+export type { GroupEntry };
 
 export const FEDLOGE_MODEL_FORMAT = 'fedloge-model';
 export const FEDLOGE_MODEL_VERSION = 1;
-export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FILE = MODEL_MANIFEST_FILE;
 
 /** The array groups of an export, one binary file each. */
 export const MODEL_GROUPS = [
@@ -26,22 +34,6 @@ export const MODEL_GROUPS = [
   'realigned-local-heads',
 ] as const;
 export type ModelGroup = (typeof MODEL_GROUPS)[number];
-
-/** Where one array sits in its group's file. */
-export interface ArrayLocation {
-  readonly key: string;
-  readonly shape: readonly number[];
-  /** Offset in float32 elements from the start of the file. */
-  readonly offset: number;
-}
-
-/** One group's file and contents. */
-export interface GroupEntry {
-  readonly file: string;
-  /** Total float32 elements in the file. */
-  readonly length: number;
-  readonly arrays: readonly ArrayLocation[];
-}
 
 /** manifest.json. */
 export interface FedLoGeManifest {
@@ -67,73 +59,29 @@ export interface FedLoGeManifest {
 }
 
 /** Write `record` as `<group>.f32` in `dir` and return its manifest entry. */
-export async function writeGroup(dir: string, group: ModelGroup, record: ArrayRecord): Promise<GroupEntry> {
-  const arrays: ArrayLocation[] = [];
-  let length = 0;
-  for (const [key, entry] of Object.entries(record)) {
-    if (entry.data.length !== sizeOf(entry.shape)) {
-      throw new RangeError(`writeGroup(${group}): '${key}' holds ${entry.data.length} values but its shape [${entry.shape.join(', ')}] needs ${sizeOf(entry.shape)}`);
-    }
-    arrays.push({ key, shape: [...entry.shape], offset: length });
-    length += entry.data.length;
-  }
-  const bytes = new DataView(new ArrayBuffer(length * 4));
-  for (const { key, offset } of arrays) {
-    const data = record[key]!.data;
-    for (let i = 0; i < data.length; i++) bytes.setFloat32((offset + i) * 4, data[i]!, true);
-  }
-  const file = `${group}.f32`;
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, file), new Uint8Array(bytes.buffer));
-  return { file, length, arrays };
+export function writeGroup(dir: string, group: ModelGroup, record: ArrayRecord): Promise<GroupEntry> {
+  return writeArrayGroup(dir, group, record);
 }
 
 /** Read a group written by {@link writeGroup}; errors name the file and what is wrong with it. */
-export async function readGroup(dir: string, entry: GroupEntry): Promise<ArrayRecord> {
-  const path = join(dir, entry.file);
-  const buffer = await readFile(path);
-  if (buffer.byteLength !== entry.length * 4) {
-    throw new Error(
-      `${path}: expected ${entry.length} float32 values (${entry.length * 4} bytes) as the manifest says, but the file has ` +
-        `${buffer.byteLength} bytes. The export is incomplete or was modified; export the model again.`,
-    );
-  }
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  const out: ArrayRecord = {};
-  for (const { key, shape, offset } of entry.arrays) {
-    const n = sizeOf(shape);
-    if (offset + n > entry.length) throw new Error(`${path}: '${key}' [${shape.join(', ')}] at offset ${offset} runs past the end of the file`);
-    const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = view.getFloat32((offset + i) * 4, true);
-    out[key] = { shape: [...shape], data };
-  }
-  return out;
+export function readGroup(dir: string, entry: GroupEntry): Promise<ArrayRecord> {
+  return readArrayGroup(dir, entry);
 }
 
 /** Read and check manifest.json in `dir`. */
 export async function readManifest(dir: string): Promise<FedLoGeManifest> {
-  const path = join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new Error(`No FedLoGe model at ${dir}: cannot read ${MANIFEST_FILE} (${(e as Error).message}). Pass the folder written by exportFedLoGeModel.`, { cause: e });
-  }
-  const manifest = JSON.parse(text) as Partial<FedLoGeManifest>;
-  if (manifest.format !== FEDLOGE_MODEL_FORMAT) {
-    throw new Error(`${path}: expected format '${FEDLOGE_MODEL_FORMAT}' but found '${String(manifest.format)}'; this is not a FedLoGe model export`);
-  }
-  if (manifest.version !== FEDLOGE_MODEL_VERSION) {
-    throw new Error(`${path}: format version ${String(manifest.version)} is not supported (this build reads version ${FEDLOGE_MODEL_VERSION})`);
-  }
+  const manifest = await readJsonManifest<FedLoGeManifest>(dir, MANIFEST_FILE, {
+    format: FEDLOGE_MODEL_FORMAT,
+    version: FEDLOGE_MODEL_VERSION,
+    what: 'FedLoGe model',
+  });
   for (const group of MODEL_GROUPS) {
-    if (!manifest.groups?.[group]) throw new Error(`${path}: the manifest lists no '${group}' group; export the model again`);
+    if (!manifest.groups?.[group]) throw new Error(`${dir}/${MANIFEST_FILE}: the manifest lists no '${group}' group; export the model again`);
   }
   return manifest as FedLoGeManifest;
 }
 
 /** Write manifest.json (pretty-printed: people read it). */
-export async function writeManifest(dir: string, manifest: FedLoGeManifest): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+export function writeManifest(dir: string, manifest: FedLoGeManifest): Promise<void> {
+  return writeJsonManifest(dir, MANIFEST_FILE, manifest);
 }

@@ -19,7 +19,7 @@ import {
   type ArrayRecord,
   type Backbone,
 } from '@fedloge/core';
-import { Rng } from '@fedloge/core/data';
+import { loadOrDispose, loadedModule } from '../loaded-module.js';
 import { SparseEtf, selectKernels, type EtfKernels, type KernelChoice } from '../native-ops/index.js';
 import { disposeHeads, linearLogits, type LinearParams } from './gla-fr.js';
 import { readGroup, readManifest, type FedLoGeManifest } from './model-format.js';
@@ -65,20 +65,16 @@ export class FedLoGeModel {
     ]);
     const container = options.container ?? coreContainer();
     const plugin = getModelPlugin(container, manifest.backbone.name);
-    // The initial weights are overwritten by loadState at once.
-    const backbone = plugin.create(
-      { inputShape: manifest.inputShape, rng: new Rng(0, 'fedloge/overwritten-init') },
-      parsePluginOptions(plugin, manifest.backbone.options),
+    const backboneOptions = parsePluginOptions(plugin, manifest.backbone.options);
+    const backbone = loadOrDispose(
+      loadedModule((rng) => plugin.create({ inputShape: manifest.inputShape, rng }, backboneOptions), backboneState),
+      (b) => {
+        if (b.featureDim !== manifest.featureDim) {
+          throw new Error(`${dir}: backbone '${manifest.backbone.name}' gives ${b.featureDim}-d features but the manifest says ${manifest.featureDim}`);
+        }
+      },
+      (b) => b.dispose(),
     );
-    try {
-      backbone.loadState(backboneState);
-      if (backbone.featureDim !== manifest.featureDim) {
-        throw new Error(`${dir}: backbone '${manifest.backbone.name}' gives ${backbone.featureDim}-d features but the manifest says ${manifest.featureDim}`);
-      }
-    } catch (e) {
-      backbone.dispose();
-      throw e;
-    }
     const C = manifest.numClasses;
     const d = manifest.featureDim;
     return new FedLoGeModel(

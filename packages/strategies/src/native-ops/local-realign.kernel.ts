@@ -1,5 +1,5 @@
 /** LocalRealign (GLA-FR local realignment for K clients at once) as a forward-only tfjs kernel backed by the addon. */
-import { localRealign } from '@fedloge/cuda-kernels';
+import { localRealignRows } from '@fedloge/cuda-kernels';
 
 import { LOCAL_REALIGN, type LocalRealignAttrs, type LocalRealignInputs } from './kernel-names.js';
 import { nativeKernelConfig } from './native-kernel-config.js';
@@ -9,7 +9,7 @@ export const localRealignConfig = nativeKernelConfig<LocalRealignInputs, LocalRe
   ({ inputs: { global, locals, masked }, attrs: { device }, io, float32 }) => {
     if (masked && masked.dtype !== 'bool') throw new TypeError(`${LOCAL_REALIGN}: masked must be bool but is ${masked.dtype}`);
     const out = io.allocate([...locals.shape], 'float32');
-    localRealign(float32(global, 'global'), float32(locals, 'locals'), global.shape[1]!, {
+    localRealignRows(float32(global, 'global'), float32(locals, 'locals'), global.shape[1]!, {
       masked: masked ? (io.view(masked) as Uint8Array) : null,
       out: float32(out, 'out'),
       device,

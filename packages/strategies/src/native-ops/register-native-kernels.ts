@@ -4,6 +4,7 @@
  * use directly.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerKernelReplacing } from '@fedloge/cuda-kernels';
 
 import { NATIVE_KERNEL_BACKENDS, type NativeKernelBackend } from './backend-io.js';
 import { localRealignConfig } from './local-realign.kernel.js';
@@ -25,24 +26,18 @@ const KERNELS: readonly ((backendName: NativeKernelBackend) => tf.KernelConfig)[
 
 const GRADIENTS: readonly tf.GradConfig[] = [sparseEtfProjectGradConfig, sparseEtfCrossEntropyGradConfig];
 
-/** Our configs by `backend/kernel`, to tell them from copies made by others. */
-const registeredConfigs = new Map<string, tf.KernelConfig>();
+/** Our configs, built once per backend, so registering again finds them in place. */
+const configs = new Map<NativeKernelBackend, readonly tf.KernelConfig[]>();
 
-/** Registers the kernels (for cpu, wasm and native) and their gradients. Idempotent. */
+/**
+ * Registers the kernels (for cpu, wasm and native) and their gradients, by the repository's one rule
+ * (`registerKernelReplacing`): ours replace what holds the name (e.g. the copy of a cpu kernel the native backend
+ * inherited), and a backend registered later never inherits over them. Idempotent.
+ */
 export function registerNativeKernels(): void {
   for (const backendName of NATIVE_KERNEL_BACKENDS) {
-    for (const makeConfig of KERNELS) {
-      const config = makeConfig(backendName);
-      const key = `${backendName}/${config.kernelName}`;
-      const current = tf.getKernel(config.kernelName, backendName);
-      if (current && current === registeredConfigs.get(key)) continue;
-      // Something else holds the name: the native backend copies every cpu kernel when it registers, so a cpu
-      // config registered earlier would run there over unpooled memory. tfjs ignores a second registration, so
-      // unregister it first.
-      if (current) tf.unregisterKernel(config.kernelName, backendName);
-      tf.registerKernel(config);
-      registeredConfigs.set(key, tf.getKernel(config.kernelName, backendName)!);
-    }
+    if (!configs.has(backendName)) configs.set(backendName, KERNELS.map((makeConfig) => makeConfig(backendName)));
+    for (const config of configs.get(backendName)!) registerKernelReplacing(config);
   }
   for (const grad of GRADIENTS) if (!tf.getGradient(grad.kernelName)) tf.registerGradient(grad);
 }

@@ -1,11 +1,9 @@
 /** The 'tfjs' implementation of {@link EtfKernels}: stock tfjs ops with a dense copy of S. Runs on any backend. */
 import * as tf from '@tensorflow/tfjs';
+import { MASKED_ROW_VALUE } from '@fedloge/cuda-kernels';
 
 import type { EtfKernels } from './etf-kernels.js';
 import type { SparseEtf } from './sparse-etf.js';
-
-/** FedLoGe's reference fills masked classes with this value. */
-const MASKED_ROW_VALUE = -1e10;
 
 function stackLocals(Ls: tf.Tensor3D | readonly tf.Tensor2D[]): tf.Tensor3D {
   return Array.isArray(Ls) ? (tf.stack(Ls as tf.Tensor2D[]) as tf.Tensor3D) : (Ls as tf.Tensor3D);

@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { nativeAddon, nativeStatus } from '../../load.js';
+import { inheritKernels, registerKernelReplacing } from '../kernel-registry.js';
 import { CudaBackend } from './cuda-backend.js';
 import { addonMemory, type CudaBackendAddon } from './device.js';
 import { CUDA_KERNELS } from './kernels/index.js';
@@ -31,19 +32,12 @@ export function cudaRuntime(): { addon: CudaBackendAddon } | { reason: string } 
 
 /** Registers a fallback for every tfjs-cpu kernel under `backendName`, then `gpuKernels` over them. */
 export function registerCudaKernels(backendName: string, gpuKernels: readonly tf.KernelConfig[]): void {
-  for (const config of tf.getKernelsForBackend('cpu')) {
-    if (tf.getKernel(config.kernelName, backendName)) continue;
-    const { kernelName, kernelFunc } = config;
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) => (backend as CudaBackend).runOnCpu(kernelName, kernelFunc, inputs, attrs),
-    });
-  }
-  for (const config of gpuKernels) {
-    if (tf.getKernel(config.kernelName, backendName)) tf.unregisterKernel(config.kernelName, backendName);
-    tf.registerKernel({ ...config, backendName });
-  }
+  inheritKernels('cpu', backendName, ({ kernelName, kernelFunc }) => ({
+    kernelName,
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => (backend as CudaBackend).runOnCpu(kernelName, kernelFunc, inputs, attrs),
+  }));
+  for (const config of gpuKernels) registerKernelReplacing({ ...config, backendName });
 }
 
 /**

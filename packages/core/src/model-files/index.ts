@@ -1,0 +1,9 @@
+// Model files: the on-disk array groups and the generic export every strategy has.
+export { readArrayGroup, readJsonManifest, writeArrayGroup, writeJsonManifest } from './array-groups.js';
+export type { ArrayLocation, GroupEntry } from './array-groups.js';
+export { MODEL_MANIFEST_FILE, STATE_MODEL_FORMAT, STATE_MODEL_GROUPS, STATE_MODEL_VERSION, clientStateKey } from './state-model-format.js';
+export type { StateModelGroup, StateModelManifest } from './state-model-format.js';
+export { exportStateModel } from './export-state-model.js';
+export type { StateModelExportInput } from './export-state-model.js';
+export { STATE_MODEL_MODES, StateModel, loadStateModel, readStateManifest } from './state-model.js';
+export type { LoadStateModelOptions, StateModelMode, VariantPredictor } from './state-model.js';
