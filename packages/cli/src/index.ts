@@ -15,6 +15,6 @@ export { exportRunModel } from './run/export-model.js';
 export type { ExportRunModelInput, ExportedModel } from './run/export-model.js';
 export { buildPluginContainer } from './run/plugin-container.js';
 export { checkPluginChoices } from './run/check-plugins.js';
-export { clientRuntimeSpec, datasetLoadOptions, simulationConfig } from './run/runtime-spec.js';
+export { clientRuntimeSpec, datasetRef, simulationConfig } from './run/runtime-spec.js';
 export { loadRunData } from './run/run-data.js';
 export type { RunData } from './run/run-data.js';

@@ -1,6 +1,15 @@
 // @fedloge/datasets: image data sets from their official files, long-tailed subsets, federated partitions.
 export { loadDataset, DATASET_NAMES, DATASET_LOADERS } from './loadDataset.js';
 export type { DatasetName, LoadDatasetOptions } from './loadDataset.js';
+export {
+  BUILTIN_DATASET_PLUGINS,
+  cifar100Plugin,
+  cifar10Plugin,
+  datasetSourceOptions,
+  fashionMnistPlugin,
+  sourceOptions,
+} from './dataset-plugins.js';
+export type { DatasetSourcePluginOptions } from './dataset-plugins.js';
 export { buildFederatedData } from './federatedData.js';
 export type { BuiltFederatedData, FederatedDataOptions } from './federatedData.js';
 

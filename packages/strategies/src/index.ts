@@ -1,6 +1,6 @@
 // @fedloge/strategies: the built-in strategy plugins.
 export { FedAvg, fedAvgOptions, fedAvgPlugin, selectKeys, BACKBONE_PREFIX, HEAD_PREFIX, GLOBAL_VARIANT } from './fedavg.js';
-export type { BatchPosition, FedAvgOptions, LocalObjective, Network } from './fedavg.js';
+export type { BatchPosition, FedAvgOptions, LocalObjective, Network, StrategyInit } from './fedavg.js';
 export { BUILTIN_STRATEGIES, registerBuiltinStrategies } from './register-builtins.js';
 export type { BuiltinStrategy } from './register-builtins.js';
 export { KERNEL_CHOICES, selectKernels } from './native-ops/index.js';

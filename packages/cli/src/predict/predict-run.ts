@@ -70,7 +70,7 @@ export async function predictRun(args: PredictArgs, io: PredictIo): Promise<Pred
     if (args.client !== undefined && args.client >= model.numClients) {
       throw new UsageError(`--client ${args.client} is out of range: the run had ${model.numClients} clients (ids 0 to ${model.numClients - 1}).`);
     }
-    const runData = await loadRunData(configWithDataDir(config, args.dataDir));
+    const runData = await loadRunData(configWithDataDir(config, args.dataDir), container, io.logger);
     checkCompatible(model, runData, run.modelDir);
     const { indices, description } = selectImages(args, runData);
     const predicted = await classifyAll(model, runData, indices, args);

@@ -8,10 +8,11 @@ import { getPlugin, parsePluginOptions, type AggregatorPlugin, type PluginKind }
 import { ConfigError } from '../config/errors.js';
 import type { RunConfig } from '../config/schema.js';
 
-const CHOICES: readonly { readonly section: 'strategy' | 'aggregator' | 'model'; readonly kind: PluginKind }[] = [
+const CHOICES: readonly { readonly section: 'strategy' | 'aggregator' | 'model' | 'dataset'; readonly kind: PluginKind }[] = [
   { section: 'strategy', kind: 'strategy' },
   { section: 'aggregator', kind: 'aggregator' },
   { section: 'model', kind: 'model' },
+  { section: 'dataset', kind: 'dataset' },
 ];
 
 /** Throws a ConfigError listing every unknown plugin name and invalid plugin option. */

@@ -3,10 +3,11 @@
  * split, local test sets), built once from the config's dataset section and seed. `compare`
  * builds it once and hands it to every strategy, so all of them train on the same partition.
  */
-import { Rng, type ImageDataset } from '@fedloge/core';
-import { buildFederatedData, loadDataset, type BuiltFederatedData, type DatasetProvenance } from '@fedloge/datasets';
+import type { DependencyContainer } from 'tsyringe';
+import { Rng, loadDatasetPlugin, type DatasetProvenance, type ImageDataset, type Logger } from '@fedloge/core';
+import { buildFederatedData, type BuiltFederatedData } from '@fedloge/datasets';
 import type { RunConfig } from '../config/schema.js';
-import { datasetLoadOptions } from './runtime-spec.js';
+import { datasetRef } from './runtime-spec.js';
 
 export interface RunData {
   readonly dataset: ImageDataset;
@@ -15,9 +16,9 @@ export interface RunData {
   readonly provenance?: DatasetProvenance | undefined;
 }
 
-/** Load the data set and draw (or read, with `partition`) the client partition for `config`. */
-export async function loadRunData(config: RunConfig): Promise<RunData> {
-  const dataset = await loadDataset(datasetLoadOptions(config.dataset));
+/** Load the data set through its plugin and draw (or read, with `partition`) the client partition for `config`. */
+export async function loadRunData(config: RunConfig, container: DependencyContainer, logger: Logger): Promise<RunData> {
+  const dataset = await loadDatasetPlugin(container, datasetRef(config.dataset), { download: config.dataset.download, logger });
   const data = buildFederatedData({
     dataset,
     numClients: config.clients.total,

@@ -1,14 +1,14 @@
 /** Translations from the CLI's RunConfig to the plain-data inputs of datasets and core. */
-import type { ClientRuntimeSpec, PartitionFile, SimulationConfig } from '@fedloge/core';
-import type { LoadDatasetOptions } from '@fedloge/datasets';
+import type { ClientRuntimeSpec, DatasetRef, PartitionFile, SimulationConfig } from '@fedloge/core';
 import type { RunConfig } from '../config/schema.js';
 
-/** How to load the run's data set; also sent to worker threads, which never download. */
-export function datasetLoadOptions(dataset: RunConfig['dataset'], allowDownload = dataset.download): LoadDatasetOptions {
+/** The run's dataset plugin, its options and data folder; also sent to worker threads (which never download). */
+export function datasetRef(dataset: RunConfig['dataset']): DatasetRef {
   return {
     name: dataset.name,
+    // Configs of runs written before datasets took options have none.
+    options: dataset.options ?? {},
     ...(dataset.dataDir !== undefined ? { dataDir: dataset.dataDir } : {}),
-    download: allowDownload,
   };
 }
 
@@ -36,7 +36,7 @@ export function clientRuntimeSpec(config: RunConfig, partition: PartitionFile, p
     model: { backbone: config.model },
     pluginModules: config.plugins,
     pluginBaseDir,
-    dataset: { ...datasetLoadOptions(config.dataset, false) },
+    dataset: datasetRef(config.dataset),
     partition,
     train: config.train,
     seed: config.seed,

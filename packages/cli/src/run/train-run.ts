@@ -111,7 +111,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     );
   }
 
-  const runData = io.runData ?? (await loadRunData(config));
+  const runData = io.runData ?? (await loadRunData(config, container, io.logger));
   const { dataset, data } = runData;
   const clientSizes = data.partition.trainIndices.map((t) => t.length);
   say(

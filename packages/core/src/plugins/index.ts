@@ -7,18 +7,25 @@ export {
   getModelPlugin,
   getPlugin,
   listPlugins,
+  loadDatasetPlugin,
   loadPluginModules,
   parsePluginOptions,
   registerPlugin,
 } from './registry.js';
+export type { DatasetRef } from './registry.js';
 export type {
+  AggregatorContext,
   AggregatorPlugin,
   BackboneArgs,
-  Constructor,
+  DatasetContext,
+  DatasetDownloadProgress,
+  DatasetPlugin,
   HeadArgs,
   HeadPlugin,
   ModelPlugin,
   Plugin,
+  PluginContext,
   PluginKind,
+  StrategyContext,
   StrategyPlugin,
 } from './types.js';
