@@ -48,7 +48,7 @@ describe('a dataset plugin module', () => {
     const dir = tempDir('dataset-plugin-bad');
     const bad = { ...config(0, 'never'), dataset: { name: 'synthetic', options: { side: 6 } } };
     await expect(runFederation(bad, { cwd: dir })).rejects.toThrow(
-      /dataset: Invalid options for dataset 'synthetic'; +dataset 'synthetic' option side/,
+      /dataset: Invalid options for dataset 'synthetic':; dataset 'synthetic' option side: Invalid number: must be a multiple of 4/,
     );
   });
 });

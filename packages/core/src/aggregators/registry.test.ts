@@ -92,7 +92,7 @@ describe('createAggregator', () => {
   it('builds a class-only plugin of the older form (tsyringe @inject tokens) through the container', () => {
     const container = containerWithBuiltins();
     class Legacy extends FedAvgAggregator {
-      constructor(options: object, logger: ReturnType<typeof silentLogger>) {
+      constructor(options: Record<string, never>, logger: ReturnType<typeof silentLogger>) {
         super(options, logger);
       }
     }

@@ -72,7 +72,20 @@ function normalize(plugin: Plugin | LegacyClassPlugin): Plugin {
   const cls = plugin.kind === 'strategy' ? (plugin as LegacyClassPlugin).strategy : (plugin as LegacyClassPlugin).aggregator;
   if (typeof cls !== 'function') return plugin as Plugin;
   const { strategy: _s, aggregator: _a, ...rest } = plugin as LegacyClassPlugin & Record<string, unknown>;
-  return { ...rest, create: (ctx: { container: DependencyContainer }) => ctx.container.resolve(cls as never) } as unknown as Plugin;
+  const create = (ctx: { container: DependencyContainer }): unknown => {
+    try {
+      return ctx.container.resolve(cls as never);
+    } catch (e) {
+      throw new PluginError(
+        `The ${plugin.kind} plugin '${plugin.name}' uses the earlier form { ${plugin.kind}: ${cls.name} } and ${cls.name} could not be ` +
+          `built (${(e as Error).message}). Give the plugin object create: (ctx) => new ${cls.name}(ctx) instead, and delete ` +
+          `${cls.name}'s @inject / inject(TOKENS…) calls: a subclass of FedAvg then needs no constructor at all; a class of your ` +
+          'own takes name, options, aggregator and logger from ctx.',
+        { cause: e },
+      );
+    }
+  };
+  return { ...rest, create } as unknown as Plugin;
 }
 
 /** Why `plugin` cannot be registered, or undefined when it can. */
