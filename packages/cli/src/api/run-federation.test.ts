@@ -109,10 +109,10 @@ describe('runFederation', () => {
     await expect(run).rejects.toThrow(ConfigError);
     await expect(run).rejects.toThrow(/rounds: received 0; expected a number >= 1/);
     await expect(runFederation({ ...tinyConfig(dir), strategy: { name: 'fedavgg' }, out: 'never' }, { cwd: dir })).rejects.toThrow(
-      /strategy: Unknown strategy 'fedavgg'. Registered strategy plugins: .*fedavg,/,
+      /strategy: Unknown strategy 'fedavgg'. Did you mean 'fedavg'\? Registered strategy plugins: .*fedavg,/,
     );
     await expect(runFederation({ ...tinyConfig(dir), dataset: { name: 'mnist' }, out: 'never' }, { cwd: dir })).rejects.toThrow(
-      /dataset: Unknown dataset 'mnist'. Registered dataset plugins: cifar10, cifar100, fashion-mnist/,
+      /dataset: Unknown dataset 'mnist'\..*Registered dataset plugins: cifar10, cifar100, fashion-mnist\./,
     );
     await expect(
       runFederation(
