@@ -9,6 +9,8 @@ import {
   FedAvgAggregator,
   KrumAggregator,
   PluginError,
+  PluginModelBuilder,
+  Simulation,
   createAggregator,
   createStrategy,
   registerPlugin,
@@ -16,6 +18,7 @@ import {
   type Aggregator,
   type StrategyPlugin,
 } from '@fedloge/core';
+import { createPatternFederation } from '../../../test/fixtures/pattern-federation.js';
 import { testContainer } from '../../../test/fixtures/plugins.js';
 import { FedProx } from './baselines/fedprox.js';
 import { FedAvg, fedAvgPlugin, type StrategyInit } from './fedavg.js';
@@ -58,6 +61,28 @@ describe('building a strategy by hand', () => {
     const byHand = new Class({ logger: silentLogger() });
     expect(byHand.name).toBe(name);
     expect(optionsOf(byHand)).toEqual(optionsOf(built as FedAvg<object>));
+  });
+
+  it('runs in a hand-assembled Simulation (no registry involved in the strategy)', async () => {
+    const data = createPatternFederation({ numClasses: 4, trainPerClass: 40, testPerClass: 10, numClients: 4, seed: 9 });
+    const models = new PluginModelBuilder(
+      testContainer(),
+      { backbone: { name: 'tiny-mlp' } },
+      data.dataset.imageShape,
+      data.dataset.numClasses,
+    );
+    const logger = silentLogger();
+    const config = {
+      rounds: 2,
+      clientsPerRound: 2,
+      seed: 4,
+      train: { localEpochs: 1, batchSize: 16, lr: 0.1, momentum: 0.5, weightDecay: 0 },
+    };
+    const result = await new Simulation({ strategy: new FedProx({ options: { mu: 0.01 }, logger }), data, models, config, logger }).run();
+    expect(result.strategy).toBe('fedprox');
+    expect(result.rounds.map((r) => r.round)).toEqual([1, 2]);
+    expect(result.final.gm.acc).toBeGreaterThan(0.25); // 4 classes: chance 0.25
+    expect(logger.warnings).toEqual([]);
   });
 
   it('explains the new constructor to a subclass written the old way', () => {
