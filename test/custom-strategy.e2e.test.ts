@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Simulation, buildClientRuntime, listPlugins, loadPluginModules, silentLogger } from '@fedloge/core';
+import { Simulation, buildClientRuntime, createAggregator, createStrategy, listPlugins, loadPluginModules, silentLogger } from '@fedloge/core';
 import { createPatternFederation } from './fixtures/pattern-federation.js';
 import { testContainer } from './fixtures/plugins.js';
 
@@ -41,6 +41,17 @@ describe('a user strategy loaded from a module path', () => {
     expect(Object.keys(result.final.variants).sort()).toEqual(['gm/avg', 'pm/personal', 'pm/personal/unmasked']);
     expect(result.final.gm.acc).toBeGreaterThan(0.2); // 5 classes: chance 0.2
     expect(logger.warnings).toEqual([]);
+  });
+
+  it('tells the author of a FedAvg subclass in the earlier plugin form what to change', async () => {
+    const container = testContainer();
+    expect((await loadPluginModules(container, ['./fixtures/legacy-fedavg-plugin.mjs'], here)).get('./fixtures/legacy-fedavg-plugin.mjs')).toEqual([
+      'strategy:legacy-fedavg',
+    ]);
+    const logger = silentLogger();
+    expect(() => createStrategy(container, 'legacy-fedavg', {}, createAggregator(container, 'fedavg', {}, logger), logger)).toThrow(
+      /The strategy plugin 'legacy-fedavg' uses the earlier form \{ strategy: LegacyFedAvg \}.*create: \(ctx\) => new LegacyFedAvg\(ctx\).*delete LegacyFedAvg's @inject \/ inject\(TOKENS…\) calls: a subclass of FedAvg then needs no constructor/s,
+    );
   });
 
   it('fails with the module path when the module does not exist', async () => {

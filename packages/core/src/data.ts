@@ -2,4 +2,15 @@
 export { Rng } from './random.js';
 export type { StreamKey } from './random.js';
 export { classHistogram } from './dataset.js';
-export type { FillBatchOptions, FederatedData, ImageDataset, ImageSplit, PartitionFile, SplitName } from './dataset.js';
+export type {
+  DataFileRead,
+  DatasetProvenance,
+  FillBatchOptions,
+  FederatedData,
+  ImageDataset,
+  ImageSplit,
+  PartitionFile,
+  SplitName,
+} from './dataset.js';
+// Type-only, so loaders can describe themselves as plugins without loading the tensor library.
+export type { DatasetContext, DatasetDownloadProgress, DatasetItemFailure, DatasetPlugin, DatasetPreparationProgress } from './plugins/types.js';

@@ -46,6 +46,27 @@ export interface ImageDataset {
    * which must hold `indices.length * h * w * c` floats (NHWC).
    */
   fillBatch(split: SplitName, indices: ArrayLike<number>, out: Float32Array, options: FillBatchOptions): void;
+  /** The files the loader read and the integrity check they passed (recorded in summary.json); absent for data built in memory. */
+  readonly provenance?: DatasetProvenance | undefined;
+}
+
+/** One file a loader read. */
+export interface DataFileRead {
+  /** Absolute path; for a tarball entry, `<tarball>:<entry>`. */
+  readonly path: string;
+  readonly bytes: number;
+  /** Records (images) in the file, where the format has a fixed record size. */
+  readonly records?: number;
+}
+
+/**
+ * What a loader read and how it knew the bytes were right, so a run can record it (summary.json)
+ * and a reader can tell an official copy from a rebuilt one.
+ */
+export interface DatasetProvenance {
+  readonly files: readonly DataFileRead[];
+  /** Which check passed, in words, e.g. "SHA256SUMS in /data/cifar-10-batches-bin (6 files)". */
+  readonly check: string;
 }
 
 /**

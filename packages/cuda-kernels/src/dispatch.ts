@@ -1,6 +1,6 @@
 /**
  * Picks the implementation of one kernel call: the native addon for 'cpu' and 'cuda', the TypeScript reference
- * when 'cpu' is asked for and the addon is missing (with a single warning per process), and an Error naming the
+ * when 'cpu' is asked for and the addon is missing (with a single process warning, code FEDKERN_FALLBACK), and an Error naming the
  * reason when 'cuda' cannot be served.
  */
 import { cudaInfo, nativeAddon, nativeStatus, type NativeAddon } from './load.js';
@@ -24,9 +24,12 @@ export function resolveNative(fn: string, device: Device | undefined): NativeAdd
   if (!addon && !warnedFallback) {
     warnedFallback = true;
     const status = nativeStatus();
-    console.warn(
-      `[@fedloge/cuda-kernels] native kernels unavailable, using the TypeScript reference kernels: ${status.loaded ? '' : status.reason}`,
-    );
+    // A process warning, not console output: this package knows no logger, and hosts can route
+    // `process.on('warning')` (code FEDKERN_FALLBACK) into theirs.
+    process.emitWarning(`native kernels unavailable, using the TypeScript reference kernels: ${status.loaded ? '' : status.reason}`, {
+      type: 'FedkernWarning',
+      code: 'FEDKERN_FALLBACK',
+    });
   }
   return addon;
 }

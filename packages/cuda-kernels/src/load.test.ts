@@ -32,7 +32,7 @@ describe('addon loader', () => {
   it('FEDKERN_NATIVE=OFF disables the addon, and the wrappers fall back to the reference with one warning', async () => {
     vi.stubEnv('FEDKERN_NATIVE', 'OFF');
     vi.resetModules();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const fresh = await import('./index.js');
     expect(fresh.nativeStatus()).toEqual({ loaded: false, reason: 'disabled by FEDKERN_NATIVE=OFF' });
     const info = fresh.cudaInfo();
@@ -43,6 +43,8 @@ describe('addon loader', () => {
     fresh.renormRows(w, 2, 1);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toMatch(/native kernels unavailable.*FEDKERN_NATIVE=OFF/);
+    expect(warn.mock.calls[0]![1]).toMatchObject({ code: 'FEDKERN_FALLBACK' });
+    warn.mockRestore();
     expect(() => fresh.renormRows(w, 2, 1, { device: 'cuda' })).toThrow(/renormRows: CUDA kernels unavailable: native addon not loaded/);
   });
 

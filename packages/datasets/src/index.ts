@@ -1,6 +1,16 @@
 // @fedloge/datasets: image data sets from their official files, long-tailed subsets, federated partitions.
 export { loadDataset, DATASET_NAMES, DATASET_LOADERS } from './loadDataset.js';
 export type { DatasetName, InMemoryDatasetName, LargeImageDatasetOptions, LoadDatasetOptions, LoadedDataset } from './loadDataset.js';
+export {
+  BUILTIN_DATASET_PLUGINS,
+  cifar100Plugin,
+  cifar10Plugin,
+  datasetSourceOptions,
+  fashionMnistPlugin,
+  sourceOptions,
+} from './dataset-plugins.js';
+export type { DatasetSourcePluginOptions } from './dataset-plugins.js';
+export { LARGE_IMAGE_DATASET_PLUGINS, imageListPlugin, imageNetLtPlugin, iNaturalist2018Plugin } from './large-image-plugins.js';
 export { buildFederatedData } from './federatedData.js';
 export type { BuiltFederatedData, FederatedDataOptions } from './federatedData.js';
 

@@ -104,8 +104,10 @@ describe('FedAvg', () => {
     predictor.dispose();
   });
 
-  it('explains how to fix a subclass built without its injected aggregator', () => {
+  it('builds an undecorated subclass with defaults, even when the container resolves the class itself', () => {
     class Undecorated extends FedAvg {}
-    expect(() => container.resolve(Undecorated)).toThrow(/Undecorated was constructed without an aggregator.*@injectable\(\)/);
+    const s = container.resolve(Undecorated);
+    expect(s.name).toBe('Undecorated');
+    expect(s.summary()).toEqual({ strategy: 'Undecorated', options: {}, aggregator: 'fedavg' });
   });
 });

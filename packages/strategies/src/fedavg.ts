@@ -22,27 +22,30 @@
  *   (FedBN's BN layers, FedPer's head); everything else is aggregated (`aggregatedKeys`);
  * - `aggregationWeight`: a client's averaging weight (CLIMB);
  * - `globalPredictor` / `personalPredictor` (the Strategy hooks) for GM/PM predictions.
- * A subclass re-declares the constructor with the same two `@inject` tokens (tsyringe does not
- * inherit constructor metadata) and gives itself a `name`:
+ * A subclass declares no constructor (unless it has checks of its own) and no name: both come
+ * from its plugin object, which the registry calls with a `StrategyContext` (name, parsed options,
+ * aggregator, logger). No decorators or `inject` calls are needed, in TypeScript or JavaScript:
  *
  * ```ts
- * @injectable()
- * export class FedProx extends FedAvg {
- *   override readonly name: string = 'fedprox';
- *   constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedProxOptions) {
- *     super(aggregator, options);
- *   }
+ * export class FedProx extends FedAvg<FedProxOptions> {
  *   protected override localObjective(net: Network, ctx: ClientTrainContext): LocalObjective { … }
  * }
+ * export const fedProxPlugin: StrategyPlugin<FedProxOptions> = {
+ *   kind: 'strategy', name: 'fedprox', description: '…', options: fedProxOptions,
+ *   create: (ctx) => new FedProx(ctx),
+ * };
  * ```
+ *
+ * Built-in strategies also keep their plugin as a static `plugin` property, so that they can be
+ * built by hand with their defaults: `new FedProx()`, `new FedProx({ options: { mu: 0.1 } })`.
  */
-import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
-  TOKENS,
+  FedAvgAggregator,
+  consoleLogger,
   crossEntropy,
+  parsePluginOptions,
   prefixRecord,
   unprefixRecord,
   type Aggregator,
@@ -54,11 +57,13 @@ import {
   type ClientUpdate,
   type GlobalPredictor,
   type Head,
+  type Logger,
   type ModelBuilder,
   type PersonalContext,
   type PersonalPredictor,
   type ServerContext,
   type Strategy,
+  type StrategyContext,
   type StrategyPlugin,
   type TrainConfig,
 } from '@fedloge/core';
@@ -92,34 +97,74 @@ export interface LocalObjective {
 export const GLOBAL_VARIANT = 'global';
 
 /**
+ * How to build a FedAvg-family strategy. The registry passes a whole `StrategyContext`; by hand,
+ * every field may be left out.
+ */
+export interface StrategyInit<O> {
+  /** The name it reports. @default its class's own `plugin.name`, else the class name */
+  readonly name?: string;
+  /**
+   * Its options. A class with its own static `plugin` parses them with that plugin's schema
+   * (defaults filled in, bad values rejected); otherwise they are taken as given (the registry has
+   * parsed them with the plugin's schema already).
+   */
+  readonly options?: Partial<O>;
+  /** @default a new FedAvgAggregator (sample-weighted mean of the client arrays) */
+  readonly aggregator?: Aggregator;
+  /** @default consoleLogger (stderr) */
+  readonly logger?: Logger;
+}
+
+/** The class's own static `plugin` (not one inherited from a base class). */
+function ownPlugin(cls: unknown): StrategyPlugin | undefined {
+  return typeof cls === 'function' && Object.prototype.hasOwnProperty.call(cls, 'plugin')
+    ? (cls as unknown as { plugin: StrategyPlugin }).plugin
+    : undefined;
+}
+
+/**
  * `O` is the options type of a subclass (`class FedProx extends FedAvg<FedProxOptions>`), so
  * `this.options` is typed for it; FedAvg itself has none. `P` names the phases of a subclass that
  * runs the local loop more than once per client (see `trainLocal`); FedAvg has none.
  */
-@injectable()
 export class FedAvg<O extends object = FedAvgOptions, P = never> implements Strategy {
-  readonly name: string = 'fedavg';
+  /** The plugin FedAvg registers under (`fedavg`); subclasses give their own, so `new X()` gets its name and defaults. */
+  static readonly plugin: StrategyPlugin = {
+    kind: 'strategy',
+    name: 'fedavg',
+    description: 'FedAvg: whole network trained with CE, every state entry aggregated; PM = global model',
+    paper: 'McMahan et al., AISTATS 2017, arXiv:1602.05629',
+    options: fedAvgOptions,
+    create: (ctx: StrategyContext<FedAvgOptions>) => new FedAvg(ctx),
+  };
+
+  readonly name: string;
   /**
    * The FedAvg family's reference PM (`localtest_villina`) does not mask absent classes
    * (docs/metrics.md#pm-masking); FedLoGe overrides this.
    */
   readonly referencePmMasking: boolean = false;
   protected readonly options: O;
+  protected readonly aggregator: Aggregator;
+  protected readonly logger: Logger;
   /** State-key prefix of the head's entries (`buildNetwork` / `exportNetwork`). @default `head.` */
   protected readonly headPrefix: string = HEAD_PREFIX;
 
-  constructor(
-    @inject(TOKENS.Aggregator) protected readonly aggregator: Aggregator,
-    @inject(TOKENS.StrategyOptions) options: O,
-  ) {
-    if (!aggregator || typeof aggregator.aggregate !== 'function') {
-      throw new Error(
-        `${new.target.name} was constructed without an aggregator. Decorate the class with @injectable() and declare its ` +
-          'constructor as (@inject(TOKENS.Aggregator) aggregator, @inject(TOKENS.StrategyOptions) options), then build it ' +
-          'with createStrategy (tsyringe does not inherit constructor parameters).',
+  constructor(init: StrategyInit<O> = {}) {
+    if (typeof (init as Partial<Aggregator>).aggregate === 'function') {
+      throw new TypeError(
+        `${new.target.name} was constructed the old way, new ${new.target.name}(aggregator, options). FedAvg's constructor now ` +
+          'takes one object { name?, options?, aggregator?, logger? } (the StrategyContext the registry passes): delete the ' +
+          "subclass's constructor and its @inject / inject(TOKENS…) calls, and make the plugin object " +
+          `{ kind: 'strategy', name, description, options, create: (ctx) => new ${new.target.name}(ctx) }.`,
       );
     }
-    this.options = options ?? ({} as O);
+    const own = ownPlugin(new.target);
+    this.logger = init.logger ?? consoleLogger;
+    this.name = init.name ?? own?.name ?? new.target.name;
+    const ownSchema = own !== undefined && (init.name === undefined || init.name === own.name);
+    this.options = (ownSchema ? parsePluginOptions(own, init.options) : (init.options ?? {})) as O;
+    this.aggregator = init.aggregator ?? new FedAvgAggregator({}, this.logger);
   }
 
   // ----- Strategy hooks -------------------------------------------------------------------------
@@ -303,11 +348,5 @@ export function selectKeys(record: ArrayRecord, keep: (key: string) => boolean):
   return out;
 }
 
-export const fedAvgPlugin: StrategyPlugin<FedAvgOptions> = {
-  kind: 'strategy',
-  name: 'fedavg',
-  description: 'FedAvg: whole network trained with CE, every state entry aggregated; PM = global model',
-  paper: 'McMahan et al., AISTATS 2017, arXiv:1602.05629',
-  options: fedAvgOptions,
-  strategy: FedAvg,
-};
+/** FedAvg's plugin object (also `FedAvg.plugin`). */
+export const fedAvgPlugin: StrategyPlugin<FedAvgOptions> = FedAvg.plugin;

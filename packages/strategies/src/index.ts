@@ -1,6 +1,6 @@
 // @fedloge/strategies: the built-in strategy plugins.
 export { FedAvg, fedAvgOptions, fedAvgPlugin, selectKeys, BACKBONE_PREFIX, HEAD_PREFIX, GLOBAL_VARIANT } from './fedavg.js';
-export type { BatchPosition, FedAvgOptions, LocalObjective, Network } from './fedavg.js';
+export type { BatchPosition, FedAvgOptions, LocalObjective, Network, StrategyInit } from './fedavg.js';
 export { runLocalLoop } from './local-loop.js';
 export type { LocalGroup, LocalLoopHooks, LocalLoopResult } from './local-loop.js';
 export { loadOrDispose, loadedModule, overwrittenInit } from './loaded-module.js';

@@ -70,7 +70,7 @@ describe('fedloge compare (end to end)', () => {
   it.each([
     {
       argv: ['--strategies', 'fedavg,fedprx,nope'],
-      message: /Unknown strategy 'fedprx'\. Registered strategy plugins: .*fedavg[^]*Unknown strategy 'nope'/,
+      message: /Unknown strategy 'fedprx'\. Did you mean 'fedprox'\? Registered strategy plugins: .*fedavg[^]*Unknown strategy 'nope'/,
       why: 'every unknown name, with the registered ones',
     },
     { argv: ['--rounds', '2'], message: /compare needs --strategies/, why: 'no strategies' },

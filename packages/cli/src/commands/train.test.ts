@@ -79,8 +79,8 @@ describe('fedloge train (end to end)', () => {
 
   // Each row is a command line that must be refused with exit status 2 and no output folder.
   const refused: { argv: string[]; message: RegExp; why: string }[] = [
-    { argv: ['--strategy', 'fedavgg'], message: /Unknown strategy 'fedavgg'\. Registered strategy plugins: .*fedavg/, why: 'unknown strategy lists the registered ones' },
-    { argv: ['--aggregator', 'mean'], message: /Unknown aggregator 'mean'\. Registered aggregator plugins: .*median/, why: 'unknown aggregator' },
+    { argv: ['--strategy', 'fedavgg'], message: /Unknown strategy 'fedavgg'\. Did you mean 'fedavg'\? Registered strategy plugins: .*fedavg/, why: 'unknown strategy lists the registered ones' },
+    { argv: ['--aggregator', 'mean'], message: /Unknown aggregator 'mean'\. Did you mean 'median'\? Registered aggregator plugins: .*median/, why: 'unknown aggregator' },
     { argv: ['--clients', '4', '--clients-per-round', '9'], message: /clients\.perRound: 9 > clients\.total: 4/, why: 'more clients per round than clients' },
     { argv: ['--rounds', '0', '--lr', '-1'], message: /rounds: received 0[^]*train\.lr: received -1/, why: 'both problems listed' },
     { argv: ['--roundz', '3'], message: /Did you mean '--rounds'/, why: 'unknown flag' },

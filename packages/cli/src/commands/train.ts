@@ -96,6 +96,8 @@ export async function trainHelp(): Promise<string> {
     '',
     section('model', 'Models (--model)'),
     '',
+    section('dataset', 'Datasets (--dataset)'),
+    '',
   ].join('\n');
 }
 

@@ -69,7 +69,7 @@ export async function compareRun(
 
   // One partition per seed, shared by every strategy of that seed (the given data, when there is one).
   const dataBySeed = new Map<number, RunData>();
-  for (const seed of seeds) dataBySeed.set(seed, io.runData ?? (await loadRunData({ ...config, seed })));
+  for (const seed of seeds) dataBySeed.set(seed, io.runData ?? (await loadRunData({ ...config, seed }, container, io.logger)));
   const top = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, 'compare', startedAt));
   top.ensure();
   io.stderr.write(`comparison of ${strategies.join(', ')}${multiSeed ? ` over seeds ${seeds.join(', ')}` : ''} in ${top.path}\n`);

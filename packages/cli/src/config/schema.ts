@@ -5,11 +5,10 @@
  * round, the small CNN, batch 32, 1 local epoch, SGD lr 0.03 momentum 0.5, 10 rounds. It finishes
  * on 2 CPU cores in a few minutes.
  *
- * Strategy and aggregator `options` are opaque here: each plugin validates its own options with
+ * Strategy, aggregator, model and dataset `options` are opaque here: each plugin validates its own options with
  * its own schema once the registry is built (core `parsePluginOptions`).
  */
 import { z } from 'zod';
-import { DATASET_NAMES } from '@fedloge/datasets';
 
 /** Tensor engines the CLI can ask core's `initBackend` for. `auto` picks the fastest available. */
 export const BACKEND_NAMES = ['auto', 'cuda', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
@@ -27,12 +26,16 @@ const pluginRef = (defaultName: string, what: string) =>
 
 const datasetSection = z
   .strictObject({
-    name: z.enum(DATASET_NAMES).default('fashion-mnist').describe('Built-in data set.'),
-    dataDir: z
+    name: z
       .string()
       .min(1)
-      .optional()
-      .describe('Folder with the data set files; the loader looks in its standard places when omitted.'),
+      .default('fashion-mnist')
+      .describe('Registered dataset plugin: fashion-mnist, cifar10, cifar100, or one a module in `plugins` registers.'),
+    options: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("Options of the dataset plugin, validated by the plugin's own schema (built-ins: mirror, searchSystemFolders, cacheDir)."),
+    dataDir: z.string().min(1).optional().describe('Folder with the data set files; the loader looks in its standard places when omitted.'),
     imbalanceFactor: z
       .number()
       .gt(0)

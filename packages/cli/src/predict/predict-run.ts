@@ -60,7 +60,7 @@ export async function predictRun(args: PredictArgs, io: PredictIo): Promise<Pred
   const container = await buildPluginContainer(config.plugins, io.cwd);
   registerAddonBackends();
   const backend = await initBackend({ backend: args.backend, logger: io.logger, threads: backendThreads(0) });
-  const runData = await loadRunData(configWithDataDir(config, args.dataDir));
+  const runData = await loadRunData(configWithDataDir(config, args.dataDir), container, io.logger);
   let clients: ReturnType<typeof buildClientData> | undefined;
   const model = await openRunModel(run.modelDir, run.format, {
     container,

@@ -6,9 +6,9 @@ describe('preprocessReporter', () => {
   it('off a terminal, prints a line per split at every tenth and lists the failed images at the end', () => {
     const stream = captureStream();
     const reporter = preprocessReporter(stream, false);
-    for (let done = 1; done <= 20; done++) reporter.onPreprocessProgress({ split: 'train', done, total: 20, failed: done >= 7 ? 1 : 0 });
-    for (let done = 4; done <= 5; done++) reporter.onPreprocessProgress({ split: 'test', done, total: 5, failed: 0 });
-    reporter.onImageFailed('train', { path: '/data/train/a.JPEG', reason: 'file not found' });
+    for (let done = 1; done <= 20; done++) reporter.onPreparationProgress({ stage: 'train', done, total: 20, failed: done >= 7 ? 1 : 0 });
+    for (let done = 4; done <= 5; done++) reporter.onPreparationProgress({ stage: 'test', done, total: 5, failed: 0 });
+    reporter.onItemFailed({ stage: 'train', path: '/data/train/a.JPEG', reason: 'file not found' });
     reporter.finish();
     const lines = stream.text().trim().split('\n');
     // Tenths 0..10 of 20 images: done = 1 (tenth 0), 2, 4, …, 20; then test from its resumed 4/5 (tenth 8) to 5/5.
@@ -30,7 +30,7 @@ describe('preprocessReporter', () => {
   it('lists at most 20 failed images by path and counts the rest', () => {
     const stream = captureStream();
     const reporter = preprocessReporter(stream, false);
-    for (let i = 0; i < 25; i++) reporter.onImageFailed('test', { path: `/d/${i}.JPEG`, reason: 'file not found' });
+    for (let i = 0; i < 25; i++) reporter.onItemFailed({ stage: 'test', path: `/d/${i}.JPEG`, reason: 'file not found' });
     reporter.finish();
     const lines = stream.text().trim().split('\n');
     expect(lines[0]).toBe('warning: 25 image(s) could not be read and are left out:');

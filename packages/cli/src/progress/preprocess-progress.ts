@@ -4,14 +4,14 @@
  * Images that could not be decoded are listed by path when the pass ends.
  */
 import cliProgress, { type SingleBar } from 'cli-progress';
-import type { CacheSplit, FailedImage, PreprocessProgress } from '@fedloge/datasets';
+import type { DatasetItemFailure, DatasetPreparationProgress } from '@fedloge/core';
 
 /** Failed images printed by path; the rest are counted (the cache's manifest lists every one). */
 const MAX_LISTED = 20;
 
 export interface PreprocessReporter {
-  readonly onPreprocessProgress: (progress: PreprocessProgress) => void;
-  readonly onImageFailed: (split: CacheSplit, image: FailedImage) => void;
+  readonly onPreparationProgress: (progress: DatasetPreparationProgress) => void;
+  readonly onItemFailed: (failure: DatasetItemFailure) => void;
   /** Close the bar and print the failures. */
   finish(): void;
 }
@@ -21,7 +21,7 @@ export function preprocessReporter(
   tty = stream.isTTY === true,
 ): PreprocessReporter {
   let bar: SingleBar | undefined;
-  let split: CacheSplit | undefined;
+  let split: string | undefined;
   let lastTenth = -1;
   const failures: string[] = [];
   const closeBar = () => {
@@ -29,16 +29,16 @@ export function preprocessReporter(
     bar = undefined;
   };
   return {
-    onPreprocessProgress(p) {
-      if (p.split !== split) {
+    onPreparationProgress(p) {
+      if (p.stage !== split) {
         closeBar();
-        split = p.split;
+        split = p.stage;
         lastTenth = -1;
         if (tty) {
           bar = new cliProgress.SingleBar(
             {
               stream,
-              format: `decoding ${p.split} images [{bar}] {value}/{total} | ETA {eta_formatted} | {failed} failed`,
+              format: `decoding ${p.stage} images [{bar}] {value}/{total} | ETA {eta_formatted} | {failed} failed`,
               barsize: 30,
               hideCursor: true,
               clearOnComplete: false,
@@ -53,12 +53,12 @@ export function preprocessReporter(
         const tenth = Math.floor((10 * p.done) / p.total);
         if (tenth !== lastTenth) {
           lastTenth = tenth;
-          stream.write(`decoding ${p.split} images: ${p.done}/${p.total} (${p.failed} failed)\n`);
+          stream.write(`decoding ${p.stage} images: ${p.done}/${p.total} (${p.failed} failed)\n`);
         }
       }
     },
-    onImageFailed(s, image) {
-      failures.push(`  ${s}: ${image.path}: ${image.reason}`);
+    onItemFailed(failure) {
+      failures.push(`  ${failure.stage}: ${failure.path}: ${failure.reason}`);
     },
     finish() {
       closeBar();

@@ -3,16 +3,11 @@
  * split, local test sets), built once from the config's dataset section and seed. `compare`
  * builds it once and hands it to every strategy, so all of them train on the same partition.
  */
-import { Rng, type ImageDataset } from '@fedloge/core';
-import {
-  buildFederatedData,
-  loadDataset,
-  type BuiltFederatedData,
-  type DatasetProvenance,
-  type ImageCacheOptions,
-} from '@fedloge/datasets';
+import type { DependencyContainer } from 'tsyringe';
+import { Rng, loadDatasetPlugin, type DatasetContext, type DatasetProvenance, type ImageDataset, type Logger } from '@fedloge/core';
+import { buildFederatedData, type BuiltFederatedData } from '@fedloge/datasets';
 import type { RunConfig } from '../config/schema.js';
-import { datasetLoadOptions } from './runtime-spec.js';
+import { datasetRef } from './runtime-spec.js';
 
 export interface RunData {
   readonly dataset: ImageDataset;
@@ -21,13 +16,17 @@ export interface RunData {
   readonly provenance?: DatasetProvenance | undefined;
 }
 
-/** Callbacks and stop signal of the image preprocessing pass of the large data sets (imagenet-lt, inat2018, image-list). */
-export type PreprocessCallbacks = Pick<ImageCacheOptions, 'onPreprocessProgress' | 'onImageFailed' | 'signal'>;
+/** Hooks of a data set's one-time preparation pass (the decoded cache of imagenet-lt, inat2018, image-list). */
+export type PreprocessCallbacks = Pick<DatasetContext, 'onPreparationProgress' | 'onItemFailed' | 'signal'>;
 
-/** Load the data set and draw (or read, with `partition`) the client partition for `config`. */
-export async function loadRunData(config: RunConfig, preprocess?: PreprocessCallbacks): Promise<RunData> {
-  const options = datasetLoadOptions(config.dataset);
-  const dataset = await loadDataset(preprocess === undefined ? options : { ...options, images: { ...options.images, ...preprocess } });
+/** Load the data set through its plugin and draw (or read, with `partition`) the client partition for `config`. */
+export async function loadRunData(
+  config: RunConfig,
+  container: DependencyContainer,
+  logger: Logger,
+  preprocess: PreprocessCallbacks = {},
+): Promise<RunData> {
+  const dataset = await loadDatasetPlugin(container, datasetRef(config.dataset), { download: config.dataset.download, logger, ...preprocess });
   const data = buildFederatedData({
     dataset,
     numClients: config.clients.total,

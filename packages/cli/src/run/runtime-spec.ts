@@ -1,21 +1,21 @@
 /** Translations from the CLI's RunConfig to the plain-data inputs of datasets and core. */
-import type { ClientRuntimeSpec, PartitionFile, SimulationConfig } from '@fedloge/core';
-import type { LargeImageDatasetOptions, LoadDatasetOptions } from '@fedloge/datasets';
+import type { ClientRuntimeSpec, DatasetRef, PartitionFile, SimulationConfig } from '@fedloge/core';
 import type { RunConfig } from '../config/schema.js';
 
-/** How to load the run's data set; also sent to worker threads, which never download. */
-export function datasetLoadOptions(dataset: RunConfig['dataset'], allowDownload = dataset.download): LoadDatasetOptions {
+/** The run's dataset plugin, its options and data folder; also sent to worker threads (which never download). */
+export function datasetRef(dataset: RunConfig['dataset']): DatasetRef {
   return {
     name: dataset.name,
+    // Configs of runs written before datasets took options have none. The large image data sets'
+    // settings have their own config keys and flags (--list-dir, --image-resolution, …).
+    options: { ...largeImageOptions(dataset), ...dataset.options },
     ...(dataset.dataDir !== undefined ? { dataDir: dataset.dataDir } : {}),
-    download: allowDownload,
-    ...(largeImageOptions(dataset) !== undefined ? { images: largeImageOptions(dataset) } : {}),
   };
 }
 
-/** The settings of the large image data sets, when any is set (plain data: it also goes to worker threads). */
-function largeImageOptions(dataset: RunConfig['dataset']): LargeImageDatasetOptions | undefined {
-  const images: LargeImageDatasetOptions = {
+/** The settings of the large image data sets that are set, in their plugins' option names. */
+function largeImageOptions(dataset: RunConfig['dataset']): Record<string, unknown> {
+  return {
     ...(dataset.listDir !== undefined ? { listDir: dataset.listDir } : {}),
     ...(dataset.trainList !== undefined ? { trainList: dataset.trainList } : {}),
     ...(dataset.testList !== undefined ? { testList: dataset.testList } : {}),
@@ -24,7 +24,6 @@ function largeImageOptions(dataset: RunConfig['dataset']): LargeImageDatasetOpti
     ...(dataset.imageSize !== undefined ? { imageSize: dataset.imageSize } : {}),
     ...(dataset.imageCache !== undefined ? { imageCacheDir: dataset.imageCache } : {}),
   };
-  return Object.keys(images).length > 0 ? images : undefined;
 }
 
 /** The round-loop settings. */
@@ -51,7 +50,7 @@ export function clientRuntimeSpec(config: RunConfig, partition: PartitionFile, p
     model: { backbone: config.model },
     pluginModules: config.plugins,
     pluginBaseDir,
-    dataset: { ...datasetLoadOptions(config.dataset, false) },
+    dataset: datasetRef(config.dataset),
     partition,
     train: config.train,
     seed: config.seed,

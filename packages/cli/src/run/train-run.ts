@@ -5,6 +5,7 @@
  * checkpoint after each round, and the results are written and printed.
  */
 import { dirname, join, resolve } from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
 import {
   InlineExecutor,
   Simulation,
@@ -14,10 +15,14 @@ import {
   initBackend,
   withEarlierRounds,
   type ClientExecutor,
+  type ClientStateStore,
   type Logger,
+  type Plugin,
+  type Reporter,
   type RunResult,
 } from '@fedloge/core';
 import { serializePartition } from '@fedloge/datasets';
+import { ConfigError } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { RunConfig } from '../config/schema.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
@@ -61,6 +66,8 @@ export interface TrainOutcome {
   readonly outDir: string;
   readonly result: RunResult;
   readonly summary: RunSummary;
+  /** Every client's personal state after the last round (what `ClientUpdate.state` kept). */
+  readonly clientStates: ClientStateStore;
 }
 
 export interface TrainRunOptions {
@@ -70,6 +77,13 @@ export interface TrainRunOptions {
   readonly overwrite?: boolean;
   /** Aborted (with the signal's name as reason) to stop after the round in progress. */
   readonly signal?: AbortSignal;
+  /** Observers of the simulation besides the CLI's own (progress, metrics files, checkpoints). */
+  readonly reporters?: readonly Reporter[];
+  /**
+   * Plugin objects registered after the config's plugin modules (the library API). Worker threads
+   * cannot receive them, so such a run trains on the main thread.
+   */
+  readonly plugins?: readonly Plugin[];
 }
 
 /** A signal stopped the run after `round`; summary.json and a checkpoint were written. */
@@ -89,8 +103,18 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const startedAt = resume ? new Date(resume.meta.startedAt) : new Date();
   const say = (line: string) => io.stderr.write(`${line}\n`);
 
-  const container = await buildPluginContainer(config.plugins, io.cwd);
+  const inMemoryPlugins = options.plugins ?? [];
+  const container = await buildPluginContainer(config.plugins, io.cwd, inMemoryPlugins);
   checkPluginChoices(container, config);
+  if (inMemoryPlugins.length > 0 && typeof config.workers === 'number' && config.workers > 0) {
+    throw new ConfigError(
+      [
+        `workers: ${config.workers} cannot be used with plugin objects passed in memory (${inMemoryPlugins.map((p) => `${p.kind} '${p.name}'`).join(', ')}): ` +
+          'worker threads only see plugins from modules. Set workers: 0 (or leave it at auto), or put the plugins in a module listed in plugins:.',
+      ],
+      'Invalid plugin choice',
+    );
+  }
 
   // Output paths first: a mistake here must not cost a data load.
   const dir = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
@@ -102,7 +126,8 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   // `workers: auto` depends on the backend: the multi-threaded native/cuda backends train on the main thread
   // (measured on the default run: 23 s inline with 2 oneDNN threads vs 29 s on 2 single-threaded workers), the
   // single-threaded wasm/cpu backends on worker threads.
-  const explicitWorkers = config.workers === 'auto' ? undefined : resolveWorkerCount(config.workers, config.clients.perRound);
+  const explicitWorkers =
+    inMemoryPlugins.length > 0 ? 0 : config.workers === 'auto' ? undefined : resolveWorkerCount(config.workers, config.clients.perRound);
   registerAddonBackends();
   const backend = await initBackend({ backend: config.backend, logger: io.logger, threads: backendThreads(explicitWorkers ?? 0) });
   const workers = explicitWorkers ?? (backend.name === 'native' || backend.name === 'cuda' ? 0 : resolveWorkerCount('auto', config.clients.perRound));
@@ -114,7 +139,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     );
   }
 
-  const runData = io.runData ?? (await loadRunDataWithProgress(config, io, options.signal));
+  const runData = io.runData ?? (await loadRunDataWithProgress(config, container, io, options.signal));
   const { dataset, data } = runData;
   const clientSizes = data.partition.trainIndices.map((t) => t.length);
   say(
@@ -191,7 +216,13 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       aggregator: runtime.aggregator,
       config: simulationConfig(config),
       executor,
-      reporters: [progress, new MetricsWriter(dir, resume?.meta.records ?? []), new MetricsCsvWriter(dir, resume?.meta.records ?? []), checkpoints],
+      reporters: [
+        progress,
+        new MetricsWriter(dir, resume?.meta.records ?? []),
+        new MetricsCsvWriter(dir, resume?.meta.records ?? []),
+        checkpoints,
+        ...(options.reporters ?? []),
+      ],
       logger: io.logger,
       ...(resume ? { resume: resume.checkpoint } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -232,7 +263,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels, scaledDown));
   io.stdout.write(`${formatFinalTable(result, labels, scaledDown)}\nResults written to ${dir.path}\n`);
   if (summary.globalNeverUpdated) throw new Error(neverUpdatedMessage(result.rounds.length, config.train.lr, dir.path));
-  return { outDir: dir.path, result, summary };
+  return { outDir: dir.path, result, summary, clientStates: simulation.clientStates };
 }
 
 /** Why a run whose global model never changed counts as failed. */
@@ -248,11 +279,16 @@ function neverUpdatedMessage(rounds: number, lr: number, out: string): string {
  * `loadRunData` with the preprocessing pass of the large image data sets shown on stderr; a stop
  * signal interrupts the pass (it resumes on the next run) instead of waiting for it to finish.
  */
-async function loadRunDataWithProgress(config: RunConfig, io: TrainIo, signal: AbortSignal | undefined): Promise<RunData> {
+async function loadRunDataWithProgress(
+  config: RunConfig,
+  container: DependencyContainer,
+  io: TrainIo,
+  signal: AbortSignal | undefined,
+): Promise<RunData> {
   const reporter = preprocessReporter(io.stderr, io.tty ?? io.stderr.isTTY === true);
   try {
-    const { onPreprocessProgress, onImageFailed } = reporter;
-    return await loadRunData(config, { onPreprocessProgress, onImageFailed, ...(signal !== undefined ? { signal } : {}) });
+    const { onPreparationProgress, onItemFailed } = reporter;
+    return await loadRunData(config, container, io.logger, { onPreparationProgress, onItemFailed, ...(signal !== undefined ? { signal } : {}) });
   } finally {
     reporter.finish();
   }

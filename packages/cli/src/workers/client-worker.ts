@@ -9,12 +9,12 @@ import {
   buildClientData,
   buildClientRuntime,
   initBackend,
+  loadDatasetPlugin,
   runClientTask,
   type ClientRuntime,
   type FederatedClientData,
   type Logger,
 } from '@fedloge/core';
-import { loadDataset, type LoadDatasetOptions } from '@fedloge/datasets';
 import { registerAddonBackends } from '../run/backend-providers.js';
 import { buildPluginContainer } from '../run/plugin-container.js';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
@@ -42,7 +42,8 @@ async function setUp(): Promise<WorkerState> {
   // One thread per worker: the workers are the parallelism (see backend-providers.ts).
   const backend = await initBackend({ backend: init.backend, logger, threads: 1 });
   const container = await buildPluginContainer(spec.pluginModules, spec.pluginBaseDir);
-  const dataset = await loadDataset({ ...(spec.dataset as unknown as LoadDatasetOptions), download: false });
+  // Never downloads: the main thread has found (or fetched) the files already.
+  const dataset = await loadDatasetPlugin(container, spec.dataset, { download: false, logger });
   const data = { dataset, partition: spec.partition };
   const runtime = buildClientRuntime(container, spec, data, logger);
   send({ type: 'ready', backend });

@@ -6,11 +6,8 @@
  * Defaults: η = 1e-1, β₁ = 0.9, β₂ = 0.99 (Flower), τ = 1e-3 and v₀ = τ² (the paper; Flower uses
  * τ = 1e-9 and v₀ = 0). Flower's client rate η_l is a client-side setting and has no place here.
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import type { z } from 'zod';
-import type { Logger } from '../logger.js';
-import { TOKENS } from '../plugins/tokens.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { parseAggregatorOptions } from './base.js';
 import { FedOptAggregator, fedOptOptions, type FedOptOptions } from './fedopt.js';
@@ -18,15 +15,11 @@ import { FedOptAggregator, fedOptOptions, type FedOptOptions } from './fedopt.js
 export const fedAdamOptions = fedOptOptions({ eta: 1e-1 });
 export type FedAdamOptions = FedOptOptions;
 
-@injectable()
 export class FedAdamAggregator extends FedOptAggregator {
   readonly name = 'fedadam';
   readonly options: FedAdamOptions;
 
-  constructor(
-    @inject(TOKENS.AggregatorOptions) options: z.input<typeof fedAdamOptions>,
-    @inject(TOKENS.Logger) logger: Logger,
-  ) {
+  constructor(options: z.input<typeof fedAdamOptions> = {}, logger: Logger = consoleLogger) {
     super('fedadam', logger);
     this.options = parseAggregatorOptions(this.name, fedAdamOptions, options);
   }
@@ -42,5 +35,5 @@ export const fedAdamPlugin: AggregatorPlugin<FedAdamOptions> = {
   name: 'fedadam',
   description: 'Server-side Adam step on the mean client change (Reddi et al. 2021)',
   options: fedAdamOptions,
-  aggregator: FedAdamAggregator,
+  create: ({ options, logger }) => new FedAdamAggregator(options, logger),
 };

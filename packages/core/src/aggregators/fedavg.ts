@@ -6,32 +6,25 @@
  * w ← Σ_k (n_k / n) · w_k (Algorithm 1), with n_k = `weight ?? numSamples`. Every entry is averaged,
  * BatchNorm running statistics and counters included, as in the FedLoGe reference code.
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import type { ClientContribution } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
-import type { Logger } from '../logger.js';
-import { TOKENS } from '../plugins/tokens.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { BaseAggregator, parseAggregatorOptions } from './base.js';
 import { weightedAverageRecord } from './records.js';
 
-/** FedAvg has no options. */
-export const fedAvgOptions = z.strictObject({});
-export type FedAvgOptions = z.output<typeof fedAvgOptions>;
+/** The FedAvg aggregator has no options. (Named apart from the FedAvg strategy's `fedAvgOptions` in @fedloge/strategies.) */
+export const fedAvgAggregatorOptions = z.strictObject({});
+export type FedAvgAggregatorOptions = z.output<typeof fedAvgAggregatorOptions>;
 
-@injectable()
 export class FedAvgAggregator extends BaseAggregator {
   readonly name = 'fedavg';
-  readonly options: FedAvgOptions;
+  readonly options: FedAvgAggregatorOptions;
 
-  constructor(
-    @inject(TOKENS.AggregatorOptions) options: z.input<typeof fedAvgOptions>,
-    @inject(TOKENS.Logger) logger: Logger,
-  ) {
+  constructor(options: z.input<typeof fedAvgAggregatorOptions> = {}, logger: Logger = consoleLogger) {
     super(logger);
-    this.options = parseAggregatorOptions(this.name, fedAvgOptions, options);
+    this.options = parseAggregatorOptions(this.name, fedAvgAggregatorOptions, options);
   }
 
   protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
@@ -39,10 +32,10 @@ export class FedAvgAggregator extends BaseAggregator {
   }
 }
 
-export const fedAvgPlugin: AggregatorPlugin<FedAvgOptions> = {
+export const fedAvgAggregatorPlugin: AggregatorPlugin<FedAvgAggregatorOptions> = {
   kind: 'aggregator',
   name: 'fedavg',
   description: 'Sample-weighted mean of the client arrays (McMahan et al. 2017)',
-  options: fedAvgOptions,
-  aggregator: FedAvgAggregator,
+  options: fedAvgAggregatorOptions,
+  create: ({ options, logger }) => new FedAvgAggregator(options, logger),
 };

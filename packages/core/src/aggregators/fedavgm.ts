@@ -10,13 +10,10 @@
  * (`stateDict()` → `momentum/<array>`) for parameters only: BatchNorm running statistics and
  * counters get the plain weighted mean (base.ts), since momentum could push a variance below 0.
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import type { ClientContribution } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
-import type { Logger } from '../logger.js';
-import { TOKENS } from '../plugins/tokens.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { BaseAggregator, parseAggregatorOptions } from './base.js';
 import { weightedAverageRecord } from './records.js';
@@ -37,16 +34,12 @@ export const fedAvgMOptions = z.strictObject({
 });
 export type FedAvgMOptions = z.output<typeof fedAvgMOptions>;
 
-@injectable()
 export class FedAvgMAggregator extends BaseAggregator {
   readonly name = 'fedavgm';
   readonly options: FedAvgMOptions;
   private readonly state = new ServerState(this.name, ['momentum']);
 
-  constructor(
-    @inject(TOKENS.AggregatorOptions) options: z.input<typeof fedAvgMOptions>,
-    @inject(TOKENS.Logger) logger: Logger,
-  ) {
+  constructor(options: z.input<typeof fedAvgMOptions> = {}, logger: Logger = consoleLogger) {
     super(logger);
     this.options = parseAggregatorOptions(this.name, fedAvgMOptions, options);
     if (this.options.serverMomentum === 0 && this.options.serverLearningRate === 1) {
@@ -83,5 +76,5 @@ export const fedAvgMPlugin: AggregatorPlugin<FedAvgMOptions> = {
   name: 'fedavgm',
   description: 'FedAvg followed by a server SGD step with momentum (Hsu et al. 2019)',
   options: fedAvgMOptions,
-  aggregator: FedAvgMAggregator,
+  create: ({ options, logger }) => new FedAvgMAggregator(options, logger),
 };

@@ -6,11 +6,8 @@
  * and so adapts less abruptly than Adam: v ← v − (1 − β₂)·Δ²·sign(v − Δ²).
  * Defaults: η = 1e-2, β₁ = 0.9, β₂ = 0.99 (Flower), τ = 1e-3 and v₀ = τ² (the paper).
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import type { z } from 'zod';
-import type { Logger } from '../logger.js';
-import { TOKENS } from '../plugins/tokens.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { parseAggregatorOptions } from './base.js';
 import { FedOptAggregator, fedOptOptions, type FedOptOptions } from './fedopt.js';
@@ -18,15 +15,11 @@ import { FedOptAggregator, fedOptOptions, type FedOptOptions } from './fedopt.js
 export const fedYogiOptions = fedOptOptions({ eta: 1e-2 });
 export type FedYogiOptions = FedOptOptions;
 
-@injectable()
 export class FedYogiAggregator extends FedOptAggregator {
   readonly name = 'fedyogi';
   readonly options: FedYogiOptions;
 
-  constructor(
-    @inject(TOKENS.AggregatorOptions) options: z.input<typeof fedYogiOptions>,
-    @inject(TOKENS.Logger) logger: Logger,
-  ) {
+  constructor(options: z.input<typeof fedYogiOptions> = {}, logger: Logger = consoleLogger) {
     super('fedyogi', logger);
     this.options = parseAggregatorOptions(this.name, fedYogiOptions, options);
   }
@@ -45,5 +38,5 @@ export const fedYogiPlugin: AggregatorPlugin<FedYogiOptions> = {
   name: 'fedyogi',
   description: 'Server-side Yogi step on the mean client change (Reddi et al. 2021)',
   options: fedYogiOptions,
-  aggregator: FedYogiAggregator,
+  create: ({ options, logger }) => new FedYogiAggregator(options, logger),
 };

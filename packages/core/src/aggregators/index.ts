@@ -1,7 +1,7 @@
 // Aggregators: the array math, the record-level helpers, the shared bases and one plugin per file.
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { fedAdamPlugin } from './fedadam.js';
-import { fedAvgPlugin } from './fedavg.js';
+import { fedAvgAggregatorPlugin } from './fedavg.js';
 import { fedAvgMPlugin } from './fedavgm.js';
 import { fedYogiPlugin } from './fedyogi.js';
 import { krumPlugin } from './krum.js';
@@ -37,8 +37,8 @@ export { BaseAggregator, parseAggregatorOptions } from './base.js';
 export { ServerState } from './server-state.js';
 export { FedOptAggregator, fedOptOptions } from './fedopt.js';
 export type { FedOptDefaults, FedOptOptions } from './fedopt.js';
-export { FedAvgAggregator, fedAvgOptions, fedAvgPlugin } from './fedavg.js';
-export type { FedAvgOptions } from './fedavg.js';
+export { FedAvgAggregator, fedAvgAggregatorOptions, fedAvgAggregatorPlugin } from './fedavg.js';
+export type { FedAvgAggregatorOptions } from './fedavg.js';
 export { FedAvgMAggregator, fedAvgMOptions, fedAvgMPlugin } from './fedavgm.js';
 export type { FedAvgMOptions } from './fedavgm.js';
 export { FedAdamAggregator, fedAdamOptions, fedAdamPlugin } from './fedadam.js';
@@ -56,7 +56,7 @@ export type { MultiKrumOptions } from './multi-krum.js';
 
 /** Every built-in aggregator plugin, for the host to register in its container. */
 export const CORE_AGGREGATOR_PLUGINS: readonly AggregatorPlugin[] = [
-  fedAvgPlugin,
+  fedAvgAggregatorPlugin,
   fedAvgMPlugin,
   fedAdamPlugin,
   fedYogiPlugin,

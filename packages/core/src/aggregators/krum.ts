@@ -8,13 +8,10 @@
  * f Byzantine clients when n > 2f + 2, and throws an `AggregationError` for rounds with fewer
  * updates (after non-finite ones are dropped).
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import type { ClientContribution } from '../aggregator.js';
 import { cloneRecord, type ArrayRecord } from '../arrays.js';
-import type { Logger } from '../logger.js';
-import { TOKENS } from '../plugins/tokens.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { assertKrumQuorum, krumSelect } from './aggregate.js';
 import { BaseAggregator, parseAggregatorOptions } from './base.js';
@@ -53,15 +50,11 @@ export function krumQuorumProblem(name: string, f: number, clientsPerRound: numb
   }
 }
 
-@injectable()
 export class KrumAggregator extends BaseAggregator {
   readonly name = 'krum';
   readonly options: KrumOptions;
 
-  constructor(
-    @inject(TOKENS.AggregatorOptions) options: z.input<typeof krumOptions>,
-    @inject(TOKENS.Logger) logger: Logger,
-  ) {
+  constructor(options: z.input<typeof krumOptions> = {}, logger: Logger = consoleLogger) {
     super(logger);
     this.options = parseAggregatorOptions(this.name, krumOptions, options);
   }
@@ -79,6 +72,6 @@ export const krumPlugin: AggregatorPlugin<KrumOptions> = {
   name: 'krum',
   description: 'The client update closest to its n − f − 2 nearest neighbours (Blanchard et al. 2017)',
   options: krumOptions,
-  aggregator: KrumAggregator,
+  create: ({ options, logger }) => new KrumAggregator(options, logger),
   settingProblem: (options, clientsPerRound) => krumQuorumProblem('krum', options.f, clientsPerRound),
 };

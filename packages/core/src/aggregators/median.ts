@@ -7,13 +7,10 @@
  * than half of the clients sending arbitrary values. Parameters are aggregated this way; BatchNorm
  * running statistics and counters get the plain weighted mean (base.ts).
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import type { ClientContribution } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
-import type { Logger } from '../logger.js';
-import { TOKENS } from '../plugins/tokens.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { BaseAggregator, parseAggregatorOptions } from './base.js';
 import { medianRecord } from './records.js';
@@ -22,15 +19,11 @@ import { medianRecord } from './records.js';
 export const medianOptions = z.strictObject({});
 export type MedianOptions = z.output<typeof medianOptions>;
 
-@injectable()
 export class MedianAggregator extends BaseAggregator {
   readonly name = 'median';
   readonly options: MedianOptions;
 
-  constructor(
-    @inject(TOKENS.AggregatorOptions) options: z.input<typeof medianOptions>,
-    @inject(TOKENS.Logger) logger: Logger,
-  ) {
+  constructor(options: z.input<typeof medianOptions> = {}, logger: Logger = consoleLogger) {
     super(logger);
     this.options = parseAggregatorOptions(this.name, medianOptions, options);
   }
@@ -45,5 +38,5 @@ export const medianPlugin: AggregatorPlugin<MedianOptions> = {
   name: 'median',
   description: 'Coordinate-wise median of the client arrays (Yin et al. 2018)',
   options: medianOptions,
-  aggregator: MedianAggregator,
+  create: ({ options, logger }) => new MedianAggregator(options, logger),
 };

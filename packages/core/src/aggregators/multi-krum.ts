@@ -7,13 +7,10 @@
  * `weighting: 'samples'`) would let an attacker inside the honest cluster buy influence by
  * claiming a huge data set. m = 1 is Krum. Needs n > 2f + 2 updates per round.
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import type { ClientContribution } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
-import type { Logger } from '../logger.js';
-import { TOKENS } from '../plugins/tokens.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { krumSelect } from './aggregate.js';
 import { BaseAggregator, parseAggregatorOptions } from './base.js';
@@ -43,15 +40,11 @@ export const multiKrumOptions = z.strictObject({
 });
 export type MultiKrumOptions = z.output<typeof multiKrumOptions>;
 
-@injectable()
 export class MultiKrumAggregator extends BaseAggregator {
   readonly name = 'multi-krum';
   readonly options: MultiKrumOptions;
 
-  constructor(
-    @inject(TOKENS.AggregatorOptions) options: z.input<typeof multiKrumOptions>,
-    @inject(TOKENS.Logger) logger: Logger,
-  ) {
+  constructor(options: z.input<typeof multiKrumOptions> = {}, logger: Logger = consoleLogger) {
     super(logger);
     this.options = parseAggregatorOptions(this.name, multiKrumOptions, options);
   }
@@ -79,7 +72,7 @@ export const multiKrumPlugin: AggregatorPlugin<MultiKrumOptions> = {
   name: 'multi-krum',
   description: 'Mean of the m updates with the best Krum scores (Blanchard et al. 2017)',
   options: multiKrumOptions,
-  aggregator: MultiKrumAggregator,
+  create: ({ options, logger }) => new MultiKrumAggregator(options, logger),
   settingProblem: (options, clientsPerRound) =>
     krumQuorumProblem('multi-krum', options.f, clientsPerRound) ??
     (options.m !== undefined && options.m > clientsPerRound

@@ -1,13 +1,13 @@
 // Every built-in aggregator resolves through the plugin registry and a tsyringe container, with
 // its options parsed and the run's logger injected.
 import 'reflect-metadata';
-import { container as rootContainer } from 'tsyringe';
+import { container as rootContainer, inject, injectable } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { TOKENS } from '../plugins/tokens.js';
 import { PluginError, createAggregator, listPlugins, registerPlugin } from '../plugins/registry.js';
 import { record, update, valuesOf } from './__fixtures__/updates.js';
-import { CORE_AGGREGATOR_PLUGINS } from './index.js';
+import { BaseAggregator, CORE_AGGREGATOR_PLUGINS, FedAvgAggregator, KrumAggregator } from './index.js';
 
 function containerWithBuiltins() {
   const container = rootContainer.createChildContainer();
@@ -28,7 +28,9 @@ describe('createAggregator', () => {
   it.each(CORE_AGGREGATOR_PLUGINS.map((p) => [p.name, p] as const))('builds %s with defaults and aggregates', (name, plugin) => {
     const logger = silentLogger();
     const agg = createAggregator(containerWithBuiltins(), name, undefined, logger);
-    expect(agg).toBeInstanceOf(plugin.aggregator);
+    // The plugin builds the same class as plain construction with defaults (no container needed).
+    expect(agg.constructor).toBe(plugin.create({ name, options: {}, logger, container: rootContainer }).constructor);
+    expect(agg).toBeInstanceOf(BaseAggregator);
     expect(agg.name).toBe(name);
     const w = valuesOf(agg.aggregate({ round: 1, current, updates }), 'w');
     // Adaptive rules take one step from 0 towards the common value [1, 2] (Δ = [1, 2], m = 0 and
@@ -85,5 +87,39 @@ describe('createAggregator', () => {
     expect(() => createAggregator(containerWithBuiltins(), 'fedprox', {}, silentLogger())).toThrow(
       /Unknown aggregator 'fedprox'. Registered aggregator plugins: fedadam, fedavg, fedavgm, fedyogi, krum, median, multi-krum, trimmed-mean/,
     );
+  });
+
+  it('builds a class-only plugin of the older form (tsyringe @inject tokens) through the container', () => {
+    const container = containerWithBuiltins();
+    class Legacy extends FedAvgAggregator {
+      constructor(options: Record<string, never>, logger: ReturnType<typeof silentLogger>) {
+        super(options, logger);
+      }
+    }
+    inject(TOKENS.AggregatorOptions)(Legacy, undefined, 0);
+    inject(TOKENS.Logger)(Legacy, undefined, 1);
+    injectable()(Legacy);
+    registerPlugin(container, { kind: 'aggregator', name: 'legacy', description: 'old form', aggregator: Legacy } as never);
+    const logger = silentLogger();
+    const agg = createAggregator(container, 'legacy', {}, logger);
+    expect(agg).toBeInstanceOf(Legacy);
+    agg.aggregate({ round: 1, current, updates: [] });
+    expect(logger.warnings).toHaveLength(1);
+  });
+
+  it('refuses a plugin without create, saying what to add', () => {
+    expect(() =>
+      registerPlugin(rootContainer.createChildContainer(), { kind: 'aggregator', name: 'half', description: 'x' } as never),
+    ).toThrow(
+      /The aggregator plugin 'half' has no create function; add one, e.g. create: \(\{ options, logger \}\) => new MyAggregator\(options, logger\)/,
+    );
+  });
+});
+
+describe('plain construction', () => {
+  it('gives every aggregator its defaults without a container', () => {
+    expect(new FedAvgAggregator().options).toEqual({});
+    expect(new KrumAggregator().options).toEqual({ f: 0 });
+    expect(new KrumAggregator({ f: 1 }).summary()).toEqual({ aggregator: 'krum', f: 1 });
   });
 });

@@ -7,13 +7,10 @@
  * (e.g. β = 0.1 with fewer than 10 clients) nothing is trimmed and it is a plain mean, which the
  * aggregator warns about. Parameters are aggregated this way; BatchNorm running statistics get the plain weighted mean (base.ts).
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import type { ClientContribution } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
-import type { Logger } from '../logger.js';
-import { TOKENS } from '../plugins/tokens.js';
+import { consoleLogger, type Logger } from '../logger.js';
 import type { AggregatorPlugin } from '../plugins/types.js';
 import { trimCount } from './aggregate.js';
 import { BaseAggregator, parseAggregatorOptions } from './base.js';
@@ -29,17 +26,13 @@ export const trimmedMeanOptions = z.strictObject({
 });
 export type TrimmedMeanOptions = z.output<typeof trimmedMeanOptions>;
 
-@injectable()
 export class TrimmedMeanAggregator extends BaseAggregator {
   readonly name = 'trimmed-mean';
   readonly options: TrimmedMeanOptions;
   /** Client counts already warned about, so a degenerate setting is reported once, not every round. */
   private readonly warnedCounts = new Set<number>();
 
-  constructor(
-    @inject(TOKENS.AggregatorOptions) options: z.input<typeof trimmedMeanOptions>,
-    @inject(TOKENS.Logger) logger: Logger,
-  ) {
+  constructor(options: z.input<typeof trimmedMeanOptions> = {}, logger: Logger = consoleLogger) {
     super(logger);
     this.options = parseAggregatorOptions(this.name, trimmedMeanOptions, options);
   }
@@ -66,5 +59,5 @@ export const trimmedMeanPlugin: AggregatorPlugin<TrimmedMeanOptions> = {
   name: 'trimmed-mean',
   description: 'Coordinate-wise mean after dropping the β-fraction extremes at each end (Yin et al. 2018)',
   options: trimmedMeanOptions,
-  aggregator: TrimmedMeanAggregator,
+  create: ({ options, logger }) => new TrimmedMeanAggregator(options, logger),
 };

@@ -7,18 +7,27 @@ export {
   getModelPlugin,
   getPlugin,
   listPlugins,
+  loadDatasetPlugin,
   loadPluginModules,
   parsePluginOptions,
   registerPlugin,
 } from './registry.js';
+export type { DatasetRef } from './registry.js';
 export type {
+  AggregatorContext,
   AggregatorPlugin,
   BackboneArgs,
-  Constructor,
+  DatasetContext,
+  DatasetDownloadProgress,
+  DatasetItemFailure,
+  DatasetPreparationProgress,
+  DatasetPlugin,
   HeadArgs,
   HeadPlugin,
   ModelPlugin,
   Plugin,
+  PluginContext,
   PluginKind,
+  StrategyContext,
   StrategyPlugin,
 } from './types.js';

@@ -8,16 +8,27 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import type { Aggregator } from '../aggregator.js';
+import type { ImageDataset } from '../dataset.js';
 import type { Logger } from '../logger.js';
 import type { Strategy } from '../strategy.js';
 import { TOKENS } from './tokens.js';
-import type { AggregatorPlugin, HeadPlugin, ModelPlugin, Plugin, PluginKind, StrategyPlugin } from './types.js';
+import type { DatasetContext, HeadPlugin, ModelPlugin, Plugin, PluginKind } from './types.js';
 
 const TOKEN_OF: Record<PluginKind, symbol> = {
   strategy: TOKENS.StrategyPlugin,
   aggregator: TOKENS.AggregatorPlugin,
   model: TOKENS.ModelPlugin,
   head: TOKENS.HeadPlugin,
+  dataset: TOKENS.DatasetPlugin,
+};
+
+/** What each kind's plugin object must carry besides kind, name and description. */
+const BUILDER_OF: Record<PluginKind, 'create' | 'load'> = {
+  strategy: 'create',
+  aggregator: 'create',
+  model: 'create',
+  head: 'create',
+  dataset: 'load',
 };
 
 type PluginOfKind<K extends PluginKind> = Extract<Plugin, { kind: K }>;
@@ -30,7 +41,8 @@ export class PluginError extends Error {
   }
 }
 
-function isPlugin(x: unknown): x is Plugin {
+/** Looks like a plugin object of some kind (it may still lack its builder; see `pluginProblem`). */
+function isPluginLike(x: unknown): x is { kind: PluginKind; name: string } {
   return (
     typeof x === 'object' &&
     x !== null &&
@@ -40,19 +52,74 @@ function isPlugin(x: unknown): x is Plugin {
   );
 }
 
-/** Register one plugin. A second plugin of the same kind and name replaces the first. */
-export function registerPlugin(container: DependencyContainer, plugin: Plugin): void {
-  if (!isPlugin(plugin)) {
-    throw new PluginError(
-      `Expected a plugin object { kind: 'strategy'|'aggregator'|'model'|'head', name, … } but received ${describe(plugin)}`,
+/**
+ * The plugin form before `create(context)`: `{ kind: 'strategy', strategy: SomeClass }` (or
+ * `aggregator: SomeClass`) whose constructor parameters carry tsyringe `@inject` tokens. Still
+ * accepted: the class is resolved in the plugin's child container, where the same tokens are
+ * registered. A subclass of FedAvg in this form fails with instructions (its constructor changed).
+ */
+interface LegacyClassPlugin {
+  readonly kind: 'strategy' | 'aggregator';
+  readonly name: string;
+  readonly strategy?: new (...args: never[]) => unknown;
+  readonly aggregator?: new (...args: never[]) => unknown;
+}
+
+/** The plugin in today's form: a legacy class plugin gets a `create` that resolves its class. */
+function normalize(plugin: Plugin | LegacyClassPlugin): Plugin {
+  if (plugin.kind !== 'strategy' && plugin.kind !== 'aggregator') return plugin as Plugin;
+  if (typeof (plugin as { create?: unknown }).create === 'function') return plugin as Plugin;
+  const cls = plugin.kind === 'strategy' ? (plugin as LegacyClassPlugin).strategy : (plugin as LegacyClassPlugin).aggregator;
+  if (typeof cls !== 'function') return plugin as Plugin;
+  const { strategy: _s, aggregator: _a, ...rest } = plugin as LegacyClassPlugin & Record<string, unknown>;
+  const create = (ctx: { container: DependencyContainer }): unknown => {
+    try {
+      return ctx.container.resolve(cls as never);
+    } catch (e) {
+      throw new PluginError(
+        `The ${plugin.kind} plugin '${plugin.name}' uses the earlier form { ${plugin.kind}: ${cls.name} } and ${cls.name} could not be ` +
+          `built (${(e as Error).message}). Give the plugin object create: (ctx) => new ${cls.name}(ctx) instead, and delete ` +
+          `${cls.name}'s @inject / inject(TOKENS…) calls: a subclass of FedAvg then needs no constructor at all; a class of your ` +
+          'own takes name, options, aggregator and logger from ctx.',
+        { cause: e },
+      );
+    }
+  };
+  return { ...rest, create } as unknown as Plugin;
+}
+
+/** Why `plugin` cannot be registered, or undefined when it can. */
+function pluginProblem(plugin: unknown): string | undefined {
+  if (!isPluginLike(plugin)) {
+    return (
+      "Expected a plugin object { kind: 'strategy'|'aggregator'|'model'|'head'|'dataset', name, description, options, " +
+      `create (load for a dataset) } but received ${describe(plugin)}`
     );
   }
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(plugin.name)) {
-    throw new PluginError(
-      `Plugin name '${plugin.name}' is not allowed: use lower-case letters, digits, '.', '_' or '-' (e.g. 'my-strategy')`,
-    );
+    return `Plugin name '${plugin.name}' is not allowed: use lower-case letters, digits, '.', '_' or '-' (e.g. 'my-strategy')`;
   }
-  container.register(TOKEN_OF[plugin.kind], { useValue: plugin });
+  const builder = BUILDER_OF[plugin.kind];
+  if (typeof (plugin as unknown as Record<string, unknown>)[builder] !== 'function') {
+    const example =
+      plugin.kind === 'strategy'
+        ? 'create: (ctx) => new MyStrategy(ctx)'
+        : plugin.kind === 'aggregator'
+          ? 'create: ({ options, logger }) => new MyAggregator(options, logger)'
+          : plugin.kind === 'dataset'
+            ? 'load: async ({ options, dataDir, download }) => myDataset'
+            : 'create: (args, options) => …';
+    return `The ${plugin.kind} plugin '${plugin.name}' has no ${builder} function; add one, e.g. ${example}`;
+  }
+  return undefined;
+}
+
+/** Register one plugin. A second plugin of the same kind and name replaces the first. */
+export function registerPlugin(container: DependencyContainer, plugin: Plugin): void {
+  const normalized = isPluginLike(plugin) ? normalize(plugin) : plugin;
+  const problem = pluginProblem(normalized);
+  if (problem !== undefined) throw new PluginError(problem);
+  container.register(TOKEN_OF[normalized.kind], { useValue: normalized });
 }
 
 /** Every registered plugin of a kind, last registration winning on duplicate names. */
@@ -72,7 +139,7 @@ export function getPlugin<K extends PluginKind>(container: DependencyContainer, 
     const names = all.map((p) => p.name).sort();
     throw new PluginError(
       `Unknown ${kind} '${name}'. Registered ${kind} plugins: ${names.length ? names.join(', ') : '(none)'}.` +
-        (kind === 'strategy' || kind === 'aggregator'
+        (kind === 'strategy' || kind === 'aggregator' || kind === 'dataset'
           ? ` To add your own, list its module in config: plugins: ["./my-${kind}.js"].`
           : ''),
     );
@@ -92,19 +159,24 @@ export function parsePluginOptions<O>(plugin: { kind: string; name: string; opti
   throw new PluginError(`Invalid options for ${plugin.kind} '${plugin.name}':\n${lines.join('\n')}`);
 }
 
-/** Build the named aggregator with its options in a child container. */
-export function createAggregator(
-  container: DependencyContainer,
-  name: string,
-  rawOptions: unknown,
-  logger: Logger,
-): Aggregator {
-  const plugin = getPlugin(container, 'aggregator', name) as AggregatorPlugin;
+/** Build the named aggregator with its options: the container calls the plugin's `create` (a factory registration). */
+export function createAggregator(container: DependencyContainer, name: string, rawOptions: unknown, logger: Logger): Aggregator {
+  const plugin = getPlugin(container, 'aggregator', name);
   const child = buildScope(container, logger, [[TOKENS.AggregatorOptions, parsePluginOptions(plugin, rawOptions)]]);
-  return child.resolve(plugin.aggregator);
+  child.register(TOKENS.Aggregator, {
+    useFactory: (c) =>
+      plugin.create({ name, options: c.resolve(TOKENS.AggregatorOptions), logger: c.resolve(TOKENS.Logger), container: c }),
+  });
+  const aggregator = build(() => child.resolve<Aggregator>(TOKENS.Aggregator), 'aggregator', name);
+  if (!aggregator || typeof aggregator.aggregate !== 'function') {
+    throw new PluginError(
+      `The create() of aggregator '${name}' returned ${describe(aggregator)}, not an Aggregator (an object with aggregate())`,
+    );
+  }
+  return aggregator;
 }
 
-/** Build the named strategy, injecting its parsed options and the given aggregator. */
+/** Build the named strategy with its parsed options and the given aggregator, through the plugin's `create`. */
 export function createStrategy(
   container: DependencyContainer,
   name: string,
@@ -112,15 +184,65 @@ export function createStrategy(
   aggregator: Aggregator,
   logger: Logger,
 ): Strategy {
-  const plugin = getPlugin(container, 'strategy', name) as StrategyPlugin;
+  const plugin = getPlugin(container, 'strategy', name);
   const child = buildScope(container, logger, [
     [TOKENS.StrategyOptions, parsePluginOptions(plugin, rawOptions)],
     [TOKENS.Aggregator, aggregator],
   ]);
+  child.register(TOKENS.Strategy, {
+    useFactory: (c) =>
+      plugin.create({
+        name,
+        options: c.resolve(TOKENS.StrategyOptions),
+        aggregator: c.resolve(TOKENS.Aggregator),
+        logger: c.resolve(TOKENS.Logger),
+        container: c,
+      }),
+  });
+  const strategy = build(() => child.resolve<Strategy>(TOKENS.Strategy), 'strategy', name);
+  if (!strategy || typeof strategy.trainClient !== 'function' || typeof strategy.initialize !== 'function') {
+    throw new PluginError(
+      `The create() of strategy '${name}' returned ${describe(strategy)}, not a Strategy (initialize, trainClient, aggregateTrain, globalPredictor)`,
+    );
+  }
+  return strategy;
+}
+
+/** Where a run's dataset comes from: a registered dataset plugin, its options and the data folder. */
+export interface DatasetRef {
+  readonly name: string;
+  readonly options?: unknown;
+  readonly dataDir?: string | undefined;
+}
+
+/** Load the named dataset through its plugin; `download: false` in worker threads. */
+export async function loadDatasetPlugin(
+  container: DependencyContainer,
+  ref: DatasetRef,
+  io: Pick<DatasetContext, 'download' | 'logger' | 'onProgress' | 'onPreparationProgress' | 'onItemFailed' | 'signal'>,
+): Promise<ImageDataset> {
+  const plugin = getPlugin(container, 'dataset', ref.name);
+  const options = parsePluginOptions(plugin, ref.options);
+  return plugin.load({
+    name: ref.name,
+    options,
+    ...(ref.dataDir !== undefined ? { dataDir: ref.dataDir } : {}),
+    download: io.download,
+    ...(io.onProgress ? { onProgress: io.onProgress } : {}),
+    ...(io.onPreparationProgress ? { onPreparationProgress: io.onPreparationProgress } : {}),
+    ...(io.onItemFailed ? { onItemFailed: io.onItemFailed } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
+    logger: io.logger,
+  });
+}
+
+/** Runs a plugin's construction, naming the plugin in the error. */
+function build<T>(construct: () => T, kind: PluginKind, name: string): T {
   try {
-    return child.resolve(plugin.strategy);
+    return construct();
   } catch (e) {
-    throw new PluginError(`Could not build strategy '${name}': ${(e as Error).message}`, { cause: e });
+    if (e instanceof PluginError) throw e;
+    throw new PluginError(`Could not build ${kind} '${name}': ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -128,11 +250,7 @@ export function createStrategy(
  * The child container one plugin instance is built in: `values` registered by token, and `logger`
  * as the Logger unless the parent container already provides one.
  */
-function buildScope(
-  container: DependencyContainer,
-  logger: Logger,
-  values: readonly (readonly [symbol, unknown])[],
-): DependencyContainer {
+function buildScope(container: DependencyContainer, logger: Logger, values: readonly (readonly [symbol, unknown])[]): DependencyContainer {
   const child = container.createChildContainer();
   for (const [token, value] of values) child.register(token, { useValue: value });
   if (!child.isRegistered(TOKENS.Logger, true)) child.register(TOKENS.Logger, { useValue: logger });
@@ -175,8 +293,10 @@ export async function loadPluginModules(
     const names: string[] = [];
     for (const value of Object.values(mod)) {
       for (const item of Array.isArray(value) ? value : [value]) {
-        if (isPlugin(item)) {
-          registerPlugin(container, item);
+        if (isPluginLike(item)) {
+          const problem = pluginProblem(normalize(item as Plugin));
+          if (problem !== undefined) throw new PluginError(`Plugin module '${spec}': ${problem}`);
+          registerPlugin(container, item as Plugin);
           names.push(`${item.kind}:${item.name}`);
         } else if (typeof item === 'function' && value === mod['default'] && !isConstructor(item)) {
           (item as (c: DependencyContainer) => void)(container);

@@ -1,17 +1,20 @@
 /**
  * Plugin descriptors. A plugin is one small typed object (vite/vitest style): a name, a one-line
- * description, an options schema with the defaults, and a way to build the thing. Built-ins and
- * user modules named in config (`plugins: ["./my-strategy.js"]`) register the same objects in
- * the same DI container.
+ * description, an options schema with the defaults, and a `create` (or `load`) function that
+ * builds the thing from a context. Built-ins and user modules named in config
+ * (`plugins: ["./my-strategy.js"]`) register the same objects in the same DI container, and the
+ * container calls `create` (a tsyringe factory), so plugin classes need no decorators and no
+ * `inject(...)` calls: a strategy is `class MyStrategy extends FedAvg { … }` and
+ * `create: (ctx) => new MyStrategy(ctx)`.
  */
+import type { DependencyContainer } from 'tsyringe';
 import type { z } from 'zod';
 import type { Rng } from '../random.js';
 import type { Backbone, Head } from '../nn/module.js';
 import type { Aggregator } from '../aggregator.js';
+import type { ImageDataset } from '../dataset.js';
+import type { Logger } from '../logger.js';
 import type { Strategy } from '../strategy.js';
-
-/** A class the DI container can build. Its constructor parameters use explicit `@inject(TOKEN)`. */
-export type Constructor<T> = new (...args: any[]) => T;
 
 interface PluginBase<O> {
   /** Registered name, used in config and on the command line (lower-case, e.g. `fedloge`). */
@@ -22,22 +25,41 @@ interface PluginBase<O> {
   readonly options?: z.ZodType<O>;
 }
 
-/**
- * A strategy plugin. The class is resolved by the container with these tokens available:
- * `TOKENS.Aggregator` (the configured aggregator), `TOKENS.StrategyOptions` (the parsed options),
- * `TOKENS.Kernels` (when registered) and anything else the host registered.
- */
+/** What every `create` receives: the plugin's registered name, its parsed options and the run's services. */
+export interface PluginContext<O> {
+  /** The name the plugin was registered (and selected) under; a strategy reports it as its `name`. */
+  readonly name: string;
+  /** The options, parsed by the plugin's schema (defaults filled in). */
+  readonly options: O;
+  /** The run's logger: plugins report through it, never through the console. */
+  readonly logger: Logger;
+  /**
+   * The child container the plugin is built in, for host services a plugin may ask for by token
+   * (e.g. `TOKENS.Kernels`); most plugins never need it.
+   */
+  readonly container: DependencyContainer;
+}
+
+/** The context a strategy is built with: the configured aggregator on top of the common one. */
+export interface StrategyContext<O = unknown> extends PluginContext<O> {
+  readonly aggregator: Aggregator;
+}
+
+/** A strategy plugin: `create` builds the strategy (typically `(ctx) => new MyStrategy(ctx)`). */
 export interface StrategyPlugin<O = any> extends PluginBase<O> {
   readonly kind: 'strategy';
   /** Paper reference shown in README tables and summaries. */
   readonly paper?: string;
-  readonly strategy: Constructor<Strategy>;
+  create(context: StrategyContext<O>): Strategy;
 }
 
-/** An aggregator plugin; resolved with `TOKENS.AggregatorOptions` available. */
+/** The context an aggregator is built with. */
+export type AggregatorContext<O = unknown> = PluginContext<O>;
+
+/** An aggregator plugin: `create` builds the aggregator (typically `({ options, logger }) => new X(options, logger)`). */
 export interface AggregatorPlugin<O = any> extends PluginBase<O> {
   readonly kind: 'aggregator';
-  readonly aggregator: Constructor<Aggregator>;
+  create(context: AggregatorContext<O>): Aggregator;
   /**
    * Why `options` can never work with `clientsPerRound` updates per round (e.g. Krum's f with
    * n ≤ 2f + 2), with the numbers and a remedy; undefined when they can. Hosts call it before
@@ -72,5 +94,66 @@ export interface HeadPlugin<O = any> extends PluginBase<O> {
   create(args: HeadArgs, options: O): Head;
 }
 
-export type Plugin = StrategyPlugin | AggregatorPlugin | ModelPlugin | HeadPlugin;
+/** Download progress of one file, as a dataset loader reports it. */
+export interface DatasetDownloadProgress {
+  /** Base name of the file being downloaded. */
+  readonly file: string;
+  readonly receivedBytes: number;
+  /** From Content-Length; undefined when the server does not send it. */
+  readonly totalBytes: number | undefined;
+}
+
+/**
+ * Progress of a data set's one-time preparation (e.g. decoding a JPEG collection into a cache),
+ * reported after every item.
+ */
+export interface DatasetPreparationProgress {
+  /** What is being prepared, e.g. the split (`train`, `test`). */
+  readonly stage: string;
+  /** Items handled so far (prepared or failed), including those of an earlier, interrupted pass. */
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+}
+
+/** An item a data set's preparation could not use (a missing or corrupt file); the pass goes on without it. */
+export interface DatasetItemFailure {
+  readonly stage: string;
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** What a dataset plugin's `load` receives: where to look, whether it may download, and its parsed options. */
+export interface DatasetContext<O = unknown> {
+  /** The name the dataset was registered (and selected) under. */
+  readonly name: string;
+  readonly options: O;
+  /**
+   * The folder that holds the data set (`--data-dir`). When given, the loader looks there only and
+   * never downloads; otherwise it searches its usual places and its cache.
+   */
+  readonly dataDir?: string | undefined;
+  /** Whether missing files may be downloaded. Worker threads always load with `false`. */
+  readonly download: boolean;
+  /** Download progress, once per received chunk. */
+  readonly onProgress?: ((progress: DatasetDownloadProgress) => void) | undefined;
+  /** Progress of a long one-time preparation pass (loaders that have one). */
+  readonly onPreparationProgress?: ((progress: DatasetPreparationProgress) => void) | undefined;
+  /** Called once per item the preparation left out, so the host can list them by path. */
+  readonly onItemFailed?: ((failure: DatasetItemFailure) => void) | undefined;
+  /** Aborting stops a long preparation at a point the next load resumes from. */
+  readonly signal?: AbortSignal | undefined;
+  readonly logger: Logger;
+}
+
+/**
+ * A data set (`fashion-mnist`, `cifar10`, …): `load` returns it in memory. Runs in the main thread
+ * and again in every worker thread (with `download: false`), so it must give the same data each time.
+ */
+export interface DatasetPlugin<O = any> extends PluginBase<O> {
+  readonly kind: 'dataset';
+  load(context: DatasetContext<O>): Promise<ImageDataset>;
+}
+
+export type Plugin = StrategyPlugin | AggregatorPlugin | ModelPlugin | HeadPlugin | DatasetPlugin;
 export type PluginKind = Plugin['kind'];

@@ -5,9 +5,10 @@
  * A `ClientExecutor` receives plain-data `ClientTask`s and returns one `ClientTaskResult` per task,
  * in task order. To train a task it must do exactly what `runClientTask` does with a
  * `ClientRuntime` rebuilt from the run's `ClientRuntimeSpec`:
- * 1. register the same plugins (core + built-in strategies + `spec.pluginModules` through
+ * 1. register the same plugins (core + built-in strategies and datasets + `spec.pluginModules` through
  *    `loadPluginModules(container, spec.pluginModules, spec.pluginBaseDir)`);
- * 2. load the data set the host's way from `spec.dataset` and pair it with `spec.partition`;
+ * 2. load the data set with `loadDatasetPlugin(container, spec.dataset, { download: false, logger })` and pair
+ *    it with `spec.partition`;
  * 3. `buildClientRuntime(container, spec, data, logger)`, then `runClientTask(runtime, clients[id], task)`.
  * Randomness comes only from `RUN_STREAMS.clientTrain(new Rng(spec.seed), round, clientId)`, so the
  * result does not depend on which worker ran a task or in which order. Everything in tasks and
@@ -17,7 +18,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ArrayRecord } from '../arrays.js';
 import type { FederatedData, PartitionFile } from '../dataset.js';
 import type { Logger } from '../logger.js';
-import { createAggregator, createStrategy } from '../plugins/registry.js';
+import { createAggregator, createStrategy, type DatasetRef } from '../plugins/registry.js';
 import { Rng } from '../random.js';
 import type { Aggregator } from '../aggregator.js';
 import type { ClientResult, ModelBuilder, Strategy, TrainConfig } from '../strategy.js';
@@ -61,8 +62,8 @@ export interface ClientRuntimeSpec {
   readonly pluginModules: readonly string[];
   /** Folder relative plugin paths resolve against (the config file's folder). */
   readonly pluginBaseDir: string;
-  /** How the host loads the data set (e.g. the CLI's `dataset` config section); opaque to core. */
-  readonly dataset: Readonly<Record<string, unknown>>;
+  /** The dataset plugin and its options; a worker loads it with `loadDatasetPlugin(container, dataset, { download: false, … })`. */
+  readonly dataset: DatasetRef;
   readonly partition: PartitionFile;
   readonly train: TrainConfig;
   readonly seed: number;

@@ -255,7 +255,7 @@ describe('Simulation', () => {
       }
     }
     const { runtime } = simulate({ aggregator: { name: 'fedadam', options: { eta: 0.5 } } });
-    const strategy = new NaNAggregation(runtime.aggregator, { pmPredictor: 'heads' });
+    const strategy = new NaNAggregation({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } });
     const error = await new Simulation({ strategy, data, models: runtime.models, config: baseConfig, logger: silentLogger(), aggregator: runtime.aggregator })
       .run()
       .catch((e: unknown) => e);
@@ -281,12 +281,12 @@ describe('Simulation', () => {
     const run = (strategy: PersonalHeadAvg) =>
       new Simulation({ strategy, data, models: runtime.models, config: baseConfig, logger: silentLogger() }).run().catch((e: unknown) => e);
 
-    const aggregation = await run(new FailingAggregation(runtime.aggregator, { pmPredictor: 'heads' }));
+    const aggregation = await run(new FailingAggregation({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } }));
     expect(aggregation).toBeInstanceOf(StrategyError);
     expect((aggregation as StrategyError).message).toBe("Strategy 'personal-head-avg' failed in aggregateTrain (round 1): boom");
     expect((aggregation as StrategyError).cause).toBeInstanceOf(Error);
 
-    const client = (await run(new FailingClient(runtime.aggregator, { pmPredictor: 'heads' }))) as StrategyError;
+    const client = (await run(new FailingClient({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } }))) as StrategyError;
     expect(client).toBeInstanceOf(StrategyError);
     expect(client.hook).toBe('trainClient');
     expect(client.round).toBe(2);
@@ -306,7 +306,7 @@ describe('Simulation', () => {
     }
     const { runtime } = simulate();
     const masked = await new Simulation({
-      strategy: new MaskedReference(runtime.aggregator, { pmPredictor: 'heads' }),
+      strategy: new MaskedReference({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } }),
       data,
       models: runtime.models,
       config: { ...baseConfig, ...config },

@@ -30,15 +30,11 @@
  * draw is one shuffled pass over the client's data with the data set's train-time augmentation,
  * keeping the first images of every class.
  */
-import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
   LinearHead,
-  TOKENS,
   prefixRecord,
-  type Aggregator,
   type ArrayRecord,
   type Backbone,
   type ClientResult,
@@ -46,6 +42,7 @@ import {
   type ClientUpdate,
   type GlobalPredictor,
   type ServerContext,
+  type StrategyContext,
   type StrategyPlugin,
 } from '@fedloge/core';
 import { Rng } from '@fedloge/core/data';
@@ -94,13 +91,16 @@ export const creffOptions = fedAvgOptions.extend({
 });
 export type CreffOptions = z.output<typeof creffOptions>;
 
-@injectable()
 export class CReFF extends FedAvg<CreffOptions> {
-  override readonly name: string = 'creff';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: CreffOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<CreffOptions> = {
+    kind: 'strategy',
+    name: 'creff',
+    description:
+      'CReFF: FedAvg + server-side federated features (gradient matching) and classifier re-training; GM = re-trained classifier',
+    paper: 'Shang et al., IJCAI 2022, arXiv:2204.13399',
+    options: creffOptions,
+    create: (ctx: StrategyContext<CreffOptions>) => new CReFF(ctx),
+  };
 
   /** The counts set below the official code's (learning rates and batch sizes are not "scaled"). */
   scaledDown(): string | undefined {
@@ -261,11 +261,4 @@ function classifierTensors(arrays: ArrayRecord, numClasses: number, dim: number)
   return { weight: tf.tensor2d(weight.data, [numClasses, dim]), bias: tf.tensor1d(bias.data) };
 }
 
-export const creffPlugin: StrategyPlugin<CreffOptions> = {
-  kind: 'strategy',
-  name: 'creff',
-  description: 'CReFF: FedAvg + server-side federated features (gradient matching) and classifier re-training; GM = re-trained classifier',
-  paper: 'Shang et al., IJCAI 2022, arXiv:2204.13399',
-  options: creffOptions,
-  strategy: CReFF,
-};
+export const creffPlugin: StrategyPlugin<CreffOptions> = CReFF.plugin;

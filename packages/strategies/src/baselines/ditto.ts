@@ -16,13 +16,9 @@
  * anchored to its *own* personal model at the start of the round; λ = 0.01 there. Starting from a
  * checkpoint and sampling every client (frac = 1) are run settings.
  */
-import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
-  TOKENS,
-  type Aggregator,
   type ArrayRecord,
   type ClientResult,
   type ClientTrainContext,
@@ -30,6 +26,7 @@ import {
   type PersonalContext,
   type PersonalPredictor,
   type ServerContext,
+  type StrategyContext,
   type StrategyPlugin,
 } from '@fedloge/core';
 import { BACKBONE_PREFIX, FedAvg, HEAD_PREFIX, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
@@ -64,13 +61,15 @@ interface PersonalStep {
   readonly form: ProxForm;
 }
 
-@injectable()
 export class Ditto extends FedAvg<DittoOptions, PersonalStep> {
-  override readonly name: string = 'ditto';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: DittoOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<DittoOptions> = {
+    kind: 'strategy',
+    name: 'ditto',
+    description: 'Ditto: global model by FedAvg; personal model on CE + λ/2·‖v − w_global‖²; PM = personal model',
+    paper: 'Li et al., ICML 2021, arXiv:2012.04221',
+    options: dittoOptions,
+    create: (ctx: StrategyContext<DittoOptions>) => new Ditto(ctx),
+  };
 
   /** The personal step on v_k, then (unless in repo-compat mode) FedAvg's step on the global copy. */
   override async trainClient(ctx: ClientTrainContext): Promise<ClientUpdate> {
@@ -133,11 +132,4 @@ function trainableKeys(net: Network): Map<tf.Variable, string> {
   return keys;
 }
 
-export const dittoPlugin: StrategyPlugin<DittoOptions> = {
-  kind: 'strategy',
-  name: 'ditto',
-  description: 'Ditto: global model by FedAvg; personal model on CE + λ/2·‖v − w_global‖²; PM = personal model',
-  paper: 'Li et al., ICML 2021, arXiv:2012.04221',
-  options: dittoOptions,
-  strategy: Ditto,
-};
+export const dittoPlugin: StrategyPlugin<DittoOptions> = Ditto.plugin;

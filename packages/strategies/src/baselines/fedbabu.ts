@@ -12,17 +12,14 @@
  * 'head'` fine-tunes only the head), and is scored with the fine-tuned network (docs/baselines.md#fedbabu).
  * Evaluation therefore trains every client: its cost grows with `fineTuneEpochs`.
  */
-import 'reflect-metadata';
 import type * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
-  TOKENS,
-  type Aggregator,
   type ArrayRecord,
   type PersonalContext,
   type PersonalPredictor,
   type ServerContext,
+  type StrategyContext,
   type StrategyPlugin,
 } from '@fedloge/core';
 import { BACKBONE_PREFIX, FedAvg, fedAvgOptions, type Network } from '../fedavg.js';
@@ -47,13 +44,15 @@ export type FedBabuOptions = z.output<typeof fedBabuOptions>;
 /** The local-loop phase of PM fine-tuning (federated training has none). */
 type FineTunePhase = 'fine-tune';
 
-@injectable()
 export class FedBABU extends FedAvg<FedBabuOptions, FineTunePhase> {
-  override readonly name: string = 'fedbabu';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedBabuOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<FedBabuOptions> = {
+    kind: 'strategy',
+    name: 'fedbabu',
+    description: 'FedBABU: head frozen at random init, body trained and aggregated; PM = model fine-tuned on local data',
+    paper: 'Oh et al., ICLR 2022, arXiv:2106.06042',
+    options: fedBabuOptions,
+    create: (ctx: StrategyContext<FedBabuOptions>) => new FedBABU(ctx),
+  };
 
   /** PM: the global model fine-tuned on this client's training data. */
   async personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): Promise<PersonalPredictor> {
@@ -79,11 +78,4 @@ export class FedBABU extends FedAvg<FedBabuOptions, FineTunePhase> {
   }
 }
 
-export const fedBabuPlugin: StrategyPlugin<FedBabuOptions> = {
-  kind: 'strategy',
-  name: 'fedbabu',
-  description: 'FedBABU: head frozen at random init, body trained and aggregated; PM = model fine-tuned on local data',
-  paper: 'Oh et al., ICLR 2022, arXiv:2106.06042',
-  options: fedBabuOptions,
-  strategy: FedBABU,
-};
+export const fedBabuPlugin: StrategyPlugin<FedBabuOptions> = FedBABU.plugin;

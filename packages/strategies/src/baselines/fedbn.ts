@@ -10,23 +10,23 @@
  * shared weights with its BatchNorm, run on the images. For the GM and `gmPersonalPart`, see
  * `personalPart.ts`.
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import type { z } from 'zod';
-import { TOKENS, type Aggregator, type StrategyPlugin } from '@fedloge/core';
+import type { StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { batchNormKeys } from './batchNormKeys.js';
 import { PersonalPartStrategy, personalPartOptions } from './personalPart.js';
 
 export const fedBnOptions = personalPartOptions;
 export type FedBnOptions = z.output<typeof fedBnOptions>;
 
-@injectable()
 export class FedBN extends PersonalPartStrategy<FedBnOptions> {
-  override readonly name: string = 'fedbn';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedBnOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<FedBnOptions> = {
+    kind: 'strategy',
+    name: 'fedbn',
+    description: 'FedBN: BatchNorm parameters and statistics personal (shortcut BN included), rest aggregated; PM = own model',
+    paper: 'Li et al., ICLR 2021, arXiv:2102.07623',
+    options: fedBnOptions,
+    create: (ctx: StrategyContext<FedBnOptions>) => new FedBN(ctx),
+  };
 
   /** Every key of every BatchNorm layer (affine parameters and running statistics). */
   protected override personalKeys(keys: readonly string[]): string[] {
@@ -34,11 +34,4 @@ export class FedBN extends PersonalPartStrategy<FedBnOptions> {
   }
 }
 
-export const fedBnPlugin: StrategyPlugin<FedBnOptions> = {
-  kind: 'strategy',
-  name: 'fedbn',
-  description: 'FedBN: BatchNorm parameters and statistics personal (shortcut BN included), rest aggregated; PM = own model',
-  paper: 'Li et al., ICLR 2021, arXiv:2102.07623',
-  options: fedBnOptions,
-  strategy: FedBN,
-};
+export const fedBnPlugin: StrategyPlugin<FedBnOptions> = FedBN.plugin;

@@ -19,19 +19,16 @@
  * 1 + 1 epochs. `scaledDown()` says so in every results table, and `--help` in the description;
  * `adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 }` is the official schedule.
  */
-import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
-  TOKENS,
-  type Aggregator,
   type ArrayRecord,
   type ClientTrainContext,
   type ModelBuilder,
   type PersonalContext,
   type PersonalPredictor,
   type ServerContext,
+  type StrategyContext,
   type StrategyPlugin,
   type TrainConfig,
 } from '@fedloge/core';
@@ -79,13 +76,17 @@ export type FedEtfOptions = z.output<typeof fedEtfOptions>;
 /** What local SGD trains and on which loss in one of `adapt`'s steps (the local-loop phase). */
 type AdaptationStep = 'etf' | 'projection';
 
-@injectable()
 export class FedETF extends FedAvg<FedEtfOptions, AdaptationStep> {
-  override readonly name: string = 'fedetf';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedEtfOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<FedEtfOptions> = {
+    kind: 'strategy',
+    name: 'fedetf',
+    description:
+      'FedETF: projection + L2-norm + fixed simplex ETF with learnable temperature, Balanced Softmax; PM = local adaptation ' +
+      '(SCALED DOWN by default for speed: 2 × (1 + 1) fine-tuning epochs, official 20 × (3 + 3))',
+    paper: 'Li et al., ICCV 2023, arXiv:2303.10058',
+    options: fedEtfOptions,
+    create: (ctx: StrategyContext<FedEtfOptions>) => new FedETF(ctx),
+  };
 
   /** The PM fine-tuning schedule, when shorter than the official E + 20 × (3 + 3) epochs. */
   scaledDown(): string | undefined {
@@ -149,13 +150,4 @@ export class FedETF extends FedAvg<FedEtfOptions, AdaptationStep> {
   }
 }
 
-export const fedEtfPlugin: StrategyPlugin<FedEtfOptions> = {
-  kind: 'strategy',
-  name: 'fedetf',
-  description:
-    'FedETF: projection + L2-norm + fixed simplex ETF with learnable temperature, Balanced Softmax; PM = local adaptation ' +
-    '(SCALED DOWN by default for speed: 2 × (1 + 1) fine-tuning epochs, official 20 × (3 + 3))',
-  paper: 'Li et al., ICCV 2023, arXiv:2303.10058',
-  options: fedEtfOptions,
-  strategy: FedETF,
-};
+export const fedEtfPlugin: StrategyPlugin<FedEtfOptions> = FedETF.plugin;

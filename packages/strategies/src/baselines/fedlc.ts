@@ -9,10 +9,8 @@
  * margin; classes the client does not hold are left out of its softmax (the limit n → 0), with
  * no NaN. Aggregation, GM and PM are FedAvg's (docs/baselines.md#fedlc).
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
-import { TOKENS, type Aggregator, type ClientTrainContext, type StrategyPlugin } from '@fedloge/core';
+import type { ClientTrainContext, StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { FedAvg, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
 import { logitCalibrationOffsets } from './losses/classPrior.js';
 import { offsetCrossEntropy } from './losses/offsetCrossEntropy.js';
@@ -26,13 +24,15 @@ export const fedLcOptions = fedAvgOptions.extend({
 });
 export type FedLcOptions = z.output<typeof fedLcOptions>;
 
-@injectable()
 export class FedLC extends FedAvg<FedLcOptions> {
-  override readonly name: string = 'fedlc';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedLcOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<FedLcOptions> = {
+    kind: 'strategy',
+    name: 'fedlc',
+    description: 'FedLC: FedAvg with logit-calibrated CE (logit_c − τ·n_{k,c}^{-1/4}); PM = global model',
+    paper: 'Zhang et al., ICML 2022, arXiv:2209.00189',
+    options: fedLcOptions,
+    create: (ctx: StrategyContext<FedLcOptions>) => new FedLC(ctx),
+  };
 
   /** Cross-entropy on logits − τ·n_{k,c}^{−1/4}, with this client's class counts. */
   protected override localObjective(net: Network, ctx: ClientTrainContext): LocalObjective {
@@ -41,11 +41,4 @@ export class FedLC extends FedAvg<FedLcOptions> {
   }
 }
 
-export const fedLcPlugin: StrategyPlugin<FedLcOptions> = {
-  kind: 'strategy',
-  name: 'fedlc',
-  description: 'FedLC: FedAvg with logit-calibrated CE (logit_c − τ·n_{k,c}^{-1/4}); PM = global model',
-  paper: 'Zhang et al., ICML 2022, arXiv:2209.00189',
-  options: fedLcOptions,
-  strategy: FedLC,
-};
+export const fedLcPlugin: StrategyPlugin<FedLcOptions> = FedLC.plugin;

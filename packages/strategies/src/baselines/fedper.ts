@@ -8,23 +8,23 @@
  * aggregated. PM = global backbone + the client's head (docs/baselines.md#fedper). For the GM and
  * `gmPersonalPart`, see `personalPart.ts`.
  */
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import type { z } from 'zod';
-import { TOKENS, type Aggregator, type StrategyPlugin } from '@fedloge/core';
+import type { StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { HEAD_PREFIX } from '../fedavg.js';
 import { PersonalPartStrategy, personalPartOptions } from './personalPart.js';
 
 export const fedPerOptions = personalPartOptions;
 export type FedPerOptions = z.output<typeof fedPerOptions>;
 
-@injectable()
 export class FedPer extends PersonalPartStrategy<FedPerOptions> {
-  override readonly name: string = 'fedper';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedPerOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<FedPerOptions> = {
+    kind: 'strategy',
+    name: 'fedper',
+    description: 'FedPer: body aggregated, head personal, both trained jointly with CE; PM = global body + own head',
+    paper: 'Arivazhagan et al., arXiv 2019, arXiv:1912.00818',
+    options: fedPerOptions,
+    create: (ctx: StrategyContext<FedPerOptions>) => new FedPer(ctx),
+  };
 
   /** The head is personal. */
   protected override personalKeys(keys: readonly string[]): string[] {
@@ -32,11 +32,4 @@ export class FedPer extends PersonalPartStrategy<FedPerOptions> {
   }
 }
 
-export const fedPerPlugin: StrategyPlugin<FedPerOptions> = {
-  kind: 'strategy',
-  name: 'fedper',
-  description: 'FedPer: body aggregated, head personal, both trained jointly with CE; PM = global body + own head',
-  paper: 'Arivazhagan et al., arXiv 2019, arXiv:1912.00818',
-  options: fedPerOptions,
-  strategy: FedPer,
-};
+export const fedPerPlugin: StrategyPlugin<FedPerOptions> = FedPer.plugin;

@@ -16,12 +16,10 @@
  * is 0 at the first epoch and the norm's gradient is undefined). μ = 0.01 with `'l2'` is the
  * setting of the authors' FedProx logs.
  */
-import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
-import { TOKENS, type Aggregator, type ClientTrainContext, type Logger, type StrategyPlugin } from '@fedloge/core';
-import { FedAvg, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
+import type { ClientTrainContext, StrategyContext, StrategyPlugin } from '@fedloge/core';
+import { FedAvg, fedAvgOptions, type LocalObjective, type Network, type StrategyInit } from '../fedavg.js';
 import { PROX_FORMS, proximalTerm, skipsFirstBatch } from './losses/proximalTerm.js';
 
 export const fedProxOptions = fedAvgOptions.extend({
@@ -40,17 +38,19 @@ export const fedProxOptions = fedAvgOptions.extend({
 });
 export type FedProxOptions = z.output<typeof fedProxOptions>;
 
-@injectable()
 export class FedProx extends FedAvg<FedProxOptions> {
-  override readonly name: string = 'fedprox';
+  static override readonly plugin: StrategyPlugin<FedProxOptions> = {
+    kind: 'strategy',
+    name: 'fedprox',
+    description: 'FedProx: FedAvg + proximal term μ/2·‖w − w_global‖² in the local loss; PM = global model',
+    paper: 'Li et al., MLSys 2020, arXiv:1812.06127',
+    options: fedProxOptions,
+    create: (ctx: StrategyContext<FedProxOptions>) => new FedProx(ctx),
+  };
 
-  constructor(
-    @inject(TOKENS.Aggregator) aggregator: Aggregator,
-    @inject(TOKENS.StrategyOptions) options: FedProxOptions,
-    @inject(TOKENS.Logger) logger?: Logger,
-  ) {
-    super(aggregator, options);
-    if (options.mu === 0) logger?.warn('fedprox: mu = 0 makes FedProx identical to FedAvg');
+  constructor(init: StrategyInit<FedProxOptions> = {}) {
+    super(init);
+    if (this.options.mu === 0) this.logger.warn('fedprox: mu = 0 makes FedProx identical to FedAvg');
   }
 
   /** FedAvg's loss plus the proximal term to the weights this client started the round from. */
@@ -75,11 +75,4 @@ export class FedProx extends FedAvg<FedProxOptions> {
   }
 }
 
-export const fedProxPlugin: StrategyPlugin<FedProxOptions> = {
-  kind: 'strategy',
-  name: 'fedprox',
-  description: 'FedProx: FedAvg + proximal term μ/2·‖w − w_global‖² in the local loss; PM = global model',
-  paper: 'Li et al., MLSys 2020, arXiv:1812.06127',
-  options: fedProxOptions,
-  strategy: FedProx,
-};
+export const fedProxPlugin: StrategyPlugin<FedProxOptions> = FedProx.plugin;

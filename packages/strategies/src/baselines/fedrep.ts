@@ -12,11 +12,9 @@
  * Each phase is one run of FedAvg's local loop with its own SGD (momentum is not carried from
  * the head phase into the body phase).
  */
-import 'reflect-metadata';
 import type * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
-import { TOKENS, type Aggregator, type ClientTrainContext, type ClientUpdate, type StrategyPlugin } from '@fedloge/core';
+import type { ClientTrainContext, ClientUpdate, StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { HEAD_PREFIX, type Network } from '../fedavg.js';
 import { PersonalPartStrategy, personalPartOptions } from './personalPart.js';
 
@@ -38,13 +36,15 @@ export type FedRepOptions = z.output<typeof fedRepOptions>;
 /** Which part local SGD updates while a phase runs. */
 type RepPhase = 'head' | 'body';
 
-@injectable()
 export class FedRep extends PersonalPartStrategy<FedRepOptions, RepPhase> {
-  override readonly name: string = 'fedrep';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedRepOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<FedRepOptions> = {
+    kind: 'strategy',
+    name: 'fedrep',
+    description: 'FedRep: personal head trained first (body frozen), then the shared body (head frozen); body aggregated',
+    paper: 'Collins et al., ICML 2021, arXiv:2102.07078',
+    options: fedRepOptions,
+    create: (ctx: StrategyContext<FedRepOptions>) => new FedRep(ctx),
+  };
 
   /** Head phase, then body phase from the head phase's result. */
   override async trainClient(ctx: ClientTrainContext): Promise<ClientUpdate> {
@@ -70,11 +70,4 @@ export class FedRep extends PersonalPartStrategy<FedRepOptions, RepPhase> {
   }
 }
 
-export const fedRepPlugin: StrategyPlugin<FedRepOptions> = {
-  kind: 'strategy',
-  name: 'fedrep',
-  description: 'FedRep: personal head trained first (body frozen), then the shared body (head frozen); body aggregated',
-  paper: 'Collins et al., ICML 2021, arXiv:2102.07078',
-  options: fedRepOptions,
-  strategy: FedRep,
-};
+export const fedRepPlugin: StrategyPlugin<FedRepOptions> = FedRep.plugin;

@@ -17,15 +17,11 @@
  * Aggregated: φ and g (weighted by n_k). Personal: p, initialised as a copy of g (PFLlib).
  * GM = g(φ(x)); PM = g(φ(x)) + p_k(φ(x)) on the global features (a `heads` predictor).
  */
-import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import {
-  TOKENS,
   crossEntropy,
   prefixRecord,
   unprefixRecord,
-  type Aggregator,
   type ArrayRecord,
   type ClientTrainContext,
   type Head,
@@ -33,6 +29,7 @@ import {
   type PersonalContext,
   type PersonalPredictor,
   type ServerContext,
+  type StrategyContext,
   type StrategyPlugin,
 } from '@fedloge/core';
 import type { Rng } from '@fedloge/core/data';
@@ -56,13 +53,15 @@ export interface RodNetwork extends Network {
   readonly personal: Head;
 }
 
-@injectable()
 export class FedRoD extends FedAvg<FedRodOptions> {
-  override readonly name: string = 'fedrod';
-
-  constructor(@inject(TOKENS.Aggregator) aggregator: Aggregator, @inject(TOKENS.StrategyOptions) options: FedRodOptions) {
-    super(aggregator, options);
-  }
+  static override readonly plugin: StrategyPlugin<FedRodOptions> = {
+    kind: 'strategy',
+    name: 'fedrod',
+    description: 'FedRoD: generic head on Balanced Softmax (aggregated), personal head on the detached residual; PM = g + p',
+    paper: 'Chen & Chao, ICLR 2022, arXiv:2107.00778',
+    options: fedRodOptions,
+    create: (ctx: StrategyContext<FedRodOptions>) => new FedRoD(ctx),
+  };
 
   /** PM: g + p_k on the global features (p as initialised for a client that never trained). */
   personalPredictor(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): PersonalPredictor {
@@ -140,11 +139,4 @@ export class FedRoD extends FedAvg<FedRodOptions> {
   }
 }
 
-export const fedRodPlugin: StrategyPlugin<FedRodOptions> = {
-  kind: 'strategy',
-  name: 'fedrod',
-  description: 'FedRoD: generic head on Balanced Softmax (aggregated), personal head on the detached residual; PM = g + p',
-  paper: 'Chen & Chao, ICLR 2022, arXiv:2107.00778',
-  options: fedRodOptions,
-  strategy: FedRoD,
-};
+export const fedRodPlugin: StrategyPlugin<FedRodOptions> = FedRoD.plugin;

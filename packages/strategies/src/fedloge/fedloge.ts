@@ -27,33 +27,29 @@
  * g_aux), `gaux` (the raw g_aux). PM (heads on the global features): `stage1` (headline:
  * local(f) + g_aux(f)), `la-fr` (R_k(f) + local(f)). The framework's evaluator masks absent classes.
  */
-import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
-import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
-  TOKENS,
   crossEntropy,
   prefixRecord,
   unprefixRecord,
-  type Aggregator,
   type ArrayRecord,
   type Batch,
   type ClientTrainContext,
   type ClientUpdate,
   type GlobalPredictor,
   type Head,
-  type Logger,
   type ModelBuilder,
   type ModelExportContext,
   type ModelExportInfo,
   type PersonalContext,
   type PersonalPredictor,
   type ServerContext,
+  type StrategyContext,
   type StrategyPlugin,
 } from '@fedloge/core';
 import type { Rng } from '@fedloge/core/data';
-import { BACKBONE_PREFIX, FedAvg, fedAvgOptions, type Network } from '../fedavg.js';
+import { BACKBONE_PREFIX, FedAvg, fedAvgOptions, type Network, type StrategyInit } from '../fedavg.js';
 import { loadedModule } from '../loaded-module.js';
 import { runLocalLoop } from '../local-loop.js';
 import { KERNEL_CHOICES, SparseEtf, selectKernels, type EtfKernels, type KernelChoice } from '../native-ops/index.js';
@@ -132,9 +128,16 @@ export interface FedLoGeSseC {
   readonly etf: SparseEtf;
 }
 
-@injectable()
 export class FedLoGe extends FedAvg<FedLoGeOptions> {
-  override readonly name: string = 'fedloge';
+  static override readonly plugin: StrategyPlugin<FedLoGeOptions> = {
+    kind: 'strategy',
+    name: 'fedloge',
+    description: 'FedLoGe: backbone trained through a frozen sparse ETF (SSE-C), global + local heads on detached features, GLA-FR',
+    paper: 'Xiao et al., ICLR 2024, arXiv:2401.08977',
+    options: fedLoGeOptions,
+    create: (ctx: StrategyContext<FedLoGeOptions>) => new FedLoGe(ctx),
+  };
+
   /** FedLoGe's `localtest` masks absent classes in both heads (docs/metrics.md#pm-masking). */
   override readonly referencePmMasking: boolean = true;
   /**
@@ -146,19 +149,13 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
   readonly kernels: EtfKernels;
   private built: FedLoGeSseC | undefined;
 
-  constructor(
-    @inject(TOKENS.Aggregator) aggregator: Aggregator,
-    @inject(TOKENS.StrategyOptions) options: FedLoGeOptions,
-    @inject(TOKENS.Logger) private readonly logger: Logger,
-  ) {
-    // Parsed again so a hand-built instance gets the defaults and the same validation as the registry's.
-    super(aggregator, fedLoGeOptions.parse(options ?? {}));
-    this.kernels = selectKernels(this.options.kernels);
-    if (this.kernels.kind !== this.options.kernels) {
-      logger.warn(`fedloge: kernels '${this.options.kernels}' unavailable, using '${this.kernels.kind}' (same results, slower)`);
-    }
+  constructor(init: StrategyInit<FedLoGeOptions> = {}) {
+    super(init);
+    const logger = this.logger;
+    // Warns `logger` itself when 'native' falls back to 'tfjs'.
+    this.kernels = selectKernels(this.options.kernels, logger);
     if (this.options.sparsity === 0) {
-      logger.warn('fedloge: sparsity 0 makes the SSE-C a dense ETF classifier (no longer the paper\'s sparse SSE-C)');
+      logger.warn("fedloge: sparsity 0 makes the SSE-C a dense ETF classifier (no longer the paper's sparse SSE-C)");
     }
     if (this.options.etfBias === 'zero') {
       logger.info('fedloge: SSE-C bias is zero, a documented deviation from the reference (its bias is a frozen random init)');
@@ -426,11 +423,4 @@ function distance(a: ArrayRecord, b: ArrayRecord): number {
   return Math.sqrt(sum);
 }
 
-export const fedLoGePlugin: StrategyPlugin<FedLoGeOptions> = {
-  kind: 'strategy',
-  name: 'fedloge',
-  description: 'FedLoGe: backbone trained through a frozen sparse ETF (SSE-C), global + local heads on detached features, GLA-FR',
-  paper: 'Xiao et al., ICLR 2024, arXiv:2401.08977',
-  options: fedLoGeOptions,
-  strategy: FedLoGe,
-};
+export const fedLoGePlugin: StrategyPlugin<FedLoGeOptions> = FedLoGe.plugin;

@@ -4,6 +4,7 @@
  * (webgl, tensorflow) each call falls back to the 'tfjs' implementation, with one warning.
  */
 import * as tf from '@tensorflow/tfjs';
+import { consoleLogger, type Logger } from '@fedloge/core';
 
 import type { EtfKernels } from './etf-kernels.js';
 import {
@@ -19,17 +20,20 @@ import { nativeKernelsSupportBackend, registerNativeKernels } from './register-n
 import type { SparseEtf } from './sparse-etf.js';
 import { tfjsEtfKernels } from './tfjs-etf-kernels.js';
 
-const warnedBackends = new Set<string>();
-
-/** True when the active backend can run the addon kernels; otherwise warns once per backend. */
-function backendSupported(): boolean {
-  const name = tf.getBackend();
-  if (nativeKernelsSupportBackend(name)) return true;
-  if (!warnedBackends.has(name)) {
-    warnedBackends.add(name);
-    console.warn(`[native-ops] the native kernels run on the ${NATIVE_KERNEL_BACKENDS.join(', ')} backends, not '${name}'; using tfjs ops there`);
-  }
-  return false;
+/** A check whether the active backend can run the addon kernels; it warns `logger` once per backend it cannot. */
+function backendCheck(logger: Logger): () => boolean {
+  const warnedBackends = new Set<string>();
+  return () => {
+    const name = tf.getBackend();
+    if (nativeKernelsSupportBackend(name)) return true;
+    if (!warnedBackends.has(name)) {
+      warnedBackends.add(name);
+      logger.warn(
+        `[native-ops] the native kernels run on the ${NATIVE_KERNEL_BACKENDS.join(', ')} backends, not '${name}'; using tfjs ops there`,
+      );
+    }
+    return false;
+  };
 }
 
 function assertShape(op: string, name: string, t: tf.Tensor, expected: readonly (number | null)[]): void {
@@ -40,9 +44,10 @@ function assertShape(op: string, name: string, t: tf.Tensor, expected: readonly 
   }
 }
 
-/** Builds the EtfKernels that run the addon on `device`. */
-export function nativeEtfKernels(device: NativeDevice): EtfKernels {
+/** Builds the EtfKernels that run the addon on `device`; fallbacks are reported to `logger`. */
+export function nativeEtfKernels(device: NativeDevice, logger: Logger = consoleLogger): EtfKernels {
   registerNativeKernels();
+  const backendSupported = backendCheck(logger);
   return {
     kind: device === 'cuda' ? 'cuda' : 'native',
 

@@ -221,17 +221,18 @@ describe('selectKernels', () => {
     f.dispose();
   });
 
-  it("'native' falls back to tfjs with one warning when the addon is missing", async () => {
+  it("'native' falls back to tfjs with one warning to the run's logger (not the console) when the addon is missing", async () => {
     vi.stubEnv('FEDKERN_NATIVE', 'OFF');
     vi.resetModules();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const logger = silentLogger();
     try {
       const fresh = await import('./select-kernels.js');
-      expect(fresh.selectKernels('native').kind).toBe('tfjs');
-      expect(fresh.selectKernels('native').kind).toBe('tfjs');
-      const ours = warn.mock.calls.filter((c) => String(c[0]).includes('[native-ops]'));
-      expect(ours).toHaveLength(1);
-      expect(String(ours[0]![0])).toMatch(/falling back to tfjs ops: disabled by FEDKERN_NATIVE=OFF/);
+      expect(fresh.selectKernels('native', logger).kind).toBe('tfjs');
+      expect(fresh.selectKernels('native', logger).kind).toBe('tfjs');
+      expect(logger.warnings).toHaveLength(1);
+      expect(logger.warnings[0]).toMatch(/falling back to tfjs ops \(same results, slower\): disabled by FEDKERN_NATIVE=OFF/);
+      expect(warn.mock.calls.filter((c) => String(c[0]).includes('[native-ops]'))).toEqual([]);
     } finally {
       warn.mockRestore();
       vi.unstubAllEnvs();
