@@ -31,7 +31,7 @@
  * keeping the first images of every class.
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {

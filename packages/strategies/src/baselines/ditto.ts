@@ -18,7 +18,7 @@
  * checkpoint and sampling every client (frac = 1) are run settings.
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ArrayRecord, ClientResult, PersonalContext, ServerContext } from '@fedloge/core';
 import { FedBABU, fedBabuPlugin } from './fedbabu.js';

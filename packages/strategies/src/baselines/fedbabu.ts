@@ -13,7 +13,7 @@
  * Evaluation therefore trains every client: its cost grows with `fineTuneEpochs`.
  */
 import 'reflect-metadata';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {

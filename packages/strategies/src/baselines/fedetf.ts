@@ -20,7 +20,7 @@
  * `adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 }` is the official schedule.
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {

@@ -17,7 +17,7 @@
  * setting of the authors' FedProx logs.
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import { TOKENS, type Aggregator, type ClientTrainContext, type Logger, type StrategyPlugin } from '@fedloge/core';

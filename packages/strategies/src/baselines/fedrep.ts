@@ -13,7 +13,7 @@
  * the head phase into the body phase).
  */
 import 'reflect-metadata';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import { TOKENS, type Aggregator, type ClientTrainContext, type ClientUpdate, type StrategyPlugin } from '@fedloge/core';

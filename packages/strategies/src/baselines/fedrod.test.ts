@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '@fedloge/core';
 import { FedRoD, fedRodPlugin, type RodNetwork } from './fedrod.js';

@@ -18,7 +18,7 @@
  * GM = g(φ(x)); PM = g(φ(x)) + p_k(φ(x)) on the global features (a `heads` predictor).
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import {
   TOKENS,

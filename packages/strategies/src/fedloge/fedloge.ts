@@ -28,7 +28,7 @@
  * local(f) + g_aux(f)), `la-fr` (R_k(f) + local(f)). The framework's evaluator masks absent classes.
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import {
