@@ -209,7 +209,7 @@ async function initWasm(): Promise<BackendInfo> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
   } catch (e) {
-    throw new Error(`Backend 'wasm' could not be loaded: ${errorMessage(e)}. Is @tensorflow/tfjs-backend-wasm installed?`);
+    throw new Error(`Backend 'wasm' could not be loaded: ${errorMessage(e)}. Is @tensorflow/tfjs-backend-wasm installed?`, { cause: e });
   }
   const shims = registerKernelShims('wasm');
   await activate('wasm');

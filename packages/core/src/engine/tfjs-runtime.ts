@@ -9,3 +9,5 @@
 import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '../../generated/tfjs-registrations.js';
+// The chained methods' types (a module augmentation of Tensor; erased at run time).
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';

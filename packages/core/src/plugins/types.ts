@@ -4,6 +4,7 @@
  * user modules named in config (`plugins: ["./my-strategy.js"]`) register the same objects in
  * the same DI container.
  */
+import type { InjectionToken } from 'tsyringe';
 import type { z } from 'zod';
 import type { Rng } from '../random.js';
 import type { Backbone, Head } from '../nn/module.js';
@@ -11,7 +12,7 @@ import type { Aggregator } from '../aggregator.js';
 import type { Strategy } from '../strategy.js';
 
 /** A class the DI container can build. Its constructor parameters use explicit `@inject(TOKEN)`. */
-export type Constructor<T> = new (...args: any[]) => T;
+export type Constructor<T> = Extract<InjectionToken<T>, new (...args: never[]) => T>;
 
 interface PluginBase<O> {
   /** Registered name, used in config and on the command line (lower-case, e.g. `fedloge`). */
@@ -27,7 +28,7 @@ interface PluginBase<O> {
  * `TOKENS.Aggregator` (the configured aggregator), `TOKENS.StrategyOptions` (the parsed options),
  * `TOKENS.Kernels` (when registered) and anything else the host registered.
  */
-export interface StrategyPlugin<O = any> extends PluginBase<O> {
+export interface StrategyPlugin<O = unknown> extends PluginBase<O> {
   readonly kind: 'strategy';
   /** Paper reference shown in README tables and summaries. */
   readonly paper?: string;
@@ -35,7 +36,7 @@ export interface StrategyPlugin<O = any> extends PluginBase<O> {
 }
 
 /** An aggregator plugin; resolved with `TOKENS.AggregatorOptions` available. */
-export interface AggregatorPlugin<O = any> extends PluginBase<O> {
+export interface AggregatorPlugin<O = unknown> extends PluginBase<O> {
   readonly kind: 'aggregator';
   readonly aggregator: Constructor<Aggregator>;
   /**
@@ -54,7 +55,7 @@ export interface BackboneArgs {
 }
 
 /** A backbone architecture (`cnn`, `resnet8`, …). */
-export interface ModelPlugin<O = any> extends PluginBase<O> {
+export interface ModelPlugin<O = unknown> extends PluginBase<O> {
   readonly kind: 'model';
   create(args: BackboneArgs, options: O): Backbone;
 }
@@ -67,7 +68,7 @@ export interface HeadArgs {
 }
 
 /** A head type (`linear`, …). */
-export interface HeadPlugin<O = any> extends PluginBase<O> {
+export interface HeadPlugin<O = unknown> extends PluginBase<O> {
   readonly kind: 'head';
   create(args: HeadArgs, options: O): Head;
 }
