@@ -4,7 +4,7 @@
  * builds it once and hands it to every strategy, so all of them train on the same partition.
  */
 import { Rng, type ImageDataset } from '@fedloge/core';
-import { buildFederatedData, loadDataset, type BuiltFederatedData, type DatasetProvenance } from '@fedloge/datasets';
+import { buildFederatedData, loadDataset, type BuiltFederatedData, type DatasetProvenance, type ProgressCallback } from '@fedloge/datasets';
 import type { RunConfig } from '../config/schema.js';
 import { datasetLoadOptions } from './runtime-spec.js';
 
@@ -15,9 +15,12 @@ export interface RunData {
   readonly provenance?: DatasetProvenance | undefined;
 }
 
-/** Load the data set and draw (or read, with `partition`) the client partition for `config`. */
-export async function loadRunData(config: RunConfig): Promise<RunData> {
-  const dataset = await loadDataset(datasetLoadOptions(config.dataset));
+/**
+ * Load the data set and draw (or read, with `partition`) the client partition for `config`.
+ * `onDownloadProgress` hears about the files downloaded into the cache, if any.
+ */
+export async function loadRunData(config: RunConfig, onDownloadProgress?: ProgressCallback): Promise<RunData> {
+  const dataset = await loadDataset({ ...datasetLoadOptions(config.dataset), ...(onDownloadProgress !== undefined ? { onProgress: onDownloadProgress } : {}) });
   const data = buildFederatedData({
     dataset,
     numClients: config.clients.total,

@@ -27,6 +27,7 @@ import { checkOutputPath, makeFolders } from '../output/output-path.js';
 import { checkRunFolder, clearRunFolder, removeStrayTempFiles } from '../output/run-folder-guard.js';
 import { buildSummary, type RunSummary } from '../output/summary.js';
 import { ProgressReporter } from '../progress/progress-reporter.js';
+import { downloadProgressPrinter } from '../progress/download-progress.js';
 import { trainReportData } from '../report/from-run.js';
 import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
@@ -111,7 +112,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     );
   }
 
-  const runData = io.runData ?? (await loadRunData(config));
+  const runData = io.runData ?? (await loadRunData(config, downloadProgressPrinter(io.stderr, io.tty)));
   const { dataset, data } = runData;
   const clientSizes = data.partition.trainIndices.map((t) => t.length);
   say(
