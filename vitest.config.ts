@@ -18,6 +18,9 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The cpu backend and the op gradients, as `@fedloge/core` registers them on import, for tests that
+    // use tfjs directly (the cuda-kernels tests, which do not import core, included).
+    setupFiles: ['packages/core/src/engine/tfjs-runtime.ts'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,

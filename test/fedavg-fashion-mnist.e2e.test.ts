@@ -5,7 +5,7 @@
  * on two CPU cores; skipped when the data set files are absent.
  */
 import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Simulation, buildClientRuntime, initBackend, silentLogger, type FederatedData, type SimulationConfig } from '@fedloge/core';
 import { Rng } from '@fedloge/core/data';

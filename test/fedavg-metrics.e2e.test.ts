@@ -3,7 +3,7 @@
  * global model's logits, independently of the evaluator (FedAvg has no personalPredictor, so its
  * PM is the global model on each client's local test set, docs/metrics.md#personalized-model-pm, docs/baselines.md#fedavg).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Simulation, buildClientRuntime, silentLogger } from '@fedloge/core';
 import { Rng } from '@fedloge/core/data';

@@ -3,7 +3,7 @@
 // a runKernel call is the kernel's time). The native backend's kernel work is prioritised by this table; run with
 //   FEDLOGE_KERNEL_CENSUS=1 npx vitest run test/native-kernel-census.test.ts
 // to print it (FEDLOGE_KERNEL_CENSUS=native times the kernels on the native backend, one thread, instead). The assertions check the census itself: every kernel it saw is registered for `native`.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   crossEntropy, initBackend, LinearHead, minimize, registerBackendProvider, ResNet, RESNET8, Rng, SGD, silentLogger, SmallCnn,
 } from '@fedloge/core';

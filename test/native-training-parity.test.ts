@@ -1,6 +1,6 @@
 // One training step of each core model on the `native` backend (its native elementwise / reduction kernels plus
 // tfjs-cpu for the rest) against the `cpu` backend: same loss and gradients from the same initial weights.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, LinearHead, ResNet, RESNET8, Rng, silentLogger, SmallCnn } from '@fedloge/core';
 import { nativeBackendProvider, nativeRuntime } from '@fedloge/cuda-kernels';
 import { describe, expect, it } from 'vitest';

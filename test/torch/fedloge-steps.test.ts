@@ -9,7 +9,7 @@
  * Skipped, with the reason, where /usr/bin/python3 has no torch (CI installs python3-torch).
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FederatedClientData,

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ImageNetResNet, Rng, initBackend, silentLogger, type ArrayRecord, type ImageNetResNetConfig } from '@fedloge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

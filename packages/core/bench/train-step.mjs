@@ -7,7 +7,7 @@
 //
 // --profile prints, per configuration, the kernels of one step sorted by total time (tf.profile).
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { CORE_MODEL_PLUGINS, LinearHead, Rng, SGD, crossEntropy, initBackend, minimize, silentLogger } from '../dist/index.js';
 
 const INPUT_SHAPES = { cnn: [28, 28, 1], resnet8: [32, 32, 3], resnet18: [32, 32, 3], resnet34: [32, 32, 3] };

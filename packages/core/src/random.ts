@@ -177,11 +177,11 @@ export class Rng {
   }
 
   /** In-place Fisher–Yates shuffle; returns its argument. */
-  shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
+  shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const t = a[i];
-      a[i] = a[j];
+      const t = a[i] as T[number];
+      a[i] = a[j] as T[number];
       a[j] = t;
     }
     return a;

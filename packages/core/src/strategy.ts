@@ -8,7 +8,7 @@
  * kept in the strategy: `trainClient` receives it in `ctx.state` and returns the new value in
  * `ClientUpdate.state`; the framework's ClientStateStore keeps it (so it can be checkpointed).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ArrayRecord } from './arrays.js';
 import type { Rng } from './random.js';
 import type { Backbone, Head } from './nn/module.js';

@@ -6,7 +6,7 @@
 // Reported per case: median time per call, the speed-up over tfjs, and the effective bandwidth = bytes each
 // implementation must at least move (inputs read once + outputs written once; dense S for tfjs, CSR for native)
 // divided by the time.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '@fedloge/core/data';
 import os from 'node:os';

@@ -7,7 +7,7 @@
 //   node packages/cuda-kernels/bench/native-kernels.mjs [--batch 32] [--threads 1] [--min-ms 300] [--skip-steps]
 //
 // Times are the minimum over repeated calls (the least disturbed by other processes on a shared machine).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 

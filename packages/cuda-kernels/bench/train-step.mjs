@@ -21,7 +21,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { CORE_MODEL_PLUGINS, LinearHead, Rng, SGD, crossEntropy, initBackend, minimize, registerBackendProvider, silentLogger } from '@fedloge/core';
 
 import * as kernels from '../dist/index.js';

@@ -102,6 +102,38 @@ describe('CIFAR-10 from the official binary layout', () => {
     expect(Buffer.from(fromTar.train.pixels.subarray(20 * 3072, 21 * 3072)).equals(Buffer.from(data.train.pixels.subarray(10000 * 3072, 10001 * 3072)))).toBe(true);
   });
 
+  it('extracts a cached tarball once: the next load reads the record files, verified by the SHA256SUMS written with them', async () => {
+    const dir = freshDir('extract');
+    const inner = join(dir, 'src', CIFAR10.folder);
+    mkdirSync(inner, { recursive: true });
+    for (const file of [...CIFAR10.trainFiles, ...CIFAR10.testFiles]) {
+      writeFileSync(join(inner, file), readFileSync(join(CIFAR10_DIR, file)).subarray(0, 10 * RECORD));
+    }
+    const cache = join(dir, 'cache');
+    mkdirSync(cache);
+    execFileSync('tar', ['-czf', join(cache, CIFAR10.tarball), '-C', join(dir, 'src'), CIFAR10.folder]);
+    const short = {
+      ...CIFAR10,
+      tarballMd5: createHash('md5').update(readFileSync(join(cache, CIFAR10.tarball))).digest('hex'),
+      recordsPerFile: Object.fromEntries([...CIFAR10.trainFiles, ...CIFAR10.testFiles].map((f) => [f, 10])),
+    };
+    const first = await loadCifar(short, { cacheDir: cache, download: false });
+    expect(first.provenance?.check).toContain('MD5 of');
+    for (const file of [...CIFAR10.trainFiles, ...CIFAR10.testFiles]) {
+      expect(readFileSync(join(cache, file)).equals(readFileSync(join(inner, file)))).toBe(true);
+    }
+    const second = await loadCifar(short, { cacheDir: cache, download: false });
+    expect(second.provenance?.check).toBe(`SHA-256 of 6 files matches ${join(cache, 'SHA256SUMS')}`);
+    expect(second.provenance?.files[0]?.path).toBe(join(cache, 'data_batch_1.bin'));
+    expect(Buffer.from(second.train.pixels).equals(Buffer.from(first.train.pixels))).toBe(true);
+    expect(Array.from(second.test.labels)).toEqual(Array.from(first.test.labels));
+    // The extracted files stay checked: a changed byte is refused, naming the file.
+    const batch = readFileSync(join(cache, 'test_batch.bin'));
+    batch[5] = batch[5]! ^ 0xff;
+    writeFileSync(join(cache, 'test_batch.bin'), batch);
+    await expect(loadCifar(short, { cacheDir: cache, download: false })).rejects.toThrow(`${join(cache, 'test_batch.bin')}: SHA-256`);
+  });
+
   it('names the tarball and the missing entry when the archive is not the official one', async () => {
     const dir = freshDir('wrongtar');
     mkdirSync(join(dir, 'src', 'other'), { recursive: true });

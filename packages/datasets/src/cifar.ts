@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CIFAR_AUGMENTATION, type AugmentationSpec } from './augmentation.js';
 import { CIFAR100_CLASS_NAMES, CIFAR10_CLASS_NAMES } from './cifarClassNames.js';
+import { extractCifarRecords } from './cifar-extract.js';
 import { checkRecordCounts, verifyCifarFolder, type CifarFileFacts } from './cifarIntegrity.js';
 import { parseCifarRecords, type CifarRecordFile, type CifarRecordLayout } from './cifarRecords.js';
 import { dataDirError, dataNotFoundError, searchFolders, type DatasetSourceOptions } from './datasetSource.js';
@@ -106,6 +107,7 @@ export async function loadCifar(variant: CifarVariant, options: CifarOptions = {
     }
     if (existsSync(join(folder, variant.tarball))) {
       found = await readTarball(variant, join(folder, variant.tarball));
+      if (folder === cacheDir) extractIntoCache(variant, cacheDir, found.records);
       break;
     }
   }
@@ -114,6 +116,7 @@ export async function loadCifar(variant: CifarVariant, options: CifarOptions = {
     const tarball = join(cacheDir, variant.tarball);
     await downloadTarball(variant, folders, tarball, options);
     found = await readTarball(variant, tarball);
+    extractIntoCache(variant, cacheDir, found.records);
   }
   const { records, check } = found;
   const pick = (names: readonly string[]) => names.map((n) => records.get(n)!);
@@ -165,6 +168,17 @@ async function readTarball(variant: CifarVariant, path: string): Promise<{ recor
   }
   checkRecordCounts(variant, out);
   return { records: out, check: `MD5 of ${path} matches the official ${variant.tarball} (${variant.tarballMd5})` };
+}
+
+/**
+ * Extracts a cached tarball's verified record files beside it (cifar-extract.ts), so the next load
+ * reads them directly. Only in the cache: a --data-dir is the user's folder and is never written.
+ */
+function extractIntoCache(variant: CifarVariant, cacheDir: string, records: ReadonlyMap<string, CifarRecordFile>): void {
+  const failure = extractCifarRecords(cacheDir, records);
+  if (failure !== null) {
+    process.emitWarning(`could not extract ${variant.tarball} into ${cacheDir} (${failure}); it will be read from the tarball again next time`);
+  }
 }
 
 async function downloadTarball(variant: CifarVariant, looked: readonly string[], dest: string, options: CifarOptions): Promise<void> {

@@ -117,7 +117,6 @@ describe('loadFashionMnist: where it looks and what it rejects', () => {
   });
 
   it('says where it looked and how to fix it when the files are nowhere and downloading is off', async () => {
-    const empty = freshDir('empty');
     const cache = freshDir('cache');
     const load = loadFashionMnist({ cacheDir: cache, download: false, searchSystemFolders: false });
     await expect(load).rejects.toThrow(`Fashion-MNIST was not found. Looked in:\n  - ${cache}`);

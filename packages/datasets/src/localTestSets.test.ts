@@ -50,7 +50,12 @@ describe('drawLocalTestSets (real CIFAR-10-LT, 20 clients, α 0.5)', () => {
     expect(JSON.stringify(drawLocalTestSets(clients, data.train.labels, data.test.labels, 10, new Rng(10)))).not.toBe(JSON.stringify(a));
     const seen = new Set<number>();
     let overlaps = 0;
-    for (const set of a) for (const i of set) (seen.has(i) ? overlaps++ : seen.add(i));
+    for (const set of a) {
+      for (const i of set) {
+        if (seen.has(i)) overlaps++;
+        else seen.add(i);
+      }
+    }
     expect(overlaps).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
   FederatedClientData,

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { FederatedClientData, silentLogger, type ClientTrainContext } from '@fedloge/core';
 import { Rng } from '@fedloge/core/data';

@@ -5,7 +5,7 @@
  * the epochs). FedAvg trains one group (the whole network on one loss); FedLoGe three (the backbone
  * through the SSE-C, then g_aux and the local head on the detached features).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { SGD, minimize, type Batch, type ClientTrainContext } from '@fedloge/core';
 
 /** Where a batch sits in local training (for objectives that treat some batches differently). */

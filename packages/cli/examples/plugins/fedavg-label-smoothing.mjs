@@ -9,7 +9,7 @@
 //
 // Plain JavaScript, so Node imports it as is. It must live where Node resolves @fedloge/* (inside
 // this repository, or a project that depends on the packages).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { FedAvg } from '@fedloge/strategies';
 

@@ -1,3 +1,4 @@
+import type * as NodeFs from 'node:fs';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -6,7 +7,7 @@ import { tempDir } from '../__fixtures__/tiny-run.js';
 // The disk-full case needs a write that fails half-way; every other fs call stays real.
 const failNext = vi.hoisted(() => ({ enospc: false }));
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
+  const fs = await importOriginal<typeof NodeFs>();
   const writeFileSync: typeof fs.writeFileSync = (file, data, options) => {
     if (!failNext.enospc) return fs.writeFileSync(file, data, options);
     failNext.enospc = false;

@@ -74,7 +74,7 @@ export function makeFolders(path: string): void {
       mkdirSync(folder);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw new Error(`Could not create the folder ${folder}: ${(e as Error).message}`);
+      throw new Error(`Could not create the folder ${folder}: ${(e as Error).message}`, { cause: e });
     }
   }
 }

@@ -5,7 +5,7 @@
  * (same seed, same draws), so the test split and local test sets are exactly the run's.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   buildClientData,
   classHistogram,

@@ -3,7 +3,7 @@
  * inference modes) or the generic state export of any other strategy (its global and personalized
  * models, each with the strategy's prediction variants).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { DependencyContainer } from 'tsyringe';
 import { loadStateModel, type ClientData, type Logger, type StateModel, type VariantPredictor } from '@fedloge/core';
 import { loadFedLoGeModel, type FedLoGeModel, type KernelChoice, type PredictMode } from '@fedloge/strategies';

@@ -10,7 +10,7 @@ import {
   listPlugins,
   silentLogger,
 } from '@fedloge/core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '@fedloge/datasets';
 import { FASHION_MNIST_DIR, tinyPartition } from '../__fixtures__/tiny-run.js';
 import { validateConfig } from '../config/validate.js';

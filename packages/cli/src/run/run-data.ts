@@ -16,17 +16,12 @@ export interface RunData {
   readonly provenance?: DatasetProvenance | undefined;
 }
 
-/** Hooks of a data set's one-time preparation pass (the decoded cache of imagenet-lt, inat2018, image-list). */
-export type PreprocessCallbacks = Pick<DatasetContext, 'onPreparationProgress' | 'onItemFailed' | 'signal'>;
+/** Hooks of loading: download progress and the one-time preparation pass (the decoded cache of imagenet-lt, inat2018, image-list). */
+export type LoadHooks = Pick<DatasetContext, 'onProgress' | 'onPreparationProgress' | 'onItemFailed' | 'signal'>;
 
 /** Load the data set through its plugin and draw (or read, with `partition`) the client partition for `config`. */
-export async function loadRunData(
-  config: RunConfig,
-  container: DependencyContainer,
-  logger: Logger,
-  preprocess: PreprocessCallbacks = {},
-): Promise<RunData> {
-  const dataset = await loadDatasetPlugin(container, datasetRef(config.dataset), { download: config.dataset.download, logger, ...preprocess });
+export async function loadRunData(config: RunConfig, container: DependencyContainer, logger: Logger, hooks: LoadHooks = {}): Promise<RunData> {
+  const dataset = await loadDatasetPlugin(container, datasetRef(config.dataset), { download: config.dataset.download, logger, ...hooks });
   const data = buildFederatedData({
     dataset,
     numClients: config.clients.total,

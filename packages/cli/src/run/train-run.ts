@@ -35,6 +35,7 @@ import { checkRunFolder, clearRunFolder, removeStrayTempFiles } from '../output/
 import { buildSummary, type RunSummary } from '../output/summary.js';
 import { ProgressReporter } from '../progress/progress-reporter.js';
 import { preprocessReporter } from '../progress/preprocess-progress.js';
+import { downloadProgressPrinter } from '../progress/download-progress.js';
 import { trainReportData } from '../report/from-run.js';
 import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
@@ -276,7 +277,7 @@ function neverUpdatedMessage(rounds: number, lr: number, out: string): string {
 }
 
 /**
- * `loadRunData` with the preprocessing pass of the large image data sets shown on stderr; a stop
+ * `loadRunData` with download progress and the preprocessing pass of the large image data sets shown on stderr; a stop
  * signal interrupts the pass (it resumes on the next run) instead of waiting for it to finish.
  */
 async function loadRunDataWithProgress(
@@ -288,7 +289,12 @@ async function loadRunDataWithProgress(
   const reporter = preprocessReporter(io.stderr, io.tty ?? io.stderr.isTTY === true);
   try {
     const { onPreparationProgress, onItemFailed } = reporter;
-    return await loadRunData(config, container, io.logger, { onPreparationProgress, onItemFailed, ...(signal !== undefined ? { signal } : {}) });
+    return await loadRunData(config, container, io.logger, {
+      onProgress: downloadProgressPrinter(io.stderr, io.tty),
+      onPreparationProgress,
+      onItemFailed,
+      ...(signal !== undefined ? { signal } : {}),
+    });
   } finally {
     reporter.finish();
   }

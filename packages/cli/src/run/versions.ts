@@ -1,6 +1,6 @@
 /** Software versions recorded in summary.json. */
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { RunVersions } from '../output/summary.js';
 
 /** This package's version, from its package.json (two levels up from src/run or dist/run). */

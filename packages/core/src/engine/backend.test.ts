@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { initBackend, registerBackendProvider } from './backend.js';

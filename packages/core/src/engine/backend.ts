@@ -11,7 +11,8 @@
  * application (the CLI) hands them in as {@link BackendProvider}s, so core depends on no addon.
  * wasm and cpu get the conv-gradient kernel shims (./kernels) before first use.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import './tfjs-runtime.js';
 import type { Logger } from '../logger.js';
 import { registerKernelShims } from './kernels/register_all_kernels.js';
 
@@ -208,7 +209,7 @@ async function initWasm(): Promise<BackendInfo> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
   } catch (e) {
-    throw new Error(`Backend 'wasm' could not be loaded: ${errorMessage(e)}. Is @tensorflow/tfjs-backend-wasm installed?`);
+    throw new Error(`Backend 'wasm' could not be loaded: ${errorMessage(e)}. Is @tensorflow/tfjs-backend-wasm installed?`, { cause: e });
   }
   const shims = registerKernelShims('wasm');
   await activate('wasm');

@@ -5,7 +5,7 @@
  * predicts exactly what the run evaluated (no class masking: that needs a client's label set,
  * which is the caller's knowledge).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { DependencyContainer } from 'tsyringe';
 import type { ArrayRecord } from '../arrays.js';
 import { silentLogger, type Logger } from '../logger.js';

@@ -9,7 +9,7 @@
  * `downsample.0` / `downsample.1`), so weights can be mapped one to one. The classifier (`fc`) is
  * the run's head, not part of the backbone.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ConvBn } from '../nn/conv_bn.js';
 import type { Backbone, ForwardMode } from '../nn/module.js';
 import { ParameterSet } from '../nn/parameter_set.js';

@@ -1,5 +1,5 @@
 /** Argument checks shared by the backbones, with messages that say what was expected. */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /** `inputShape` must be three positive integers [h, w, c] with h, w ≥ `minSide`. */
 export function assertInputShape(model: string, inputShape: readonly number[], minSide: number): void {

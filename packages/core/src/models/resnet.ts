@@ -7,7 +7,7 @@
  * Convolutions pad 1 on every side like PyTorch's `padding=1` (tfjs 'same' would pad stride-2
  * convs bottom/right only and shift the sampling grid).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ConvBn } from '../nn/conv_bn.js';
 import type { Backbone, ForwardMode } from '../nn/module.js';
 import { ParameterSet } from '../nn/parameter_set.js';

@@ -4,7 +4,7 @@
  * dense 128 → ReLU, giving a 128-d non-negative feature. Convolutions use 'same' padding and no
  * bias (BatchNorm follows).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ConvBn } from '../nn/conv_bn.js';
 import { Linear } from '../nn/linear.js';
 import type { Backbone, ForwardMode } from '../nn/module.js';

@@ -1,5 +1,5 @@
 /** BatchNorm2d with PyTorch semantics (eps 1e-5, momentum 0.1, affine, running statistics). */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardMode } from './module.js';
 import { constantInit } from './init.js';
 import { stateKey, type ParameterSet } from './parameter_set.js';

@@ -14,7 +14,7 @@
  * A backend that implements the fused kernels FedBatchNormTrain / FedBatchNormTrainGrad (engine/fused) gets one
  * kernel call per direction instead; every other backend runs the composite below.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 import { FED_BATCH_NORM_TRAIN, type FedBatchNormTrainAttrs } from '../engine/fused/kernel_names.js';
 import { hasFusedKernel } from '../engine/fused/has_fused_kernel.js';

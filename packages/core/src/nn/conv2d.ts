@@ -1,5 +1,5 @@
 /** A bias-free 2-D convolution layer (NHWC), as used before BatchNorm in the CNN and ResNets. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../random.js';
 import { kaimingUniformBound, uniformInit } from './init.js';
 import { stateKey, type ParameterSet } from './parameter_set.js';

@@ -1,5 +1,5 @@
 /** conv → BatchNorm, the unit the CNN and the ResNets are built of. */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../random.js';
 import { BatchNorm2d } from './batch_norm.js';
 import { Conv2d, type Conv2dArgs } from './conv2d.js';

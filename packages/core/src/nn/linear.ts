@@ -1,5 +1,5 @@
 /** A fully connected layer with PyTorch's orientation and initialisation. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../random.js';
 import { kaimingUniformBound, uniformInit } from './init.js';
 import { stateKey, type ParameterSet } from './parameter_set.js';

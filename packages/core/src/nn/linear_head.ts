@@ -1,5 +1,5 @@
 /** The linear classifier head: logits = f·Wᵀ + b (torch.nn.Linear(d, C), as FedLoGe's heads). */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { HeadArgs, HeadPlugin } from '../plugins/types.js';
 import { Linear } from './linear.js';

@@ -3,7 +3,7 @@
  * map features to class logits. Both own tfjs variables, named by state key, and convert to and
  * from ArrayRecord so the framework can ship, average, store and checkpoint them.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ArrayRecord } from '../arrays.js';
 
 /**

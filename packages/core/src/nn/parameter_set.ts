@@ -3,7 +3,7 @@
  * tf.Variables (trainable parameters and non-trainable buffers), converts them to and from
  * ArrayRecords with strict key/shape checks, and frees them.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { sizeOf, type ArrayRecord } from '../arrays.js';
 import type { Module } from './module.js';
 

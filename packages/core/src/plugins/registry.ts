@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Aggregator } from '../aggregator.js';
 import type { ImageDataset } from '../dataset.js';
 import type { Logger } from '../logger.js';

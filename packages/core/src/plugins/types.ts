@@ -46,6 +46,8 @@ export interface StrategyContext<O = unknown> extends PluginContext<O> {
 }
 
 /** A strategy plugin: `create` builds the strategy (typically `(ctx) => new MyStrategy(ctx)`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
 export interface StrategyPlugin<O = any> extends PluginBase<O> {
   readonly kind: 'strategy';
   /** Paper reference shown in README tables and summaries. */
@@ -57,6 +59,8 @@ export interface StrategyPlugin<O = any> extends PluginBase<O> {
 export type AggregatorContext<O = unknown> = PluginContext<O>;
 
 /** An aggregator plugin: `create` builds the aggregator (typically `({ options, logger }) => new X(options, logger)`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
 export interface AggregatorPlugin<O = any> extends PluginBase<O> {
   readonly kind: 'aggregator';
   create(context: AggregatorContext<O>): Aggregator;
@@ -76,7 +80,7 @@ export interface BackboneArgs {
 }
 
 /** A backbone architecture (`cnn`, `resnet8`, …). */
-export interface ModelPlugin<O = any> extends PluginBase<O> {
+export interface ModelPlugin<O = unknown> extends PluginBase<O> {
   readonly kind: 'model';
   create(args: BackboneArgs, options: O): Backbone;
 }
@@ -89,7 +93,7 @@ export interface HeadArgs {
 }
 
 /** A head type (`linear`, …). */
-export interface HeadPlugin<O = any> extends PluginBase<O> {
+export interface HeadPlugin<O = unknown> extends PluginBase<O> {
   readonly kind: 'head';
   create(args: HeadArgs, options: O): Head;
 }
@@ -150,6 +154,7 @@ export interface DatasetContext<O = unknown> {
  * A data set (`fashion-mnist`, `cifar10`, …): `load` returns it in memory. Runs in the main thread
  * and again in every worker thread (with `download: false`), so it must give the same data each time.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
 export interface DatasetPlugin<O = any> extends PluginBase<O> {
   readonly kind: 'dataset';
   load(context: DatasetContext<O>): Promise<ImageDataset>;

@@ -14,7 +14,7 @@
  *   non-negative features: the same argmax except in the degenerate all-zero-feature case
  *   (docs/metrics.md#pm-masking). Both masked and unmasked numbers are reported for every variant.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ArrayRecord } from '../arrays.js';
 import type { FederatedData, SplitName } from '../dataset.js';
 import { argmaxRows } from '../metrics/argmax.js';

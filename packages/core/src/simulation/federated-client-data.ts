@@ -1,5 +1,5 @@
 /** `ClientData` over a client's share of an in-memory data set. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { classHistogram, type ImageDataset } from '../dataset.js';
 import type { Rng } from '../random.js';
 import type { Batch, ClientData } from '../strategy.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createPatternFederation } from '../../../../test/fixtures/pattern-federation.js';
 import { withCorruptTrainImages } from '../../../../test/fixtures/pattern-dataset.js';

@@ -4,7 +4,7 @@
  * root seed by name (never from another stream's position), so client order, worker scheduling
  * and the number of rounds evaluated cannot shift one another's draws.
  */
-import { Rng } from '../random.js';
+import type { Rng } from '../random.js';
 
 export const RUN_STREAMS = {
   /** Which clients take part in `round`. */

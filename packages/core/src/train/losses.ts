@@ -1,5 +1,5 @@
 /** Losses on logits, mean-reduced as torch.nn.CrossEntropyLoss. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Mean softmax cross-entropy of `logits` [B, C] against int32 `labels` [B]. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {

@@ -5,7 +5,7 @@
  * unless a strategy says otherwise, and dispose it afterwards.
  * A backend with the fused FedSgdMomentumUpdate kernel (engine/fused) gets one kernel call for all variables per step.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 import { FED_SGD_MOMENTUM_UPDATE, sgdInputName, type FedSgdMomentumUpdateAttrs } from '../engine/fused/kernel_names.js';
 import { hasFusedKernel } from '../engine/fused/has_fused_kernel.js';

@@ -1,5 +1,5 @@
 // Test data and comparisons shared by the kernel tests. Randomness comes only from core's seeded Rng.
-import { Rng } from '@fedloge/core/data';
+import type { Rng } from '@fedloge/core/data';
 import { expect } from 'vitest';
 
 import { denseToCsr } from '../csr.js';

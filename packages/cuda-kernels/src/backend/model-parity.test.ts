@@ -3,7 +3,7 @@
 // running statistics as the tfjs cpu backend, with a steady number of tensors and pooled buffers from step to step.
 // Slow until the native conv/pool kernels land (minutes on a loaded machine: the stock tfjs-cpu MaxPoolGrad and conv
 // backprops run on both sides), hence the long timeouts.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   FED_BATCH_NORM_TRAIN,
   FED_SGD_MOMENTUM_UPDATE,

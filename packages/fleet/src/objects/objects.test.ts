@@ -139,7 +139,7 @@ describe('Flower object encoding', () => {
     const objects = new Map(d.objects);
     const leaf = postOrderIds(d.tree)[0]!;
     const bad = new Uint8Array(objects.get(leaf)!);
-    bad[bad.length - 1] ^= 1;
+    bad[bad.length - 1]! ^= 1;
     objects.set(leaf, bad);
     expect(() => inflateMessage(d.messageId, objects)).toThrow(/does not hash to its id/);
     objects.delete(leaf);

@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy, type ClientResult } from '@fedloge/core';
 import { fedAvgPlugin, type FedAvg } from '../fedavg.js';
-import { CReFF, creffPlugin } from './creff.js';
+import { type CReFF, creffPlugin } from './creff.js';
 import { FEATURE_DIM, NUM_CLASSES, harness, hooksOf, maxAbsDiff, sameEntry, wholeBatch } from './__fixtures__/harness.js';
 
 const h = harness();

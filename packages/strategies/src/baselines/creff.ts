@@ -30,7 +30,7 @@
  * draw is one shuffled pass over the client's data with the data set's train-time augmentation,
  * keeping the first images of every class.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import {
   LinearHead,

@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy, type ArrayRecord } from '@fedloge/core';
 import { fedAvgPlugin, type FedAvg } from '../fedavg.js';
-import { Ditto, dittoPlugin } from './ditto.js';
+import { type Ditto, dittoPlugin } from './ditto.js';
 import { harness, hooksOf, maxAbsDiff, sameEntry, wholeBatch } from './__fixtures__/harness.js';
 
 const h = harness();

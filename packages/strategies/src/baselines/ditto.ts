@@ -16,7 +16,7 @@
  * anchored to its *own* personal model at the start of the round; λ = 0.01 there. Starting from a
  * checkpoint and sampling every client (frac = 1) are run settings.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import {
   type ArrayRecord,

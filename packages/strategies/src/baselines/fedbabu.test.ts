@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ArrayRecord, ClientResult, PersonalContext, ServerContext } from '@fedloge/core';
-import { FedBABU, fedBabuPlugin } from './fedbabu.js';
+import { type FedBABU, fedBabuPlugin } from './fedbabu.js';
 import { harness, maxAbsDiff, sameEntry, wholeBatch } from './__fixtures__/harness.js';
 
 const h = harness();

@@ -12,7 +12,7 @@
  * 'head'` fine-tunes only the head), and is scored with the fine-tuned network (docs/baselines.md#fedbabu).
  * Evaluation therefore trains every client: its cost grows with `fineTuneEpochs`.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import {
   type ArrayRecord,

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ArrayRecord, ClientResult } from '@fedloge/core';
-import { FedBN, fedBnPlugin } from './fedbn.js';
+import { type FedBN, fedBnPlugin } from './fedbn.js';
 import { harness, maxAbsDiff, sameEntry, wholeBatch } from './__fixtures__/harness.js';
 
 // bn-mlp names its shortcut BatchNorm `shortcut.1`, as the reference ResNet does.

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ArrayRecord, ClientResult, PersonalContext, ServerContext } from '@fedloge/core';
-import { FedETF, fedEtfPlugin } from './fedetf.js';
+import { type FedETF, fedEtfPlugin } from './fedetf.js';
 import type { EtfHead } from './fedetf/etfHead.js';
 import { harness, hooksOf, maxAbsDiff, referenceOffsetCrossEntropy, sameEntry, wholeBatch } from './__fixtures__/harness.js';
 

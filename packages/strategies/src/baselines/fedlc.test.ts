@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { FedLC, fedLcPlugin } from './fedlc.js';
+import { type FedLC, fedLcPlugin } from './fedlc.js';
 import { harness, hooksOf, referenceOffsetCrossEntropy, wholeBatch } from './__fixtures__/harness.js';
 
 describe('FedLC', () => {

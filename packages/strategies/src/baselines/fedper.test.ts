@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ArrayRecord, ClientResult } from '@fedloge/core';
-import { FedPer, fedPerPlugin } from './fedper.js';
+import { type FedPer, fedPerPlugin } from './fedper.js';
 import { FEATURE_DIM, NUM_CLASSES, harness, maxAbsDiff, sameEntry } from './__fixtures__/harness.js';
 
 const h = harness();

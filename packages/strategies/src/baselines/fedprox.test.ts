@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ArrayRecord } from '@fedloge/core';
 import { fedAvgPlugin, type FedAvg } from '../fedavg.js';
-import { FedProx, fedProxPlugin } from './fedprox.js';
+import { type FedProx, fedProxPlugin } from './fedprox.js';
 import { harness, hooksOf, referenceOffsetCrossEntropy, wholeBatch } from './__fixtures__/harness.js';
 
 const h = harness();

@@ -16,7 +16,7 @@
  * is 0 at the first epoch and the norm's gradient is undefined). μ = 0.01 with `'l2'` is the
  * setting of the authors' FedProx logs.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ClientTrainContext, StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { FedAvg, fedAvgOptions, type LocalObjective, type Network, type StrategyInit } from '../fedavg.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FedRep, fedRepPlugin } from './fedrep.js';
+import { type FedRep, fedRepPlugin } from './fedrep.js';
 import { harness, sameEntry } from './__fixtures__/harness.js';
 
 const h = harness();

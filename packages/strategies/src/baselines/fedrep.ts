@@ -12,7 +12,7 @@
  * Each phase is one run of FedAvg's local loop with its own SGD (momentum is not carried from
  * the head phase into the body phase).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ClientTrainContext, ClientUpdate, StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { HEAD_PREFIX, type Network } from '../fedavg.js';

@@ -17,7 +17,7 @@
  * Aggregated: φ and g (weighted by n_k). Personal: p, initialised as a copy of g (PFLlib).
  * GM = g(φ(x)); PM = g(φ(x)) + p_k(φ(x)) on the global features (a `heads` predictor).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   crossEntropy,
   prefixRecord,

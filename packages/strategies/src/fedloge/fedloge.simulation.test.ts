@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Simulation, buildClientRuntime, silentLogger } from '@fedloge/core';
 import { createPatternFederation } from '../../../../test/fixtures/pattern-federation.js';

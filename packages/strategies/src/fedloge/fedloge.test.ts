@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
   FederatedClientData,
@@ -17,7 +17,7 @@ import {
 import { Rng } from '@fedloge/core/data';
 import { testContainer } from '../../../../test/fixtures/plugins.js';
 import { createPatternDataset } from '../../../../test/fixtures/pattern-dataset.js';
-import { FEDLOGE_DEFAULTS, FedLoGe, fedLoGePlugin, type FedLoGeOptions } from './fedloge.js';
+import { FEDLOGE_DEFAULTS, type FedLoGe, fedLoGePlugin, type FedLoGeOptions } from './fedloge.js';
 
 const C = 3;
 const D = 6;

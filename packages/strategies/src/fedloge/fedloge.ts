@@ -27,7 +27,7 @@
  * g_aux), `gaux` (the raw g_aux). PM (heads on the global features): `stage1` (headline:
  * local(f) + g_aux(f)), `la-fr` (R_k(f) + local(f)). The framework's evaluator masks absent classes.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import {
   crossEntropy,

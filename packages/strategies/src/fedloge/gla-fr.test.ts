@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { selectKernels, type KernelChoice } from '../native-ops/index.js';
 import { disposeHeads, globalRealign, linearLogits, localRealign, localRealignAll, type LinearParams } from './gla-fr.js';

@@ -13,7 +13,7 @@
  * Row operations run through the configured kernels (native C++/CUDA or tfjs). Inputs are never
  * disposed; results are new tensors owned by the caller.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ArrayRecord } from '@fedloge/core';
 import type { EtfKernels } from '../native-ops/index.js';
 

@@ -15,7 +15,7 @@ import {
 import { Rng } from '@fedloge/core/data';
 import { testContainer } from '../../../../test/fixtures/plugins.js';
 import { createPatternDataset } from '../../../../test/fixtures/pattern-dataset.js';
-import { FedLoGe, fedLoGePlugin, type FedLoGeOptions } from './fedloge.js';
+import { type FedLoGe, fedLoGePlugin, type FedLoGeOptions } from './fedloge.js';
 
 // The headStepNorm stabiliser against a hand calculation: one full-batch step, momentum 0.
 const C = 3;

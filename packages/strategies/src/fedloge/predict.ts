@@ -10,7 +10,7 @@
  * knowledge (the framework's evaluator applies it during training runs).
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import {
   getModelPlugin,

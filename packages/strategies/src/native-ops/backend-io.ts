@@ -8,7 +8,7 @@
  * - native (@fedloge/cuda-kernels' NativeBackend): inputs are read in place with `valuesOf`; outputs live in its
  *   pool of aligned native buffers (`allocate`, uninitialised: every addon kernel writes all of its output).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '@fedloge/cuda-kernels';
 
 type Values = Float32Array | Int32Array | Uint8Array;

@@ -2,7 +2,7 @@
  * The head operations FedLoGe needs, behind one interface with interchangeable implementations (see
  * {@link selectKernels}). Every method returns a new tensor the caller owns and disposes; inputs are not disposed.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 import type { SparseEtf } from './sparse-etf.js';
 

@@ -3,7 +3,7 @@
  * (the tfjs `kernel_names.ts` pattern). S and its bias travel as attributes, not inputs: they are constants of the
  * model (FedLoGe's SSE-C is frozen), so the engine never tracks or differentiates them.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 import type { SparseEtf } from './sparse-etf.js';
 

@@ -5,7 +5,7 @@
  * behind when the round is repeated.
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Simulation, buildClientRuntime, initBackend, registerBackendProvider, silentLogger, FED_BATCH_NORM_TRAIN, FED_SGD_MOMENTUM_UPDATE } from '@fedloge/core';
 import { nativeBackendProvider, nativeRuntime, type NativeBackend } from '@fedloge/cuda-kernels';
 import { describe, expect, it } from 'vitest';

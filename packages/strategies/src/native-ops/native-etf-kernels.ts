@@ -3,7 +3,7 @@
  * engine (so tf.grad / tape and memory tracking work as for any tfjs op). On a backend the addon cannot serve
  * (webgl, tensorflow) each call falls back to the 'tfjs' implementation, with one warning.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { consoleLogger, type Logger } from '@fedloge/core';
 
 import type { EtfKernels } from './etf-kernels.js';

@@ -2,7 +2,7 @@
  * The plumbing every addon-backed kernel shares: a tfjs kernel config per backend whose function gets the backend's
  * memory (`KernelIo`), its inputs and attributes typed, and float32 views that name the kernel when the dtype is wrong.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 import { float32View, kernelIo, type KernelIo, type NativeKernelBackend } from './backend-io.js';
 

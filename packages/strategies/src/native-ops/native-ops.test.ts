@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, registerBackendProvider, Rng, silentLogger } from '@fedloge/core';
 import { cudaInfo, etfProjectForwardImpl, nativeBackendProvider, nativeRuntime, nativeStatus, type NativeBackend } from '@fedloge/cuda-kernels';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

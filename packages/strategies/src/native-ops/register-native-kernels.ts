@@ -3,7 +3,7 @@
  * one file plus one line here. Registered for the cpu, wasm and native backends, whose tensor memory the addon can
  * use directly.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { registerKernelReplacing } from '@fedloge/cuda-kernels';
 
 import { NATIVE_KERNEL_BACKENDS, type NativeKernelBackend } from './backend-io.js';

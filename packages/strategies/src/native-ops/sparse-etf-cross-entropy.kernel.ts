@@ -2,7 +2,7 @@
  * SparseEtfCrossEntropy as a tfjs kernel: one native call returns both the mean loss and d loss / d f, so the
  * forward pass already holds the gradient; the registered gradient just scales that saved output by the upstream dy.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { etfCrossEntropy } from '@fedloge/cuda-kernels';
 
 import { SPARSE_ETF_CROSS_ENTROPY, type SparseEtfAttrs, type SparseEtfCrossEntropyInputs } from './kernel-names.js';

@@ -3,7 +3,7 @@
  * @fedloge/cuda-kernels addon straight into the backend's tensor memory; and the gradient that ties them together
  * (only f gets a gradient: S and b are frozen attributes).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { etfProjectBackward, etfProjectForward } from '@fedloge/cuda-kernels';
 
 import {

@@ -3,7 +3,7 @@
  * Learning under Long-tailed Data", ICLR 2024, arXiv 2401.08977): S [C × d] kept in CSR for the native kernels,
  * plus its fixed bias b [C]. Both are constants: nothing here is trainable.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { csrToDense, denseToCsr, type CsrMatrix } from '@fedloge/cuda-kernels';
 
 export class SparseEtf {

@@ -1,5 +1,5 @@
 /** The 'tfjs' implementation of {@link EtfKernels}: stock tfjs ops with a dense copy of S. Runs on any backend. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { MASKED_ROW_VALUE } from '@fedloge/cuda-kernels';
 
 import type { EtfKernels } from './etf-kernels.js';

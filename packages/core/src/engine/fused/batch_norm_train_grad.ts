@@ -4,7 +4,7 @@
  * other two outputs of a kernel called from the first. Gradients nobody asked for are freed with the backward scope.
  * The mean and variance outputs feed only the running statistics, so their upstream gradients (zeros) are ignored.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 import { FED_BATCH_NORM_TRAIN, FED_BATCH_NORM_TRAIN_GRAD, type FedBatchNormTrainAttrs } from './kernel_names.js';
 

@@ -2,7 +2,7 @@
 // contract's formulas, float64 for batch norm, float32 rounding per operation for SGD) are registered for the cpu
 // backend, and core's fused paths (the batch-norm gradient registration, SGD's grouping and velocity bookkeeping) must
 // give what the composite paths gave before registration.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../backend.js';

@@ -4,7 +4,7 @@
  * tf.getBackend())`) and otherwise runs its composite of stock ops, so a backend opts in kernel by kernel.
  * Backends implement them by these names (the `native` backend in @fedloge/cuda-kernels does).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Training-mode batch normalisation over every axis but the last: x viewed as [m, C] (m = product of the leading

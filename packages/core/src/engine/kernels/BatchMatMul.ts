@@ -5,7 +5,7 @@
  * by the plain (XNNPACK) product. Every dense layer's forward (x·Wᵀ) and backward (dy·W, xᵀ·dy)
  * uses those flags, so all linear layers and heads gain.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelScope } from './call_kernel.js';
 
 /** Swaps the last two axes of a rank-`rank` tensor. */

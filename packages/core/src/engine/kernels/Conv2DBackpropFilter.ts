@@ -11,7 +11,7 @@
  * sliced off and the result is transposed back to [kh, kw, Cin, Cout].
  * A 1×1, stride-1, unpadded conv is a plain matrix product: dW = xᵀ·dy over the B·H·W rows.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelScope } from './call_kernel.js';
 import { conv2DGeometry } from './conv2d_geometry.js';
 

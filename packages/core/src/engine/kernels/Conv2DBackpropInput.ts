@@ -12,7 +12,7 @@
  * Reshape to [B, Ho, 1, Wo, 1, C], a PadV2 to [B, Ho, s, Wo, s, C] and a Reshape; the s − 1
  * trailing zero rows it adds count towards the bottom padding.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelScope } from './call_kernel.js';
 import { conv2DGeometry } from './conv2d_geometry.js';
 

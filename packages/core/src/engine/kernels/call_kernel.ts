@@ -4,7 +4,7 @@
  * and the backend directly keeps the composite invisible to the engine: no extra Tensor objects,
  * no tape entries, and each intermediate is freed with `disposeData` as soon as it is used.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Run kernel `name` of the backend that is executing the caller. The caller owns the result. */
 export function callKernel(

@@ -3,7 +3,7 @@
  * computes them (`backend_util.computeConv2DInfo`), so 'same', 'valid' and explicit paddings all
  * go through one path.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export interface Conv2DGeometry {
   readonly batch: number;

@@ -14,7 +14,7 @@
  *   Its Conv2DBackpropInput stays stock: the shim, a cpu Conv2D on zero-inserted dy, measured
  *   1.4x slower (303 vs 431 ms for a [32, 14, 14, 32] → 64 3×3 layer).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';

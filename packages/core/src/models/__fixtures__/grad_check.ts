@@ -1,5 +1,5 @@
 /** Test helper (not exported): gradients of a backbone + head loss on the current backend. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Backbone, Head } from '../../nn/module.js';
 import { crossEntropy } from '../../train/losses.js';
 

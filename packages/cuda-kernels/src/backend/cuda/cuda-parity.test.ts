@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { expectCaseParity, PARITY_CASES } from './__fixtures__/parity-cases.js';
 import type { CudaBackend } from './cuda-backend.js';
+import type { CudaBackendAddon } from './device.js';
 import { cudaFallbackCounts, cudaRuntime, describeFallbacks, registerCudaBackend } from './register.js';
 
 const runtime = cudaRuntime();
@@ -27,7 +28,7 @@ describe(`cuda backend parity with tfjs-cpu on the GPU${note}`, () => {
 
   for (const mode of ['tf32', 'fp32'] as const) {
     it.skipIf(!available).each(PARITY_CASES.map((c) => [c.name, c] as const))(`${mode}: %s`, async (_name, c) => {
-      const addon = (runtime as { addon: import('./device.js').CudaBackendAddon }).addon;
+      const addon = (runtime as { addon: CudaBackendAddon }).addon;
       const previous = addon.cudaSetTf32(mode === 'tf32');
       try {
         await expectCaseParity('cuda', c, mode === 'tf32' && c.tf32 ? TF32_TOLERANCE : c.tolerance ?? 1e-4);
@@ -58,7 +59,7 @@ describe(`cuda backend parity with tfjs-cpu on the GPU${note}`, () => {
   });
 
   it.skipIf(!available)('invalid calls are JS errors (unknown handle, buffer too small)', () => {
-    const addon = (runtime as { addon: import('./device.js').CudaBackendAddon }).addon;
+    const addon = (runtime as { addon: CudaBackendAddon }).addon;
     expect(() => addon.cudaFree(987654321)).toThrow(/unknown device buffer handle/);
     const small = addon.cudaAlloc(16);
     expect(() => addon.cudaUnary(0, small, small, 1000, 0, 0)).toThrow(/holds 16 bytes but 4000 are needed/);

@@ -4,7 +4,7 @@
  *   f = ReLU(bn1(fc(x)) + shortcut.1(shortcut.0(x))), with x flattened.
  * Dense layers instead of convolutions keep FedBN's tests fast on the cpu backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { BatchNorm2d, Linear, ParameterSet, type Backbone, type BackboneArgs, type ForwardMode, type ModelPlugin } from '@fedloge/core';
 

@@ -5,7 +5,7 @@
  * Nothing here imitates the framework: every object is the one the simulation itself uses.
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import {
   FederatedClientData,
   PluginModelBuilder,

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@fedloge/core/data';
 import { describe, expect, it } from 'vitest';
 import { federatedFeatureLabels, initialFederatedFeatures, matchFederatedFeatures, type ClassGradient } from './federatedFeatures.js';

@@ -4,7 +4,7 @@
  * produce matches, class by class, the classifier gradient clients measured on their real data.
  * Classes no client reported this round are left out of the loss, so their features do not move.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { SGD, minimize } from '@fedloge/core';
 import type { Rng } from '@fedloge/core/data';
 import { gradientMatchingDistance } from './gradientMatchingDistance.js';

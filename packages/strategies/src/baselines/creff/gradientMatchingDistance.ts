@@ -11,7 +11,7 @@
  * linear classifier.) The `1e-6` in the cosine's denominator is the reference's guard against
  * zero rows.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 const COSINE_EPSILON = 1e-6;
 

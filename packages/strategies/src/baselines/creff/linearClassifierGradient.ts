@@ -9,7 +9,7 @@
  * differentiating through `tf.grads` (second-order autodiff, which tfjs does not support for
  * every op).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** A linear classifier in `[out, in]` layout: logits = features · weightᵀ + bias. */
 export interface LinearClassifierTensors {

@@ -12,7 +12,7 @@
  * as the official ResNet) and `etf` [C', C]. `etf` is a parameter only so that FedETF's local
  * adaptation can fine-tune it; during federated training it is neither trained nor averaged.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Linear, ParameterSet, type Head } from '@fedloge/core';
 import type { Rng } from '@fedloge/core/data';
 import { simplexEtf } from '../../fedloge/sse-c.js';

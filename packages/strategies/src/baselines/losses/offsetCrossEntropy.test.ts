@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ABSENT_CLASS_OFFSET, logCountOffsets, logitCalibrationOffsets } from './classPrior.js';
 import { offsetCrossEntropy } from './offsetCrossEntropy.js';

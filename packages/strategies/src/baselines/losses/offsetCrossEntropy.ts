@@ -3,7 +3,7 @@
  * Softmax (offsets `log n_c`) and FedLC's logit calibration (offsets `−τ·n_c^{−1/4}`) are both
  * this loss with different offsets; see `classPrior.ts`.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@fedloge/core';
 
 /**

@@ -10,7 +10,7 @@
  *
  * The norm runs over all parameters together, as one vector.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export type ProxForm = 'sqL2/2' | 'l2';
 
