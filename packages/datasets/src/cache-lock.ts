@@ -33,6 +33,7 @@ export function lockCacheDir(dir: string): () => void {
       if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
         throw new Error(
           `Another process (pid ${owner}) is decoding images into ${dir}; wait for it to finish, or delete ${file} if that process is not a FedLoGe run`,
+          { cause: e },
         );
       }
       rmSync(file, { force: true });

@@ -39,7 +39,7 @@
  * Built-in strategies also keep their plugin as a static `plugin` property, so that they can be
  * built by hand with their defaults: `new FedProx()`, `new FedProx({ options: { mu: 0.1 } })`.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import {
   FedAvgAggregator,

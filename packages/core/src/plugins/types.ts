@@ -47,7 +47,6 @@ export interface StrategyContext<O = unknown> extends PluginContext<O> {
 
 /** A strategy plugin: `create` builds the strategy (typically `(ctx) => new MyStrategy(ctx)`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
 export interface StrategyPlugin<O = any> extends PluginBase<O> {
   readonly kind: 'strategy';
   /** Paper reference shown in README tables and summaries. */
@@ -59,7 +58,6 @@ export interface StrategyPlugin<O = any> extends PluginBase<O> {
 export type AggregatorContext<O = unknown> = PluginContext<O>;
 
 /** An aggregator plugin: `create` builds the aggregator (typically `({ options, logger }) => new X(options, logger)`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists hold plugins of many option types (`unknown` would refuse `StrategyPlugin<MyOptions>`)
 export interface AggregatorPlugin<O = any> extends PluginBase<O> {
   readonly kind: 'aggregator';

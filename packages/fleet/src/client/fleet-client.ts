@@ -1,5 +1,6 @@
 import { create, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
-import { Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import type { Metadata} from '@grpc/grpc-js';
+import { Client, type ServiceError, status } from '@grpc/grpc-js';
 import { signedCallMetadata } from '../auth/call-auth.js';
 import { generateNodeKey, type NodeKey } from '../auth/node-key.js';
 import { MessageSchema, ObjectTreeSchema, type ObjectTree } from '../gen/flwr/proto/message_pb.js';

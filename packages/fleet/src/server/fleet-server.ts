@@ -199,7 +199,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
       });
     } catch (err) {
       clearInterval(server.sweepTimer);
-      throw new Error(`FleetServer cannot listen on ${options.address}: ${(err as Error).message}`);
+      throw new Error(`FleetServer cannot listen on ${options.address}: ${(err as Error).message}`, { cause: err });
     }
     return server;
   }

@@ -45,7 +45,7 @@ import {
   type StrategyContext,
   type StrategyPlugin,
 } from '@fedloge/core';
-import { Rng } from '@fedloge/core/data';
+import type { Rng } from '@fedloge/core/data';
 import { BACKBONE_PREFIX, FedAvg, HEAD_PREFIX, fedAvgOptions } from '../fedavg.js';
 import { averageClassGradients, classGradientEntries } from './creff/classGradients.js';
 import { federatedFeatureLabels, initialFederatedFeatures, matchFederatedFeatures, type ClassGradient } from './creff/federatedFeatures.js';

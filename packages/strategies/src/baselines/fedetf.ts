@@ -19,7 +19,7 @@
  * 1 + 1 epochs. `scaledDown()` says so in every results table, and `--help` in the description;
  * `adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 }` is the official schedule.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import {
   type ArrayRecord,

@@ -4,7 +4,7 @@
  * realignment, and every client's local head and LA-FR realignment. The realignments are computed
  * here, once, so loading needs no strategy. Format: model-format.ts.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { prefixRecord, unprefixRecord, type ArrayEntry, type ArrayRecord, type ModelBuilder } from '@fedloge/core';
 import { BACKBONE_PREFIX } from '../fedavg.js';
 import type { FedLoGe } from './fedloge.js';
