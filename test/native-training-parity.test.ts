@@ -5,7 +5,7 @@ import { initBackend, LinearHead, ResNet, RESNET8, Rng, silentLogger, SmallCnn }
 import { nativeBackendProvider, nativeRuntime } from '@fedloge/cuda-kernels';
 import { describe, expect, it } from 'vitest';
 
-import { lossAndGrads, relativeMaxError } from '../packages/core/src/models/__fixtures__/grad_check.js';
+import { lossAndGrads, relativeMaxError } from '../packages/core/src/models/__fixtures__/grad-check.js';
 
 const runtime = nativeRuntime();
 const skip = 'addon' in runtime ? '' : ` (skipped: ${runtime.reason})`;

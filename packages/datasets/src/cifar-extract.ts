@@ -3,15 +3,15 @@
  * thread of this run) read the record files instead of decompressing and untarring ~170 MB again.
  *
  * The files are written beside the tarball with a `SHA256SUMS` of their bytes, written last: the
- * loader verifies an extracted folder against it (cifarIntegrity.ts), so the extraction stays tied
+ * loader verifies an extracted folder against it (cifar-integrity.ts), so the extraction stays tied
  * to the tarball whose MD5 was checked. Each file is written under a temporary name and renamed, so
  * an interrupted extraction leaves no partial file; the loader only takes the folder when every
  * record file and the sums are there, and otherwise reads the tarball and extracts again.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKSUM_FILE } from './checksumFile.js';
-import type { CifarRecordFile } from './cifarRecords.js';
+import { CHECKSUM_FILE } from './checksum-file.js';
+import type { CifarRecordFile } from './cifar-records.js';
 import { sha256Hex } from './digest.js';
 
 /**

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classHistogram } from '@fedloge/core/data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CIFAR10_DIR, loadRealCifar10 } from './__fixtures__/realData.js';
-import { deadUrl } from './__fixtures__/httpServer.js';
+import { CIFAR10_DIR, loadRealCifar10 } from './__fixtures__/real-data.js';
+import { deadUrl } from './__fixtures__/http-server.js';
 import { CIFAR10, CIFAR100, loadCifar } from './cifar.js';
-import { CIFAR100_CLASS_NAMES } from './cifarClassNames.js';
-import { parseCifarRecords } from './cifarRecords.js';
-import type { InMemoryImageDataset } from './inMemoryImageDataset.js';
+import { CIFAR100_CLASS_NAMES } from './cifar-class-names.js';
+import { parseCifarRecords } from './cifar-records.js';
+import type { InMemoryImageDataset } from './in-memory-image-dataset.js';
 
 const RECORD = 3073;
 const freshDir = (tag: string) => mkdtempSync(join(tmpdir(), `fedloge-cifar-${tag}-`));

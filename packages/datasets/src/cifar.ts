@@ -6,15 +6,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CIFAR_AUGMENTATION, type AugmentationSpec } from './augmentation.js';
-import { CIFAR100_CLASS_NAMES, CIFAR10_CLASS_NAMES } from './cifarClassNames.js';
+import { CIFAR100_CLASS_NAMES, CIFAR10_CLASS_NAMES } from './cifar-class-names.js';
 import { extractCifarRecords } from './cifar-extract.js';
-import { checkRecordCounts, verifyCifarFolder, type CifarFileFacts } from './cifarIntegrity.js';
-import { parseCifarRecords, type CifarRecordFile, type CifarRecordLayout } from './cifarRecords.js';
-import { dataDirError, dataNotFoundError, searchFolders, type DatasetSourceOptions } from './datasetSource.js';
+import { checkRecordCounts, verifyCifarFolder, type CifarFileFacts } from './cifar-integrity.js';
+import { parseCifarRecords, type CifarRecordFile, type CifarRecordLayout } from './cifar-records.js';
+import { dataDirError, dataNotFoundError, searchFolders, type DatasetSourceOptions } from './dataset-source.js';
 import { md5OfFile } from './digest.js';
 import { downloadFile } from './download.js';
 import { gunzipFile } from './gzip.js';
-import { InMemoryImageDataset } from './inMemoryImageDataset.js';
+import { InMemoryImageDataset } from './in-memory-image-dataset.js';
 import { CIFAR100_NORMALIZATION, IMAGENET_NORMALIZATION, type Normalization } from './normalization.js';
 import type { DatasetProvenance } from './provenance.js';
 import { readTarFiles } from './tar.js';
@@ -92,7 +92,7 @@ export interface CifarOptions extends DatasetSourceOptions {
  * (a folder that does not hold the data set is an error, never a fall-back elsewhere); without it, the
  * cache (`$FEDLOGE_CACHE/<name>`). In each folder the extracted record files win over the official
  * tarball. When neither is found (and no `dataDir` was given), the tarball is downloaded into the cache.
- * Every file is verified before parsing (see cifarIntegrity.ts); `provenance` says which files were
+ * Every file is verified before parsing (see cifar-integrity.ts); `provenance` says which files were
  * read and which check passed.
  */
 export async function loadCifar(variant: CifarVariant, options: CifarOptions = {}): Promise<InMemoryImageDataset> {

@@ -8,8 +8,8 @@
 import { z } from 'zod';
 import type { DatasetContext, DatasetPlugin } from '@fedloge/core/data';
 import { CIFAR10, CIFAR100, loadCifar } from './cifar.js';
-import type { DatasetSourceOptions } from './datasetSource.js';
-import { loadFashionMnist } from './fashionMnist.js';
+import type { DatasetSourceOptions } from './dataset-source.js';
+import { loadFashionMnist } from './fashion-mnist.js';
 import { LARGE_IMAGE_DATASET_PLUGINS } from './large-image-plugins.js';
 
 /** Options every built-in loader understands (where to look and where to download from). */

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadUrl, serveFiles, type LocalServer } from './__fixtures__/httpServer.js';
+import { deadUrl, serveFiles, type LocalServer } from './__fixtures__/http-server.js';
 import { downloadFile, type DownloadProgress } from './download.js';
 
 describe('downloadFile', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FASHION_MNIST_DIR } from './__fixtures__/realData.js';
+import { FASHION_MNIST_DIR } from './__fixtures__/real-data.js';
 import { parseIdx } from './idx.js';
 
 /** An IDX file built by hand: magic 00 00 08 <rank>, big-endian dims, payload. */

@@ -4,7 +4,7 @@
  * resuming the preprocessing pass) and open it as a {@link StreamedImageDataset}.
  */
 import { resolve, join } from 'node:path';
-import { datasetCacheDir } from './cacheDir.js';
+import { datasetCacheDir } from './cache-dir.js';
 import { sha256Hex } from './digest.js';
 import { cacheFolderName, type CacheSplit, type FailedImage, type ImageCacheRequest } from './image-cache.js';
 import type { ImageListEntry } from './image-list-file.js';

@@ -12,10 +12,10 @@ import {
   writeImageNetLtMiniature,
   type ImageNetLtMiniature,
 } from './__fixtures__/image-miniature.js';
-import { buildFederatedData } from './federatedData.js';
+import { buildFederatedData } from './federated-data.js';
 import { splitFile } from './image-cache.js';
 import { loadImageNetLt } from './imagenet-lt.js';
-import { loadDataset } from './loadDataset.js';
+import { loadDataset } from './load-dataset.js';
 import { IMAGENET_NORMALIZATION } from './normalization.js';
 import type { PreprocessProgress } from './preprocess-images.js';
 import type { StreamedImageDataset } from './streamed-image-dataset.js';

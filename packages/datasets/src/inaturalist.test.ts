@@ -10,7 +10,7 @@ import {
   type INaturalistMiniature,
 } from './__fixtures__/image-miniature.js';
 import { parseCocoAnnotations } from './coco-annotations.js';
-import { buildFederatedData } from './federatedData.js';
+import { buildFederatedData } from './federated-data.js';
 import { splitFile } from './image-cache.js';
 import { loadINaturalist2018 } from './inaturalist.js';
 import type { StreamedImageDataset } from './streamed-image-dataset.js';

@@ -4,7 +4,7 @@ import type { Aggregator, ClientContribution } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
 import { initBackend } from '../engine/backend.js';
 import { silentLogger } from '../logger.js';
-import { SmallCnn } from '../models/small_cnn.js';
+import { SmallCnn } from '../models/small-cnn.js';
 import { Rng } from '../random.js';
 import { record, update, valuesOf } from './__fixtures__/updates.js';
 import { isStatisticsBuffer } from './buffers.js';

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './tfjs-runtime.js';
 import type { Logger } from '../logger.js';
-import { registerKernelShims } from './kernels/register_all_kernels.js';
+import { registerKernelShims } from './kernels/register-all-kernels.js';
 
 /** Which backend to use; `auto` picks the fastest one that loads. */
 export type BackendChoice = 'auto' | 'cuda' | 'tensorflow' | 'native' | 'wasm' | 'cpu';

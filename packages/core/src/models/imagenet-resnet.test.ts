@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { silentLogger } from '../logger.js';
-import { LinearHead } from '../nn/linear_head.js';
+import { LinearHead } from '../nn/linear-head.js';
 import { Rng } from '../random.js';
 import { IMAGENET_RESNET18, IMAGENET_RESNET50, ImageNetResNet } from './imagenet-resnet.js';
 import { resnet18ImageNetModelPlugin, resnet50ImageNetModelPlugin } from './plugins.js';

@@ -10,11 +10,11 @@
  * the run's head, not part of the backbone.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvBn } from '../nn/conv_bn.js';
+import { ConvBn } from '../nn/conv-bn.js';
 import type { Backbone, ForwardMode } from '../nn/module.js';
-import { ParameterSet } from '../nn/parameter_set.js';
+import { ParameterSet } from '../nn/parameter-set.js';
 import type { Rng } from '../random.js';
-import { assertImageBatch, assertInputShape } from './input_checks.js';
+import { assertImageBatch, assertInputShape } from './input-checks.js';
 
 /** Block type and blocks per stage; stage widths are always 64, 128, 256, 512. */
 export interface ImageNetResNetConfig {

@@ -1,4 +1,4 @@
-export { SMALL_CNN_FEATURE_DIM, SmallCnn } from './small_cnn.js';
+export { SMALL_CNN_FEATURE_DIM, SmallCnn } from './small-cnn.js';
 export { RESNET18, RESNET34, RESNET8, ResNet } from './resnet.js';
 export type { ResNetConfig } from './resnet.js';
 export { IMAGENET_RESNET18, IMAGENET_RESNET50, ImageNetResNet } from './imagenet-resnet.js';

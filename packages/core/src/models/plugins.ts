@@ -3,11 +3,11 @@
  * `resnet18-imagenet`, `resnet50-imagenet`) and head plugins (`linear`).
  */
 import { z } from 'zod';
-import { linearHeadPlugin } from '../nn/linear_head.js';
+import { linearHeadPlugin } from '../nn/linear-head.js';
 import type { HeadPlugin, ModelPlugin } from '../plugins/types.js';
 import { IMAGENET_RESNET18, IMAGENET_RESNET50, ImageNetResNet, type ImageNetResNetConfig } from './imagenet-resnet.js';
 import { RESNET18, RESNET34, RESNET8, ResNet, type ResNetConfig } from './resnet.js';
-import { SmallCnn } from './small_cnn.js';
+import { SmallCnn } from './small-cnn.js';
 
 const noOptions = z.strictObject({});
 

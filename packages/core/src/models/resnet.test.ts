@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { silentLogger } from '../logger.js';
-import { LinearHead } from '../nn/linear_head.js';
+import { LinearHead } from '../nn/linear-head.js';
 import { Rng } from '../random.js';
-import { lossAndGrads, relativeMaxError } from './__fixtures__/grad_check.js';
+import { lossAndGrads, relativeMaxError } from './__fixtures__/grad-check.js';
 import { CORE_HEAD_PLUGINS, CORE_MODEL_PLUGINS, resnet18ModelPlugin, resnet34ModelPlugin, resnet8ModelPlugin } from './plugins.js';
 import { RESNET8, ResNet } from './resnet.js';
 

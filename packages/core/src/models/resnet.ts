@@ -8,11 +8,11 @@
  * convs bottom/right only and shift the sampling grid).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvBn } from '../nn/conv_bn.js';
+import { ConvBn } from '../nn/conv-bn.js';
 import type { Backbone, ForwardMode } from '../nn/module.js';
-import { ParameterSet } from '../nn/parameter_set.js';
+import { ParameterSet } from '../nn/parameter-set.js';
 import type { Rng } from '../random.js';
-import { assertImageBatch, assertInputShape } from './input_checks.js';
+import { assertImageBatch, assertInputShape } from './input-checks.js';
 
 /** An architecture: the stem width, then per stage its width, block count and first stride. */
 export interface ResNetConfig {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../random.js';
 import { kaimingUniformBound, uniformInit } from './init.js';
-import { stateKey, type ParameterSet } from './parameter_set.js';
+import { stateKey, type ParameterSet } from './parameter-set.js';
 
 export interface Conv2dArgs {
   readonly inChannels: number;

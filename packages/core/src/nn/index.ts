@@ -1,12 +1,12 @@
 export type { Backbone, ForwardMode, Head, Module } from './module.js';
-export { ParameterSet, stateKey } from './parameter_set.js';
+export { ParameterSet, stateKey } from './parameter-set.js';
 export { constantInit, kaimingUniformBound, uniformInit } from './init.js';
 export { Conv2d } from './conv2d.js';
 export type { Conv2dArgs } from './conv2d.js';
-export { BatchNorm2d } from './batch_norm.js';
-export type { BatchNorm2dArgs } from './batch_norm.js';
-export { batchNormTrain } from './batch_norm_train.js';
-export type { BatchNormTrainResult } from './batch_norm_train.js';
+export { BatchNorm2d } from './batch-norm.js';
+export type { BatchNorm2dArgs } from './batch-norm.js';
+export { batchNormTrain } from './batch-norm-train.js';
+export type { BatchNormTrainResult } from './batch-norm-train.js';
 export { Linear } from './linear.js';
 export type { LinearArgs } from './linear.js';
-export { LinearHead, linearHeadPlugin } from './linear_head.js';
+export { LinearHead, linearHeadPlugin } from './linear-head.js';

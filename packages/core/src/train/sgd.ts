@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { FED_SGD_MOMENTUM_UPDATE, sgdInputName, type FedSgdMomentumUpdateAttrs } from '../engine/fused/kernel_names.js';
-import { hasFusedKernel } from '../engine/fused/has_fused_kernel.js';
+import { FED_SGD_MOMENTUM_UPDATE, sgdInputName, type FedSgdMomentumUpdateAttrs } from '../engine/fused/kernel-names.js';
+import { hasFusedKernel } from '../engine/fused/has-fused-kernel.js';
 
 export interface SgdOptions {
   readonly lr: number;

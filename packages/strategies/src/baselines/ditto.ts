@@ -30,8 +30,8 @@ import {
   type StrategyPlugin,
 } from '@fedloge/core';
 import { BACKBONE_PREFIX, FedAvg, HEAD_PREFIX, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
-import { proximalTerm, skipsFirstBatch, type ProxForm } from './losses/proximalTerm.js';
-import { PERSONAL_VARIANT } from './personalPart.js';
+import { proximalTerm, skipsFirstBatch, type ProxForm } from './losses/proximal-term.js';
+import { PERSONAL_VARIANT } from './personal-part.js';
 
 export const dittoOptions = fedAvgOptions.extend({
   /**

@@ -8,12 +8,12 @@
  * downsampling shortcuts is personal too, unlike in the FedLoGe reference helper, whose "bn"
  * substring test aggregates `shortcut.1.*` (docs/baselines.md#fedbn). PM = the client's own model:
  * shared weights with its BatchNorm, run on the images. For the GM and `gmPersonalPart`, see
- * `personalPart.ts`.
+ * `personal-part.ts`.
  */
 import type { z } from 'zod';
 import type { StrategyContext, StrategyPlugin } from '@fedloge/core';
-import { batchNormKeys } from './batchNormKeys.js';
-import { PersonalPartStrategy, personalPartOptions } from './personalPart.js';
+import { batchNormKeys } from './batch-norm-keys.js';
+import { PersonalPartStrategy, personalPartOptions } from './personal-part.js';
 
 export const fedBnOptions = personalPartOptions;
 export type FedBnOptions = z.output<typeof fedBnOptions>;

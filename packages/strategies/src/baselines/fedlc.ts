@@ -12,8 +12,8 @@
 import { z } from 'zod';
 import type { ClientTrainContext, StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { FedAvg, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
-import { logitCalibrationOffsets } from './losses/classPrior.js';
-import { offsetCrossEntropy } from './losses/offsetCrossEntropy.js';
+import { logitCalibrationOffsets } from './losses/class-prior.js';
+import { offsetCrossEntropy } from './losses/offset-cross-entropy.js';
 
 export const fedLcOptions = fedAvgOptions.extend({
   /**

@@ -6,12 +6,12 @@
  * cross-entropy, as FedAvg; only the base is federated. Here the personalisation layers are the
  * linear head: it stays on the client (`head.*` in the client state) and the backbone is
  * aggregated. PM = global backbone + the client's head (docs/baselines.md#fedper). For the GM and
- * `gmPersonalPart`, see `personalPart.ts`.
+ * `gmPersonalPart`, see `personal-part.ts`.
  */
 import type { z } from 'zod';
 import type { StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { HEAD_PREFIX } from '../fedavg.js';
-import { PersonalPartStrategy, personalPartOptions } from './personalPart.js';
+import { PersonalPartStrategy, personalPartOptions } from './personal-part.js';
 
 export const fedPerOptions = personalPartOptions;
 export type FedPerOptions = z.output<typeof fedPerOptions>;

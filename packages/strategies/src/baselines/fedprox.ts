@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ClientTrainContext, StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { FedAvg, fedAvgOptions, type LocalObjective, type Network, type StrategyInit } from '../fedavg.js';
-import { PROX_FORMS, proximalTerm, skipsFirstBatch } from './losses/proximalTerm.js';
+import { PROX_FORMS, proximalTerm, skipsFirstBatch } from './losses/proximal-term.js';
 
 export const fedProxOptions = fedAvgOptions.extend({
   /**

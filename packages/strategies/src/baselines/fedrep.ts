@@ -7,7 +7,7 @@
  * head for `headEpochs` with the representation frozen, then the representation for
  * `bodyEpochs` with the new head frozen. Only the representation is averaged.
  * PM = global backbone + the client's head (docs/baselines.md#fedrep). For the GM and `gmPersonalPart`,
- * see `personalPart.ts`.
+ * see `personal-part.ts`.
  *
  * Each phase is one run of FedAvg's local loop with its own SGD (momentum is not carried from
  * the head phase into the body phase).
@@ -16,7 +16,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ClientTrainContext, ClientUpdate, StrategyContext, StrategyPlugin } from '@fedloge/core';
 import { HEAD_PREFIX, type Network } from '../fedavg.js';
-import { PersonalPartStrategy, personalPartOptions } from './personalPart.js';
+import { PersonalPartStrategy, personalPartOptions } from './personal-part.js';
 
 export const fedRepOptions = personalPartOptions.extend({
   /**

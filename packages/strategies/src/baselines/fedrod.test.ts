@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '@fedloge/core';
 import { type FedRoD, fedRodPlugin, type RodNetwork } from './fedrod.js';
-import { offsetCrossEntropy } from './losses/offsetCrossEntropy.js';
+import { offsetCrossEntropy } from './losses/offset-cross-entropy.js';
 import { FEATURE_DIM, NUM_CLASSES, harness, hooksOf, maxAbsDiff, referenceOffsetCrossEntropy, sameEntry, wholeBatch } from './__fixtures__/harness.js';
 
 const h = harness();

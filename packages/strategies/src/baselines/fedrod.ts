@@ -36,9 +36,9 @@ import type { Rng } from '@fedloge/core/data';
 import type { z } from 'zod';
 import { FedAvg, HEAD_PREFIX, fedAvgOptions, type LocalObjective, type Network } from '../fedavg.js';
 import { loadOrDispose, overwrittenInit } from '../loaded-module.js';
-import { logCountOffsets } from './losses/classPrior.js';
-import { offsetCrossEntropy } from './losses/offsetCrossEntropy.js';
-import { stopGradient } from './losses/stopGradient.js';
+import { logCountOffsets } from './losses/class-prior.js';
+import { offsetCrossEntropy } from './losses/offset-cross-entropy.js';
+import { stopGradient } from './losses/stop-gradient.js';
 
 /** State-key prefix of the personal head p. */
 export const PERSONAL_HEAD_PREFIX = 'personal.';

@@ -1,3 +1,3 @@
-export * from './kernel_names.js';
-export { hasFusedKernel } from './has_fused_kernel.js';
-export { fedBatchNormTrainGradConfig, registerFusedGradients } from './batch_norm_train_grad.js';
+export * from './kernel-names.js';
+export { hasFusedKernel } from './has-fused-kernel.js';
+export { fedBatchNormTrainGradConfig, registerFusedGradients } from './batch-norm-train-grad.js';

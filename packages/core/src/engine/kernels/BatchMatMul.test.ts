@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../random.js';
-import { registerKernelShims } from './register_all_kernels.js';
+import { registerKernelShims } from './register-all-kernels.js';
 
 function randomTensor(rng: Rng, shape: number[]): tf.Tensor {
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));

@@ -6,7 +6,7 @@
  * uses those flags, so all linear layers and heads gain.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { KernelScope } from './call_kernel.js';
+import { KernelScope } from './call-kernel.js';
 
 /** Swaps the last two axes of a rank-`rank` tensor. */
 function swapLastTwo(rank: number): number[] {

@@ -12,8 +12,8 @@
  * A 1×1, stride-1, unpadded conv is a plain matrix product: dW = xᵀ·dy over the B·H·W rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { KernelScope } from './call_kernel.js';
-import { conv2DGeometry } from './conv2d_geometry.js';
+import { KernelScope } from './call-kernel.js';
+import { conv2DGeometry } from './conv2d-geometry.js';
 
 export function conv2DBackpropFilter(
   backendName: string,

@@ -13,8 +13,8 @@
  * trailing zero rows it adds count towards the bottom padding.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { KernelScope } from './call_kernel.js';
-import { conv2DGeometry } from './conv2d_geometry.js';
+import { KernelScope } from './call-kernel.js';
+import { conv2DGeometry } from './conv2d-geometry.js';
 
 export function conv2DBackpropInput(
   backendName: string,

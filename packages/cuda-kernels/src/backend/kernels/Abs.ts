@@ -1,6 +1,6 @@
 import { Abs } from '@tensorflow/tfjs-core';
 
-import { unaryKernel } from './unary_kernel.js';
+import { unaryKernel } from './unary-kernel.js';
 
 /** Native float32 Abs: |x|. */
 export const absConfig = unaryKernel(Abs, 'abs');

@@ -1,7 +1,7 @@
 import { Cast, type DataType, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { NativeBackend } from '../native-backend.js';
-import { nativeValues, stockKernel } from './native_kernel.js';
+import { nativeValues, stockKernel } from './native-kernel.js';
 
 const NATIVE_DTYPES: ReadonlySet<DataType> = new Set(['float32', 'int32', 'bool']);
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { nativeAddon } from '../../load.js';
 import { maxRelativeError, nativeBackendAvailable, nativeSkipNote, randomTensor, type HostTensor } from '../__fixtures__/parity.js';
-import { FED_BATCH_NORM_TRAIN, FED_BATCH_NORM_TRAIN_GRAD } from './fused_names.js';
+import { FED_BATCH_NORM_TRAIN, FED_BATCH_NORM_TRAIN_GRAD } from './fused-names.js';
 
 /** y, mean, variance and the gradients of Σ y·w wrt x, γ, β, on `backend`; also which kernels ran. */
 async function bnRun(backend: 'cpu' | 'native', x: HostTensor, gamma: HostTensor, beta: HostTensor, w: HostTensor) {

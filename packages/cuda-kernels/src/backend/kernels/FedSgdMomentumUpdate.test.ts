@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { nativeAddon } from '../../load.js';
 import { nativeBackendAvailable, nativeSkipNote, randomTensor } from '../__fixtures__/parity.js';
 import type { NativeBackend } from '../native-backend.js';
-import { FED_SGD_MOMENTUM_UPDATE } from './fused_names.js';
+import { FED_SGD_MOMENTUM_UPDATE } from './fused-names.js';
 
 const SHAPES = [[3, 3, 2, 4], [4], [5, 7]] as const;
 

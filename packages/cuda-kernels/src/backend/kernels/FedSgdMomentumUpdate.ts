@@ -5,8 +5,8 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { NativeBackend } from '../native-backend.js';
-import { addonFunction, check, float32Input, float32Outputs } from './fused_io.js';
-import { FED_SGD_MOMENTUM_UPDATE } from './fused_names.js';
+import { addonFunction, check, float32Input, float32Outputs } from './fused-io.js';
+import { FED_SGD_MOMENTUM_UPDATE } from './fused-names.js';
 
 const K = FED_SGD_MOMENTUM_UPDATE;
 

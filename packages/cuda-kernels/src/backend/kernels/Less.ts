@@ -1,6 +1,6 @@
 import { Less } from '@tensorflow/tfjs-core';
 
-import { compareKernel } from './binary_kernel.js';
+import { compareKernel } from './binary-kernel.js';
 
 /** Native float32 Less with broadcasting: a < b as a bool tensor. */
 export const lessConfig = compareKernel(Less, 'less');

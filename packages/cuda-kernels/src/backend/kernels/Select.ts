@@ -1,7 +1,7 @@
 import { Select, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { NativeBackend } from '../native-backend.js';
-import { float32Values, stockKernel } from './native_kernel.js';
+import { float32Values, stockKernel } from './native-kernel.js';
 
 /**
  * Native Select (tf.where) of float32 branches when the condition has their shape (tf.where broadcasts all three

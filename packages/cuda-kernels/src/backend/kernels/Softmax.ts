@@ -1,7 +1,7 @@
 import { Softmax, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { NativeBackend } from '../native-backend.js';
-import { float32Values, stockKernel } from './native_kernel.js';
+import { float32Values, stockKernel } from './native-kernel.js';
 
 /** Native float32 Softmax over the last axis (tfjs-cpu supports no other `dim` either); empty logits go to the stock kernel. */
 export const softmaxConfig: KernelConfig = {

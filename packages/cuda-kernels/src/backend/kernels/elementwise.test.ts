@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
 
 import { nativeBackendAvailable, nativeSkipNote, randomTensor, type HostTensor } from '../__fixtures__/parity.js';
-import { expectParityWithNaN, withNaN } from '../__fixtures__/parity_nan.js';
+import { expectParityWithNaN, withNaN } from '../__fixtures__/parity-nan.js';
 
 const run = it.skipIf(!nativeBackendAvailable);
 
