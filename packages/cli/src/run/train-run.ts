@@ -12,7 +12,9 @@ import {
   buildClientRuntime,
   initBackend,
   withEarlierRounds,
+  type BackendName,
   type ClientExecutor,
+  type ClientRuntimeSpec,
   type Logger,
   type RunResult,
 } from '@fedloge/core';
@@ -67,6 +69,14 @@ export interface TrainRunOptions {
   readonly overwrite?: boolean;
   /** Aborted (with the signal's name as reason) to stop after the round in progress. */
   readonly signal?: AbortSignal;
+  /**
+   * Trains the clients instead of worker threads or the main thread (the network engine of
+   * `fedloge server`); returns the executor and a line for the log.
+   */
+  readonly executor?: (init: { readonly spec: ClientRuntimeSpec; readonly backend: BackendName; readonly runDir: string }) => Promise<{
+    readonly executor: ClientExecutor;
+    readonly describe: string;
+  }>;
 }
 
 /** A signal stopped the run after `round`; summary.json and a checkpoint were written. */
@@ -136,7 +146,11 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const spec = clientRuntimeSpec(config, data.partition, io.cwd);
   const runtime = buildClientRuntime(container, spec, data, io.logger);
   let executor: ClientExecutor;
-  if (workers > 0) {
+  if (options.executor) {
+    const made = await options.executor({ spec, backend: backend.name, runDir: dir.path });
+    executor = made.executor;
+    say(made.describe);
+  } else if (workers > 0) {
     executor = await WorkerThreadExecutor.start({ size: workers, init: { spec, backend: backend.name }, logger: io.logger });
     say(`workers: ${workers} threads train clients`);
   } else {
