@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@fedloge\/strategies$/, replacement: src('strategies/src/index.ts') },
       { find: /^@fedloge\/cuda-kernels$/, replacement: src('cuda-kernels/src/index.ts') },
       { find: /^@fedloge\/cli$/, replacement: src('cli/src/index.ts') },
+      { find: /^@fedloge\/fleet$/, replacement: src('fleet/src/index.ts') },
     ],
   },
   test: {

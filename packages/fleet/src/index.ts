@@ -1,0 +1,85 @@
+/**
+ * @fedloge/fleet: Flower's Fleet API (Flower >= 1.25) over gRPC, for TypeScript.
+ * - FleetClient: the SuperNode side (join a Flower SuperLink or our FleetServer).
+ * - FleetServer: an embedded SuperLink for our own server engine.
+ * - Records and objects: RecordDict/ArrayRecord/MetricRecord/ConfigRecord and Flower's content-addressed
+ *   object encoding (.npy arrays in ≤ 5 MiB chunks, SHA-256 ids).
+ * - Node auth: P-384 keys, signed timestamps in call metadata.
+ */
+export type { ArrayData, ArrayDType } from './records/dtype.js';
+export { arrayBytes, elementCount, type FleetArray, fleetArray } from './records/fleet-array.js';
+export { decodeNpy, encodeNpy, npyHeader } from './records/npy.js';
+export {
+  type ArrayRecord,
+  arrayRecord,
+  type ConfigRecord,
+  configRecord,
+  type ConfigValue,
+  type FleetRecord,
+  type MetricRecord,
+  metricRecord,
+  type MetricValue,
+  type RecordDict,
+  recordDict,
+} from './records/record-dict.js';
+export {
+  createReply,
+  DEFAULT_TTL_S,
+  type FleetMessage,
+  type MessageError,
+  type MessageMetadata,
+  MessageType,
+  SUPERLINK_NODE_ID,
+} from './message.js';
+export { type DeflatedMessage, deflateMessage, MAX_ARRAY_CHUNK_BYTES, STYPE_NUMPY } from './objects/deflate.js';
+export { inflateMessage } from './objects/inflate.js';
+export {
+  buildObject,
+  isObjectId,
+  objectIdOf,
+  type ObjectTreeNode,
+  type ObjectType,
+  parseObject,
+  postOrderIds,
+} from './objects/object-content.js';
+export {
+  generateNodeKey,
+  loadNodeKey,
+  loadNodeKeyFile,
+  type NodeKey,
+  parsePublicKey,
+  publicKeyFingerprint,
+  publicKeyPemOf,
+} from './auth/node-key.js';
+export {
+  CLOCK_DRIFT_S,
+  PUBLIC_KEY_HEADER,
+  pythonIsoTimestamp,
+  SIGNATURE_HEADER,
+  signedCallMetadata,
+  TIMESTAMP_HEADER,
+  TIMESTAMP_TOLERANCE_S,
+  verifyCallMetadata,
+} from './auth/call-auth.js';
+export { type ClientTlsOptions, DEFAULT_MAX_MESSAGE_BYTES, type ServerTlsOptions } from './grpc/tls.js';
+export { backoffDelayMs, type RetryOptions } from './client/backoff.js';
+export {
+  DEFAULT_HEARTBEAT_INTERVAL_S,
+  FleetCallError,
+  FleetClient,
+  type FleetClientEvent,
+  type FleetClientOptions,
+  type PushReport,
+  type RunInfo,
+  type ScalarValue,
+} from './client/fleet-client.js';
+export {
+  FleetServer,
+  type FleetServerEvents,
+  type FleetServerOptions,
+  type NodeInfo,
+  ReplyRefusedError,
+  ReplyTimeoutError,
+  type RunDescription,
+  type SendOptions,
+} from './server/fleet-server.js';
