@@ -36,12 +36,6 @@ export const SERVER_FLAGS: readonly FlagDef[] = [
     placeholder: '<s>',
     description: 'Seconds to wait for every client to join before round 1 (default 600; then it starts with at least --min-clients).',
   },
-  {
-    flag: 'heartbeat',
-    kind: 'number',
-    placeholder: '<s>',
-    description: 'Heartbeat interval asked of the nodes; a node silent for twice that is offline (default 30).',
-  },
   { flag: 'tls-cert', kind: 'string', placeholder: '<pem>', description: "The server's certificate chain (TLS).", path: true },
   { flag: 'tls-key', kind: 'string', placeholder: '<pem>', description: "The server's private key (TLS).", path: true },
   {
@@ -101,6 +95,12 @@ export const CLIENT_FLAGS: readonly FlagDef[] = [
   { flag: 'tls-ca', kind: 'string', placeholder: '<pem>', description: "CA that signed the server's certificate (TLS).", path: true },
   { flag: 'tls-cert', kind: 'string', placeholder: '<pem>', description: "This client's certificate (mTLS).", path: true },
   { flag: 'tls-key', kind: 'string', placeholder: '<pem>', description: "This client's certificate key (mTLS).", path: true },
+  {
+    flag: 'heartbeat',
+    kind: 'number',
+    placeholder: '<s>',
+    description: 'Heartbeat interval announced to the server; a node silent for twice that is offline (default 30).',
+  },
   { flag: 'insecure', kind: 'boolean', description: 'Connect without TLS (loopback and tests).' },
   { flag: 'help', kind: 'boolean', description: 'Show this help.' },
 ];
@@ -147,10 +147,10 @@ export function takeFlags(
 }
 
 /** `host:port` → its parts; the port must be given. */
-export function parseAddress(text: string, flag: string): { host: string; port: number } {
+export function parseAddress(text: string, flag: string, allowAnyPort = false): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || !(port > 0 && port < 65536))
+  if (!m || !((port > 0 || (allowAnyPort && port === 0)) && port < 65536))
     throw new UsageError(`${flag} ${text}: expected host:port, e.g. 0.0.0.0:9092 or server.example.org:9092.`);
   return { host: m[1]!, port };
 }

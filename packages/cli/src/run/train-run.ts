@@ -100,7 +100,9 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   checkPluginChoices(container, config);
 
   // Output paths first: a mistake here must not cost a data load.
-  const dir = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
+  const dir = new RunDirectory(
+    config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt),
+  );
   checkOutputPath(config.out !== undefined ? '--out' : '--out (default)', dir.path, 'folder');
   checkRunFolder(dir.path, resume ? 'resume' : options.overwrite ? 'overwrite' : 'new');
   const partitionFile = config.exportPartition !== undefined ? resolve(io.cwd, config.exportPartition) : undefined;
@@ -112,7 +114,8 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const explicitWorkers = config.workers === 'auto' ? undefined : resolveWorkerCount(config.workers, config.clients.perRound);
   registerAddonBackends();
   const backend = await initBackend({ backend: config.backend, logger: io.logger, threads: backendThreads(explicitWorkers ?? 0) });
-  const workers = explicitWorkers ?? (backend.name === 'native' || backend.name === 'cuda' ? 0 : resolveWorkerCount('auto', config.clients.perRound));
+  const workers =
+    explicitWorkers ?? (backend.name === 'native' || backend.name === 'cuda' ? 0 : resolveWorkerCount('auto', config.clients.perRound));
   say(describeBackend(backend));
   if (resume?.meta.backend !== undefined && resume.meta.backend !== backend.name) {
     io.logger.warn(
@@ -202,7 +205,12 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       aggregator: runtime.aggregator,
       config: simulationConfig(config),
       executor,
-      reporters: [progress, new MetricsWriter(dir, resume?.meta.records ?? []), new MetricsCsvWriter(dir, resume?.meta.records ?? []), checkpoints],
+      reporters: [
+        progress,
+        new MetricsWriter(dir, resume?.meta.records ?? []),
+        new MetricsCsvWriter(dir, resume?.meta.records ?? []),
+        checkpoints,
+      ],
       logger: io.logger,
       ...(resume ? { resume: resume.checkpoint } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -216,7 +224,14 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     // Without an evaluated round since the start (or resume) there are no final metrics to report.
     const summary = e.partial
       ? summaryOf(withEarlierRounds(earlier, e.partial, checkpoints.secondsBefore), interrupted)
-      : { strategy: runtime.strategy.name, config, outDir: dir.path, seed: config.seed, final: null, interrupted: { ...interrupted, resumeWith } };
+      : {
+          strategy: runtime.strategy.name,
+          config,
+          outDir: dir.path,
+          seed: config.seed,
+          final: null,
+          interrupted: { ...interrupted, resumeWith },
+        };
     dir.writeJson(RUN_FILES.summary, summary);
     throw new TrainInterrupted(dir.path, e.round, signal);
   } finally {
