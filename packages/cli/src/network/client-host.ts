@@ -105,6 +105,7 @@ export class ClientHost {
         );
     }
     const executor = await this.runtime!.executor;
+    this.options.logger.info(`client ${clientId}: round ${request.round}: training`);
     const state = request.state ?? this.states.get(clientId);
     const task = { round: request.round, clientId, payload: request.payload, state };
     const run = this.queue.then(() => executor.run([task]));
@@ -113,6 +114,7 @@ export class ClientHost {
     if (result!.state) this.states.set(clientId, result!.state);
     this.lastRound = Math.max(this.lastRound, request.round);
     this.saveStates();
+    this.options.logger.info(`client ${clientId}: round ${request.round}: trained in ${result!.seconds.toFixed(1)} s, replying`);
     return trainReply(result!, request.returnState);
   }
 

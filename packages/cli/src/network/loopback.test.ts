@@ -14,6 +14,9 @@ import { runCli } from '../__fixtures__/run-cli.js';
 import { spawnCli, waitForFile } from '../__fixtures__/spawn-cli.js';
 import { startClient, startServer, stopAll, tinyRunArgs, type Spawned } from './__fixtures__/federation.js';
 
+/** Evaluated once, after the last round: evaluation (10 000 test images on wasm) is the slow part and the same code in both engines. */
+const runArgs = (dir: string, out: string) => [...tinyRunArgs(dir, out), '--eval-every', '100'];
+
 function untimedMetrics(out: string): unknown[] {
   return readFileSync(join(out, 'metrics.jsonl'), 'utf8')
     .trim()
@@ -36,14 +39,14 @@ describe('fedloge server + fedloge client over loopback', () => {
   beforeAll(async () => {
     dir = tempDir('loopback');
     writeTinyPartition(dir, 8, 40);
-    const { code, stderr } = await runCli(['train', ...tinyRunArgs(dir, join(dir, 'inproc'))], dir);
+    const { code, stderr } = await runCli(['train', ...runArgs(dir, join(dir, 'inproc'))], dir);
     expect(code, stderr).toBe(0);
   }, 600_000);
   afterAll(() => stopAll(clients));
 
   it('2 client processes × 4 clients match the in-process run', async () => {
     const out = join(dir, 'network');
-    const server = await startServer(tinyRunArgs(dir, out), dir);
+    const server = await startServer(runArgs(dir, out), dir);
     clients.push(startClient(server.port, '0-3', join(dir, 'c0'), dir), startClient(server.port, '4-7', join(dir, 'c1'), dir));
     const { code, stderr } = await server.exited;
     expect(code, stderr).toBe(0);
@@ -59,7 +62,7 @@ describe('fedloge server + fedloge client over loopback', () => {
 
   it('a server killed between rounds resumes from its run folder; the same clients rejoin', async () => {
     const out = join(dir, 'killed');
-    const server = await startServer(tinyRunArgs(dir, out), dir);
+    const server = await startServer(runArgs(dir, out), dir);
     clients.push(startClient(server.port, '0-3', join(dir, 'd0'), dir), startClient(server.port, '4-7', join(dir, 'd1'), dir));
     await waitForFile(join(out, 'checkpoints', 'round-00001.ckpt'), 300_000, server.exited);
     server.child.kill('SIGKILL');

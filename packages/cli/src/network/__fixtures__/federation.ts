@@ -63,14 +63,22 @@ export async function waitForLine(p: Spawned, pattern: RegExp, timeoutMs: number
 }
 
 /** Start the server on a free loopback port; resolves with it and its port once it listens. */
-export async function startServer(args: string[], cwd: string): Promise<Spawned & { port: number }> {
-  const p = spawnCli(['server', '--listen', '127.0.0.1:0', '--insecure', ...args], cwd);
-  const m = await waitForLine(p, /listening on 127\.0\.0\.1:(\d+)/, 120_000);
+export async function startServer(args: string[], cwd: string, host = '127.0.0.1'): Promise<Spawned & { port: number }> {
+  const p = spawnCli(['server', '--listen', `${host}:0`, '--insecure', ...args], cwd);
+  const m = await waitForLine(p, /listening on [^\s]+:(\d+)/, 120_000);
   return { ...p, port: Number(m[1]) };
 }
 
-export function startClient(port: number, clients: string, out: string, cwd: string, extra: string[] = []): Spawned {
-  return spawnCli(['client', '--server', `127.0.0.1:${port}`, '--clients', clients, '--insecure', '--out', out, ...extra], cwd);
+export function startClient(
+  port: number,
+  clients: string,
+  out: string,
+  cwd: string,
+  extra: string[] = [],
+  host = '127.0.0.1',
+  wrap: readonly string[] = [],
+): Spawned {
+  return spawnCli(['client', '--server', `${host}:${port}`, '--clients', clients, '--insecure', '--out', out, ...extra], cwd, wrap);
 }
 
 /** SIGTERM the clients and wait for them. */
