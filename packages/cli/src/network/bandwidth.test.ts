@@ -1,0 +1,66 @@
+/**
+ * A ResNet-34-sized model (85.2 MB of float32) through the network engine over a veth link capped
+ * at 100 Mbit/s with `tc tbf`: the server (this process) sends it to a client in a network
+ * namespace, which echoes it back as its update; the round completes, the update arrives bit for
+ * bit, and the time reflects the cap (2 × 85.2 MB at 12.5 MB/s ≥ 13.6 s). Needs root (skipped
+ * otherwise).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { FleetServer } from '@fedloge/fleet';
+import type { ArrayRecord, Logger } from '@fedloge/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClientDirectory } from './client-directory.js';
+import { FleetServerLink } from './fleet-server-link.js';
+import { NetworkExecutor } from './network-executor.js';
+import { createNetns, netnsUnavailable, type Netns } from './__fixtures__/netns.js';
+
+const FLOATS = 21_300_000;
+const MBIT = 100;
+const logger: Logger = { info: () => {}, warn: () => {}, debug: () => {} };
+const skip = netnsUnavailable();
+
+describe.skipIf(skip !== undefined)(`85 MB model over a ${MBIT} Mbit/s link${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let ns: Netns | undefined;
+  let server: FleetServer | undefined;
+  const children: ReturnType<typeof spawn>[] = [];
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGTERM');
+    await server?.stop();
+    ns?.remove();
+  });
+
+  it('completes a round with the capped link and returns the update bit for bit', async () => {
+    ns = createNetns((process.pid % 1000) + 1);
+    ns.capBandwidth(MBIT);
+    server = await FleetServer.start({ address: `${ns.hostIp}:0`, run: { runId: 3n } });
+    const link = new FleetServerLink(server, logger);
+    const directory = new ClientDirectory(link, { runId: 'big', spec: {} as never, backend: 'cpu' }, logger);
+    const executor = new NetworkExecutor({ link, directory, runId: 'big', roundTimeoutSeconds: 240, minClients: 1, retries: 0, logger });
+    const script = fileURLToPath(new URL('./__fixtures__/echo-client.mjs', import.meta.url));
+    const child = spawn('ip', [...ns.exec, process.execPath, script, `${ns.hostIp}:${server.port}`, '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(child);
+    await directory.waitFor(1, 60_000);
+
+    const data = new Float32Array(FLOATS);
+    for (let i = 0; i < FLOATS; i += 997) data[i] = i;
+    const payload: ArrayRecord = {};
+    for (let i = 0, at = 0; at < FLOATS; i++, at += 2_359_296)
+      payload[`layer${i}.weight`] = { shape: [Math.min(2_359_296, FLOATS - at)], data: data.subarray(at, at + 2_359_296) };
+    const started = performance.now();
+    const [result] = await executor.run([{ round: 1, clientId: 0, payload, state: undefined }]);
+    const seconds = (performance.now() - started) / 1000;
+    expect(Object.keys(result!.arrays)).toEqual(Object.keys(payload));
+    for (const [k, v] of Object.entries(payload))
+      expect(
+        Buffer.from(result!.arrays[k]!.data.buffer, result!.arrays[k]!.data.byteOffset, v.data.byteLength).equals(
+          Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength),
+        ),
+      ).toBe(true);
+    const floor = (2 * FLOATS * 4 * 8) / (MBIT * 1e6);
+    console.log(`85.2 MB down + up over ${MBIT} Mbit/s: ${seconds.toFixed(1)} s (cap alone: ${floor.toFixed(1)} s)`);
+    expect(seconds).toBeGreaterThan(0.9 * floor);
+  }, 300_000);
+});
