@@ -5,7 +5,8 @@
  * namespace, the client's link down for 5 s (the round waits and completes). Small runs: 4 clients
  * of 40 images, 2 rounds, evaluated once at the end.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { decodeCheckpoint } from '@fedloge/core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
@@ -14,12 +15,12 @@ import { startClient, startServer, stopAll, tinyRunArgs, waitForLine, type Spawn
 
 const RUN = { clients: 4, perRound: 4, rounds: 2 };
 
-/** Clients per round of each record in metrics.jsonl. */
+/** The clients aggregated in each round, from the records of the run's last checkpoint (metrics.jsonl holds evaluated rounds only). */
 function clientsPerRound(out: string): number[][] {
-  return readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => (JSON.parse(l) as { clients: { clientId: number }[] }).clients.map((c) => c.clientId));
+  const dir = join(out, 'checkpoints');
+  const name = readdirSync(dir).sort().pop()!;
+  const { meta } = decodeCheckpoint(readFileSync(join(dir, name)), name);
+  return (meta as { records: { clients: { clientId: number }[] }[] }).records.map((r) => r.clients.map((c) => c.clientId));
 }
 
 const runArgs = (dir: string, out: string) => [...tinyRunArgs(dir, out, RUN), '--eval-every', '100', '--local-epochs', '3'];

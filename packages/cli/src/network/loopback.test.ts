@@ -33,6 +33,17 @@ function lastCheckpoint(out: string) {
   return decodeCheckpoint(readFileSync(join(dir, names[names.length - 1]!)), names[names.length - 1]!).checkpoint;
 }
 
+/** Every round's record (metrics.jsonl holds the evaluated ones only), timings aside. */
+function untimedRecords(out: string): unknown[] {
+  const dir = join(out, 'checkpoints');
+  const name = readdirSync(dir).sort().pop()!;
+  const { meta } = decodeCheckpoint(readFileSync(join(dir, name)), name);
+  return (meta as { records: Record<string, unknown>[] }).records.map(({ trainSeconds: _t, evalSeconds: _e, clients, ...rest }) => ({
+    ...rest,
+    clients: (clients as { seconds: number }[]).map(({ seconds: _s, ...c }) => c),
+  }));
+}
+
 describe('fedloge server + fedloge client over loopback', () => {
   let dir: string;
   const clients: Spawned[] = [];
@@ -52,6 +63,7 @@ describe('fedloge server + fedloge client over loopback', () => {
     expect(code, stderr).toBe(0);
     expect(stderr).toContain('clients: 8 of 8 joined');
     expect(untimedMetrics(out)).toEqual(untimedMetrics(join(dir, 'inproc')));
+    expect(untimedRecords(out)).toEqual(untimedRecords(join(dir, 'inproc')));
     const a = lastCheckpoint(out);
     const b = lastCheckpoint(join(dir, 'inproc'));
     expect(a.global).toEqual(b.global);
@@ -73,6 +85,7 @@ describe('fedloge server + fedloge client over loopback', () => {
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/resume: from .*round-0000[12]\.ckpt/);
     expect(untimedMetrics(out)).toEqual(untimedMetrics(join(dir, 'inproc')));
+    expect(untimedRecords(out)).toEqual(untimedRecords(join(dir, 'inproc')));
     expect(lastCheckpoint(out).global).toEqual(lastCheckpoint(join(dir, 'inproc')).global);
   }, 600_000);
 });
