@@ -35,14 +35,21 @@ describe.skipIf(skip !== undefined)(`85 MB model over a ${MBIT} Mbit/s link${ski
     ns.capBandwidth(MBIT);
     server = await FleetServer.start({ address: `${ns.hostIp}:0`, run: { runId: 3n } });
     const link = new FleetServerLink(server, logger);
-    const directory = new ClientDirectory(link, { runId: 'big', spec: {} as never, backend: 'cpu' }, logger);
+    // The echo client builds nothing from the spec; the hello only needs its names.
+    const spec = { strategy: { name: 'echo' }, dataset: { name: 'none' }, partition: { trainIndices: [] } } as never;
+    const directory = new ClientDirectory(link, { runId: 'big', spec, backend: 'cpu' }, logger);
     const executor = new NetworkExecutor({ link, directory, runId: 'big', roundTimeoutSeconds: 240, minClients: 1, retries: 0, logger });
     const script = fileURLToPath(new URL('./__fixtures__/echo-client.mjs', import.meta.url));
-    const child = spawn('ip', [...ns.exec, process.execPath, script, `${ns.hostIp}:${server.port}`, '0'], {
+    const [command, ...prefix] = ns.exec;
+    const child = spawn(command!, [...prefix, process.execPath, script, `${ns.hostIp}:${server.port}`, '0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.push(child);
-    await directory.waitFor(1, 60_000);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    await directory.waitFor(1, 60_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the echo client said:\n${stderr}`);
+    });
 
     const data = new Float32Array(FLOATS);
     for (let i = 0; i < FLOATS; i += 997) data[i] = i;
