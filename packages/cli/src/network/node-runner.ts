@@ -10,7 +10,8 @@ import type { ClientHost } from './client-host.js';
 import { fromRecordDict, toRecordDict } from './fleet-records.js';
 import type { MessageType } from './task-messages.js';
 
-const IDLE_POLL_MS = { first: 50, max: 1_000 };
+// Idle polling backs off to 500 ms: a round's message waits at most that long (Flower's SuperNode polls every few seconds).
+const IDLE_POLL_MS = { first: 50, max: 500 };
 const FAILED_POLL_MS = { first: 500, max: 5_000 };
 
 export class NodeRunner {
