@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
 import { runCli } from '../__fixtures__/run-cli.js';
 import { spawnCli, waitForFile } from '../__fixtures__/spawn-cli.js';
+import { CLIENT_STATE_FILE } from './client-host.js';
 import { startClient, startServer, stopAll, tinyRunArgs, type Spawned } from './__fixtures__/federation.js';
 
 /** Evaluated once, after the last round: evaluation (10 000 test images on wasm) is the slow part and the same code in both engines. */
@@ -69,7 +70,19 @@ describe('fedloge server + fedloge client over loopback', () => {
     expect(a.global).toEqual(b.global);
     expect(a.clientStates).toEqual(b.clientStates);
     expect(a.aggregatorState).toEqual(b.aggregatorState);
+    // Each client process keeps its clients' states in its own folder, equal to the server's copy.
     await stopAll(clients.splice(0));
+    for (const [folder, ids] of [
+      ['c0', [0, 1, 2, 3]],
+      ['c1', [4, 5, 6, 7]],
+    ] as const) {
+      const file = join(dir, folder, CLIENT_STATE_FILE);
+      const own = decodeCheckpoint(readFileSync(file), file).checkpoint.clientStates;
+      const trained = Object.keys(a.clientStates).filter((k) => (ids as readonly number[]).includes(Number(k.split('/')[0])));
+      expect(trained.length).toBeGreaterThan(0);
+      expect(Object.keys(own).sort()).toEqual(trained.sort());
+      for (const k of trained) expect(own[k]).toEqual(a.clientStates[k]);
+    }
   }, 600_000);
 
   it('a server killed between rounds resumes from its run folder; the same clients rejoin', async () => {
