@@ -32,15 +32,7 @@ async function connectClient(server: FleetServer, extra: Partial<FleetClientOpti
   return client;
 }
 
-/** Pull until an instruction arrives (the engine polls the same way). */
-async function pull(client: FleetClient): Promise<FleetMessage> {
-  for (let i = 0; i < 200; i++) {
-    const m = await client.pullMessage();
-    if (m) return m;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('no message arrived');
-}
+const pull = (client: FleetClient): Promise<FleetMessage> => client.nextMessage({ pollIntervalMs: 10, timeoutMs: 5_000 });
 
 /** Byte equality (vitest's deep toEqual on multi-million-element typed arrays takes minutes). */
 const sameBytes = (a: ArrayBufferView | undefined, b: ArrayBufferView): boolean =>
@@ -73,7 +65,11 @@ describe('FleetClient <-> FleetServer over loopback', () => {
     expect(arr?.kind === 'array' && sameBytes(arr.arrays.get('conv.w')?.data, weights.data)).toBe(true);
     expect(server.storedBytes).toBe(0); // confirmed: the link dropped the instruction's objects
 
-    const updated = fleetArray('float32', [3, 1000, 1000], weights.data.map((v) => v * 2) as Float32Array);
+    const updated = fleetArray(
+      'float32',
+      [3, 1000, 1000],
+      (weights.data as Float32Array).map((v) => v * 2),
+    );
     const reply = createReply(got, {
       content: recordDict({ arrays: arrayRecord({ 'conv.w': updated }), metrics: metricRecord({ 'num-examples': 600n }) }),
     });
@@ -129,6 +125,40 @@ describe('FleetClient <-> FleetServer over loopback', () => {
     const answer = await server.awaitReply(id, 5_000);
     const rec = answer.content?.get('arrays');
     expect(rec?.kind === 'array' && rec.arrays.get('b')?.data.length).toBe(4_000_000);
+  });
+
+  it('stores a model sent to several nodes once and frees it after the last confirmation', async () => {
+    const server = await startServer();
+    const a = await connectClient(server);
+    const b = await connectClient(server);
+    const content = recordDict({ arrays: arrayRecord({ w: fleetArray('float32', [1_000_000], ramp(1_000_000)) }) });
+    server.send(a.nodeId, { messageType: 'train', content });
+    const afterOne = server.storedBytes;
+    server.send(b.nodeId, { messageType: 'train', content });
+    expect(afterOne).toBeGreaterThan(4_000_000);
+    expect(server.storedBytes - afterOne).toBeLessThan(1_000); // only b's Message object is new
+    const [ma, mb] = await Promise.all([pull(a), pull(b)]);
+    const wa = ma.content?.get('arrays');
+    const wb = mb.content?.get('arrays');
+    expect(wa?.kind === 'array' && wb?.kind === 'array' && sameBytes(wa.arrays.get('w')?.data, wb.arrays.get('w')!.data)).toBe(true);
+    expect(server.storedBytes).toBe(0);
+  });
+
+  it('delivers an instruction again until the node confirms it (a download interrupted by a crash)', async () => {
+    const server = await startServer();
+    const client = await connectClient(server);
+    const id = server.send(client.nodeId, { messageType: 'train', content: recordDict({ m: metricRecord({ a: 1 }) }) });
+    // The node pulls the message, then dies before fetching its objects and confirming.
+    const first = await rawCall(
+      `127.0.0.1:${server.port}`,
+      'pullMessages',
+      { node: { nodeId: client.nodeId } },
+      signedCallMetadata(client.key),
+    );
+    expect(first.messagesList[0]?.metadata?.messageId).toBe(id);
+    const again = await pull(client);
+    expect(again.metadata.messageId).toBe(id);
+    expect(await client.pullMessage()).toBeUndefined(); // confirmed: not delivered a third time
   });
 
   it('refuses late, duplicate and misaddressed replies; the next round is unaffected', async () => {

@@ -31,7 +31,14 @@ export {
   MessageType,
   SUPERLINK_NODE_ID,
 } from './message.js';
-export { type DeflatedMessage, deflateMessage, MAX_ARRAY_CHUNK_BYTES, STYPE_NUMPY } from './objects/deflate.js';
+export {
+  type DeflatedContent,
+  deflateContent,
+  type DeflatedMessage,
+  deflateMessage,
+  MAX_ARRAY_CHUNK_BYTES,
+  STYPE_NUMPY,
+} from './objects/deflate.js';
 export { inflateMessage } from './objects/inflate.js';
 export {
   buildObject,

@@ -17,7 +17,7 @@ import type { FleetMessage } from '../message.js';
 import { deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
 import { metadataToProto } from '../objects/metadata-proto.js';
-import { objectIdOf, type ObjectTreeNode, postOrderIds } from '../objects/object-content.js';
+import { type ObjectTreeNode, postOrderIds } from '../objects/object-content.js';
 import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleep } from './backoff.js';
 
 /** Flower's default heartbeat interval (seconds). */
@@ -295,16 +295,31 @@ export class FleetClient {
     return inflateMessage(tree.objectId, objects);
   }
 
+  /**
+   * Poll until an instruction arrives (what a SuperNode's main loop does). Rejects after `timeoutMs` when
+   * given, or when `signal` aborts. Polls every `pollIntervalMs` (default 250).
+   */
+  async nextMessage(
+    options: { readonly pollIntervalMs?: number; readonly timeoutMs?: number; readonly signal?: AbortSignal } = {},
+  ): Promise<FleetMessage> {
+    const started = Date.now();
+    for (;;) {
+      if (options.signal?.aborted) throw new Error('nextMessage aborted');
+      const msg = await this.pullMessage();
+      if (msg) return msg;
+      if (options.timeoutMs !== undefined && Date.now() - started >= options.timeoutMs) {
+        throw new Error(`no instruction arrived within ${options.timeoutMs} ms`);
+      }
+      await sleep(options.pollIntervalMs ?? 250);
+    }
+  }
+
   private async pullObject(runId: bigint, objectId: string): Promise<Uint8Array> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       const res = await this.call('pullObject', (nodeId) => ({ node: { nodeId }, runId, objectId }));
       if (!res.objectFound) throw new Error(`the link does not know object ${objectId}`);
-      if (res.objectAvailable) {
-        const actual = objectIdOf(res.objectContent);
-        if (actual !== objectId) throw new Error(`pulled object ${objectId} hashes to ${actual}`);
-        return res.objectContent;
-      }
+      if (res.objectAvailable) return res.objectContent; // ids are verified when the message is inflated
       // Announced but not uploaded yet: wait and ask again.
       const delayMs = backoffDelayMs(attempt, this.opts.retry);
       if (Date.now() - started + delayMs > this.opts.retry.maxElapsedMs) throw new Error(`object ${objectId} stayed unavailable`);

@@ -4,7 +4,8 @@ import { MessageSchema } from '../gen/flwr/proto/message_pb.js';
 import { ConfigRecordSchema, MetricRecordSchema } from '../gen/flwr/proto/recorddict_pb.js';
 import type { FleetMessage } from '../message.js';
 import type { FleetArray } from '../records/fleet-array.js';
-import { encodeNpy } from '../records/npy.js';
+import { arrayBytes } from '../records/fleet-array.js';
+import { npyHeader } from '../records/npy.js';
 import type { ArrayRecord, ConfigRecord, FleetRecord, MetricRecord, RecordDict } from '../records/record-dict.js';
 import { metadataToProto } from './metadata-proto.js';
 import { buildObject, objectIdOf, type ObjectTreeNode, type ObjectType } from './object-content.js';
@@ -29,7 +30,7 @@ export interface DeflatedMessage {
 class ObjectSink {
   readonly objects = new Map<string, Uint8Array>();
 
-  add(type: ObjectType, children: readonly ObjectTreeNode[], body: Uint8Array): ObjectTreeNode {
+  add(type: ObjectType, children: readonly ObjectTreeNode[], body: Uint8Array | readonly Uint8Array[]): ObjectTreeNode {
     const content = buildObject(
       type,
       children.map((c) => c.objectId),
@@ -51,10 +52,20 @@ function distinct(nodes: readonly ObjectTreeNode[]): ObjectTreeNode[] {
 const utf8 = new TextEncoder();
 
 function deflateArray(sink: ObjectSink, array: FleetArray, chunkBytes: number): ObjectTreeNode {
-  const npy = encodeNpy(array);
+  // The .npy bytes are header + raw data; each chunk is cut from that virtual concatenation without first
+  // materialising it (an 85 MB model is then copied once, into its chunk objects).
+  const header = npyHeader(array);
+  const data = arrayBytes(array);
+  const total = header.length + data.length;
+  const slice = (from: number, to: number): Uint8Array[] => {
+    const parts: Uint8Array[] = [];
+    if (from < header.length) parts.push(header.subarray(from, Math.min(to, header.length)));
+    if (to > header.length) parts.push(data.subarray(Math.max(0, from - header.length), to - header.length));
+    return parts;
+  };
   const chunks: ObjectTreeNode[] = [];
-  for (let start = 0; start < npy.length; start += chunkBytes) {
-    chunks.push(sink.add('ArrayChunk', [], npy.subarray(start, Math.min(start + chunkBytes, npy.length))));
+  for (let start = 0; start < total; start += chunkBytes) {
+    chunks.push(sink.add('ArrayChunk', [], slice(start, Math.min(start + chunkBytes, total))));
   }
   const unique = distinct(chunks);
   const indexOf = new Map(unique.map((c, i) => [c.objectId, i]));
@@ -104,17 +115,33 @@ function deflateRecordDict(sink: ObjectSink, content: RecordDict, chunkBytes: nu
   return deflateRefs(sink, 'RecordDict', named);
 }
 
+/** A RecordDict turned into objects; reusable for many messages with the same content (ids do not depend on metadata). */
+export interface DeflatedContent {
+  readonly tree: ObjectTreeNode;
+  /** Every distinct object of the content, children before parents. */
+  readonly objects: ReadonlyMap<string, Uint8Array>;
+}
+
+export function deflateContent(content: RecordDict, chunkBytes = MAX_ARRAY_CHUNK_BYTES): DeflatedContent {
+  if (!(chunkBytes > 0) || chunkBytes > MAX_ARRAY_CHUNK_BYTES)
+    throw new Error(`chunkBytes must be in (0, ${MAX_ARRAY_CHUNK_BYTES}], got ${chunkBytes}`);
+  const sink = new ObjectSink();
+  const tree = deflateRecordDict(sink, content, chunkBytes);
+  return { tree, objects: sink.objects };
+}
+
 /**
  * Turn a message into Flower's objects: ArrayChunks, Arrays, records, the RecordDict and finally the Message,
  * whose body is the protobuf Message with the metadata (message id blanked) and the error, if any.
+ * `deflated` may pass the content already deflated (the same model sent to many nodes is hashed once).
  */
-export function deflateMessage(message: FleetMessage, chunkBytes = MAX_ARRAY_CHUNK_BYTES): DeflatedMessage {
-  if (!(chunkBytes > 0)) throw new Error(`chunkBytes must be positive, got ${chunkBytes}`);
+export function deflateMessage(message: FleetMessage, chunkBytes = MAX_ARRAY_CHUNK_BYTES, deflated?: DeflatedContent): DeflatedMessage {
   if ((message.content === undefined) === (message.error === undefined)) {
     throw new Error('a message carries exactly one of content or error');
   }
+  const content = message.content !== undefined ? (deflated ?? deflateContent(message.content, chunkBytes)) : undefined;
   const sink = new ObjectSink();
-  const children = message.content !== undefined ? [deflateRecordDict(sink, message.content, chunkBytes)] : [];
+  if (content) for (const [id, bytes] of content.objects) sink.objects.set(id, bytes);
   const body = toBinary(
     MessageSchema,
     create(MessageSchema, {
@@ -122,6 +149,6 @@ export function deflateMessage(message: FleetMessage, chunkBytes = MAX_ARRAY_CHU
       error: message.error ? create(ErrorSchema, { code: BigInt(message.error.code), reason: message.error.reason }) : undefined,
     }),
   );
-  const tree = sink.add('Message', children, body);
+  const tree = sink.add('Message', content ? [content.tree] : [], body);
   return { messageId: tree.objectId, tree, objects: sink.objects };
 }

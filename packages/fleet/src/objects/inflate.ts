@@ -23,12 +23,15 @@ import { configValueFromProto, metricValueFromProto } from './record-values.js';
 
 /** Rebuilds objects from their bytes, checking every id, type, and that heads and bodies agree. */
 class ObjectReader {
-  constructor(private readonly objects: ReadonlyMap<string, Uint8Array>) {}
+  constructor(
+    private readonly objects: ReadonlyMap<string, Uint8Array>,
+    private readonly verifyIds: boolean,
+  ) {}
 
   read(id: string, expected: readonly ObjectType[]): ParsedObject {
     const content = this.objects.get(id);
     if (content === undefined) throw new Error(`object ${id} is missing`);
-    const parsed = parseObject(content, id);
+    const parsed = parseObject(content, this.verifyIds ? id : undefined);
     if (!expected.includes(parsed.type)) throw new Error(`object ${id} is a ${parsed.type}, expected ${expected.join(' or ')}`);
     return parsed;
   }
@@ -64,13 +67,18 @@ class ObjectReader {
     if (new Set((meta.arraychunk_ids as number[]).map((i) => obj.childIds[i])).size !== obj.childIds.length) {
       throw new Error(`Array ${id}: its head names chunks its body never uses`);
     }
-    const npy = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      npy.set(p, at);
-      at += p.length;
+    let array: FleetArray;
+    if (parts.length === 1) {
+      array = decodeNpy(parts[0] as Uint8Array); // copies: the object bytes may be shared
+    } else {
+      const npy = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        npy.set(p, at);
+        at += p.length;
+      }
+      array = decodeNpy(npy, { adopt: true }); // npy is ours: view it instead of copying again
     }
-    const array = decodeNpy(npy);
     const shape = meta.shape as unknown[];
     if (array.dtype !== meta.dtype || array.shape.length !== shape.length || array.shape.some((d, i) => d !== shape[i])) {
       throw new Error(
@@ -129,11 +137,16 @@ class ObjectReader {
 }
 
 /**
- * Rebuild a message from its objects (e.g. pulled from the link), verifying every object id on the way.
+ * Rebuild a message from its objects (e.g. pulled from the link), verifying every object id on the way
+ * (`idsVerified: true` skips the hashing when the caller already checked each id on arrival).
  * `messageId` is the id of the Message object; it becomes metadata.messageId.
  */
-export function inflateMessage(messageId: string, objects: ReadonlyMap<string, Uint8Array>): FleetMessage {
-  const reader = new ObjectReader(objects);
+export function inflateMessage(
+  messageId: string,
+  objects: ReadonlyMap<string, Uint8Array>,
+  options: { readonly idsVerified?: boolean } = {},
+): FleetMessage {
+  const reader = new ObjectReader(objects, !options.idsVerified);
   const obj = reader.read(messageId, ['Message']);
   const proto = fromBinary(MessageSchema, obj.body);
   if (!proto.metadata) throw new Error(`Message ${messageId} has no metadata`);

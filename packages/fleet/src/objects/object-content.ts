@@ -27,13 +27,22 @@ export function isObjectId(id: string): boolean {
   return /^[0-9a-f]{64}$/.test(id);
 }
 
-/** Object bytes: head + NUL + body. `childIds` must already be distinct and in first-occurrence order. */
-export function buildObject(type: ObjectType, childIds: readonly string[], body: Uint8Array): Uint8Array {
-  const head = utf8.encode(`${type} ${childIds.join(',')} ${body.length}`);
-  const out = new Uint8Array(head.length + 1 + body.length);
+/**
+ * Object bytes: head + NUL + body. `childIds` must already be distinct and in first-occurrence order. The body
+ * may be given in parts (concatenated here).
+ */
+export function buildObject(type: ObjectType, childIds: readonly string[], body: Uint8Array | readonly Uint8Array[]): Uint8Array {
+  const parts = body instanceof Uint8Array ? [body] : body;
+  const bodyLength = parts.reduce((n, p) => n + p.length, 0);
+  const head = utf8.encode(`${type} ${childIds.join(',')} ${bodyLength}`);
+  const out = new Uint8Array(head.length + 1 + bodyLength);
   out.set(head, 0);
   out[head.length] = 0;
-  out.set(body, head.length + 1);
+  let at = head.length + 1;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 

@@ -44,6 +44,15 @@ describe('.npy encoding', () => {
     }
   });
 
+  it('decodes from a Node Buffer view of a shared pool without picking up neighbouring bytes', () => {
+    const npy = encodeNpy(fleetArray('float32', [3], new Float32Array([1.5, -2, 3])));
+    const pooled = Buffer.allocUnsafe(npy.length + 8); // small Buffers come from a shared slab
+    pooled.fill(0xaa);
+    pooled.set(npy, 3);
+    const back = decodeNpy(pooled.subarray(3, 3 + npy.length));
+    expect([...back.data]).toEqual([1.5, -2, 3]);
+  });
+
   it('refuses truncated data, big-endian and Fortran order with a clear error', () => {
     const bytes = encodeNpy(fleetArray('float32', [4], new Float32Array(4)));
     expect(() => decodeNpy(bytes.subarray(0, bytes.length - 1))).toThrow(/needs 16 bytes, got 15/);

@@ -63,8 +63,11 @@ function parseHeaderDict(text: string): { descr: string; fortranOrder: boolean; 
   return { descr, fortranOrder: fortran === 'True', shape };
 }
 
-/** Decode the bytes of a .npy file (format 1.0, 2.0 or 3.0; little-endian, C order). The data are copied. */
-export function decodeNpy(bytes: Uint8Array): FleetArray {
+/**
+ * Decode the bytes of a .npy file (format 1.0, 2.0 or 3.0; little-endian, C order). The data are copied unless
+ * `{ adopt: true }` says the caller hands `bytes` over (then, when aligned, the array views them).
+ */
+export function decodeNpy(bytes: Uint8Array, options: { readonly adopt?: boolean } = {}): FleetArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error('not .npy bytes: the "\\x93NUMPY" magic is missing');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -92,7 +95,11 @@ export function decodeNpy(bytes: Uint8Array): FleetArray {
   if (bytes.length - dataStart !== dataBytes) {
     throw new Error(`.npy data of shape (${header.shape.join(', ')}) ${dtype} needs ${dataBytes} bytes, got ${bytes.length - dataStart}`);
   }
-  // Copy into a fresh buffer so the typed array is aligned and independent of the (possibly pooled) input.
-  const copy = bytes.slice(dataStart);
+  const offset = bytes.byteOffset + dataStart;
+  if (options.adopt && offset % info.itemBytes === 0) return fleetArray(dtype, header.shape, info.view(bytes.buffer, offset, count));
+  // Copy into a fresh buffer so the typed array is aligned and independent of the (possibly shared) input.
+  // (Not bytes.slice(): on a Node Buffer, slice returns a view into the shared pool.)
+  const copy = new Uint8Array(dataBytes);
+  copy.set(bytes.subarray(dataStart));
   return fleetArray(dtype, header.shape, info.view(copy.buffer, 0, count));
 }

@@ -17,10 +17,10 @@ import type { ScalarValue } from '../client/fleet-client.js';
 import { Fleet, FLEET_SERVICE_DEFINITION, type FleetMethodName, type FleetMethods, type FleetRequest } from '../grpc/fleet-service.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, messageSizeOptions, serverCredentials, type ServerTlsOptions } from '../grpc/tls.js';
 import { DEFAULT_TTL_S, type FleetMessage, type MessageMetadata, SUPERLINK_NODE_ID } from '../message.js';
-import { deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
+import { type DeflatedContent, deflateContent, deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
 import { metadataToProto } from '../objects/metadata-proto.js';
-import { type ObjectTreeNode } from '../objects/object-content.js';
+import type { ObjectTreeNode } from '../objects/object-content.js';
 import type { RecordDict } from '../records/record-dict.js';
 import { type NodeChange, type NodeInfo, NodeRegistry } from './node-registry.js';
 import { ObjectStore } from './object-store.js';
@@ -110,7 +110,8 @@ interface Instruction {
   readonly tree: ObjectTree;
   readonly objectIds: readonly string[];
   readonly expiresAtMs: number;
-  delivered: boolean;
+  /** How often the node pulled it (more than once after an interrupted download). */
+  pulls: number;
   /** Objects still referenced by this instruction (released on confirmation or abandonment). */
   holdsObjects: boolean;
 }
@@ -156,7 +157,7 @@ function treeToProto(t: ObjectTreeNode): ObjectTree {
 /**
  * An embedded SuperLink: serves Flower's Fleet API to nodes and gives the engine a small JS API: `send` an
  * instruction to a node, `awaitReply` for its reply. Replies are accepted only from the addressed node for
- * an instruction still outstanding, and each is delivered once.
+ * an instruction still outstanding, and each reply is handed to the engine once.
  */
 export class FleetServer extends EventEmitter<FleetServerEvents> {
   private readonly grpc: Server;
@@ -170,6 +171,8 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly runConfig: Map<string, Scalar>;
   private boundPort = 0;
+  /** Content already deflated, by RecordDict identity: a round's model sent to N nodes is encoded once. */
+  private readonly deflatedContent = new WeakMap<RecordDict, DeflatedContent>();
 
   private constructor(private readonly options: FleetServerOptions) {
     super();
@@ -249,10 +252,16 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     });
   }
 
-  /** Queue an instruction for a node; returns its message id. */
+  /**
+   * Queue an instruction for a node; returns its message id. Sending the same RecordDict object to several
+   * nodes encodes it once; do not mutate a RecordDict after sending it.
+   */
   send(nodeId: bigint, options: SendOptions): string {
     if (!this.nodes.get(nodeId)) throw new Error(`cannot send to node ${nodeId}: no such node is registered`);
     let createdAt = Date.now() / 1000;
+    const chunkBytes = this.options.chunkBytes ?? MAX_ARRAY_CHUNK_BYTES;
+    let content = this.deflatedContent.get(options.content);
+    if (!content) this.deflatedContent.set(options.content, (content = deflateContent(options.content, chunkBytes)));
     for (;;) {
       const metadata: MessageMetadata = {
         runId: this.options.run.runId,
@@ -265,7 +274,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         messageType: options.messageType,
         createdAt,
       };
-      const deflated = deflateMessage({ metadata, content: options.content }, this.options.chunkBytes ?? MAX_ARRAY_CHUNK_BYTES);
+      const deflated = deflateMessage({ metadata, content: options.content }, chunkBytes, content);
       const messageId = deflated.messageId;
       // Identical content to the same node within the same millisecond would share an id: nudge the time.
       if (this.outstanding.has(messageId) || this.finished.has(messageId)) {
@@ -273,7 +282,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         continue;
       }
       const ids = [...deflated.objects.keys()];
-      for (const id of this.store.retain(ids)) this.store.put(id, deflated.objects.get(id) as Uint8Array);
+      for (const id of this.store.retain(ids)) this.store.putOwn(id, deflated.objects.get(id) as Uint8Array);
       const instruction: Instruction = {
         messageId,
         nodeId,
@@ -281,7 +290,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         tree: treeToProto(deflated.tree),
         objectIds: ids,
         expiresAtMs: (createdAt + metadata.ttl) * 1000,
-        delivered: false,
+        pulls: 0,
         holdsObjects: true,
       };
       let queue = this.queues.get(nodeId);
@@ -430,17 +439,15 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         return { success: this.nodes.touch(caller.nodeId, req.heartbeatInterval) };
       }),
       pullMessages: h('pullMessages', true, (_req, caller) => {
-        const queue = this.queues.get(caller.nodeId) ?? [];
+        // An instruction stays queued until the node confirms it has all its objects, so a node that crashed
+        // or lost the link mid-download gets it again on its next pull (at-least-once until confirmed).
         const now = Date.now();
-        for (let i = 0; i < queue.length;) {
-          const ins = queue[i] as Instruction;
-          if (ins.expiresAtMs < now && !ins.delivered) {
-            this.abandon(ins.messageId, 'its ttl expired before the node pulled it');
+        for (const ins of [...(this.queues.get(caller.nodeId) ?? [])]) {
+          if (ins.expiresAtMs < now) {
+            this.abandon(ins.messageId, 'its ttl expired before the node confirmed it');
             continue;
           }
-          i++;
-          if (ins.delivered) continue;
-          ins.delivered = true;
+          ins.pulls++;
           return { messagesList: [create(MessageSchema, { metadata: ins.metadata })], messageObjectTrees: [ins.tree] };
         }
         return {};
@@ -552,7 +559,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     o.reply = undefined;
     let message: FleetMessage;
     try {
-      message = inflateMessage(reply.messageId, objects);
+      message = inflateMessage(reply.messageId, objects, { idsVerified: true }); // put() hashed each on arrival
       const m = message.metadata;
       if (m.replyToMessageId !== o.messageId || m.srcNodeId !== o.nodeId || m.runId !== this.options.run.runId) {
         throw new Error('the Message object metadata does not match the announced reply');

@@ -45,10 +45,18 @@ export class ObjectStore {
     if (actual !== id) throw new Error(`object content hashes to ${actual}, not to the id ${id} it was pushed under`);
     parseObject(content);
     if (e.content === undefined) {
-      e.content = new Uint8Array(content); // own copy: the request buffer may be reused
+      e.content = content; // grpc-js hands each request its own buffer, so keeping a view is safe
       this.storedBytes += content.length;
     }
     return 'stored';
+  }
+
+  /** Store bytes this process made itself (already hashed when they were built). */
+  putOwn(id: string, content: Uint8Array): void {
+    const e = this.entries.get(id);
+    if (!e || e.content !== undefined) return;
+    e.content = content;
+    this.storedBytes += content.length;
   }
 
   /** 'unknown' (never announced), 'pending' (announced, bytes not here yet) or the bytes. */
