@@ -89,7 +89,6 @@ export class NetworkExecutor implements ClientExecutor {
     for (let attempt = 0; attempt <= retries; attempt++) {
       for (const p of pending) p.failed = undefined;
       await this.attempt(
-        round,
         pending.filter((p) => !p.result),
         onResult,
       );
@@ -121,7 +120,7 @@ export class NetworkExecutor implements ClientExecutor {
   }
 
   /** One try: send every open task whose client is online, wait for replies until the deadline. */
-  private async attempt(round: number, open: Pending[], onResult?: (result: ClientTaskResult) => void): Promise<void> {
+  private async attempt(open: Pending[], onResult?: (result: ClientTaskResult) => void): Promise<void> {
     const { link, directory, runId, roundTimeoutSeconds } = this.options;
     const ttlMs = roundTimeoutSeconds * 1000;
     const deadline = Date.now() + ttlMs;
@@ -170,7 +169,6 @@ export class NetworkExecutor implements ClientExecutor {
       }
       for (const p of open) if (!p.result && p.failed === undefined) p.failed = 'not connected';
     }
-    void round;
   }
 
   /** A reply arrived: accept it once for a live message of an open task. */
