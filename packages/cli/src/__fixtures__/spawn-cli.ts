@@ -16,11 +16,17 @@ export interface Exited {
 }
 
 /** Start `fedloge <argv>` in `cwd`; `exited` resolves when it ends. */
-export function spawnCli(argv: readonly string[], cwd: string): { child: ChildProcess; exited: Promise<Exited>; stderr: () => string } {
+export function spawnCli(
+  argv: readonly string[],
+  cwd: string,
+  wrap: readonly string[] = [],
+): { child: ChildProcess; exited: Promise<Exited>; stderr: () => string } {
   if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing; build the CLI first (npx tsc -b packages/cli/tsconfig.json)`);
   // Without npm's INIT_CWD the executable resolves paths against its own working folder.
   const { INIT_CWD: _i, NX_WORKSPACE_ROOT: _n, ...env } = process.env;
-  const child = spawn(process.execPath, [CLI_BIN, ...argv], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `wrap`: a command prefix, e.g. `ip netns exec <name>` (which execs node, so the pid is node's).
+  const [command, ...prefix] = [...wrap, process.execPath];
+  const child = spawn(command!, [...prefix, CLI_BIN, ...argv], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -3,11 +3,15 @@ import type { Command } from './command.js';
 import { compareCommand } from './compare.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
+import { serverCommand } from './server.js';
+import { clientCommand } from './client.js';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   [trainCommand.name]: trainCommand,
   [compareCommand.name]: compareCommand,
   [predictCommand.name]: predictCommand,
+  [serverCommand.name]: serverCommand,
+  [clientCommand.name]: clientCommand,
 };
 
 export type { Command, CommandContext } from './command.js';
@@ -15,3 +19,5 @@ export { reportError, FAILURE_EXIT_CODE } from './report-error.js';
 export { trainCommand, trainHelp } from './train.js';
 export { compareCommand, compareHelp } from './compare.js';
 export { formatOutcome, predictCommand, predictHelp } from './predict.js';
+export { serverCommand, serverHelp } from './server.js';
+export { clientCommand, clientHelp } from './client.js';

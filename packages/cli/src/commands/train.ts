@@ -23,7 +23,8 @@ export const trainCommand: Command = {
         ctx.stdout.write(await trainHelp());
         return 0;
       }
-      if (args.resume !== undefined && args.overwrite) throw new UsageError('--resume continues a run folder and --overwrite clears one; give only one of them.');
+      if (args.resume !== undefined && args.overwrite)
+        throw new UsageError('--resume continues a run folder and --overwrite clears one; give only one of them.');
       const plan = args.resume !== undefined ? planResume({ ...args, resume: args.resume }, ctx.cwd) : undefined;
       const resolved = plan?.resolved ?? resolveConfig(args, ctx.cwd);
       const stop = new AbortController();
@@ -40,7 +41,9 @@ export const trainCommand: Command = {
       return 0;
     } catch (e) {
       if (e instanceof TrainInterrupted) {
-        ctx.stderr.write(`${e.message}; summary.json and a checkpoint are in ${e.outDir}.\nResume with: fedloge train --resume ${e.outDir}\n`);
+        ctx.stderr.write(
+          `${e.message}; summary.json and a checkpoint are in ${e.outDir}.\nResume with: fedloge train --resume ${e.outDir}\n`,
+        );
         return signalExitCode(e.signal);
       }
       return reportError(e, ctx.stderr);
@@ -49,7 +52,7 @@ export const trainCommand: Command = {
 };
 
 /** Conventional exit status of a process stopped by `signal` (128 + its number). */
-function signalExitCode(signal: string): number {
+export function signalExitCode(signal: string): number {
   return signal === 'SIGTERM' ? 143 : 130;
 }
 
@@ -57,7 +60,7 @@ function signalExitCode(signal: string): number {
  * SIGINT/SIGTERM abort `stop` (reason: the signal's name) so the run ends after the round in
  * progress; a second signal exits at once. Returns a function that removes the handlers.
  */
-function stopOnSignals(stop: AbortController, stderr: NodeJS.WritableStream): () => void {
+export function stopOnSignals(stop: AbortController, stderr: NodeJS.WritableStream): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) {
       stderr.write(`\n${signal} again: exiting now, without waiting for the round in progress.\n`);

@@ -14,8 +14,10 @@ import {
   classHistogram,
   initBackend,
   withEarlierRounds,
+  type BackendName,
   type ClientExecutor,
   type ClientStateStore,
+  type ClientRuntimeSpec,
   type Logger,
   type Plugin,
   type Reporter,
@@ -85,6 +87,14 @@ export interface TrainRunOptions {
    * cannot receive them, so such a run trains on the main thread.
    */
   readonly plugins?: readonly Plugin[];
+  /**
+   * Trains the clients instead of worker threads or the main thread (the network engine of
+   * `fedloge server`); returns the executor and a line for the log.
+   */
+  readonly executor?: (init: { readonly spec: ClientRuntimeSpec; readonly backend: BackendName; readonly runDir: string }) => Promise<{
+    readonly executor: ClientExecutor;
+    readonly describe: string;
+  }>;
 }
 
 /** A signal stopped the run after `round`; summary.json and a checkpoint were written. */
@@ -118,7 +128,9 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   }
 
   // Output paths first: a mistake here must not cost a data load.
-  const dir = new RunDirectory(config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt));
+  const dir = new RunDirectory(
+    config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt),
+  );
   checkOutputPath(config.out !== undefined ? '--out' : '--out (default)', dir.path, 'folder');
   checkRunFolder(dir.path, resume ? 'resume' : options.overwrite ? 'overwrite' : 'new');
   const partitionFile = config.exportPartition !== undefined ? resolve(io.cwd, config.exportPartition) : undefined;
@@ -131,7 +143,8 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     inMemoryPlugins.length > 0 ? 0 : config.workers === 'auto' ? undefined : resolveWorkerCount(config.workers, config.clients.perRound);
   registerAddonBackends();
   const backend = await initBackend({ backend: config.backend, logger: io.logger, threads: backendThreads(explicitWorkers ?? 0) });
-  const workers = explicitWorkers ?? (backend.name === 'native' || backend.name === 'cuda' ? 0 : resolveWorkerCount('auto', config.clients.perRound));
+  const workers =
+    explicitWorkers ?? (backend.name === 'native' || backend.name === 'cuda' ? 0 : resolveWorkerCount('auto', config.clients.perRound));
   say(describeBackend(backend));
   if (resume?.meta.backend !== undefined && resume.meta.backend !== backend.name) {
     io.logger.warn(
@@ -165,7 +178,11 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const spec = clientRuntimeSpec(config, data.partition, io.cwd);
   const runtime = buildClientRuntime(container, spec, data, io.logger);
   let executor: ClientExecutor;
-  if (workers > 0) {
+  if (options.executor) {
+    const made = await options.executor({ spec, backend: backend.name, runDir: dir.path });
+    executor = made.executor;
+    say(made.describe);
+  } else if (workers > 0) {
     executor = await WorkerThreadExecutor.start({ size: workers, init: { spec, backend: backend.name }, logger: io.logger });
     say(`workers: ${workers} threads train clients`);
   } else {
@@ -237,7 +254,14 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     // Without an evaluated round since the start (or resume) there are no final metrics to report.
     const summary = e.partial
       ? summaryOf(withEarlierRounds(earlier, e.partial, checkpoints.secondsBefore), interrupted)
-      : { strategy: runtime.strategy.name, config, outDir: dir.path, seed: config.seed, final: null, interrupted: { ...interrupted, resumeWith } };
+      : {
+          strategy: runtime.strategy.name,
+          config,
+          outDir: dir.path,
+          seed: config.seed,
+          final: null,
+          interrupted: { ...interrupted, resumeWith },
+        };
     dir.writeJson(RUN_FILES.summary, summary);
     throw new TrainInterrupted(dir.path, e.round, signal);
   } finally {

@@ -1,0 +1,146 @@
+/**
+ * `fedloge client`: host logical clients of a federation, one Fleet API node each, for a
+ * `fedloge server` (or a Flower SuperLink). Runs until stopped (SIGINT/SIGTERM).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateNodeKey, loadNodeKeyFile, type ClientTlsOptions, type NodeKey } from '@fedloge/fleet';
+import type { BackendChoice, ClientRuntimeSpec, Logger } from '@fedloge/core';
+import { UsageError } from '../config/errors.js';
+import { parseConfigArgs } from '../config/flags.js';
+import { resolveConfig } from '../config/resolve.js';
+import { writeFileAtomic } from '../output/atomic-write.js';
+import { makeFolders } from '../output/output-path.js';
+import { ClientHost } from '../network/client-host.js';
+import { parseClientIds } from '../network/client-ids.js';
+import { CLIENT_FLAGS, formatFlags, parseAddress, takeFlags, type FlagValues } from '../network/network-flags.js';
+import { NodeRunner } from '../network/node-runner.js';
+import { configHash } from '../run/checkpoints.js';
+import { buildPluginContainer } from '../run/plugin-container.js';
+import { loadRunData } from '../run/run-data.js';
+import { clientRuntimeSpec } from '../run/runtime-spec.js';
+import { WorkerThreadExecutor } from '../workers/worker-executor.js';
+import type { Command, CommandContext } from './command.js';
+import { reportError } from './report-error.js';
+import { streamLogger } from './train.js';
+
+export const clientCommand: Command = {
+  name: 'client',
+  summary: 'Host clients of a federation run by `fedloge server` (or a Flower SuperLink).',
+  async run(ctx: CommandContext): Promise<number> {
+    try {
+      const { values } = takeFlags(ctx.argv, CLIENT_FLAGS, ctx.cwd, true);
+      if (values['help']) {
+        ctx.stdout.write(clientHelp());
+        return 0;
+      }
+      if (values['server'] === undefined)
+        throw new UsageError('--server <host:port> is required (the address `fedloge server --listen` serves).');
+      if (values['clients'] === undefined)
+        throw new UsageError('--clients <ids> is required, e.g. --clients 0-9 (the logical clients this process hosts).');
+      const address = parseAddress(String(values['server']), '--server');
+      const clientIds = parseClientIds(String(values['clients']));
+      const tls = clientTls(values);
+      const out = String(values['out'] ?? resolve(ctx.cwd, 'fedloge-client'));
+      const logger = streamLogger(ctx.stderr);
+      const backend = values['backend'] as BackendChoice | undefined;
+      const fallback = values['config'] !== undefined ? await localRun(String(values['config']), ctx.cwd, logger) : undefined;
+
+      const host = new ClientHost({
+        clientIds,
+        makeExecutor: async (spec, chosen) => WorkerThreadExecutor.start({ size: 1, init: { spec, backend: chosen }, logger }),
+        localSpec: (spec) => localSpec(spec, values),
+        ...(fallback ? { fallback } : {}),
+        ...(backend ? { backend } : {}),
+        stateDir: out,
+        logger,
+      });
+      const runners = clientIds.map(
+        (k) =>
+          new NodeRunner(
+            k,
+            host,
+            {
+              address: `${address.host}:${address.port}`,
+              key: nodeKey(out, k),
+              ...(tls ? { tls } : {}),
+              heartbeatIntervalS: typeof values['heartbeat'] === 'number' ? values['heartbeat'] : 30,
+            },
+            logger,
+          ),
+      );
+      await Promise.all(runners.map((r) => r.start()));
+      ctx.stderr.write(
+        `client: hosting ${clientIds.length} client(s) [${String(values['clients'])}] for ${address.host}:${address.port}; state in ${out}\n`,
+      );
+      const signal = await new Promise<NodeJS.Signals>((done) => {
+        process.once('SIGINT', () => done('SIGINT'));
+        process.once('SIGTERM', () => done('SIGTERM'));
+      });
+      ctx.stderr.write(`${signal}: leaving the federation\n`);
+      await Promise.all(runners.map((r) => r.stop()));
+      await host.dispose();
+      return 0;
+    } catch (e) {
+      return reportError(e, ctx.stderr);
+    }
+  },
+};
+
+/** The node key of client `k`, made on first use and kept in `<out>/keys` (its public half beside it, for the server's allow-list). */
+function nodeKey(out: string, k: number): NodeKey {
+  const file = join(out, 'keys', `client-${k}.key.pem`);
+  if (existsSync(file)) return loadNodeKeyFile(file);
+  const key = generateNodeKey();
+  makeFolders(join(out, 'keys'));
+  writeFileAtomic(file, key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  writeFileAtomic(join(out, 'keys', `client-${k}.pub.pem`), Buffer.from(key.publicKeyPem));
+  return key;
+}
+
+function clientTls(values: FlagValues): ClientTlsOptions | undefined {
+  const ca = values['tls-ca'];
+  const cert = values['tls-cert'];
+  const key = values['tls-key'];
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--tls-cert and --tls-key (mTLS) go together.');
+  if (ca === undefined && cert === undefined) {
+    if (values['insecure'] !== true)
+      throw new UsageError("Give --tls-ca <the server's CA certificate> (TLS), or --insecure for a plaintext server on a trusted network.");
+    return undefined;
+  }
+  return {
+    ...(ca !== undefined ? { rootCerts: readFileSync(String(ca)) } : {}),
+    ...(cert !== undefined ? { certChain: readFileSync(String(cert)), privateKey: readFileSync(String(key)) } : {}),
+  };
+}
+
+/** The server's spec with this site's data: its own data folder and/or partition file. */
+function localSpec(spec: ClientRuntimeSpec, values: FlagValues): ClientRuntimeSpec {
+  const dataDir = values['data-dir'];
+  const partition = values['partition'];
+  if (dataDir === undefined && partition === undefined) return spec;
+  const dataset = dataDir !== undefined ? { ...spec.dataset, dataDir: String(dataDir) } : spec.dataset;
+  return { ...spec, dataset, ...(partition !== undefined ? { partition: JSON.parse(readFileSync(String(partition), 'utf8')) } : {}) };
+}
+
+/** The run from a local config, for servers that send no hello (a Flower ServerApp). */
+async function localRun(configFile: string, cwd: string, logger: Logger) {
+  const { config } = resolveConfig(parseConfigArgs(['--config', configFile], cwd), cwd);
+  const container = await buildPluginContainer(config.plugins, cwd);
+  const data = await loadRunData(config, container, logger);
+  const spec = clientRuntimeSpec(config, data.data.partition, cwd);
+  return { spec, backend: config.backend, runId: configHash(config).slice(0, 15) };
+}
+
+export function clientHelp(): string {
+  return [
+    'Usage: fedloge client --server <host:port> --clients <ids> [--tls-ca <pem> [--tls-cert <pem> --tls-key <pem>] | --insecure] [flags]',
+    '',
+    'Hosts logical clients of a federation (one Fleet API node each). The run (strategy, model, data set, partition)',
+    "comes from the server; --data-dir and --partition replace the server's data paths with this machine's.",
+    '',
+    'Flags:',
+    formatFlags(CLIENT_FLAGS),
+    '',
+  ].join('\n');
+}
