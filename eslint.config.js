@@ -15,7 +15,14 @@ export default tseslint.config(
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: 'module',
-      globals: { console: 'readonly', process: 'readonly', performance: 'readonly', URL: 'readonly', Buffer: 'readonly', AbortController: 'readonly' },
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        performance: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        AbortController: 'readonly',
+      },
       // tsyringe reads constructor parameter types from decorator metadata, so a type used in a
       // decorated constructor must stay a value import; consistent-type-imports knows this when told.
       parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },

@@ -5,7 +5,15 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Simulation, buildClientRuntime, createAggregator, createStrategy, listPlugins, loadPluginModules, silentLogger } from '@fedloge/core';
+import {
+  Simulation,
+  buildClientRuntime,
+  createAggregator,
+  createStrategy,
+  listPlugins,
+  loadPluginModules,
+  silentLogger,
+} from '@fedloge/core';
 import { createPatternFederation } from './fixtures/pattern-federation.js';
 import { testContainer } from './fixtures/plugins.js';
 
@@ -19,7 +27,12 @@ describe('a user strategy loaded from a module path', () => {
     expect(loaded.get('./fixtures/my-strategy.ts')).toContain('strategy:personal-head-avg');
 
     const data = createPatternFederation({ numClasses: 5, trainPerClass: 60, testPerClass: 20, numClients: 6, seed: 21 });
-    const config = { rounds: 2, clientsPerRound: 3, seed: 5, train: { localEpochs: 1, batchSize: 16, lr: 0.1, momentum: 0.5, weightDecay: 0 } };
+    const config = {
+      rounds: 2,
+      clientsPerRound: 3,
+      seed: 5,
+      train: { localEpochs: 1, batchSize: 16, lr: 0.1, momentum: 0.5, weightDecay: 0 },
+    };
     const logger = silentLogger();
     const runtime = buildClientRuntime(
       container,
@@ -45,9 +58,9 @@ describe('a user strategy loaded from a module path', () => {
 
   it('tells the author of a FedAvg subclass in the earlier plugin form what to change', async () => {
     const container = testContainer();
-    expect((await loadPluginModules(container, ['./fixtures/legacy-fedavg-plugin.mjs'], here)).get('./fixtures/legacy-fedavg-plugin.mjs')).toEqual([
-      'strategy:legacy-fedavg',
-    ]);
+    expect(
+      (await loadPluginModules(container, ['./fixtures/legacy-fedavg-plugin.mjs'], here)).get('./fixtures/legacy-fedavg-plugin.mjs'),
+    ).toEqual(['strategy:legacy-fedavg']);
     const logger = silentLogger();
     expect(() => createStrategy(container, 'legacy-fedavg', {}, createAggregator(container, 'fedavg', {}, logger), logger)).toThrow(
       /The strategy plugin 'legacy-fedavg' uses the earlier form \{ strategy: LegacyFedAvg \}.*create: \(ctx\) => new LegacyFedAvg\(ctx\).*delete LegacyFedAvg's @inject \/ inject\(TOKENS…\) calls: a subclass of FedAvg then needs no constructor/s,

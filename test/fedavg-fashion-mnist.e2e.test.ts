@@ -22,14 +22,27 @@ describe.skipIf(!available)('FedAvg on Fashion-MNIST-LT', () => {
     await initBackend({ backend: 'wasm', logger: silentLogger() });
     const full = await loadDataset({ name: 'fashion-mnist' });
     // 80 train / 100 test images per class, then the long-tailed subset (IF 0.5) over 5 clients.
-    data = buildFederatedData({ dataset: balancedSubset(full, 80, 100), numClients: 5, alpha: 1, imbalanceFactor: 0.5, rng: new Rng(3407) });
+    data = buildFederatedData({
+      dataset: balancedSubset(full, 80, 100),
+      numClients: 5,
+      alpha: 1,
+      imbalanceFactor: 0.5,
+      rng: new Rng(3407),
+    });
   });
 
   function run(model: string, config: SimulationConfig, onRoundEnd?: () => void) {
     const logger = silentLogger();
     const runtime = buildClientRuntime(
       testContainer(),
-      { strategy: { name: 'fedavg' }, aggregator: { name: 'fedavg' }, model: { backbone: { name: model } }, train: config.train, seed: config.seed, augment: true },
+      {
+        strategy: { name: 'fedavg' },
+        aggregator: { name: 'fedavg' },
+        model: { backbone: { name: model } },
+        train: config.train,
+        seed: config.seed,
+        augment: true,
+      },
       data,
       logger,
     );
@@ -41,7 +54,13 @@ describe.skipIf(!available)('FedAvg on Fashion-MNIST-LT', () => {
     const live: number[] = [];
     const result = await run(
       'cnn',
-      { rounds: 2, evalEvery: 2, clientsPerRound: 5, seed: 1, train: { localEpochs: 2, batchSize: 16, lr: 0.05, momentum: 0.5, weightDecay: 0 } },
+      {
+        rounds: 2,
+        evalEvery: 2,
+        clientsPerRound: 5,
+        seed: 1,
+        train: { localEpochs: 2, batchSize: 16, lr: 0.05, momentum: 0.5, weightDecay: 0 },
+      },
       () => void live.push(tf.memory().numTensors),
     );
     // 10 classes: chance is 0.1.
@@ -52,10 +71,21 @@ describe.skipIf(!available)('FedAvg on Fashion-MNIST-LT', () => {
   });
 
   it('gives identical metrics for the same seed', async () => {
-    const config: SimulationConfig = { rounds: 2, clientsPerRound: 3, seed: 9, train: { localEpochs: 1, batchSize: 32, lr: 0.05, momentum: 0.5, weightDecay: 0 } };
-    const metrics = (r: Awaited<ReturnType<typeof run>>) => r.rounds.map(({ gm, pm, pmUnmasked, variants, trainLoss, clients }) => ({
-      gm, pm, pmUnmasked, variants, trainLoss, clients: clients.map((c) => [c.clientId, c.metrics]),
-    }));
+    const config: SimulationConfig = {
+      rounds: 2,
+      clientsPerRound: 3,
+      seed: 9,
+      train: { localEpochs: 1, batchSize: 32, lr: 0.05, momentum: 0.5, weightDecay: 0 },
+    };
+    const metrics = (r: Awaited<ReturnType<typeof run>>) =>
+      r.rounds.map(({ gm, pm, pmUnmasked, variants, trainLoss, clients }) => ({
+        gm,
+        pm,
+        pmUnmasked,
+        variants,
+        trainLoss,
+        clients: clients.map((c) => [c.clientId, c.metrics]),
+      }));
     const a = await run('tiny-mlp', config);
     const b = await run('tiny-mlp', config);
     expect(metrics(a)).toEqual(metrics(b));

@@ -13,11 +13,23 @@ import { testContainer } from './fixtures/plugins.js';
 describe('FedAvg metrics', () => {
   it('match an independent computation from the global model’s logits', async () => {
     const data = createPatternFederation({ numClasses: 5, trainPerClass: 80, testPerClass: 30, numClients: 7, seed: 4, noise: 1.6 });
-    const config = { rounds: 2, clientsPerRound: 4, seed: 8, train: { localEpochs: 1, batchSize: 16, lr: 0.05, momentum: 0.5, weightDecay: 0 } };
+    const config = {
+      rounds: 2,
+      clientsPerRound: 4,
+      seed: 8,
+      train: { localEpochs: 1, batchSize: 16, lr: 0.05, momentum: 0.5, weightDecay: 0 },
+    };
     const logger = silentLogger();
     const runtime = buildClientRuntime(
       testContainer(),
-      { strategy: { name: 'fedavg' }, aggregator: { name: 'fedavg' }, model: { backbone: { name: 'tiny-mlp' } }, train: config.train, seed: 8, augment: true },
+      {
+        strategy: { name: 'fedavg' },
+        aggregator: { name: 'fedavg' },
+        model: { backbone: { name: 'tiny-mlp' } },
+        train: config.train,
+        seed: 8,
+        augment: true,
+      },
       data,
       logger,
     );
@@ -25,12 +37,24 @@ describe('FedAvg metrics', () => {
 
     const { dataset, partition } = data;
     const predictor = runtime.strategy.globalPredictor(result.global, {
-      numClients: 7, numClasses: 5, clientClassCounts: [], clientSizes: [], models: runtime.models, rng: new Rng(0), train: config.train, logger,
+      numClients: 7,
+      numClasses: 5,
+      clientClassCounts: [],
+      clientSizes: [],
+      models: runtime.models,
+      rng: new Rng(0),
+      train: config.train,
+      logger,
     });
     const [h, w, c] = dataset.imageShape;
     const n = dataset.test.count;
     const pixels = new Float32Array(n * h * w * c);
-    dataset.fillBatch('test', Array.from({ length: n }, (_, i) => i), pixels, { augment: false });
+    dataset.fillBatch(
+      'test',
+      Array.from({ length: n }, (_, i) => i),
+      pixels,
+      { augment: false },
+    );
     const logits = tf.tidy(() => predictor.heads(predictor.features(tf.tensor4d(pixels, [n, h, w, c])))['global']!.arraySync());
     predictor.dispose();
     const labels = dataset.test.labels;

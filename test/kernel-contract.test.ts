@@ -80,7 +80,10 @@ describe.skipIf(!('addon' in runtime))(`kernel contract of the native backend${s
       const net = plugin.create({ inputShape: shape, rng: rng.derive('backbone') }, {});
       const head = new LinearHead({ inputDim: net.featureDim, numClasses: 3, rng: rng.derive('head') });
       const x = tf.randomNormal([batch, ...shape], 0, 1, 'float32', 2) as tf.Tensor4D;
-      const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 3), 'int32');
+      const y = tf.tensor1d(
+        Array.from({ length: batch }, (_, i) => i % 3),
+        'int32',
+      );
       recorder.reset(); // not the input construction
       if (train) {
         const opt = new SGD([...net.params.values(), ...head.params.values()], { lr: 0.01, momentum: 0.9 });
@@ -161,7 +164,7 @@ function kernelsDoc(kernels: ReadonlyMap<string, ReadonlySet<string>>, native: R
     `round of each of the ${strategies.length} built-in strategies on the test MLP backbone:`,
     `${strategies.join(', ')}.`,
     'The kernel-contract test fails when this list differs from what the framework runs (the *native* column is the',
-    "state when the doc was generated: native kernels land independently; it does not make the test fail).",
+    'state when the doc was generated: native kernels land independently; it does not make the test fail).',
     '',
     `${names.length} kernels: ${nativeCount} native, ${names.length - nativeCount} on the tfjs-cpu JavaScript fallback.`,
     '',

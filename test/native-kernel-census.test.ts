@@ -5,7 +5,17 @@
 // to print it (FEDLOGE_KERNEL_CENSUS=native times the kernels on the native backend, one thread, instead). The assertions check the census itself: every kernel it saw is registered for `native`.
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  crossEntropy, initBackend, LinearHead, minimize, registerBackendProvider, ResNet, RESNET8, Rng, SGD, silentLogger, SmallCnn,
+  crossEntropy,
+  initBackend,
+  LinearHead,
+  minimize,
+  registerBackendProvider,
+  ResNet,
+  RESNET8,
+  Rng,
+  SGD,
+  silentLogger,
+  SmallCnn,
 } from '@fedloge/core';
 import { nativeBackendProvider, nativeRuntime, registerNativeBackend } from '@fedloge/cuda-kernels';
 import { describe, expect, it } from 'vitest';
@@ -47,7 +57,13 @@ function census(body: () => void): Map<string, KernelTally> {
 function imageBatch(rng: Rng, n: number, shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const data = new Float32Array(n * shape[0] * shape[1] * shape[2]);
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();
-  return { x: tf.tensor4d(data, [n, ...shape]), y: tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(10)), 'int32') };
+  return {
+    x: tf.tensor4d(data, [n, ...shape]),
+    y: tf.tensor1d(
+      Int32Array.from({ length: n }, () => rng.int(10)),
+      'int32',
+    ),
+  };
 }
 
 function format(title: string, tally: Map<string, KernelTally>): string {
@@ -60,8 +76,18 @@ function format(title: string, tally: Map<string, KernelTally>): string {
 }
 
 const models = [
-  { name: 'small CNN (Fashion-MNIST 28×28×1)', shape: [28, 28, 1] as [number, number, number], make: (rng: Rng) => new SmallCnn([28, 28, 1], rng), dim: 128 },
-  { name: 'ResNet-8 (CIFAR 32×32×3)', shape: [32, 32, 3] as [number, number, number], make: (rng: Rng) => new ResNet('resnet8', RESNET8, [32, 32, 3], rng), dim: 64 },
+  {
+    name: 'small CNN (Fashion-MNIST 28×28×1)',
+    shape: [28, 28, 1] as [number, number, number],
+    make: (rng: Rng) => new SmallCnn([28, 28, 1], rng),
+    dim: 128,
+  },
+  {
+    name: 'ResNet-8 (CIFAR 32×32×3)',
+    shape: [32, 32, 3] as [number, number, number],
+    make: (rng: Rng) => new ResNet('resnet8', RESNET8, [32, 32, 3], rng),
+    dim: 64,
+  },
 ];
 
 describe('kernel census of a training step and an evaluation batch', () => {
@@ -78,13 +104,16 @@ describe('kernel census of a training step and an evaluation batch', () => {
       const train = census(() => minimize(opt, () => crossEntropy(head.apply(net.apply(x, 'train')), y)));
       const evaluate = census(() => tf.tidy(() => tf.argMax(head.apply(net.apply(x, 'eval')), 1).dataSync()));
       if (process.env['FEDLOGE_KERNEL_CENSUS']) {
-        console.log(`${format(`${model.name}: one SGD step, batch 32 (${backend})`, train)}\n\n${format(`${model.name}: one eval batch of 32 (${backend})`, evaluate)}`);
+        console.log(
+          `${format(`${model.name}: one SGD step, batch 32 (${backend})`, train)}\n\n${format(`${model.name}: one eval batch of 32 (${backend})`, evaluate)}`,
+        );
       }
       expect(train.get('Conv2D')?.calls).toBeGreaterThan(0);
       expect(train.get('Conv2DBackpropFilter')?.calls).toBeGreaterThan(0);
       if ('addon' in nativeRuntime()) {
         registerNativeBackend();
-        for (const name of [...train.keys(), ...evaluate.keys()]) expect([name, tf.getKernel(name, 'native') !== undefined]).toEqual([name, true]);
+        for (const name of [...train.keys(), ...evaluate.keys()])
+          expect([name, tf.getKernel(name, 'native') !== undefined]).toEqual([name, true]);
       }
       opt.dispose();
       tf.dispose([x, y]);

@@ -13,12 +13,23 @@ const skip = 'addon' in runtime ? '' : ` (skipped: ${runtime.reason})`;
 function imageBatch(rng: Rng, n: number, shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const data = new Float32Array(n * shape[0] * shape[1] * shape[2]);
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();
-  return { x: tf.tensor4d(data, [n, ...shape]), y: tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(10)), 'int32') };
+  return {
+    x: tf.tensor4d(data, [n, ...shape]),
+    y: tf.tensor1d(
+      Int32Array.from({ length: n }, () => rng.int(10)),
+      'int32',
+    ),
+  };
 }
 
 const MODELS = [
   { name: 'small CNN', shape: [12, 12, 1] as [number, number, number], dim: 128, make: (rng: Rng) => new SmallCnn([12, 12, 1], rng) },
-  { name: 'ResNet-8', shape: [16, 16, 3] as [number, number, number], dim: 64, make: (rng: Rng) => new ResNet('resnet8', RESNET8, [16, 16, 3], rng) },
+  {
+    name: 'ResNet-8',
+    shape: [16, 16, 3] as [number, number, number],
+    dim: 64,
+    make: (rng: Rng) => new ResNet('resnet8', RESNET8, [16, 16, 3], rng),
+  },
 ];
 
 describe(`native backend trains the core models as tfjs-cpu does${skip}`, () => {

@@ -27,7 +27,13 @@ const CLASSES = 4;
 
 /** Two strategies, three evaluated rounds each, on a 5-client × 4-class federation. */
 async function smallComparison(out: string): Promise<CompareOutcome> {
-  const { dataset, partition } = createPatternFederation({ numClasses: CLASSES, trainPerClass: 60, testPerClass: 20, numClients: CLIENTS, seed: 21 });
+  const { dataset, partition } = createPatternFederation({
+    numClasses: CLASSES,
+    trainPerClass: 60,
+    testPerClass: 20,
+    numClients: CLIENTS,
+    seed: 21,
+  });
   const ltCounts = classHistogram(dataset.train.labels, partition.trainIndices.flat(), dataset.numClasses);
   const runData: RunData = { dataset, data: { dataset, partition, ltCounts } };
   const config = RunConfigSchema.parse({
@@ -42,7 +48,13 @@ async function smallComparison(out: string): Promise<CompareOutcome> {
     out,
   });
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  return compareRun({ config, configFile: undefined }, STRATEGIES, { cwd: out, stdout: sink, stderr: sink, logger: silentLogger(), runData });
+  return compareRun({ config, configFile: undefined }, STRATEGIES, {
+    cwd: out,
+    stdout: sink,
+    stderr: sink,
+    logger: silentLogger(),
+    runData,
+  });
 }
 
 /** What the page did wrong while loading: console errors, uncaught exceptions, any request but the file. */
@@ -76,7 +88,14 @@ async function charts(page: Page) {
         const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
         return { name: p.getAttribute('data-series'), width: b.width, height: b.height };
       });
-      return { kind: svg.classList[1], width: box.width, height: box.height, lines, bars: svg.querySelectorAll('rect.bar').length, cells: svg.querySelectorAll('rect.cell').length };
+      return {
+        kind: svg.classList[1],
+        width: box.width,
+        height: box.height,
+        lines,
+        bars: svg.querySelectorAll('rect.bar').length,
+        cells: svg.querySelectorAll('rect.cell').length,
+      };
     }),
   );
 }
@@ -157,8 +176,16 @@ describe.skipIf(!haveChromium)(suiteName, () => {
         const pm = selection === 'last' ? { round: r.final.round, metrics: r.final.pm } : r.best.pm;
         expect(row[2]).toBe('1');
         expect([...row.slice(3, 8), ...row.slice(9)]).toEqual([
-          String(gm.round), percent2(gm.metrics.acc), percent2(gm.metrics.head), percent2(gm.metrics.middle), percent2(gm.metrics.tail),
-          String(pm.round), percent2(pm.metrics.acc), percent2(pm.metrics.head), percent2(pm.metrics.middle), percent2(pm.metrics.tail),
+          String(gm.round),
+          percent2(gm.metrics.acc),
+          percent2(gm.metrics.head),
+          percent2(gm.metrics.middle),
+          percent2(gm.metrics.tail),
+          String(pm.round),
+          percent2(pm.metrics.acc),
+          percent2(pm.metrics.head),
+          percent2(pm.metrics.middle),
+          percent2(pm.metrics.tail),
         ]);
         expect(row[8]).toBe(r.pmMasked ? 'masked' : 'unmasked');
       });

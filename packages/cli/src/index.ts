@@ -6,7 +6,17 @@ export * from './workers/index.js';
 export * from './report/index.js';
 export * from './compare/index.js';
 export * from './predict/index.js';
-export { COMMANDS, reportError, trainCommand, trainHelp, compareCommand, compareHelp, predictCommand, predictHelp, FAILURE_EXIT_CODE } from './commands/index.js';
+export {
+  COMMANDS,
+  reportError,
+  trainCommand,
+  trainHelp,
+  compareCommand,
+  compareHelp,
+  predictCommand,
+  predictHelp,
+  FAILURE_EXIT_CODE,
+} from './commands/index.js';
 export type { Command, CommandContext } from './commands/index.js';
 export { main } from './main.js';
 export { runFederation } from './api/run-federation.js';

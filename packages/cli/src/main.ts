@@ -18,7 +18,9 @@ export async function main(argv: readonly string[], io: Omit<CommandContext, 'ar
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr.write(`Unknown command '${name}'.${didYouMean(name, Object.keys(COMMANDS))} Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+    io.stderr.write(
+      `Unknown command '${name}'.${didYouMean(name, Object.keys(COMMANDS))} Commands: ${Object.keys(COMMANDS).join(', ')}.\n`,
+    );
     return USAGE_EXIT_CODE;
   }
   return command.run({ ...io, argv: rest });

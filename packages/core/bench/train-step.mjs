@@ -70,7 +70,9 @@ for (const backend of values.backend.split(',')) {
     times.sort((p, q) => p - q);
     const median = times[Math.floor(times.length / 2)];
     // The minimum is the least disturbed by other processes on a shared machine.
-    console.log(`  ${name.padEnd(9)} B=${batch}  median ${median.toFixed(1).padStart(7)} ms/step, min ${times[0].toFixed(1).padStart(7)} ms  (${steps} steps)`);
+    console.log(
+      `  ${name.padEnd(9)} B=${batch}  median ${median.toFixed(1).padStart(7)} ms/step, min ${times[0].toFixed(1).padStart(7)} ms  (${steps} steps)`,
+    );
     if (values.profile) await profileStep(step);
     tf.dispose([x, y]);
     opt.dispose();

@@ -13,4 +13,10 @@ export type {
   SplitName,
 } from './dataset.js';
 // Type-only, so loaders can describe themselves as plugins without loading the tensor library.
-export type { DatasetContext, DatasetDownloadProgress, DatasetItemFailure, DatasetPlugin, DatasetPreparationProgress } from './plugins/types.js';
+export type {
+  DatasetContext,
+  DatasetDownloadProgress,
+  DatasetItemFailure,
+  DatasetPlugin,
+  DatasetPreparationProgress,
+} from './plugins/types.js';

@@ -15,7 +15,10 @@ export type StreamKey = string | number;
 
 function hashString(s: string, h1 = 0x9e3779b9, h2 = 0x85ebca6b): [number, number, number, number] {
   // cyrb128: cheap, well-mixed 128-bit string hash (public-domain construction).
-  let a = h1 ^ 0x1b873593, b = h2 ^ 0xcc9e2d51, c = 0x243f6a88, d = 0x6a09e667;
+  let a = h1 ^ 0x1b873593,
+    b = h2 ^ 0xcc9e2d51,
+    c = 0x243f6a88,
+    d = 0x6a09e667;
   for (let i = 0; i < s.length; i++) {
     const k = s.charCodeAt(i);
     a = b ^ Math.imul(a ^ k, 597399067);
@@ -49,7 +52,10 @@ export class Rng {
   private spareNormal: number | undefined;
 
   /** Create the root stream of a run. `path` is an internal detail of derived streams. */
-  constructor(readonly seed: number, readonly path: string = '') {
+  constructor(
+    readonly seed: number,
+    readonly path: string = '',
+  ) {
     if (!Number.isInteger(seed)) {
       throw new TypeError(`Expected an integer seed but received ${seed} of type ${typeof seed}`);
     }
@@ -77,7 +83,10 @@ export class Rng {
     this.s0 ^= this.s3;
     this.s2 ^= t;
     this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0; this.s1 >>>= 0; this.s2 >>>= 0; this.s3 >>>= 0;
+    this.s0 >>>= 0;
+    this.s1 >>>= 0;
+    this.s2 >>>= 0;
+    this.s3 >>>= 0;
     return result;
   }
 
@@ -143,7 +152,7 @@ export class Rng {
 
   /** A draw from Dirichlet(alpha · 1_n) (or the given concentration vector). */
   dirichlet(alpha: number | readonly number[], n?: number): Float64Array {
-    const k = typeof alpha === 'number' ? n ?? 0 : alpha.length;
+    const k = typeof alpha === 'number' ? (n ?? 0) : alpha.length;
     if (k <= 0) throw new RangeError('Rng.dirichlet: need at least one component');
     const out = new Float64Array(k);
     let sum = 0;

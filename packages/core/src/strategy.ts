@@ -212,11 +212,7 @@ export interface Strategy {
    * PM predictor for one client. A missing hook means "the GM heads on the global features"
    * (FedAvg's PM: the global model on the client's local test set).
    */
-  personalPredictor?(
-    global: ArrayRecord,
-    client: PersonalContext,
-    ctx: ServerContext,
-  ): PersonalPredictor | Promise<PersonalPredictor>;
+  personalPredictor?(global: ArrayRecord, client: PersonalContext, ctx: ServerContext): PersonalPredictor | Promise<PersonalPredictor>;
 
   /** Resolved options and anything else worth recording in summary.json. */
   summary?(): Record<string, unknown>;

@@ -114,9 +114,16 @@ if (!status.loaded) console.warn(`native addon not loaded (${status.reason}); th
 const devices = cuda.available ? ['cpu', 'cuda'] : ['cpu'];
 
 console.log(`# @fedloge/cuda-kernels benchmark`);
-console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 console.log(`tfjs ${tf.version_core} backend ${tf.getBackend()} (SIMD ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, 1 thread)`);
-console.log(`native: ${status.loaded ? status.path : 'not loaded'}; CUDA: ${cuda.available ? cuda.deviceNames.join(', ') : `unavailable (${cuda.error})`}`);
+console.log(
+  `native: ${status.loaded ? status.path : 'not loaded'}; CUDA: ${cuda.available ? cuda.deviceNames.join(', ') : `unavailable (${cuda.error})`}`,
+);
 console.log(`timing: median of ≥ 5 calls over ≥ ${minMs} ms after 3 warm-up calls\n`);
 
 benchProjection(64, 512, 100, devices);

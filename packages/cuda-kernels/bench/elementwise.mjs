@@ -72,6 +72,8 @@ for (const [kernel, label, shapes, op] of CASES) {
   console.log(
     `${label.padEnd(48)} native ${row.native.toFixed(3).padStart(8)} ms   cpu ${row.cpu.toFixed(3).padStart(8)} ms   wasm ${row.wasm
       .toFixed(3)
-      .padStart(8)} ms   cpu/native ${(row.cpu / row.native).toFixed(1).padStart(5)}×   wasm/native ${(row.wasm / row.native).toFixed(1).padStart(5)}×`,
+      .padStart(
+        8,
+      )} ms   cpu/native ${(row.cpu / row.native).toFixed(1).padStart(5)}×   wasm/native ${(row.wasm / row.native).toFixed(1).padStart(5)}×`,
   );
 }

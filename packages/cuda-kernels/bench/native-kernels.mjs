@@ -32,7 +32,12 @@ await tf.setBackend('native');
 const core = await import('@fedloge/core');
 core.registerKernelShims('wasm');
 
-const pad1 = [[0, 0], [1, 1], [1, 1], [0, 0]];
+const pad1 = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
 // [name, x shape, filter shape, stride, pad, first layer (no dx)]
 const CONVS = {
   cnn: [
@@ -59,7 +64,13 @@ const MATMULS = {
   ],
   resnet8: [['head fwd 64→10', [B, 64], [10, 64], false, true]],
 };
-const POOLS = { cnn: [['pool1 28²×32', [B, 28, 28, 32]], ['pool2 14²×64', [B, 14, 14, 64]]], resnet8: [] };
+const POOLS = {
+  cnn: [
+    ['pool1 28²×32', [B, 28, 28, 32]],
+    ['pool2 14²×64', [B, 14, 14, 64]],
+  ],
+  resnet8: [],
+};
 
 function minTime(fn) {
   for (let i = 0; i < 2; i++) fn();
@@ -95,16 +106,35 @@ function convCalls([, x, w, stride, pad, first]) {
 }
 
 const CONFIGS = [
-  ['native', async () => { await tf.setBackend('native'); addon.setConvLayout('blocked'); }],
-  ['native-plain', async () => { await tf.setBackend('native'); addon.setConvLayout('plain'); }],
-  ['wasm', async () => { await tf.setBackend('wasm'); }],
+  [
+    'native',
+    async () => {
+      await tf.setBackend('native');
+      addon.setConvLayout('blocked');
+    },
+  ],
+  [
+    'native-plain',
+    async () => {
+      await tf.setBackend('native');
+      addon.setConvLayout('plain');
+    },
+  ],
+  [
+    'wasm',
+    async () => {
+      await tf.setBackend('wasm');
+    },
+  ],
 ];
 
 console.log(`kernels, batch ${B}, ${values.threads} thread(s), ms per call (min):`);
 for (const model of ['cnn', 'resnet8']) {
   const rows = [];
-  for (const c of CONVS[model]) for (const [pass, name, shapes, attrs, names] of convCalls(c)) rows.push([`${c[0]} ${pass}`, c[6] ?? 1, name, shapes, attrs, names]);
-  for (const [label, a, b, tA, tB] of MATMULS[model]) rows.push([label, 1, 'BatchMatMul', [a, b], { transposeA: tA, transposeB: tB }, ['a', 'b']]);
+  for (const c of CONVS[model])
+    for (const [pass, name, shapes, attrs, names] of convCalls(c)) rows.push([`${c[0]} ${pass}`, c[6] ?? 1, name, shapes, attrs, names]);
+  for (const [label, a, b, tA, tB] of MATMULS[model])
+    rows.push([label, 1, 'BatchMatMul', [a, b], { transposeA: tA, transposeB: tB }, ['a', 'b']]);
   for (const [label, x] of POOLS[model]) {
     const y = [x[0], x[1] / 2, x[2] / 2, x[3]];
     const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
@@ -121,7 +151,11 @@ for (const model of ['cnn', 'resnet8']) {
     });
   }
   console.log(`\n${model}:${CONFIGS.map(([n]) => n.padStart(13)).join('')}`);
-  rows.forEach(([label, times], i) => console.log(`  ${(label + (times > 1 ? ` ×${times}` : '')).padEnd(26)}${CONFIGS.map(([n]) => results[i][n].toFixed(3).padStart(13)).join('')}`));
+  rows.forEach(([label, times], i) =>
+    console.log(
+      `  ${(label + (times > 1 ? ` ×${times}` : '')).padEnd(26)}${CONFIGS.map(([n]) => results[i][n].toFixed(3).padStart(13)).join('')}`,
+    ),
+  );
   console.log(`  ${'sum per step'.padEnd(26)}${CONFIGS.map(([n]) => totals[n].toFixed(2).padStart(13)).join('')}`);
 }
 addon.setConvLayout('blocked');
@@ -139,7 +173,10 @@ if (!values['skip-steps']) {
       const head = new LinearHead({ inputDim: net.featureDim, numClasses: 10, rng: rng.derive('head') });
       const opt = new SGD([...net.params.values(), ...head.params.values()], { lr: 0.01, momentum: 0.9 });
       const x = tf.randomNormal([B, ...shapes[name]]);
-      const y = tf.tensor1d(Int32Array.from({ length: B }, (_, i) => i % 10), 'int32');
+      const y = tf.tensor1d(
+        Int32Array.from({ length: B }, (_, i) => i % 10),
+        'int32',
+      );
       const step = () => minimize(opt, () => crossEntropy(head.apply(net.apply(x, 'train')), y));
       step();
       const times = [];

@@ -22,7 +22,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { CORE_MODEL_PLUGINS, LinearHead, Rng, SGD, crossEntropy, initBackend, minimize, registerBackendProvider, silentLogger } from '@fedloge/core';
+import {
+  CORE_MODEL_PLUGINS,
+  LinearHead,
+  Rng,
+  SGD,
+  crossEntropy,
+  initBackend,
+  minimize,
+  registerBackendProvider,
+  silentLogger,
+} from '@fedloge/core';
 
 import * as kernels from '../dist/index.js';
 
@@ -50,19 +60,28 @@ const steps = positiveInt('steps', flags.steps);
 const warmup = positiveInt('warmup', flags.warmup);
 const maxSeconds = Number(flags['max-seconds']);
 if (!(maxSeconds > 0)) throw new Error(`--max-seconds: expected a number > 0 but received '${flags['max-seconds']}'`);
-const backends = flags.backends.split(',').map((s) => s.trim()).filter(Boolean);
+const backends = flags.backends
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const b of backends) {
-  if (!['wasm', 'native', 'cuda', 'torch', 'cpu'].includes(b)) throw new Error(`--backends: unknown '${b}'; choose from wasm, native, cuda, torch, cpu`);
+  if (!['wasm', 'native', 'cuda', 'torch', 'cpu'].includes(b))
+    throw new Error(`--backends: unknown '${b}'; choose from wasm, native, cuda, torch, cpu`);
 }
 const configs = flags.models.split(',').flatMap((spec) => {
   const [model, batch] = spec.trim().split('@');
-  if (!INPUT_SHAPES[model]) throw new Error(`--models: unknown model '${model}'; choose from ${Object.keys(INPUT_SHAPES).join(', ')} (optionally name@batch)`);
+  if (!INPUT_SHAPES[model])
+    throw new Error(`--models: unknown model '${model}'; choose from ${Object.keys(INPUT_SHAPES).join(', ')} (optionally name@batch)`);
   return (batch ? [positiveInt(`--models ${spec}`, batch)] : DEFAULT_BATCHES[model]).map((b) => ({ model, batch: b }));
 });
 
 /** `backend:model` or `backend:model@batch` pairs not to run. */
-const skips = flags.skip.split(',').map((s) => s.trim()).filter(Boolean);
-for (const s of skips) if (!/^[a-z]+:[a-z0-9]+(@\d+)?$/.test(s)) throw new Error(`--skip: expected backend:model[@batch] but received '${s}'`);
+const skips = flags.skip
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const s of skips)
+  if (!/^[a-z]+:[a-z0-9]+(@\d+)?$/.test(s)) throw new Error(`--skip: expected backend:model[@batch] but received '${s}'`);
 const skipped = (backend, { model, batch }) => skips.includes(`${backend}:${model}`) || skips.includes(`${backend}:${model}@${batch}`);
 
 function positiveInt(name, text) {
@@ -80,7 +99,9 @@ const machine = {
   node: process.version,
   tfjs: tf.version.tfjs,
 };
-console.log(`machine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadavg.join(' / ')} (1/5/15 min), node ${machine.node}, tfjs ${machine.tfjs}`);
+console.log(
+  `machine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadavg.join(' / ')} (1/5/15 min), node ${machine.node}, tfjs ${machine.tfjs}`,
+);
 console.log(`threads ${threads}; ${steps} timed steps max per configuration after ≤ ${warmup} warm-up steps, ≤ ~${maxSeconds} s each`);
 
 // ---- statistics ---------------------------------------------------------------------------------------------------
@@ -150,7 +171,10 @@ function buildTraining({ model, batch }) {
   const pixels = new Float32Array(batch * shape[0] * shape[1] * shape[2]);
   for (let i = 0; i < pixels.length; i++) pixels[i] = data.normal();
   const x = tf.tensor4d(pixels, [batch, ...shape]);
-  const y = tf.tensor1d(Int32Array.from({ length: batch }, () => data.int(NUM_CLASSES)), 'int32');
+  const y = tf.tensor1d(
+    Int32Array.from({ length: batch }, () => data.int(NUM_CLASSES)),
+    'int32',
+  );
   const step = () => minimize(opt, () => crossEntropy(head.apply(net.apply(x, 'train')), y));
   const dispose = () => {
     tf.dispose([x, y]);
@@ -174,21 +198,32 @@ function profileStep(step, backendName, repeats) {
   } finally {
     recorder.stop();
   }
-  const rows = [...recorder.kernels].map(([name, r]) => ({ name, calls: r.calls / repeats, ms: r.ms / repeats })).sort((a, b) => b.ms - a.ms);
+  const rows = [...recorder.kernels]
+    .map(([name, r]) => ({ name, calls: r.calls / repeats, ms: r.ms / repeats }))
+    .sort((a, b) => b.ms - a.ms);
   const kernelMs = rows.reduce((s, r) => s + r.ms, 0);
   return { rows, kernelMs, stepMs: wall / repeats };
 }
 
 function printProfile(label, profile) {
   const { rows, kernelMs, stepMs } = profile;
-  console.log(`    profile ${label}: step ${stepMs.toFixed(1)} ms = kernels ${kernelMs.toFixed(1)} ms + engine/JS overhead ${(stepMs - kernelMs).toFixed(1)} ms (${(100 * (1 - kernelMs / stepMs)).toFixed(0)} %)`);
+  console.log(
+    `    profile ${label}: step ${stepMs.toFixed(1)} ms = kernels ${kernelMs.toFixed(1)} ms + engine/JS overhead ${(stepMs - kernelMs).toFixed(1)} ms (${(100 * (1 - kernelMs / stepMs)).toFixed(0)} %)`,
+  );
   console.log(`      ${'kernel'.padEnd(26)} ${'calls'.padStart(6)} ${'ms'.padStart(9)} ${'%step'.padStart(6)}`);
   for (const r of rows.slice(0, 15)) {
-    console.log(`      ${r.name.padEnd(26)} ${String(r.calls).padStart(6)} ${r.ms.toFixed(2).padStart(9)} ${((100 * r.ms) / stepMs).toFixed(1).padStart(6)}`);
+    console.log(
+      `      ${r.name.padEnd(26)} ${String(r.calls).padStart(6)} ${r.ms.toFixed(2).padStart(9)} ${((100 * r.ms) / stepMs).toFixed(1).padStart(6)}`,
+    );
   }
   if (rows.length > 15) {
     const rest = rows.slice(15);
-    console.log(`      ${`(${rest.length} more kernels)`.padEnd(26)} ${String(rest.reduce((s, r) => s + r.calls, 0)).padStart(6)} ${rest.reduce((s, r) => s + r.ms, 0).toFixed(2).padStart(9)}`);
+    console.log(
+      `      ${`(${rest.length} more kernels)`.padEnd(26)} ${String(rest.reduce((s, r) => s + r.calls, 0)).padStart(6)} ${rest
+        .reduce((s, r) => s + r.ms, 0)
+        .toFixed(2)
+        .padStart(9)}`,
+    );
   }
 }
 
@@ -196,7 +231,21 @@ function printProfile(label, profile) {
 let torchSkip = null;
 function runTorch({ model, batch }, countOnly = false) {
   if (torchSkip) return { skip: torchSkip };
-  const args = [TORCH_SCRIPT, '--model', model, '--batch', String(batch), '--threads', String(threads), '--steps', String(steps), '--warmup', String(warmup), '--max-seconds', String(maxSeconds)];
+  const args = [
+    TORCH_SCRIPT,
+    '--model',
+    model,
+    '--batch',
+    String(batch),
+    '--threads',
+    String(threads),
+    '--steps',
+    String(steps),
+    '--warmup',
+    String(warmup),
+    '--max-seconds',
+    String(maxSeconds),
+  ];
   if (countOnly) args.push('--count-only');
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.error || r.status !== 0) {
@@ -237,7 +286,9 @@ for (const config of configs) {
     try {
       const stats = summarise(timeSteps(training.step));
       results.push({ ...config, backend, params: training.params, ...stats });
-      console.log(`  ${backend.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps)`);
+      console.log(
+        `  ${backend.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps)`,
+      );
       if (flags.profile) {
         const profile = profileStep(training.step, backend, stats.median > 2000 ? 1 : 3);
         profiles.push({ ...config, backend, ...profile });
@@ -257,11 +308,15 @@ for (const config of configs) {
     }
     if (tsParams === null) tsParams = countTsParams(config);
     if (torch.params !== tsParams) {
-      throw new Error(`${label}: the PyTorch twin has ${torch.params} parameters, the TS model ${tsParams}: bench/torch_models.py no longer mirrors core's model`);
+      throw new Error(
+        `${label}: the PyTorch twin has ${torch.params} parameters, the TS model ${tsParams}: bench/torch_models.py no longer mirrors core's model`,
+      );
     }
     const stats = summarise(torch.times_ms);
     results.push({ ...config, backend: 'torch', params: torch.params, torchVersion: torch.torch, torchThreads: torch.threads, ...stats });
-    console.log(`  ${'torch'.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps; torch ${torch.torch}, ${torch.threads} thread(s); ${torch.params} parameters = TS model)`);
+    console.log(
+      `  ${'torch'.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps; torch ${torch.torch}, ${torch.threads} thread(s); ${torch.params} parameters = TS model)`,
+    );
   }
 }
 
@@ -273,7 +328,8 @@ function countTsParams(config) {
 }
 
 // ---- summary ------------------------------------------------------------------------------------------------------
-const cell = (r) => (!r ? '—' : r.skip ? (r.skip.startsWith('left out') ? 'not run' : 'skipped') : `${fmt(r.median)} (${fmt(r.p10)}–${fmt(r.p90)})`);
+const cell = (r) =>
+  !r ? '—' : r.skip ? (r.skip.startsWith('left out') ? 'not run' : 'skipped') : `${fmt(r.median)} (${fmt(r.p10)}–${fmt(r.p90)})`;
 const ratio = (a, b) => (a && b && !a.skip && !b.skip ? (a.median / b.median).toFixed(2) : '—');
 const header = ['model', 'B', 'params', ...backends.map((b) => `${b} ms`), 'native/torch', 'native/wasm'];
 console.log(`\nms per training step, median (p10–p90), ${threads} thread(s); ratios are native time / other time (< 1: native faster)\n`);
@@ -284,12 +340,17 @@ for (const config of configs) {
   const row = Object.fromEntries(results.filter((r) => r.model === config.model && r.batch === config.batch).map((r) => [r.backend, r]));
   const params = Object.values(row).find((r) => r.params)?.params ?? '—';
   summary.push({ ...config, nativeOverTorch: ratio(row.native, row.torch), nativeOverWasm: ratio(row.native, row.wasm) });
-  console.log(`| ${[config.model, config.batch, params, ...backends.map((b) => cell(row[b])), ratio(row.native, row.torch), ratio(row.native, row.wasm)].join(' | ')} |`);
+  console.log(
+    `| ${[config.model, config.batch, params, ...backends.map((b) => cell(row[b])), ratio(row.native, row.torch), ratio(row.native, row.wasm)].join(' | ')} |`,
+  );
 }
 for (const [name, state] of backendState) if (state.skip) console.log(`\n${name} skipped: ${state.skip}`);
 if (torchSkip) console.log(`torch skipped: ${torchSkip}`);
 
 if (flags.json) {
-  writeFileSync(flags.json, `${JSON.stringify({ machine, loadavgAfter: os.loadavg(), threads, steps, warmup, maxSeconds, results, summary, profiles }, null, 2)}\n`);
+  writeFileSync(
+    flags.json,
+    `${JSON.stringify({ machine, loadavgAfter: os.loadavg(), threads, steps, warmup, maxSeconds, results, summary, profiles }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${flags.json}`);
 }

@@ -67,7 +67,10 @@ describe('fused sparse-ETF cross-entropy: TypeScript reference', () => {
       plus[i]! += h;
       minus[i]! -= h;
       const scratch = new Float32Array(f.length);
-      return (etfCrossEntropyImpl(plus, batch, s, bias, labels, scratch) - etfCrossEntropyImpl(minus, batch, s, bias, labels, scratch)) / (plus[i]! - minus[i]!);
+      return (
+        (etfCrossEntropyImpl(plus, batch, s, bias, labels, scratch) - etfCrossEntropyImpl(minus, batch, s, bias, labels, scratch)) /
+        (plus[i]! - minus[i]!)
+      );
     });
     expectClose(gradF, numeric, 1e-3);
   });
@@ -112,7 +115,11 @@ describe('fused sparse-ETF cross-entropy: argument checks', () => {
     // one label per sample
     ['label count', () => etfCrossEntropy(new Float32Array(8), s, new Int32Array([0])), /one label per sample \(2\)/],
     // float labels are rejected rather than truncated
-    ['label type', () => etfCrossEntropy(new Float32Array(4), s, new Float32Array([0]) as unknown as Int32Array), /Int32Array for etfCrossEntropy\(labels\)/],
+    [
+      'label type',
+      () => etfCrossEntropy(new Float32Array(4), s, new Float32Array([0]) as unknown as Int32Array),
+      /Int32Array for etfCrossEntropy\(labels\)/,
+    ],
     // Infinity in the features
     ['non-finite f', () => etfCrossEntropy(new Float32Array([Infinity, 0, 0, 0]), s, new Int32Array([0])), /f\[0\] = Infinity/],
   ])('rejects %s', (_name, call, message) => {

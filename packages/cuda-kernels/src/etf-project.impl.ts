@@ -26,12 +26,7 @@ export function etfProjectForwardImpl(
 }
 
 /** gradF[b, j] = Σ_c gradLogits[b, c] · S[c, j]; gradLogits is [batch × S.rows], gradF [batch × S.cols]. */
-export function etfProjectBackwardImpl(
-  gradLogits: Float32Array,
-  batch: number,
-  s: CsrMatrix,
-  gradF: Float32Array,
-): Float32Array {
+export function etfProjectBackwardImpl(gradLogits: Float32Array, batch: number, s: CsrMatrix, gradF: Float32Array): Float32Array {
   const { rows: classes, cols: dim, rowPtr, colIdx, values } = s;
   const acc = new Float64Array(dim);
   for (let b = 0; b < batch; b++) {

@@ -73,8 +73,14 @@ describe('sparse-ETF projection: TypeScript reference', () => {
 describe(`sparse-ETF projection: native CPU vs reference${nativeSkipNote}`, () => {
   it.skipIf(!nativeLoaded).each(CASES)('%s', (name, batch, dim, classes, extra) => {
     const { s, f, bias, gradLogits } = makeCase(name, batch, dim, classes, extra);
-    expectClose(etfProjectForward(f, s, { bias, device: 'cpu' }), etfProjectForwardImpl(f, batch, s, bias, new Float32Array(batch * classes)));
-    expectClose(etfProjectBackward(gradLogits, s, { device: 'cpu' }), etfProjectBackwardImpl(gradLogits, batch, s, new Float32Array(batch * dim)));
+    expectClose(
+      etfProjectForward(f, s, { bias, device: 'cpu' }),
+      etfProjectForwardImpl(f, batch, s, bias, new Float32Array(batch * classes)),
+    );
+    expectClose(
+      etfProjectBackward(gradLogits, s, { device: 'cpu' }),
+      etfProjectBackwardImpl(gradLogits, batch, s, new Float32Array(batch * dim)),
+    );
   });
 });
 
@@ -82,8 +88,16 @@ describe(`sparse-ETF projection: CUDA vs reference${cudaSkipNote}`, () => {
   it.skipIf(!cudaAvailable).each(CASES)('%s', (name, batch, dim, classes, extra) => {
     const { s, f, bias, gradLogits } = makeCase(name, batch, dim, classes, extra);
     // float accumulation on the GPU: compared at 1e-4
-    expectClose(etfProjectForward(f, s, { bias, device: 'cuda' }), etfProjectForwardImpl(f, batch, s, bias, new Float32Array(batch * classes)), 1e-4);
-    expectClose(etfProjectBackward(gradLogits, s, { device: 'cuda' }), etfProjectBackwardImpl(gradLogits, batch, s, new Float32Array(batch * dim)), 1e-4);
+    expectClose(
+      etfProjectForward(f, s, { bias, device: 'cuda' }),
+      etfProjectForwardImpl(f, batch, s, bias, new Float32Array(batch * classes)),
+      1e-4,
+    );
+    expectClose(
+      etfProjectBackward(gradLogits, s, { device: 'cuda' }),
+      etfProjectBackwardImpl(gradLogits, batch, s, new Float32Array(batch * dim)),
+      1e-4,
+    );
   });
 
   it.skipIf(cudaAvailable)('device cuda without a usable device is an Error with the reason', () => {
@@ -98,11 +112,23 @@ describe('sparse-ETF projection: argument checks', () => {
     // a partial feature row: 5 is not a multiple of d = 4
     ['f length', () => etfProjectForward(new Float32Array(5), s), /etfProjectForward\(f\).*not a multiple of 4/],
     // float64 input is a type error, not silently converted
-    ['f type', () => etfProjectForward(new Float64Array(4) as unknown as Float32Array, s), /Expected a Float32Array for etfProjectForward\(f\)/],
+    [
+      'f type',
+      () => etfProjectForward(new Float64Array(4) as unknown as Float32Array, s),
+      /Expected a Float32Array for etfProjectForward\(f\)/,
+    ],
     // NaN must not reach the kernel
-    ['non-finite f', () => etfProjectForward(new Float32Array([0, NaN, 0, 0]), s), /finite values in etfProjectForward\(f\) but f\[1\] = NaN/],
+    [
+      'non-finite f',
+      () => etfProjectForward(new Float32Array([0, NaN, 0, 0]), s),
+      /finite values in etfProjectForward\(f\) but f\[1\] = NaN/,
+    ],
     // bias must have one entry per class
-    ['bias length', () => etfProjectForward(new Float32Array(4), s, { bias: new Float32Array(2) }), /Expected 3 elements in etfProjectForward\(options.bias\)/],
+    [
+      'bias length',
+      () => etfProjectForward(new Float32Array(4), s, { bias: new Float32Array(2) }),
+      /Expected 3 elements in etfProjectForward\(options.bias\)/,
+    ],
     // out must be exactly B × C
     ['out length', () => etfProjectForward(new Float32Array(4), s, { out: new Float32Array(2) }), /etfProjectForward\(options.out\)/],
     // a column index outside [0, d)

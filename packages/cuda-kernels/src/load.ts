@@ -104,8 +104,16 @@ export interface NativeAddon extends Partial<CudaBackendAddon> {
    * [batchB, k, n] ([batchB, n, k] when transposeB); batches equal or one of them 1 (broadcast).
    */
   batchMatMul?(
-    a: Float32Array, b: Float32Array, batchA: number, batchB: number, m: number, k: number, n: number,
-    transposeA: boolean, transposeB: boolean, c: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    batchA: number,
+    batchB: number,
+    m: number,
+    k: number,
+    n: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    c: Float32Array,
   ): void;
   /** y = max pooling of x (NHWC) with tfjs-cpu's semantics; geometry: the 12 ints from pool2dGeometry(). */
   maxPool2d?(x: Float32Array, geometry: Int32Array, y: Float32Array): void;
@@ -115,9 +123,25 @@ export interface NativeAddon extends Partial<CudaBackendAddon> {
   /** out[i] = op(x[i]); alpha is Step's value for x ≤ 0. */
   unaryF32?(op: UnaryOpName, x: Float32Array, alpha: number, out: Float32Array): void;
   /** NumPy-broadcast a op b into out (outShape = broadcast of aShape and bShape). */
-  binaryF32?(op: BinaryOpName, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[], out: Float32Array, outShape: readonly number[]): void;
+  binaryF32?(
+    op: BinaryOpName,
+    a: Float32Array,
+    aShape: readonly number[],
+    b: Float32Array,
+    bShape: readonly number[],
+    out: Float32Array,
+    outShape: readonly number[],
+  ): void;
   /** NumPy-broadcast comparison into 0/1 bytes. */
-  compareF32?(op: CompareOpName, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[], out: Uint8Array, outShape: readonly number[]): void;
+  compareF32?(
+    op: CompareOpName,
+    a: Float32Array,
+    aShape: readonly number[],
+    b: Float32Array,
+    bShape: readonly number[],
+    out: Uint8Array,
+    outShape: readonly number[],
+  ): void;
   /** out = cond ? t : e, all of one length. */
   selectF32?(cond: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
   /** Converts between float32 / int32 / bool arrays of one length with JavaScript semantics. */
@@ -154,16 +178,12 @@ export interface LibraryInfo {
 }
 
 /** Whether the native addon is in use, and if not, why. */
-export type NativeStatus =
-  | { readonly loaded: true; readonly path: string }
-  | { readonly loaded: false; readonly reason: string };
+export type NativeStatus = { readonly loaded: true; readonly path: string } | { readonly loaded: false; readonly reason: string };
 
 /** Paths tried in order: $FEDKERN_ADDON_PATH, then the cmake-js outputs (this file lives in src/ or dist/). */
 export function defaultCandidates(): string[] {
   const fromEnv = process.env['FEDKERN_ADDON_PATH'];
-  const local = ['Release', 'Debug'].map((config) =>
-    fileURLToPath(new URL(`../build/${config}/fedkern.node`, import.meta.url)),
-  );
+  const local = ['Release', 'Debug'].map((config) => fileURLToPath(new URL(`../build/${config}/fedkern.node`, import.meta.url)));
   return fromEnv ? [fromEnv, ...local] : local;
 }
 
@@ -228,7 +248,13 @@ export function nativeStatus(): NativeStatus {
 export function cudaInfo(): CudaInfo {
   const { addon, status } = loaded();
   if (!addon) {
-    return { compiled: false, available: false, devices: 0, deviceNames: [], error: `native addon not loaded: ${status.loaded ? '' : status.reason}` };
+    return {
+      compiled: false,
+      available: false,
+      devices: 0,
+      deviceNames: [],
+      error: `native addon not loaded: ${status.loaded ? '' : status.reason}`,
+    };
   }
   return addon.cudaInfo();
 }

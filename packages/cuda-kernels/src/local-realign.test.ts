@@ -59,7 +59,11 @@ describe('localRealignRows: argument checks', () => {
     // one flag per (client, class)
     ['mask length', () => localRealignRows(g, new Float32Array(12), 2, { masked: new Uint8Array(3) }), /clients × classes = 6 flags/],
     // booleans must be packed into a Uint8Array
-    ['mask type', () => localRealignRows(g, new Float32Array(6), 2, { masked: [true] as unknown as Uint8Array }), /Uint8Array for localRealignRows\(options.masked\)/],
+    [
+      'mask type',
+      () => localRealignRows(g, new Float32Array(6), 2, { masked: [true] as unknown as Uint8Array }),
+      /Uint8Array for localRealignRows\(options.masked\)/,
+    ],
     // an empty global head has no classes
     ['empty global', () => localRealignRows(new Float32Array(0), new Float32Array(0), 2), /at least one class row/],
   ])('rejects bad %s', (_name, call, message) => {

@@ -37,7 +37,9 @@ export function localRealignRows(
   if (masked !== null) {
     if (!(masked instanceof Uint8Array)) throw invalidArgument(fn, 'options.masked', 'a Uint8Array', masked);
     if (masked.length !== clients * classes) {
-      throw new RangeError(`Expected clients × classes = ${clients * classes} flags in ${fn}(options.masked) but received ${masked.length}`);
+      throw new RangeError(
+        `Expected clients × classes = ${clients * classes} flags in ${fn}(options.masked) but received ${masked.length}`,
+      );
     }
   }
   const out = options.out ?? new Float32Array(locals.length);

@@ -35,7 +35,9 @@ async function writeImages() {
     }
     const rel = `train/c${i % 10}/img_${i}.JPEG`;
     mkdirSync(join(root, `train/c${i % 10}`), { recursive: true });
-    await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toFile(join(root, rel));
+    await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(join(root, rel));
     lines.push(`${rel} ${i % 10}`);
   }
   writeFileSync(join(root, 'train.txt'), `${lines.join('\n')}\n`);
@@ -46,15 +48,25 @@ try {
   console.log(`writing ${count} JPEGs of 500×375 in ${root} …`);
   await writeImages();
   console.log(`CPU: ${cpus()[0]?.model} × ${availableParallelism()}, ${concurrency} images decoded at once, sharp/libvips`);
-  for (const [resolution, imageSize] of [[256, 224], [128, 112]]) {
+  for (const [resolution, imageSize] of [
+    [256, 224],
+    [128, 112],
+  ]) {
     const start = performance.now();
     const data = await loadImageFolderList({
-      dataDir: root, trainList: 'train.txt', testList: 'test.txt', resolution, imageSize, concurrency,
+      dataDir: root,
+      trainList: 'train.txt',
+      testList: 'test.txt',
+      resolution,
+      imageSize,
+      concurrency,
       imageCacheDir: join(root, `cache-${resolution}`),
     });
     const seconds = (performance.now() - start) / 1000;
     const decoded = count + 10;
-    console.log(`shorter side ${resolution}: ${seconds.toFixed(1)} s for ${decoded} images = ${((1000 * seconds) / decoded).toFixed(1)} s per 1 000 images`);
+    console.log(
+      `shorter side ${resolution}: ${seconds.toFixed(1)} s for ${decoded} images = ${((1000 * seconds) / decoded).toFixed(1)} s per 1 000 images`,
+    );
     const batch = 64;
     const out = new Float32Array(batch * imageSize * imageSize * 3);
     const rng = new Rng(2);
@@ -62,15 +74,24 @@ try {
     const t0 = performance.now();
     let read = 0;
     for (let s = 0; s + batch <= data.train.count; s += batch) {
-      data.fillBatch('train', Array.from({ length: batch }, (_, i) => s + i), out, { augment: true, rng });
+      data.fillBatch(
+        'train',
+        Array.from({ length: batch }, (_, i) => s + i),
+        out,
+        { augment: true, rng },
+      );
       read += batch;
     }
     const ms = performance.now() - t0;
-    console.log(`  train batches (${imageSize}-px random-resized crop + flip, page cache warm): ${((1000 * ms) / read / 1000).toFixed(2)} s per 1 000 images`);
+    console.log(
+      `  train batches (${imageSize}-px random-resized crop + flip, page cache warm): ${((1000 * ms) / read / 1000).toFixed(2)} s per 1 000 images`,
+    );
     // The process does not hold the cache: reading it through barely changes the resident size.
     const cacheMb = (data.train.count * resolution * resolution * 3) / 1e6;
     const grew = (process.memoryUsage().rss - rssBefore) / 1e6;
-    console.log(`  resident memory grew by ${Math.round(grew)} MB while reading all ${read} train images (train cache file: ${cacheMb.toFixed(0)} MB)`);
+    console.log(
+      `  resident memory grew by ${Math.round(grew)} MB while reading all ${read} train images (train cache file: ${cacheMb.toFixed(0)} MB)`,
+    );
     data.close();
   }
 } finally {

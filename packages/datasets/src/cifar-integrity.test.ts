@@ -135,7 +135,11 @@ describe('CIFAR integrity: the official tarball', () => {
     const data = await load({ ...TINY, tarballMd5: md5 }, dir);
     expect(data.train.count).toBe(20);
     expect(data.provenance?.check).toBe(`MD5 of ${join(dir, CIFAR10.tarball)} matches the official cifar-10-binary.tar.gz (${md5})`);
-    expect(data.provenance?.files[0]).toEqual({ path: `${join(dir, CIFAR10.tarball)}:cifar-10-batches-bin/data_batch_1.bin`, bytes: 4 * RECORD, records: 4 });
+    expect(data.provenance?.files[0]).toEqual({
+      path: `${join(dir, CIFAR10.tarball)}:cifar-10-batches-bin/data_batch_1.bin`,
+      bytes: 4 * RECORD,
+      records: 4,
+    });
   });
 
   it('still counts the records of every entry', async () => {

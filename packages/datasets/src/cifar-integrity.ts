@@ -52,7 +52,9 @@ export function verifyCifarFolder(variant: CifarFileFacts, folder: string, files
     for (const [name, { source, bytes }] of files) {
       const expected = sums.get(name);
       if (expected === undefined) {
-        throw new Error(`${source}: not listed in ${sumsPath}; add its line (sha256sum ${name} >> ${CHECKSUM_FILE}) or restore the file list`);
+        throw new Error(
+          `${source}: not listed in ${sumsPath}; add its line (sha256sum ${name} >> ${CHECKSUM_FILE}) or restore the file list`,
+        );
       }
       const actual = sha256Hex(bytes);
       if (actual !== expected) {

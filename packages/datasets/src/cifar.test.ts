@@ -36,7 +36,12 @@ describe('CIFAR-10 from the official binary layout', () => {
     for (const record of [0, 1, 4321, 9999]) {
       const base = record * RECORD;
       expect(data.test.labels[record]).toBe(testFile[base]);
-      for (const [y, x] of [[0, 0], [0, 31], [17, 5], [31, 31]] as const) {
+      for (const [y, x] of [
+        [0, 0],
+        [0, 31],
+        [17, 5],
+        [31, 31],
+      ] as const) {
         for (let c = 0; c < 3; c++) {
           expect(data.test.pixels[record * 3072 + (y * 32 + x) * 3 + c]).toBe(testFile[base + 1 + c * 1024 + y * 32 + x]);
         }
@@ -90,7 +95,9 @@ describe('CIFAR-10 from the official binary layout', () => {
     // A shortened archive: its own MD5 and record counts stand in for the official ones.
     const short = {
       ...CIFAR10,
-      tarballMd5: createHash('md5').update(readFileSync(join(dir, CIFAR10.tarball))).digest('hex'),
+      tarballMd5: createHash('md5')
+        .update(readFileSync(join(dir, CIFAR10.tarball)))
+        .digest('hex'),
       recordsPerFile: Object.fromEntries([...CIFAR10.trainFiles, ...CIFAR10.testFiles].map((f) => [f, 20])),
     };
     const fromTar = await loadCifar(short, { dataDir: dir, download: false, cacheDir: freshDir('unused') });
@@ -99,7 +106,11 @@ describe('CIFAR-10 from the official binary layout', () => {
     expect(Array.from(fromTar.test.labels)).toEqual(Array.from(data.test.labels.subarray(0, 20)));
     expect(Buffer.from(fromTar.test.pixels).equals(Buffer.from(data.test.pixels.subarray(0, 20 * 3072)))).toBe(true);
     // Train image 20 of the tarball is record 0 of its (shortened) data_batch_2.bin = official train image 10 000.
-    expect(Buffer.from(fromTar.train.pixels.subarray(20 * 3072, 21 * 3072)).equals(Buffer.from(data.train.pixels.subarray(10000 * 3072, 10001 * 3072)))).toBe(true);
+    expect(
+      Buffer.from(fromTar.train.pixels.subarray(20 * 3072, 21 * 3072)).equals(
+        Buffer.from(data.train.pixels.subarray(10000 * 3072, 10001 * 3072)),
+      ),
+    ).toBe(true);
   });
 
   it('extracts a cached tarball once: the next load reads the record files, verified by the SHA256SUMS written with them', async () => {
@@ -114,7 +125,9 @@ describe('CIFAR-10 from the official binary layout', () => {
     execFileSync('tar', ['-czf', join(cache, CIFAR10.tarball), '-C', join(dir, 'src'), CIFAR10.folder]);
     const short = {
       ...CIFAR10,
-      tarballMd5: createHash('md5').update(readFileSync(join(cache, CIFAR10.tarball))).digest('hex'),
+      tarballMd5: createHash('md5')
+        .update(readFileSync(join(cache, CIFAR10.tarball)))
+        .digest('hex'),
       recordsPerFile: Object.fromEntries([...CIFAR10.trainFiles, ...CIFAR10.testFiles].map((f) => [f, 10])),
     };
     const first = await loadCifar(short, { cacheDir: cache, download: false });
@@ -139,7 +152,9 @@ describe('CIFAR-10 from the official binary layout', () => {
     mkdirSync(join(dir, 'src', 'other'), { recursive: true });
     writeFileSync(join(dir, 'src', 'other', 'x.bin'), 'x');
     execFileSync('tar', ['-czf', join(dir, CIFAR10.tarball), '-C', join(dir, 'src'), 'other']);
-    const tarballMd5 = createHash('md5').update(readFileSync(join(dir, CIFAR10.tarball))).digest('hex');
+    const tarballMd5 = createHash('md5')
+      .update(readFileSync(join(dir, CIFAR10.tarball)))
+      .digest('hex');
     await expect(loadCifar({ ...CIFAR10, tarballMd5 }, { dataDir: dir, download: false, cacheDir: freshDir('unused') })).rejects.toThrow(
       `${join(dir, CIFAR10.tarball)} has no entry cifar-10-batches-bin/data_batch_1.bin`,
     );

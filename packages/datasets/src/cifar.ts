@@ -45,8 +45,12 @@ export const CIFAR10: CifarVariant = {
   tarball: 'cifar-10-binary.tar.gz',
   tarballMd5: 'c32a1d4ab5d03f1284b67883e8d87530',
   recordsPerFile: {
-    'data_batch_1.bin': 10000, 'data_batch_2.bin': 10000, 'data_batch_3.bin': 10000,
-    'data_batch_4.bin': 10000, 'data_batch_5.bin': 10000, 'test_batch.bin': 10000,
+    'data_batch_1.bin': 10000,
+    'data_batch_2.bin': 10000,
+    'data_batch_3.bin': 10000,
+    'data_batch_4.bin': 10000,
+    'data_batch_5.bin': 10000,
+    'test_batch.bin': 10000,
   },
   // SHA-1 of the official extraction, as MXNet Gluon's data set registry publishes them.
   extractedSha1: {
@@ -122,7 +126,11 @@ export async function loadCifar(variant: CifarVariant, options: CifarOptions = {
   const pick = (names: readonly string[]) => names.map((n) => records.get(n)!);
   const recordBytes = variant.layout.labelBytes + 3072;
   const provenance: DatasetProvenance = {
-    files: files.map((f) => ({ path: records.get(f)!.source, bytes: records.get(f)!.bytes.length, records: records.get(f)!.bytes.length / recordBytes })),
+    files: files.map((f) => ({
+      path: records.get(f)!.source,
+      bytes: records.get(f)!.bytes.length,
+      records: records.get(f)!.bytes.length / recordBytes,
+    })),
     check,
   };
   return new InMemoryImageDataset({
@@ -177,7 +185,9 @@ async function readTarball(variant: CifarVariant, path: string): Promise<{ recor
 function extractIntoCache(variant: CifarVariant, cacheDir: string, records: ReadonlyMap<string, CifarRecordFile>): void {
   const failure = extractCifarRecords(cacheDir, records);
   if (failure !== null) {
-    process.emitWarning(`could not extract ${variant.tarball} into ${cacheDir} (${failure}); it will be read from the tarball again next time`);
+    process.emitWarning(
+      `could not extract ${variant.tarball} into ${cacheDir} (${failure}); it will be read from the tarball again next time`,
+    );
   }
 }
 

@@ -62,4 +62,9 @@ export const cifar100Plugin: DatasetPlugin<DatasetSourcePluginOptions> = {
 };
 
 /** Every built-in dataset plugin, for the host to register (`registerPlugin` from @fedloge/core). */
-export const BUILTIN_DATASET_PLUGINS: readonly DatasetPlugin[] = [fashionMnistPlugin, cifar10Plugin, cifar100Plugin, ...LARGE_IMAGE_DATASET_PLUGINS];
+export const BUILTIN_DATASET_PLUGINS: readonly DatasetPlugin[] = [
+  fashionMnistPlugin,
+  cifar10Plugin,
+  cifar100Plugin,
+  ...LARGE_IMAGE_DATASET_PLUGINS,
+];

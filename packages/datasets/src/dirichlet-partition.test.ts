@@ -57,7 +57,9 @@ describe('dirichletPartition (real CIFAR-10-LT, IF 0.01)', () => {
 
   it('gives up after maxAttempts with advice', () => {
     const call = () => dirichletPartition(lt, labels, 10, { numClients: 40, alpha: 0.01, minClientSize: 300, maxAttempts: 3 }, new Rng(1));
-    expect(call).toThrow(/after 3 draws some client still had fewer than 300 samples \(the smallest had \d+\)\. Use a larger alpha \(now 0\.01\), fewer clients \(now 40\)/);
+    expect(call).toThrow(
+      /after 3 draws some client still had fewer than 300 samples \(the smallest had \d+\)\. Use a larger alpha \(now 0\.01\), fewer clients \(now 40\)/,
+    );
   });
 
   it.each([

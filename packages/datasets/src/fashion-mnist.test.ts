@@ -56,7 +56,10 @@ describe('loadFashionMnist on the official files', () => {
 
     const out = new Float32Array(2 * 784);
     data.fillBatch('test', [7, 9999], out, { augment: false });
-    for (const [slot, index] of [[0, 7], [1, 9999]] as const) {
+    for (const [slot, index] of [
+      [0, 7],
+      [1, 9999],
+    ] as const) {
       for (const p of [0, 300, 406, 783]) {
         const v = data.test.pixels[index * 784 + p]!;
         expect(out[slot * 784 + p]).toBe(Math.fround((v / 255 - 0.286) / 0.353));
@@ -137,7 +140,12 @@ describe('loadFashionMnist: downloading into the cache', () => {
   it('downloads the four files with progress, verifies them, and reuses the cache next time', async () => {
     const cache = freshDir('dl');
     const progress: DownloadProgress[] = [];
-    const options = { cacheDir: cache, mirror: mirror.url, searchSystemFolders: false, onProgress: (p: DownloadProgress) => progress.push(p) };
+    const options = {
+      cacheDir: cache,
+      mirror: mirror.url,
+      searchSystemFolders: false,
+      onProgress: (p: DownloadProgress) => progress.push(p),
+    };
     const data = await loadFashionMnist(options);
     expect(data.train.count).toBe(60000);
     expect(readdirSync(cache).sort()).toEqual(NAMES.map((n) => `${n}.gz`).sort());

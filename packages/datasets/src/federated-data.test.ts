@@ -54,11 +54,18 @@ describe('buildFederatedData (real CIFAR-10, the reference setting N = 40, α = 
     const fed = build(3407);
     const path = join(mkdtempSync(join(tmpdir(), 'fedloge-fed-')), 'partition.json');
     writePartitionFile(path, fed.partition);
-    const reused = buildFederatedData({ dataset: data, numClients: 40, alpha: 9, imbalanceFactor: 1, rng: new Rng(0), partitionFile: path });
+    const reused = buildFederatedData({
+      dataset: data,
+      numClients: 40,
+      alpha: 9,
+      imbalanceFactor: 1,
+      rng: new Rng(0),
+      partitionFile: path,
+    });
     expect(reused.partition).toEqual(fed.partition);
     expect(reused.ltCounts).toEqual(fed.ltCounts);
-    expect(() => buildFederatedData({ dataset: data, numClients: 20, alpha: 0.5, imbalanceFactor: 0.01, rng: new Rng(0), partitionFile: path })).toThrow(
-      `Partition file ${path} has 40 clients but numClients is 20`,
-    );
+    expect(() =>
+      buildFederatedData({ dataset: data, numClients: 20, alpha: 0.5, imbalanceFactor: 0.01, rng: new Rng(0), partitionFile: path }),
+    ).toThrow(`Partition file ${path} has 40 clients but numClients is 20`);
   });
 });

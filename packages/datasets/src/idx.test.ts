@@ -26,7 +26,16 @@ describe('parseIdx', () => {
 
   it.each([
     // each case must be rejected, with a message naming the file and the problem
-    ['a non-zero first magic byte', (() => { const b = idx(1, [2], [0, 1]); b[0] = 1; return b; })(), 1, /bad IDX magic number 01 00 08 01/],
+    [
+      'a non-zero first magic byte',
+      (() => {
+        const b = idx(1, [2], [0, 1]);
+        b[0] = 1;
+        return b;
+      })(),
+      1,
+      /bad IDX magic number 01 00 08 01/,
+    ],
     ['a float payload (type 0x0D)', idx(1, [2], [0, 0, 0, 0, 0, 0, 0, 0], 0x0d), 1, /data type 0x0d is not supported/],
     ['an image file where labels are expected', idx(3, [1, 1, 1], [7]), 1, /rank 3 but rank 1 was expected/],
     ['a payload one byte short', idx(1, [3], [0, 1]), 1, /need 3 data bytes but the file has 2/],

@@ -13,19 +13,24 @@ const STD = [0.229, 0.224, 0.225];
  */
 function referenceAugment(pixels: Uint8Array, index: number, top: number, left: number, flip: boolean): Float32Array {
   const padded = new Uint8Array(40 * 40 * 3);
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) {
-    padded[((y + 4) * 40 + (x + 4)) * 3 + c] = pixels[index * SIZE + (y * 32 + x) * 3 + c]!;
-  }
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++)
+      for (let c = 0; c < 3; c++) {
+        padded[((y + 4) * 40 + (x + 4)) * 3 + c] = pixels[index * SIZE + (y * 32 + x) * 3 + c]!;
+      }
   const out = new Float32Array(SIZE);
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) {
-    const sx = flip ? 31 - x : x;
-    const v = padded[((y + top) * 40 + (sx + left)) * 3 + c]!;
-    out[(y * 32 + x) * 3 + c] = (v / 255 - MEAN[c]!) / STD[c]!;
-  }
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++)
+      for (let c = 0; c < 3; c++) {
+        const sx = flip ? 31 - x : x;
+        const v = padded[((y + top) * 40 + (sx + left)) * 3 + c]!;
+        out[(y * 32 + x) * 3 + c] = (v / 255 - MEAN[c]!) / STD[c]!;
+      }
   return out;
 }
 
-const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const same = (a: Float32Array, b: Float32Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe('InMemoryImageDataset.fillBatch (real CIFAR-10)', () => {
   let data: InMemoryImageDataset;
@@ -72,7 +77,9 @@ describe('InMemoryImageDataset.fillBatch (real CIFAR-10)', () => {
       offsets.add(`${top},${left}`);
       flips += flip ? 1 : 0;
       const expected = referenceAugment(data.train.pixels, index, top, left, flip);
-      expect(same(out.subarray(slot * SIZE, (slot + 1) * SIZE), expected), `image ${index} (top ${top}, left ${left}, flip ${flip})`).toBe(true);
+      expect(same(out.subarray(slot * SIZE, (slot + 1) * SIZE), expected), `image ${index} (top ${top}, left ${left}, flip ${flip})`).toBe(
+        true,
+      );
     });
     // The draws cover the range: most of the 81 offsets and both flip states.
     expect(offsets.size).toBeGreaterThan(60);
@@ -83,7 +90,7 @@ describe('InMemoryImageDataset.fillBatch (real CIFAR-10)', () => {
   it('the centred, unflipped draw is the identity', () => {
     // Find a seed whose first draw is (4, 4, no flip), then compare with the plain batch.
     let seed = 0;
-    for (;; seed++) {
+    for (; ; seed++) {
       const r = new Rng(seed);
       if (r.int(9) === 4 && r.int(9) === 4 && !(r.float() < 0.5)) break;
     }
@@ -96,10 +103,22 @@ describe('InMemoryImageDataset.fillBatch (real CIFAR-10)', () => {
 
   it.each([
     // each call is misuse that must fail before writing anything
-    ['an output buffer one image short', () => data.fillBatch('train', [1, 2], new Float32Array(SIZE), { augment: false }), /output holds 3072 floats but 2 images of 32×32×3 need 6144/],
-    ['an index past the split', () => data.fillBatch('test', [10000], new Float32Array(SIZE), { augment: false }), /indices\[0\] = 10000 is not an image of the test split \[0, 10000\)/],
+    [
+      'an output buffer one image short',
+      () => data.fillBatch('train', [1, 2], new Float32Array(SIZE), { augment: false }),
+      /output holds 3072 floats but 2 images of 32×32×3 need 6144/,
+    ],
+    [
+      'an index past the split',
+      () => data.fillBatch('test', [10000], new Float32Array(SIZE), { augment: false }),
+      /indices\[0\] = 10000 is not an image of the test split \[0, 10000\)/,
+    ],
     ['a fractional index', () => data.fillBatch('train', [0, 1.5], new Float32Array(2 * SIZE), { augment: false }), /indices\[1\] = 1.5/],
-    ['augmentation without a stream', () => data.fillBatch('train', [0], new Float32Array(SIZE), { augment: true }), /augment is true but no rng/],
+    [
+      'augmentation without a stream',
+      () => data.fillBatch('train', [0], new Float32Array(SIZE), { augment: true }),
+      /augment is true but no rng/,
+    ],
     ['an unknown split', () => data.fillBatch('val' as 'test', [0], new Float32Array(SIZE), { augment: false }), /unknown split 'val'/],
   ])('rejects %s', (_what, call, message) => {
     expect(call).toThrow(message);

@@ -75,8 +75,7 @@ export class InMemoryImageDataset implements ImageDataset {
     const size = this.imageBytes;
     if (out.length < n * size) {
       throw new RangeError(
-        `${this.name}.fillBatch: output holds ${out.length} floats but ${n} images of ` +
-          `${this.imageShape.join('×')} need ${n * size}`,
+        `${this.name}.fillBatch: output holds ${out.length} floats but ${n} images of ` + `${this.imageShape.join('×')} need ${n * size}`,
       );
     }
     for (let i = 0; i < n; i++) {

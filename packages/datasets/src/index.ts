@@ -14,7 +14,13 @@ export { LARGE_IMAGE_DATASET_PLUGINS, imageListPlugin, imageNetLtPlugin, iNatura
 export { buildFederatedData } from './federated-data.js';
 export type { BuiltFederatedData, FederatedDataOptions } from './federated-data.js';
 
-export { loadFashionMnist, FASHION_MNIST_FILES, FASHION_MNIST_SYSTEM_DIR, FASHION_MNIST_URL, FASHION_MNIST_CLASS_NAMES } from './fashion-mnist.js';
+export {
+  loadFashionMnist,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_SYSTEM_DIR,
+  FASHION_MNIST_URL,
+  FASHION_MNIST_CLASS_NAMES,
+} from './fashion-mnist.js';
 export type { FashionMnistOptions } from './fashion-mnist.js';
 export { loadCifar, CIFAR10, CIFAR100, CIFAR_URL } from './cifar.js';
 export type { CifarOptions, CifarVariant } from './cifar.js';

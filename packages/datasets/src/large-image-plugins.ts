@@ -13,7 +13,12 @@ import { loadINaturalist2018 } from './inaturalist.js';
 
 const cacheOptions = {
   resolution: z.number().int().min(8).optional().describe('Shorter side of the decoded images in the cache, in pixels (default 256).'),
-  imageSize: z.number().int().min(8).optional().describe('Side of the crops the model sees, at most resolution (default 224, or resolution when smaller).'),
+  imageSize: z
+    .number()
+    .int()
+    .min(8)
+    .optional()
+    .describe('Side of the crops the model sees, at most resolution (default 224, or resolution when smaller).'),
   imageCacheDir: z.string().min(1).optional().describe('Folder of the decoded cache (default under $FEDLOGE_CACHE or ~/.cache/fedloge).'),
   listDir: z.string().min(1).optional().describe('Folder of the list / annotation files (default: the data folder).'),
 };
@@ -35,7 +40,9 @@ function cachePass(ctx: DatasetContext<unknown>): ImageCacheOptions & { dataDir?
   const { onPreparationProgress, onItemFailed, signal } = ctx;
   return {
     ...(ctx.dataDir !== undefined ? { dataDir: ctx.dataDir } : {}),
-    ...(onPreparationProgress ? { onPreprocessProgress: (p) => onPreparationProgress({ stage: p.split, done: p.done, total: p.total, failed: p.failed }) } : {}),
+    ...(onPreparationProgress
+      ? { onPreprocessProgress: (p) => onPreparationProgress({ stage: p.split, done: p.done, total: p.total, failed: p.failed }) }
+      : {}),
     ...(onItemFailed ? { onImageFailed: (split, image) => onItemFailed({ stage: split, path: image.path, reason: image.reason }) } : {}),
     ...(signal ? { signal } : {}),
   };
@@ -44,7 +51,8 @@ function cachePass(ctx: DatasetContext<unknown>): ImageCacheOptions & { dataDir?
 export const imageNetLtPlugin: DatasetPlugin<z.output<typeof imageNetLtOptions>> = {
   kind: 'dataset',
   name: 'imagenet-lt',
-  description: 'ImageNet-LT: 1 000 classes, 115 846 long-tailed train images (1 280 → 5 per class); an ImageNet folder plus the LT list files',
+  description:
+    'ImageNet-LT: 1 000 classes, 115 846 long-tailed train images (1 280 → 5 per class); an ImageNet folder plus the LT list files',
   options: imageNetLtOptions,
   load: (ctx) => loadImageNetLt({ ...ctx.options, ...cachePass(ctx) }),
 };

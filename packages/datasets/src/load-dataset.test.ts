@@ -14,6 +14,8 @@ describe('loadDataset', () => {
   });
 
   it('lists the known names for an unknown one', async () => {
-    await expect(loadDataset({ name: 'mnist' as DatasetName })).rejects.toThrow("Unknown data set 'mnist'; the known ones are fashion-mnist, cifar10, cifar100, imagenet-lt, inat2018, image-list");
+    await expect(loadDataset({ name: 'mnist' as DatasetName })).rejects.toThrow(
+      "Unknown data set 'mnist'; the known ones are fashion-mnist, cifar10, cifar100, imagenet-lt, inat2018, image-list",
+    );
   });
 });

@@ -9,7 +9,18 @@ import { longTailSubset } from './long-tail.js';
 describe('localTestCounts: T[k][c] = floor(A[k][c] / N_tot · testCount)', () => {
   it('divides by the global train total, not the client total', () => {
     // N_tot = 3 + 1 + 0 + 6 = 10: client 0 → 3000, 1000; client 1 → 0, 6000.
-    expect(localTestCounts([[3, 1], [0, 6]], 10000)).toEqual([[3000, 1000], [0, 6000]]);
+    expect(
+      localTestCounts(
+        [
+          [3, 1],
+          [0, 6],
+        ],
+        10000,
+      ),
+    ).toEqual([
+      [3000, 1000],
+      [0, 6000],
+    ]);
   });
 
   it('floors, so a single sample out of many requests nothing', () => {

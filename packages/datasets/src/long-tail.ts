@@ -58,8 +58,6 @@ export function indicesByClass(labels: ArrayLike<number>, numClasses: number): n
 
 function checkImbalanceFactor(imbalanceFactor: number): void {
   if (!(imbalanceFactor > 0 && imbalanceFactor <= 1)) {
-    throw new RangeError(
-      `imbalanceFactor must be min/max class size in (0, 1] (e.g. 0.01 for ratio 100) but is ${imbalanceFactor}`,
-    );
+    throw new RangeError(`imbalanceFactor must be min/max class size in (0, 1] (e.g. 0.01 for ratio 100) but is ${imbalanceFactor}`);
   }
 }

@@ -29,9 +29,7 @@ export const CIFAR100_NORMALIZATION: Normalization = {
 export function normalizationTable(normalization: Normalization, channels: number): Float32Array {
   const { mean, std } = normalization;
   if (mean.length !== channels || std.length !== channels) {
-    throw new RangeError(
-      `Normalisation has ${mean.length} means and ${std.length} stds but the images have ${channels} channel(s)`,
-    );
+    throw new RangeError(`Normalisation has ${mean.length} means and ${std.length} stds but the images have ${channels} channel(s)`);
   }
   const table = new Float32Array(256 * channels);
   for (let c = 0; c < channels; c++) {

@@ -47,7 +47,8 @@ export function validatePartition(value: unknown, dataset: ImageDataset, where =
   const record = value as Record<string, unknown>;
   for (const key of KEYS) if (!(key in record)) throw new Error(`${where}: missing key "${key}" (expected ${KEYS.join(', ')})`);
   const unexpected = Object.keys(record).filter((k) => !(KEYS as readonly string[]).includes(k));
-  if (unexpected.length > 0) throw new Error(`${where}: unexpected key(s) ${unexpected.map((k) => `"${k}"`).join(', ')} (expected only ${KEYS.join(', ')})`);
+  if (unexpected.length > 0)
+    throw new Error(`${where}: unexpected key(s) ${unexpected.map((k) => `"${k}"`).join(', ')} (expected only ${KEYS.join(', ')})`);
   const { dataset: name, numClasses, trainIndices, localTestIndices } = record;
   if (name !== dataset.name) {
     throw new Error(`${where}: it is a partition of ${JSON.stringify(name)} but the loaded data set is "${dataset.name}"`);

@@ -54,6 +54,8 @@ describe('readTarFiles', () => {
     const archive = systemTar('ustar');
     const files = readTarFiles(archive, 'ok.tar');
     const end = files.get('cifar-10-batches-bin/a.bin')!.byteOffset + 500;
-    expect(() => readTarFiles(archive.subarray(0, end), 'cut.tar')).toThrow(/cut\.tar: tar entry at byte \d+ needs 1000 bytes but the archive ends first/);
+    expect(() => readTarFiles(archive.subarray(0, end), 'cut.tar')).toThrow(
+      /cut\.tar: tar entry at byte \d+ needs 1000 bytes but the archive ends first/,
+    );
   });
 });

@@ -24,14 +24,29 @@ const models = new PluginModelBuilder(container, { backbone: { name: 'tiny-mlp',
 const aggregator = createAggregator(container, 'fedavg', {}, logger);
 const fedavg = createStrategy(container, 'fedavg', {}, aggregator, logger) as FedAvg;
 const server: ServerContext = {
-  numClients: 2, numClasses: 3, clientClassCounts: [], clientSizes: [], models, rng: new Rng(1), train, logger,
+  numClients: 2,
+  numClasses: 3,
+  clientClassCounts: [],
+  clientSizes: [],
+  models,
+  rng: new Rng(1),
+  train,
+  logger,
 };
 
 function context(global: ArrayRecord, indices: number[], overrides: Partial<ClientTrainContext> = {}): ClientTrainContext {
   return {
-    round: 1, clientId: 0, payload: global, state: undefined,
+    round: 1,
+    clientId: 0,
+    payload: global,
+    state: undefined,
     data: new FederatedClientData(dataset, 0, indices, { augment: false }),
-    train, numClasses: 3, rng: new Rng(5), models, logger, ...overrides,
+    train,
+    numClasses: 3,
+    rng: new Rng(5),
+    models,
+    logger,
+    ...overrides,
   };
 }
 
@@ -39,7 +54,13 @@ describe('FedAvg', () => {
   const global = fedavg.initialize(server);
 
   it('initialises backbone and head state, buffers included', () => {
-    expect(Object.keys(global).sort()).toEqual(['backbone.fc.bias', 'backbone.fc.weight', 'backbone.featureMean', 'head.bias', 'head.weight']);
+    expect(Object.keys(global).sort()).toEqual([
+      'backbone.fc.bias',
+      'backbone.fc.weight',
+      'backbone.featureMean',
+      'head.bias',
+      'head.weight',
+    ]);
     expect(global['head.weight']!.shape).toEqual([3, 5]);
   });
 
@@ -54,8 +75,10 @@ describe('FedAvg', () => {
     const pixels = new Float32Array(indices.length * h * w * c);
     dataset.fillBatch('train', indices, pixels, { augment: false });
     const x = Array.from({ length: indices.length }, (_, i) => pixels.subarray(i * h * w * c, (i + 1) * h * w * c));
-    const W1 = global['backbone.fc.weight']!.data, b1 = global['backbone.fc.bias']!.data;
-    const W2 = global['head.weight']!.data, b2 = global['head.bias']!.data;
+    const W1 = global['backbone.fc.weight']!.data,
+      b1 = global['backbone.fc.bias']!.data;
+    const W2 = global['head.weight']!.data,
+      b2 = global['head.bias']!.data;
     const grad = [0, 0, 0];
     x.forEach((xi, i) => {
       const f = Array.from({ length: 5 }, (_, j) => Math.max(0, b1[j]! + xi.reduce((s, v, p) => s + v * W1[j * 16 + p]!, 0)));
@@ -85,10 +108,15 @@ describe('FedAvg', () => {
   it('aggregates every entry, buffers included, weighted by n_k', () => {
     const shift = (by: number): ArrayRecord =>
       Object.fromEntries(Object.entries(global).map(([k, v]) => [k, { shape: v.shape, data: v.data.map((x) => x + by) }]));
-    const next = fedavg.aggregateTrain(1, global, [
-      { clientId: 0, numSamples: 30, arrays: shift(1) },
-      { clientId: 1, numSamples: 10, arrays: shift(-1) },
-    ], server);
+    const next = fedavg.aggregateTrain(
+      1,
+      global,
+      [
+        { clientId: 0, numSamples: 30, arrays: shift(1) },
+        { clientId: 1, numSamples: 10, arrays: shift(-1) },
+      ],
+      server,
+    );
     // (30·(w+1) + 10·(w−1)) / 40 = w + 0.5 for every entry.
     for (const [k, v] of Object.entries(global)) {
       Array.from(next[k]!.data).forEach((x, i) => expect(x).toBeCloseTo(v.data[i]! + 0.5, 5));

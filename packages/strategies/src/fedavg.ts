@@ -249,7 +249,13 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
    * `trainLocal` in `phase` from `start` on the client's training data with `train`, no personal
    * state; returns the trained entries.
    */
-  protected async trainForEvaluation(start: ArrayRecord, client: PersonalContext, ctx: ServerContext, train: TrainConfig, phase: P | undefined): Promise<ArrayRecord> {
+  protected async trainForEvaluation(
+    start: ArrayRecord,
+    client: PersonalContext,
+    ctx: ServerContext,
+    train: TrainConfig,
+    phase: P | undefined,
+  ): Promise<ArrayRecord> {
     const update = await this.trainLocal(
       {
         round: 0,

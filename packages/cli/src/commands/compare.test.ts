@@ -12,8 +12,26 @@ const PLUGIN = resolve(import.meta.dirname, '../../../../test/fixtures/my-strate
  * Shared flags of a one-round run on a 3-client slice of the real Fashion-MNIST (its cost is the
  * one evaluation on the 10 000 test images; compare-run.test.ts covers the logic on small data).
  */
-const TINY = ['--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3', '--clients-per-round', '2',
-  '--rounds', '1', '--batch-size', '16', '--backend', 'wasm', '--workers', '0', '--seed', '5'];
+const TINY = [
+  '--partition',
+  'tiny-partition.json',
+  '--data-dir',
+  FASHION_MNIST_DIR,
+  '--clients',
+  '3',
+  '--clients-per-round',
+  '2',
+  '--rounds',
+  '1',
+  '--batch-size',
+  '16',
+  '--backend',
+  'wasm',
+  '--workers',
+  '0',
+  '--seed',
+  '5',
+];
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -30,7 +48,8 @@ describe('fedloge compare (end to end)', () => {
     for (const file of ['compare.md', 'compare.csv', 'report.html']) expect(existsSync(join(out, file)), file).toBe(true);
 
     const summaries = ['fedavg', 'personal-head-avg'].map((s) => {
-      for (const file of ['metrics.jsonl', 'summary.json', 'report.html']) expect(existsSync(join(out, s, file)), `${s}/${file}`).toBe(true);
+      for (const file of ['metrics.jsonl', 'summary.json', 'report.html'])
+        expect(existsSync(join(out, s, file)), `${s}/${file}`).toBe(true);
       return readJson(join(out, s, 'summary.json'));
     });
     expect(summaries.map((s) => s.strategy)).toEqual(['fedavg', 'personal-head-avg']);

@@ -33,7 +33,8 @@ export const compareCommand: Command = {
       if ((args.layer.values['strategy'] as { name?: unknown } | undefined)?.name !== undefined) {
         throw new UsageError(`compare runs the strategies of --${STRATEGIES_FLAG}; leave out --strategy.`);
       }
-      if (args.resume !== undefined || args.overwrite) throw new UsageError('compare does not take --resume or --overwrite (they are train flags).');
+      if (args.resume !== undefined || args.overwrite)
+        throw new UsageError('compare does not take --resume or --overwrite (they are train flags).');
       const resolved = resolveConfig(args, ctx.cwd);
       await compareRun(
         resolved,

@@ -14,7 +14,8 @@ import { streamLogger } from './train.js';
 
 export const predictCommand: Command = {
   name: 'predict',
-  summary: "Predict test images with a run's model (global or a client's personalized model; FedLoGe also universal); write the predictions.",
+  summary:
+    "Predict test images with a run's model (global or a client's personalized model; FedLoGe also universal); write the predictions.",
   async run(ctx: CommandContext): Promise<number> {
     try {
       const args = parsePredictArgs(ctx.argv, ctx.cwd);

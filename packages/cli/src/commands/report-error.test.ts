@@ -7,8 +7,14 @@ import { reportError } from './report-error.js';
 describe('reportError', () => {
   it.each([
     [new UsageError("Unknown flag '--x'."), "Unknown flag '--x'.\n"],
-    [new ConfigError(['rounds: received 0; expected a number >= 1.']), 'Invalid configuration:\n  - rounds: received 0; expected a number >= 1.\n'],
-    [new PluginError("Unknown strategy 'x'. Registered strategy plugins: fedavg."), "Unknown strategy 'x'. Registered strategy plugins: fedavg.\n"],
+    [
+      new ConfigError(['rounds: received 0; expected a number >= 1.']),
+      'Invalid configuration:\n  - rounds: received 0; expected a number >= 1.\n',
+    ],
+    [
+      new PluginError("Unknown strategy 'x'. Registered strategy plugins: fedavg."),
+      "Unknown strategy 'x'. Registered strategy plugins: fedavg.\n",
+    ],
   ])('input errors print their message alone and exit 2: %s', (error, printed) => {
     const out = sink();
     expect(reportError(error, out, {})).toBe(2);

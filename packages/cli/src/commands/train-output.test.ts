@@ -11,8 +11,27 @@ import { runCli } from '../__fixtures__/run-cli.js';
 
 /** A tiny fedavg run: 2 rounds, evaluated once. */
 function tinyArgs(dir: string): string[] {
-  return ['train', '--partition', join(dir, 'tiny-partition.json'), '--data-dir', FASHION_MNIST_DIR, '--clients', '3',
-    '--clients-per-round', '2', '--rounds', '2', '--eval-every', '2', '--batch-size', '16', '--backend', 'wasm', '--workers', '0'];
+  return [
+    'train',
+    '--partition',
+    join(dir, 'tiny-partition.json'),
+    '--data-dir',
+    FASHION_MNIST_DIR,
+    '--clients',
+    '3',
+    '--clients-per-round',
+    '2',
+    '--rounds',
+    '2',
+    '--eval-every',
+    '2',
+    '--batch-size',
+    '16',
+    '--backend',
+    'wasm',
+    '--workers',
+    '0',
+  ];
 }
 
 describe('an existing run folder', () => {
@@ -64,28 +83,64 @@ describe('an existing run folder', () => {
 
 describe('bad output paths are refused before the data is loaded', () => {
   const cases: { name: string; argv: (dir: string) => string[]; message: (dir: string) => string }[] = [
-    { name: '--out in /proc (where a recursive mkdir never returns)', argv: () => ['--out', '/proc/fedloge-out/run'], message: () => '--out /proc/fedloge-out/run: cannot create anything in /proc (ENOENT)' },
-    { name: '--out in /sys', argv: () => ['--out', '/sys/fedloge-out'], message: () => '--out /sys/fedloge-out: cannot create anything in /sys (EPERM)' },
-    { name: '--out naming a file', argv: () => ['--out', 'a-file'], message: (d) => `--out ${join(d, 'a-file')}: it is a file, not a folder` },
-    { name: '--out under a file', argv: () => ['--out', 'a-file/run'], message: (d) => `--out ${join(d, 'a-file', 'run')}: ${join(d, 'a-file')} is a file, so no folder can be created under it` },
-    { name: '--out a dangling symbolic link', argv: () => ['--out', 'dangling'], message: (d) => `--out ${join(d, 'dangling')}: it is a symbolic link to a missing target` },
-    { name: '--out under a dangling symbolic link', argv: () => ['--out', 'dangling/run'], message: (d) => `--out ${join(d, 'dangling', 'run')}: ${join(d, 'dangling')} is a symbolic link to a missing target` },
-    { name: '--export-partition in /proc', argv: () => ['--out', 'out', '--export-partition', '/proc/p.json'], message: () => '--export-partition /proc/p.json: cannot create anything in /proc (ENOENT)' },
-    { name: '--export-partition naming a folder', argv: () => ['--out', 'out', '--export-partition', 'a-folder'], message: (d) => `--export-partition ${join(d, 'a-folder')}: it is a folder, not a file` },
+    {
+      name: '--out in /proc (where a recursive mkdir never returns)',
+      argv: () => ['--out', '/proc/fedloge-out/run'],
+      message: () => '--out /proc/fedloge-out/run: cannot create anything in /proc (ENOENT)',
+    },
+    {
+      name: '--out in /sys',
+      argv: () => ['--out', '/sys/fedloge-out'],
+      message: () => '--out /sys/fedloge-out: cannot create anything in /sys (EPERM)',
+    },
+    {
+      name: '--out naming a file',
+      argv: () => ['--out', 'a-file'],
+      message: (d) => `--out ${join(d, 'a-file')}: it is a file, not a folder`,
+    },
+    {
+      name: '--out under a file',
+      argv: () => ['--out', 'a-file/run'],
+      message: (d) => `--out ${join(d, 'a-file', 'run')}: ${join(d, 'a-file')} is a file, so no folder can be created under it`,
+    },
+    {
+      name: '--out a dangling symbolic link',
+      argv: () => ['--out', 'dangling'],
+      message: (d) => `--out ${join(d, 'dangling')}: it is a symbolic link to a missing target`,
+    },
+    {
+      name: '--out under a dangling symbolic link',
+      argv: () => ['--out', 'dangling/run'],
+      message: (d) => `--out ${join(d, 'dangling', 'run')}: ${join(d, 'dangling')} is a symbolic link to a missing target`,
+    },
+    {
+      name: '--export-partition in /proc',
+      argv: () => ['--out', 'out', '--export-partition', '/proc/p.json'],
+      message: () => '--export-partition /proc/p.json: cannot create anything in /proc (ENOENT)',
+    },
+    {
+      name: '--export-partition naming a folder',
+      argv: () => ['--out', 'out', '--export-partition', 'a-folder'],
+      message: (d) => `--export-partition ${join(d, 'a-folder')}: it is a folder, not a file`,
+    },
   ];
-  it.each(cases)('$name', async ({ argv, message }) => {
-    const dir = tempDir('bad-out');
-    writeFileSync(join(dir, 'a-file'), 'x');
-    mkdirSync(join(dir, 'a-folder'));
-    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
-    // An empty --data-dir: had the data been loaded first, that would be the error.
-    mkdirSync(join(dir, 'no-data'));
-    const { code, stderr } = await runCli(['train', '--data-dir', join(dir, 'no-data'), '--backend', 'wasm', ...argv(dir)], dir);
-    expect(code).toBe(2);
-    expect(stderr).toContain(message(dir));
-    expect(stderr).not.toMatch(/^data:|^backend:/m);
-    expect(readdirSync(dir).sort()).toEqual(['a-file', 'a-folder', 'dangling', 'no-data']);
-    expect(readdirSync(join(dir, 'a-folder'))).toEqual([]);
-    expect(existsSync('/proc/fedloge-out')).toBe(false);
-  }, 20_000);
+  it.each(cases)(
+    '$name',
+    async ({ argv, message }) => {
+      const dir = tempDir('bad-out');
+      writeFileSync(join(dir, 'a-file'), 'x');
+      mkdirSync(join(dir, 'a-folder'));
+      symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+      // An empty --data-dir: had the data been loaded first, that would be the error.
+      mkdirSync(join(dir, 'no-data'));
+      const { code, stderr } = await runCli(['train', '--data-dir', join(dir, 'no-data'), '--backend', 'wasm', ...argv(dir)], dir);
+      expect(code).toBe(2);
+      expect(stderr).toContain(message(dir));
+      expect(stderr).not.toMatch(/^data:|^backend:/m);
+      expect(readdirSync(dir).sort()).toEqual(['a-file', 'a-folder', 'dangling', 'no-data']);
+      expect(readdirSync(join(dir, 'a-folder'))).toEqual([]);
+      expect(existsSync('/proc/fedloge-out')).toBe(false);
+    },
+    20_000,
+  );
 });

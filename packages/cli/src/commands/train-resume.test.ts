@@ -16,9 +16,37 @@ const ROUNDS = 3;
 
 /** The run every test repeats: 3 rounds, evaluated after rounds 2 and 3. */
 function runArgs(dir: string, out: string, workers: number): string[] {
-  return ['train', '--partition', join(dir, 'tiny-partition.json'), '--data-dir', FASHION_MNIST_DIR, '--clients', '4',
-    '--clients-per-round', '2', '--rounds', String(ROUNDS), '--eval-every', '2', '--batch-size', '16', '--backend', 'wasm',
-    '--seed', '5', '--strategy', 'fedloge', '--kernels', 'tfjs', '--aggregator', 'fedavgm', '--workers', String(workers), '--out', out];
+  return [
+    'train',
+    '--partition',
+    join(dir, 'tiny-partition.json'),
+    '--data-dir',
+    FASHION_MNIST_DIR,
+    '--clients',
+    '4',
+    '--clients-per-round',
+    '2',
+    '--rounds',
+    String(ROUNDS),
+    '--eval-every',
+    '2',
+    '--batch-size',
+    '16',
+    '--backend',
+    'wasm',
+    '--seed',
+    '5',
+    '--strategy',
+    'fedloge',
+    '--kernels',
+    'tfjs',
+    '--aggregator',
+    'fedavgm',
+    '--workers',
+    String(workers),
+    '--out',
+    out,
+  ];
 }
 
 /** metrics.jsonl without the timings, which no two runs share. */

@@ -16,8 +16,27 @@ describe('fedloge train and signals', () => {
     writeTinyPartition(dir, 3, 40);
     const out = join(dir, 'out');
     const run = spawnCli(
-      ['train', '--partition', join(dir, 'tiny-partition.json'), '--data-dir', FASHION_MNIST_DIR, '--clients', '3',
-        '--clients-per-round', '2', '--rounds', '5', '--batch-size', '16', '--backend', 'wasm', '--workers', '0', '--out', out],
+      [
+        'train',
+        '--partition',
+        join(dir, 'tiny-partition.json'),
+        '--data-dir',
+        FASHION_MNIST_DIR,
+        '--clients',
+        '3',
+        '--clients-per-round',
+        '2',
+        '--rounds',
+        '5',
+        '--batch-size',
+        '16',
+        '--backend',
+        'wasm',
+        '--workers',
+        '0',
+        '--out',
+        out,
+      ],
       dir,
     );
     await waitForFile(join(out, 'checkpoints', 'round-00001.ckpt'), 300_000, run.exited);

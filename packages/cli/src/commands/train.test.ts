@@ -9,9 +9,33 @@ describe('fedloge train (end to end)', () => {
     const dir = tempDir('e2e');
     const partition = writeTinyPartition(dir, 3, 40);
     const { code, stdout, stderr } = await runCli(
-      ['train', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3', '--clients-per-round', '2',
-        '--rounds', '2', '--eval-every', '2', '--batch-size', '16', '--backend', 'wasm', '--workers', '0', '--seed', '5',
-        '--out', 'out', '--export-partition', 'exported/partition.json'],
+      [
+        'train',
+        '--partition',
+        'tiny-partition.json',
+        '--data-dir',
+        FASHION_MNIST_DIR,
+        '--clients',
+        '3',
+        '--clients-per-round',
+        '2',
+        '--rounds',
+        '2',
+        '--eval-every',
+        '2',
+        '--batch-size',
+        '16',
+        '--backend',
+        'wasm',
+        '--workers',
+        '0',
+        '--seed',
+        '5',
+        '--out',
+        'out',
+        '--export-partition',
+        'exported/partition.json',
+      ],
       dir,
     );
     expect(stderr).toContain('backend: wasm');
@@ -19,7 +43,10 @@ describe('fedloge train (end to end)', () => {
     const out = join(dir, 'out');
 
     // One line per evaluated round: round 2 only (eval every 2).
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.round)).toEqual([2]);
     for (const key of ['acc', 'head', 'middle', 'tail']) expect(lines[0].gm).toHaveProperty(key);
     expect(lines[0].gm.acc).toBeGreaterThanOrEqual(0);
@@ -64,13 +91,38 @@ describe('fedloge train (end to end)', () => {
     const dir = tempDir('never-updated');
     writeTinyPartition(dir, 3, 40);
     const { code, stdout, stderr } = await runCli(
-      ['train', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3', '--clients-per-round', '2',
-        '--rounds', '2', '--eval-every', '2', '--batch-size', '16', '--lr', '1e6', '--backend', 'wasm', '--workers', '0', '--out', 'out'],
+      [
+        'train',
+        '--partition',
+        'tiny-partition.json',
+        '--data-dir',
+        FASHION_MNIST_DIR,
+        '--clients',
+        '3',
+        '--clients-per-round',
+        '2',
+        '--rounds',
+        '2',
+        '--eval-every',
+        '2',
+        '--batch-size',
+        '16',
+        '--lr',
+        '1e6',
+        '--backend',
+        'wasm',
+        '--workers',
+        '0',
+        '--out',
+        'out',
+      ],
       dir,
     );
     expect(code, stderr).toBe(1);
     expect(stderr).toMatch(/round 1\/2 .*all 2 updates dropped \(NaN\/Inf\): global model unchanged/);
-    expect(stderr).toMatch(/error: the global model never changed: in all 2 rounds every client update held NaN or Infinity.*--lr, now 1000000/);
+    expect(stderr).toMatch(
+      /error: the global model never changed: in all 2 rounds every client update held NaN or Infinity.*--lr, now 1000000/,
+    );
     expect(stdout).toMatch(/Results after round 2/);
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
     expect(summary.roundsWithoutUpdate).toEqual([1, 2]);
@@ -79,9 +131,21 @@ describe('fedloge train (end to end)', () => {
 
   // Each row is a command line that must be refused with exit status 2 and no output folder.
   const refused: { argv: string[]; message: RegExp; why: string }[] = [
-    { argv: ['--strategy', 'fedavgg'], message: /Unknown strategy 'fedavgg'\. Did you mean 'fedavg'\? Registered strategy plugins: .*fedavg/, why: 'unknown strategy lists the registered ones' },
-    { argv: ['--aggregator', 'mean'], message: /Unknown aggregator 'mean'\. Did you mean 'median'\? Registered aggregator plugins: .*median/, why: 'unknown aggregator' },
-    { argv: ['--clients', '4', '--clients-per-round', '9'], message: /clients\.perRound: 9 > clients\.total: 4/, why: 'more clients per round than clients' },
+    {
+      argv: ['--strategy', 'fedavgg'],
+      message: /Unknown strategy 'fedavgg'\. Did you mean 'fedavg'\? Registered strategy plugins: .*fedavg/,
+      why: 'unknown strategy lists the registered ones',
+    },
+    {
+      argv: ['--aggregator', 'mean'],
+      message: /Unknown aggregator 'mean'\. Did you mean 'median'\? Registered aggregator plugins: .*median/,
+      why: 'unknown aggregator',
+    },
+    {
+      argv: ['--clients', '4', '--clients-per-round', '9'],
+      message: /clients\.perRound: 9 > clients\.total: 4/,
+      why: 'more clients per round than clients',
+    },
     { argv: ['--rounds', '0', '--lr', '-1'], message: /rounds: received 0[^]*train\.lr: received -1/, why: 'both problems listed' },
     { argv: ['--roundz', '3'], message: /Did you mean '--rounds'/, why: 'unknown flag' },
   ];
@@ -97,7 +161,9 @@ describe('fedloge train (end to end)', () => {
   it('a strategy option its schema rejects is refused before anything is written', async () => {
     const dir = tempDir('bad-option');
     const cfg = join(dir, 'cfg.json');
-    await import('node:fs').then((fs) => fs.writeFileSync(cfg, JSON.stringify({ strategy: { name: 'fedavg', options: { noSuchOption: 1 } } })));
+    await import('node:fs').then((fs) =>
+      fs.writeFileSync(cfg, JSON.stringify({ strategy: { name: 'fedavg', options: { noSuchOption: 1 } } })),
+    );
     const { code, stderr } = await runCli(['train', '--config', 'cfg.json', '--out', 'out'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(/strategy: Invalid options for strategy 'fedavg'/);
@@ -109,25 +175,40 @@ describe('fedloge train (end to end)', () => {
     {
       aggregator: { name: 'krum', options: { f: 1 } },
       perRound: 4,
-      message: /aggregator: krum with f = 1 needs more than 2f \+ 2 = 4 updates per round, but 4 clients are sampled per round; sample at least 5 clients per round \(--clients-per-round\) or lower f to at most 0/,
+      message:
+        /aggregator: krum with f = 1 needs more than 2f \+ 2 = 4 updates per round, but 4 clients are sampled per round; sample at least 5 clients per round \(--clients-per-round\) or lower f to at most 0/,
     },
-    { aggregator: { name: 'krum' }, perRound: 2, message: /krum with f = 0 needs more than 2f \+ 2 = 2 updates per round, but 2 clients are sampled.*\(even f = 0 needs 3\)/ },
-    { aggregator: { name: 'multi-krum', options: { f: 2 } }, perRound: 5, message: /multi-krum with f = 2 needs more than 2f \+ 2 = 6 updates per round, but 5 clients/ },
+    {
+      aggregator: { name: 'krum' },
+      perRound: 2,
+      message: /krum with f = 0 needs more than 2f \+ 2 = 2 updates per round, but 2 clients are sampled.*\(even f = 0 needs 3\)/,
+    },
+    {
+      aggregator: { name: 'multi-krum', options: { f: 2 } },
+      perRound: 5,
+      message: /multi-krum with f = 2 needs more than 2f \+ 2 = 6 updates per round, but 5 clients/,
+    },
     {
       aggregator: { name: 'multi-krum', options: { m: 6 } },
       perRound: 5,
       message: /multi-krum averages m = 6 updates but only 5 clients are sampled per round; lower m to at most 5/,
     },
   ];
-  it.each(impossible)('refuses $aggregator with $perRound clients per round before loading data', async ({ aggregator, perRound, message }) => {
-    const dir = tempDir('impossible-aggregator');
-    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ aggregator, clients: { total: 10, perRound } }));
-    // A data folder that does not exist: the refusal must come before any data is read.
-    const { code, stderr } = await runCli(['train', '--config', 'cfg.json', '--data-dir', join(dir, 'no-data'), '--out', 'out', '--backend', 'wasm'], dir);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(message);
-    expect(existsSync(join(dir, 'out'))).toBe(false);
-  });
+  it.each(impossible)(
+    'refuses $aggregator with $perRound clients per round before loading data',
+    async ({ aggregator, perRound, message }) => {
+      const dir = tempDir('impossible-aggregator');
+      writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ aggregator, clients: { total: 10, perRound } }));
+      // A data folder that does not exist: the refusal must come before any data is read.
+      const { code, stderr } = await runCli(
+        ['train', '--config', 'cfg.json', '--data-dir', join(dir, 'no-data'), '--out', 'out', '--backend', 'wasm'],
+        dir,
+      );
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    },
+  );
 
   it('prints help with every flag and the registered strategies', async () => {
     const { code, stdout } = await runCli(['train', '--help'], process.cwd());

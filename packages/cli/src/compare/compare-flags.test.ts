@@ -20,7 +20,12 @@ describe('takeCompareFlags', () => {
       chosen: { fedloge: ['ga-fr', 'la-fr'], fedrod: ['generic+personal'] },
       rest: [],
     });
-    expect(takeCompareFlags(['--variants=fedavg=gm/global'])).toEqual({ seeds: undefined, variants: true, chosen: { fedavg: ['gm/global'] }, rest: [] });
+    expect(takeCompareFlags(['--variants=fedavg=gm/global'])).toEqual({
+      seeds: undefined,
+      variants: true,
+      chosen: { fedavg: ['gm/global'] },
+      rest: [],
+    });
   });
 
   it.each([

@@ -53,7 +53,9 @@ export function takeCompareFlags(argv: readonly string[]): CompareFlags {
     seeds = parts.map((s) => {
       const n = Number(s);
       if (s === '' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-        throw new UsageError(`--${SEEDS_FLAG} '${seedsArg.value}': '${s}' is not a seed; give integers in [0, 4294967295] separated by commas, e.g. --${SEEDS_FLAG} 3407,1,2.`);
+        throw new UsageError(
+          `--${SEEDS_FLAG} '${seedsArg.value}': '${s}' is not a seed; give integers in [0, 4294967295] separated by commas, e.g. --${SEEDS_FLAG} 3407,1,2.`,
+        );
       }
       return n;
     });

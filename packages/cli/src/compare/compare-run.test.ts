@@ -41,7 +41,11 @@ describe('compareRun', () => {
   it('gives each strategy exactly the result train gives it on the same data and seed', async () => {
     const dir = tempDir('compare-run');
     const runData = patternRunData();
-    const compared = await compareRun({ config: config(join(dir, 'cmp')), configFile: undefined }, ['fedavg', 'personal-head-avg'], io(runData));
+    const compared = await compareRun(
+      { config: config(join(dir, 'cmp')), configFile: undefined },
+      ['fedavg', 'personal-head-avg'],
+      io(runData),
+    );
     const trained = await trainRun(
       { config: { ...config(join(dir, 'single')), strategy: { name: 'fedavg', options: {} } }, configFile: undefined },
       io(runData),
@@ -56,7 +60,11 @@ describe('compareRun', () => {
 
   it('passes the config file strategy options only to the strategy they were written for', async () => {
     const dir = tempDir('compare-options');
-    const { runs } = await compareRun({ config: config(join(dir, 'cmp')), configFile: undefined }, ['fedavg', 'personal-head-avg'], io(patternRunData()));
+    const { runs } = await compareRun(
+      { config: config(join(dir, 'cmp')), configFile: undefined },
+      ['fedavg', 'personal-head-avg'],
+      io(patternRunData()),
+    );
     const summaries = runs.map((r) => JSON.parse(readFileSync(join(r.outcome.outDir, 'summary.json'), 'utf8')));
     expect(summaries.map((s) => s.config.strategy)).toEqual([
       { name: 'fedavg', options: {} },
@@ -74,7 +82,14 @@ describe('compareRun', () => {
       io(patternRunData()),
       { seeds },
     );
-    expect(runs.map((r) => `${r.strategy}/${r.seed}`)).toEqual(['fedavg/9', 'fedavg/1', 'fedavg/2', 'personal-head-avg/9', 'personal-head-avg/1', 'personal-head-avg/2']);
+    expect(runs.map((r) => `${r.strategy}/${r.seed}`)).toEqual([
+      'fedavg/9',
+      'fedavg/1',
+      'fedavg/2',
+      'personal-head-avg/9',
+      'personal-head-avg/1',
+      'personal-head-avg/2',
+    ]);
     expect(runs.map((r) => r.outcome.outDir)).toEqual(runs.map((r) => join(dir, 'cmp', r.strategy, `seed-${r.seed}`)));
     const summaries = runs.map((r) => JSON.parse(readFileSync(join(r.outcome.outDir, 'summary.json'), 'utf8')));
     expect(summaries.map((s) => s.seed)).toEqual([9, 1, 2, 9, 1, 2]);
@@ -119,7 +134,8 @@ describe('compareRun', () => {
       ['creff'],
       io(patternRunData()),
     );
-    const note = 'CReFF runs with featuresPerClass 5 (official 100), gradientDraws 1 (official 10), matchSteps 10 (official 100), ' +
+    const note =
+      'CReFF runs with featuresPerClass 5 (official 100), gradientDraws 1 (official 10), matchSteps 10 (official 100), ' +
       "retrainEpochs 5 (official 300); its numbers are not the paper's setting.";
     expect(JSON.parse(readFileSync(join(runs[0]!.outcome.outDir, 'summary.json'), 'utf8')).scaledDown).toBe(note);
     expect(readFileSync(join(outDir, 'compare.md'), 'utf8')).toContain(`**creff: scaled down for speed.** ${note}`);
@@ -127,7 +143,7 @@ describe('compareRun', () => {
     expect(readFileSync(join(runs[0]!.outcome.outDir, 'report.html'), 'utf8')).toContain('SCALED DOWN FOR SPEED');
   });
 
-  it("--variants headline keeps one row per strategy", async () => {
+  it('--variants headline keeps one row per strategy', async () => {
     const dir = tempDir('compare-headline');
     const { outDir } = await compareRun(
       { config: config(join(dir, 'cmp')), configFile: undefined },
@@ -139,7 +155,7 @@ describe('compareRun', () => {
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['fedavg,headline', 'personal-head-avg,headline']);
   });
 
-  it('--variants <strategy>=<variant> puts the chosen variant in that strategy\'s headline row', async () => {
+  it("--variants <strategy>=<variant> puts the chosen variant in that strategy's headline row", async () => {
     const dir = tempDir('compare-chosen');
     const { runs, outDir } = await compareRun(
       { config: config(join(dir, 'cmp')), configFile: undefined },
@@ -161,8 +177,12 @@ describe('compareRun', () => {
   it('--variants refuses a strategy that is not compared before training, and an unreported variant after its run', async () => {
     const dir = tempDir('compare-chosen-bad');
     const run = (chosen: Record<string, string[]>) =>
-      compareRun({ config: config(join(dir, 'cmp')), configFile: undefined }, ['fedavg', 'personal-head-avg'], io(patternRunData()), { chosen });
-    await expect(run({ fedloge: ['ga-fr'] })).rejects.toThrow(/--variants names 'fedloge', which --strategies does not list \(fedavg, personal-head-avg\)/);
+      compareRun({ config: config(join(dir, 'cmp')), configFile: undefined }, ['fedavg', 'personal-head-avg'], io(patternRunData()), {
+        chosen,
+      });
+    await expect(run({ fedloge: ['ga-fr'] })).rejects.toThrow(
+      /--variants names 'fedloge', which --strategies does not list \(fedavg, personal-head-avg\)/,
+    );
     const error: unknown = await run({ fedavg: ['ga-fr'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(/--variants fedavg=ga-fr: fedavg reported no such variant; its variants are global/);
@@ -171,5 +191,7 @@ describe('compareRun', () => {
 
 /** The fields of one RFC 4180 CSV line. */
 function csvFields(line: string): string[] {
-  return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!));
+  return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) =>
+    m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!,
+  );
 }

@@ -64,7 +64,9 @@ export async function compareRun(
   const chosen = options.chosen ?? {};
   const unknown = Object.keys(chosen).filter((s) => !strategies.includes(s));
   if (unknown.length > 0) {
-    throw new UsageError(`--variants names ${unknown.map((s) => `'${s}'`).join(', ')}, which --strategies does not list (${strategies.join(', ')}).`);
+    throw new UsageError(
+      `--variants names ${unknown.map((s) => `'${s}'`).join(', ')}, which --strategies does not list (${strategies.join(', ')}).`,
+    );
   }
 
   // One partition per seed, shared by every strategy of that seed (the given data, when there is one).
@@ -85,16 +87,21 @@ export async function compareRun(
       try {
         outcome = await trainRun({ config: strategyConfig, configFile }, { ...io, runData: dataBySeed.get(seed)! });
       } catch (e) {
-        const done = runs.length > 0 ? ` (finished: ${runs.map((r) => (multiSeed ? `${r.strategy} seed ${r.seed}` : r.strategy)).join(', ')})` : '';
+        const done =
+          runs.length > 0 ? ` (finished: ${runs.map((r) => (multiSeed ? `${r.strategy} seed ${r.seed}` : r.strategy)).join(', ')})` : '';
         throw new Error(`strategy '${strategy}'${multiSeed ? ` (seed ${seed})` : ''} failed${done}: ${(e as Error).message}`, { cause: e });
       }
       // A chosen variant the strategy does not report stops the comparison now (a UsageError), not after every run.
-      if (chosen[strategy]) resolveVariants(strategy, chosen[strategy], Object.keys(outcome.result.final.variants), outcome.result.pmMasked);
+      if (chosen[strategy])
+        resolveVariants(strategy, chosen[strategy], Object.keys(outcome.result.final.variants), outcome.result.pmMasked);
       runs.push({ strategy, seed, outcome });
     }
   }
 
-  const report = { ...compareReportData(config, runs, dataBySeed.get(seeds[0]!)!, startedAt, seeds, options.variants ?? true), chosenVariants: chosen };
+  const report = {
+    ...compareReportData(config, runs, dataBySeed.get(seeds[0]!)!, startedAt, seeds, options.variants ?? true),
+    chosenVariants: chosen,
+  };
   const rows = resultRows(report.runs, { variants: report.variants, chosen });
   const notes = scaledDownNotes(runs);
   const markdown = comparisonMarkdown(rows, { title: report.title, notes });
@@ -132,14 +139,21 @@ function compareReportData(
     title: `${dataset.name}, imbalance factor ${d.imbalanceFactor}, ${split}, ${config.clients.total} clients, ${seedText}`,
     settings: [
       ['strategies', [...new Set(runs.map((r) => r.strategy))].join(', ')],
-      ...[...new Map(runs.filter((r) => r.outcome.summary.scaledDown).map((r) => [r.strategy, r.outcome.summary.scaledDown!])).entries()].map(
-        ([strategy, note]): [string, string] => [`${strategy}: SCALED DOWN FOR SPEED`, note],
-      ),
+      ...[
+        ...new Map(runs.filter((r) => r.outcome.summary.scaledDown).map((r) => [r.strategy, r.outcome.summary.scaledDown!])).entries(),
+      ].map(([strategy, note]): [string, string] => [`${strategy}: SCALED DOWN FOR SPEED`, note]),
       ...settings,
     ],
     variants,
     runs: runs.map((r) =>
-      reportRunOf(r.strategy, r.outcome.result, dataset.classNames, data.ltCounts, r.outcome.summary.final.variantLabels, seeds.length > 1 ? r.seed : undefined),
+      reportRunOf(
+        r.strategy,
+        r.outcome.result,
+        dataset.classNames,
+        data.ltCounts,
+        r.outcome.summary.final.variantLabels,
+        seeds.length > 1 ? r.seed : undefined,
+      ),
     ),
     partition: reportPartitionOf(dataset, data.partition),
     generatedAt: generatedAt.toISOString(),

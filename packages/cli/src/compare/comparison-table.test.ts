@@ -53,7 +53,9 @@ describe('comparisonMarkdown', () => {
 
   it('prints mean ± std over seeds, and a variant row without the other model as dashes', () => {
     const [, , variant] = tableRows('Last round');
-    expect(variant).toBe('| fedloge | GM global (GA-FR) | 3 | 10 | 50.00 ± 1.23 | 60.00 ± 2.00 | 40.00 ± 1.00 | 10.00 ± 0.50 | – | – | – | – | – |');
+    expect(variant).toBe(
+      '| fedloge | GM global (GA-FR) | 3 | 10 | 50.00 ± 1.23 | 60.00 ± 2.00 | 40.00 ± 1.00 | 10.00 ± 0.50 | – | – | – | – | – |',
+    );
     expect(md).toMatch(/a number is the mean ± sample standard deviation/);
   });
 

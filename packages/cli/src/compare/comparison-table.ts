@@ -49,7 +49,14 @@ export function comparisonMarkdown(rows: readonly ResultRow[], heading: Comparis
   );
   const bestTable = markdownTable(
     ['Strategy', 'Variant', 'Seeds', 'GM round', ...shots('GM'), 'PM masking', 'PM round', ...shots('PM')],
-    rows.map((r) => [...lead(r), roundsText(r.best.gm), ...values(r.best.gm), pmMaskingText(r), roundsText(r.best.pm), ...values(r.best.pm)]),
+    rows.map((r) => [
+      ...lead(r),
+      roundsText(r.best.gm),
+      ...values(r.best.gm),
+      pmMaskingText(r),
+      roundsText(r.best.pm),
+      ...values(r.best.pm),
+    ]),
   );
   const seeds = [...new Set(rows.map((r) => r.seeds))];
   return [

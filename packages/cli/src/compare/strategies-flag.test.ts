@@ -11,7 +11,11 @@ describe('takeStrategiesFlag', () => {
   });
 
   it('accepts --strategies=<list> and repeated flags, concatenated in order', () => {
-    expect(takeStrategiesFlag(['--strategies=fedrod', '--strategies', 'fedloge,fedavg']).strategies).toEqual(['fedrod', 'fedloge', 'fedavg']);
+    expect(takeStrategiesFlag(['--strategies=fedrod', '--strategies', 'fedloge,fedavg']).strategies).toEqual([
+      'fedrod',
+      'fedloge',
+      'fedavg',
+    ]);
   });
 
   it('reports an absent flag as undefined (the command decides what that means)', () => {
@@ -24,7 +28,11 @@ describe('takeStrategiesFlag', () => {
     { argv: ['--strategies', '--rounds', '3'], message: /needs a comma-separated list/, why: 'a flag where the value should be' },
     { argv: ['--strategies', 'fedavg,,fedprox'], message: /contains an empty name/, why: 'double comma' },
     { argv: ['--strategies=fedavg,'], message: /contains an empty name/, why: 'trailing comma' },
-    { argv: ['--strategies', 'fedavg,fedprox', '--strategies', 'fedavg'], message: /lists 'fedavg' more than once/, why: 'the same folder twice' },
+    {
+      argv: ['--strategies', 'fedavg,fedprox', '--strategies', 'fedavg'],
+      message: /lists 'fedavg' more than once/,
+      why: 'the same folder twice',
+    },
   ])('refuses $argv ($why)', ({ argv, message }) => {
     expect(() => takeStrategiesFlag(argv)).toThrow(UsageError);
     expect(() => takeStrategiesFlag(argv)).toThrow(message);

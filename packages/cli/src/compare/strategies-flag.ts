@@ -26,7 +26,9 @@ export function takeStrategiesFlag(argv: readonly string[]): StrategiesArg {
     if (arg === `--${STRATEGIES_FLAG}`) {
       const value = argv[i + 1];
       if (value === undefined || value.startsWith('--')) {
-        throw new UsageError(`--${STRATEGIES_FLAG} needs a comma-separated list of strategy names, e.g. --${STRATEGIES_FLAG} fedavg,fedprox.`);
+        throw new UsageError(
+          `--${STRATEGIES_FLAG} needs a comma-separated list of strategy names, e.g. --${STRATEGIES_FLAG} fedavg,fedprox.`,
+        );
       }
       (lists ??= []).push(value);
       i++;

@@ -11,7 +11,21 @@ const cwd = '/home/user/project';
 describe('parseConfigArgs', () => {
   it('maps flags onto config paths with typed values', () => {
     const { layer, help, configFile } = parseConfigArgs(
-      ['--strategy', 'fedloge', '--rounds', '3', '--clients-per-round=4', '--lr', '0.1', '--export-partition', 'split.json', '--workers', 'auto', '--config', 'a.yaml'],
+      [
+        '--strategy',
+        'fedloge',
+        '--rounds',
+        '3',
+        '--clients-per-round=4',
+        '--lr',
+        '0.1',
+        '--export-partition',
+        'split.json',
+        '--workers',
+        'auto',
+        '--config',
+        'a.yaml',
+      ],
       cwd,
     );
     expect(help).toBe(false);

@@ -59,7 +59,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     path: ['strategy', 'options', 'kernels'],
     kind: 'string',
     placeholder: '<tfjs|native|cuda>',
-    description: "Head kernels of strategies that have a `kernels` option (fedloge): sets strategy.options.kernels.",
+    description: 'Head kernels of strategies that have a `kernels` option (fedloge): sets strategy.options.kernels.',
   },
   { flag: 'eval-every', path: ['evalEvery'], kind: 'number', placeholder: '<n>' },
   { flag: 'workers', path: ['workers'], kind: 'count-or-auto', placeholder: '<n|auto>' },
@@ -77,7 +77,8 @@ export const COMMAND_FLAGS = [
     flag: 'resume',
     kind: 'string',
     placeholder: '<run folder>',
-    description: "Continue an interrupted run from its newest checkpoint, with the run's own config (flags may only change out-of-band settings such as --workers).",
+    description:
+      "Continue an interrupted run from its newest checkpoint, with the run's own config (flags may only change out-of-band settings such as --workers).",
   },
   { flag: 'overwrite', kind: 'boolean', description: 'Clear a non-empty --out run folder first (otherwise it is refused).' },
   { flag: 'help', kind: 'boolean', description: 'Show this help.' },
@@ -113,7 +114,9 @@ export function parseConfigArgs(argv: readonly string[], cwd: string): ParsedCon
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   for (const t of tokens) {
     if (t.kind === 'option' && !(t.name in options)) {
-      throw new UsageError(`Unknown flag '${t.rawName}'.${didYouMean(t.name, known, (s) => `'--${s}'`)} Run with --help to list the flags.`);
+      throw new UsageError(
+        `Unknown flag '${t.rawName}'.${didYouMean(t.name, known, (s) => `'--${s}'`)} Run with --help to list the flags.`,
+      );
     }
     if (t.kind === 'positional') {
       throw new UsageError(`Unexpected argument '${t.value}'. Flags take the form --name value (see --help).`);

@@ -14,8 +14,7 @@ export function formatFlagHelp(): string {
   for (const f of CONFIG_FLAGS) {
     const description = f.description ?? nodeAt(schema, f.path)?.description ?? '';
     const value = valueAt(defaults, f.path);
-    const shown =
-      value === undefined || (Array.isArray(value) && value.length === 0) ? '' : ` (default: ${String(value)})`;
+    const shown = value === undefined || (Array.isArray(value) && value.length === 0) ? '' : ` (default: ${String(value)})`;
     const repeat = f.kind === 'strings' ? ' Repeatable.' : '';
     rows.push([`--${f.flag}${f.placeholder ? ` ${f.placeholder}` : ''}`, `${description}${repeat}${shown}`]);
   }

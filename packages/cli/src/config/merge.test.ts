@@ -22,7 +22,10 @@ describe('mergeLayers (defaults < file < flags)', () => {
   });
 
   it('a higher layer that sizes rounds one way drops the other way from below', () => {
-    const byFraction = mergeLayers([layer({ clients: { total: 40, perRound: 4 } }, 'file'), layer({ clients: { fraction: 0.5 } }, 'flags')]);
+    const byFraction = mergeLayers([
+      layer({ clients: { total: 40, perRound: 4 } }, 'file'),
+      layer({ clients: { fraction: 0.5 } }, 'flags'),
+    ]);
     expect(validateConfig(byFraction).clients).toEqual({ total: 40, perRound: 20, fraction: 0.5 });
     const byCount = mergeLayers([layer({ clients: { fraction: 0.5 } }, 'file'), layer({ clients: { perRound: 3 } }, 'flags')]);
     expect(validateConfig(byCount).clients).toEqual({ total: 20, perRound: 3 });

@@ -17,10 +17,7 @@ const pluginRef = (defaultName: string, what: string) =>
   z
     .strictObject({
       name: z.string().min(1).default(defaultName).describe(`Registered ${what} plugin (listed at the end of \`fedloge train --help\`).`),
-      options: z
-        .record(z.string(), z.unknown())
-        .default({})
-        .describe(`Options of the ${what}, validated by the ${what}'s own schema.`),
+      options: z.record(z.string(), z.unknown()).default({}).describe(`Options of the ${what}, validated by the ${what}'s own schema.`),
     })
     .prefault({});
 
@@ -44,11 +41,7 @@ const datasetSection = z
       .describe('Long-tail imbalance factor n_tail / n_head in (0, 1]; 1 keeps the balanced training set.'),
     alpha: z.number().gt(0).default(0.5).describe('Dirichlet concentration α of the client partition (smaller = more skewed).'),
     iid: z.boolean().default(false).describe('Split the long-tailed set uniformly at random instead of by Dirichlet.'),
-    minClientSize: z
-      .int()
-      .min(0)
-      .default(1)
-      .describe('Redraw the partition until every client has at least this many training images.'),
+    minClientSize: z.int().min(0).default(1).describe('Redraw the partition until every client has at least this many training images.'),
     download: z
       .boolean()
       .default(true)
@@ -74,7 +67,9 @@ const datasetSection = z
       .int()
       .min(1)
       .optional()
-      .describe('imagenet-lt / inat2018 / image-list: side of the crops the model sees, at most imageResolution (default 224, or imageResolution when smaller).'),
+      .describe(
+        'imagenet-lt / inat2018 / image-list: side of the crops the model sees, at most imageResolution (default 224, or imageResolution when smaller).',
+      ),
     imageCache: z
       .string()
       .min(1)
@@ -148,7 +143,9 @@ const checkpointSection = z
       .int()
       .min(1)
       .default(1)
-      .describe('Write a checkpoint to <out>/checkpoints every k rounds (and when a signal stops the run); `--resume <out>` continues from the newest.'),
+      .describe(
+        'Write a checkpoint to <out>/checkpoints every k rounds (and when a signal stops the run); `--resume <out>` continues from the newest.',
+      ),
     keep: z.int().min(1).default(1).describe('How many of the newest checkpoints to keep.'),
   })
   .prefault({});
@@ -159,10 +156,7 @@ export const RunConfigSchema = z
     $schema: z.string().optional().describe('JSON Schema reference for editors; ignored.'),
     strategy: pluginRef('fedavg', 'strategy'),
     aggregator: pluginRef('fedavg', 'aggregator'),
-    plugins: z
-      .array(z.string().min(1))
-      .default([])
-      .describe("Plugin modules to import (paths resolve against the config file's folder)."),
+    plugins: z.array(z.string().min(1)).default([]).describe("Plugin modules to import (paths resolve against the config file's folder)."),
     dataset: datasetSection,
     clients: clientsSection,
     rounds: z.int().min(1).default(10).describe('Communication rounds.'),
@@ -172,11 +166,7 @@ export const RunConfigSchema = z
     seed: z.int().min(0).max(0xffffffff).default(3407).describe('Root seed; every random stream derives from it.'),
     backend: z.enum(BACKEND_NAMES).default('auto').describe('Tensor engine.'),
     eval: evalSection,
-    out: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Output folder (default runs/<timestamp>-<strategy> in the working directory).'),
+    out: z.string().min(1).optional().describe('Output folder (default runs/<timestamp>-<strategy> in the working directory).'),
     workers: z
       .union([z.int().min(0), z.literal('auto')], { error: 'a whole number >= 0 or "auto"' })
       .default('auto')

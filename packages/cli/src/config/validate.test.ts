@@ -31,9 +31,15 @@ describe('validateConfig', () => {
   // Each row must fail; the comment says why, `expected` is the exact problem line.
   const invalid: { raw: unknown; expected: string }[] = [
     // a round cannot sample more clients than the federation has
-    { raw: { clients: { total: 20, perRound: 30 } }, expected: 'clients.perRound: 30 > clients.total: 20; a round cannot sample more clients than exist' },
+    {
+      raw: { clients: { total: 20, perRound: 30 } },
+      expected: 'clients.perRound: 30 > clients.total: 20; a round cannot sample more clients than exist',
+    },
     // the two ways of sizing a round contradict each other when both are given
-    { raw: { clients: { perRound: 4, fraction: 0.5 } }, expected: 'clients.fraction: 0.5 set together with clients.perRound: 4; give only one of them' },
+    {
+      raw: { clients: { perRound: 4, fraction: 0.5 } },
+      expected: 'clients.fraction: 0.5 set together with clients.perRound: 4; give only one of them',
+    },
     // zero rounds trains nothing
     { raw: { rounds: 0 }, expected: 'rounds: received 0; expected a number >= 1.' },
     // rounds are counted, not measured
@@ -47,11 +53,17 @@ describe('validateConfig', () => {
     // PyTorch SGD diverges at momentum 1
     { raw: { train: { momentum: 1 } }, expected: 'train.momentum: received 1; expected a number < 1.' },
     // only the engines core can initialise
-    { raw: { backend: 'wasn' }, expected: 'backend: received "wasn"; expected one of "auto", "cuda", "tensorflow", "native", "wasm", "cpu" (Did you mean "wasm"?).' },
+    {
+      raw: { backend: 'wasn' },
+      expected: 'backend: received "wasn"; expected one of "auto", "cuda", "tensorflow", "native", "wasm", "cpu" (Did you mean "wasm"?).',
+    },
     // worker count is a number or the word auto
     { raw: { workers: 'many' }, expected: 'workers: received "many"; expected a whole number >= 0 or "auto".' },
     // a misspelt key would otherwise be silently ignored
-    { raw: { train: { learningRate: 0.1 } }, expected: "train.learningRate: unknown setting. Allowed in train: localEpochs, batchSize, lr, momentum, weightDecay." },
+    {
+      raw: { train: { learningRate: 0.1 } },
+      expected: 'train.learningRate: unknown setting. Allowed in train: localEpochs, batchSize, lr, momentum, weightDecay.',
+    },
     // misspelt top-level key gets a suggestion
     { raw: { roundz: 3 }, expected: "roundz: unknown setting. Did you mean 'rounds'? Allowed in the top level: " },
   ];

@@ -40,7 +40,9 @@ function result(pmMasked = true): RunResult {
 describe('formatFinalTable', () => {
   it('shows every GM variant, then every PM variant masked and unmasked, marking the headlines', () => {
     const lines = formatFinalTable(result()).split('\n');
-    expect(lines[0]).toMatch(/^Results after round 10 \(accuracy %; \* = headline GM \/ PM.*the headline PM is masked, as x's reference reports it/);
+    expect(lines[0]).toMatch(
+      /^Results after round 10 \(accuracy %; \* = headline GM \/ PM.*the headline PM is masked, as x's reference reports it/,
+    );
     expect(lines[1]!.trim().split(/\s+/)).toEqual(['acc', 'head', 'middle', 'tail', 'key']);
     const rows = lines.slice(3, 7).map((l) => l.trim().split(/\s{2,}/));
     expect(rows).toEqual([

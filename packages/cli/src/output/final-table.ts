@@ -43,9 +43,7 @@ export function formatFinalTable(
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const numeric = (i: number) => i > 0 && i < header.length - 1;
   const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ');
+    cells.map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [
     ...(scaledDown ? [`SCALED DOWN FOR SPEED: ${scaledDown}`] : []),
     `Results after round ${final.round} (accuracy %; ${HEADLINE_MARK} = headline GM / PM; masked: classes absent from a client's local test set excluded; ` +

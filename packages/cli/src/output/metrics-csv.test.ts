@@ -11,14 +11,25 @@ const shot = (acc: number, head: number | null = acc): ShotAccuracy => ({ acc, h
 
 function evaluated(round: number, variants: Record<string, ShotAccuracy>): RoundRecord {
   return {
-    round, trainSeconds: round + 0.5, evalSeconds: 0.25, trainLoss: 1 / round, trainMetrics: {}, clients: [], globalUpdated: true,
-    gm: shot(0.1 * round), pm: shot(0.2 * round), variants,
+    round,
+    trainSeconds: round + 0.5,
+    evalSeconds: 0.25,
+    trainLoss: 1 / round,
+    trainMetrics: {},
+    clients: [],
+    globalUpdated: true,
+    gm: shot(0.1 * round),
+    pm: shot(0.2 * round),
+    variants,
   } as RoundRecord;
 }
 
 /** Parses the CSV written here (no quoted cells in these fixtures). */
 function parse(text: string): Record<string, string>[] {
-  const [header, ...rows] = text.trimEnd().split('\n').map((l) => l.split(','));
+  const [header, ...rows] = text
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(','));
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
 }
 
@@ -27,14 +38,25 @@ describe('MetricsCsvWriter', () => {
     const dir = new RunDirectory(tempDir('csv'));
     const records = [
       evaluated(1, { 'gm/sse-c': shot(0.3), 'pm/la-fr/unmasked': shot(0.6, null) }),
-      { round: 2, trainSeconds: 1, evalSeconds: null, trainLoss: 0.4, trainMetrics: {}, clients: [], globalUpdated: true } as unknown as RoundRecord,
+      {
+        round: 2,
+        trainSeconds: 1,
+        evalSeconds: null,
+        trainLoss: 0.4,
+        trainMetrics: {},
+        clients: [],
+        globalUpdated: true,
+      } as unknown as RoundRecord,
       evaluated(3, { 'gm/sse-c': shot(0.35), 'pm/la-fr/unmasked': shot(0.65) }),
     ];
     const writers = [new MetricsWriter(dir), new MetricsCsvWriter(dir)];
     for (const w of writers) w.onRunStart();
     for (const r of records) for (const w of writers) w.onRoundEnd(r);
 
-    const lines = readFileSync(join(dir.path, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RoundRecord);
+    const lines = readFileSync(join(dir.path, 'metrics.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RoundRecord);
     const rows = parse(readFileSync(join(dir.path, 'metrics.csv'), 'utf8'));
     expect(rows).toHaveLength(lines.length);
     rows.forEach((row, i) => {

@@ -24,7 +24,11 @@ export const RUN_FILES = {
  * `YYYYMMDD-HHMMSS` so folders sort by start time.
  */
 export function defaultRunDirectory(cwd: string, strategy: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/[-:]/g, '')
+    .replace('T', '-');
   return resolve(cwd, 'runs', `${stamp}-${strategy}`);
 }
 

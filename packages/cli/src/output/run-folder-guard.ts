@@ -11,7 +11,14 @@ import { CHECKPOINT_DIR } from '../run/checkpoints.js';
 import { RUN_FILES } from './run-directory.js';
 
 /** What a run writes into its folder (besides `.<name>.<pid>.tmp` files of interrupted writes and predictions). */
-const RUN_ENTRIES = new Set<string>([RUN_FILES.metrics, RUN_FILES.metricsCsv, RUN_FILES.summary, RUN_FILES.model, REPORT_FILE, CHECKPOINT_DIR]);
+const RUN_ENTRIES = new Set<string>([
+  RUN_FILES.metrics,
+  RUN_FILES.metricsCsv,
+  RUN_FILES.summary,
+  RUN_FILES.model,
+  REPORT_FILE,
+  CHECKPOINT_DIR,
+]);
 const isTemp = (name: string) => /^\..+\.tmp$/.test(name);
 /** `fedloge predict` writes its default outputs into the run folder; they belong to the run's model. */
 const isPrediction = (name: string) => /^predictions-.+\.(jsonl|csv)$/.test(name);

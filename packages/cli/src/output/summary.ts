@@ -162,7 +162,16 @@ export type PartitionOrigin =
 export function partitionOrigin(config: RunConfig): PartitionOrigin {
   const d = config.dataset;
   if (config.partition !== undefined) {
-    return { from: 'file', file: config.partition, unusedSettings: Object.fromEntries(REPLACED_BY_PARTITION.map((k) => [`dataset.${k}`, d[k]])) };
+    return {
+      from: 'file',
+      file: config.partition,
+      unusedSettings: Object.fromEntries(REPLACED_BY_PARTITION.map((k) => [`dataset.${k}`, d[k]])),
+    };
   }
-  return { from: 'drawn', imbalanceFactor: d.imbalanceFactor, split: d.iid ? 'IID' : `Dirichlet α=${d.alpha}`, minClientSize: d.minClientSize };
+  return {
+    from: 'drawn',
+    imbalanceFactor: d.imbalanceFactor,
+    split: d.iid ? 'IID' : `Dirichlet α=${d.alpha}`,
+    minClientSize: d.minClientSize,
+  };
 }

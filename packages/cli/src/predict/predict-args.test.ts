@@ -15,10 +15,47 @@ describe('parsePredictArgs', () => {
   });
 
   it('reads every flag', () => {
-    const a = parse(['--run', '/r', '--mode', 'personalized', '--client', '3', '--split', 'local', '--limit', '5', '--out', 'p.csv',
-      '--model', 'm', '--variant', 'generic', '--data-dir', 'd', '--backend', 'cpu', '--kernels', 'tfjs', '--batch-size', '64']);
-    expect(a).toMatchObject({ run: '/r', mode: 'personalized', client: 3, split: 'local', limit: 5, out: '/work/p.csv', outFormat: 'csv',
-      model: '/work/m', variant: 'generic', dataDir: '/work/d', backend: 'cpu', kernels: 'tfjs', batchSize: 64 });
+    const a = parse([
+      '--run',
+      '/r',
+      '--mode',
+      'personalized',
+      '--client',
+      '3',
+      '--split',
+      'local',
+      '--limit',
+      '5',
+      '--out',
+      'p.csv',
+      '--model',
+      'm',
+      '--variant',
+      'generic',
+      '--data-dir',
+      'd',
+      '--backend',
+      'cpu',
+      '--kernels',
+      'tfjs',
+      '--batch-size',
+      '64',
+    ]);
+    expect(a).toMatchObject({
+      run: '/r',
+      mode: 'personalized',
+      client: 3,
+      split: 'local',
+      limit: 5,
+      out: '/work/p.csv',
+      outFormat: 'csv',
+      model: '/work/m',
+      variant: 'generic',
+      dataDir: '/work/d',
+      backend: 'cpu',
+      kernels: 'tfjs',
+      batchSize: 64,
+    });
     expect(parse(['--run', '/r', '--indices', '4, 0,17']).indices).toEqual([4, 0, 17]);
   });
 
@@ -29,7 +66,10 @@ describe('parsePredictArgs', () => {
   // Each row must be refused with a UsageError whose message says what to do.
   const refused: [string[], RegExp][] = [
     [[], /needs --run <dir>/],
-    [['--run', 'r', '--mode', 'persnalized'], /--mode 'persnalized' is not one of universal, global, personalized\. Did you mean 'personalized'\?/],
+    [
+      ['--run', 'r', '--mode', 'persnalized'],
+      /--mode 'persnalized' is not one of universal, global, personalized\. Did you mean 'personalized'\?/,
+    ],
     [['--run', 'r', '--mode', 'personalized'], /--mode personalized needs --client <k>/],
     [['--run', 'r', '--split', 'local'], /--split local needs --client <k>/],
     [['--run', 'r', '--client', '2'], /--client applies to --mode personalized or --split local/],

@@ -51,9 +51,13 @@ export const PREDICT_FLAGS = [
   ['split', '<split>', "Images: 'test' (the balanced test split, default) or 'local' (client k's local test set of the run)."],
   ['indices', '<i,j,…>', 'Comma-separated test-split indices to predict instead of a whole split.'],
   ['limit', '<n>', 'Predict only the first n images of the selection.'],
-  ['out', '<file>', 'Predictions file, .jsonl or .csv (index, label, predicted). Default: <run>/predictions-<mode>[-<variant>][-client<k>][-local].jsonl.'],
+  [
+    'out',
+    '<file>',
+    'Predictions file, .jsonl or .csv (index, label, predicted). Default: <run>/predictions-<mode>[-<variant>][-client<k>][-local].jsonl.',
+  ],
   ['model', '<dir>', 'Model folder (default <run>/model).'],
-  ['data-dir', '<dir>', "Folder with the data set files, if not where the run found them."],
+  ['data-dir', '<dir>', 'Folder with the data set files, if not where the run found them.'],
   ['backend', '<name>', `tfjs backend: ${BACKEND_CHOICES.join(', ')} (default auto).`],
   ['kernels', '<name>', `SSE-C kernels: ${KERNEL_CHOICES.join(', ')} (default: the run's, else native with tfjs fallback).`],
   ['batch-size', '<n>', 'Images per forward pass (default 500).'],
@@ -70,13 +74,19 @@ export function parsePredictArgs(argv: readonly string[], cwd: string): PredictA
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   for (const t of tokens) {
     if (t.kind === 'option' && !(t.name in options)) {
-      throw new UsageError(`Unknown flag '${t.rawName}'.${didYouMean(t.name, Object.keys(options), (s) => `'--${s}'`)} Run 'fedloge predict --help' to list the flags.`);
+      throw new UsageError(
+        `Unknown flag '${t.rawName}'.${didYouMean(t.name, Object.keys(options), (s) => `'--${s}'`)} Run 'fedloge predict --help' to list the flags.`,
+      );
     }
-    if (t.kind === 'positional') throw new UsageError(`Unexpected argument '${t.value}'. Flags take the form --name value (see 'fedloge predict --help').`);
+    if (t.kind === 'positional')
+      throw new UsageError(`Unexpected argument '${t.value}'. Flags take the form --name value (see 'fedloge predict --help').`);
   }
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (e) {
     throw new UsageError(`${(e as Error).message} (see 'fedloge predict --help')`);
   }
@@ -85,17 +95,22 @@ export function parsePredictArgs(argv: readonly string[], cwd: string): PredictA
 
   if (values['help'] === true) return { ...defaults(), help: true };
   const run = path('run');
-  if (run === undefined) throw new UsageError("predict needs --run <dir>, the folder a 'fedloge train' run wrote (e.g. --run runs/20250101-120000-fedloge).");
+  if (run === undefined)
+    throw new UsageError("predict needs --run <dir>, the folder a 'fedloge train' run wrote (e.g. --run runs/20250101-120000-fedloge).");
 
   const mode = text('mode') === undefined ? undefined : oneOf('mode', text('mode')!, PREDICT_MODES);
   const client = text('client') === undefined ? undefined : count('client', text('client')!, 0);
   const split = oneOf('split', text('split') ?? 'test', PREDICT_SPLITS);
   if (mode === 'personalized' && client === undefined) {
-    throw new UsageError('--mode personalized needs --client <k>: the personalized model is client k\'s (k from 0 to the number of clients − 1).');
+    throw new UsageError(
+      "--mode personalized needs --client <k>: the personalized model is client k's (k from 0 to the number of clients − 1).",
+    );
   }
-  if (split === 'local' && client === undefined) throw new UsageError("--split local needs --client <k>: whose local test set to predict.");
+  if (split === 'local' && client === undefined) throw new UsageError('--split local needs --client <k>: whose local test set to predict.');
   if (client !== undefined && mode !== 'personalized' && split !== 'local') {
-    throw new UsageError(`--client applies to --mode personalized or --split local; mode '${mode ?? 'global'}' on the test split uses no client.`);
+    throw new UsageError(
+      `--client applies to --mode personalized or --split local; mode '${mode ?? 'global'}' on the test split uses no client.`,
+    );
   }
   const indices = text('indices') === undefined ? undefined : parseIndices(text('indices')!);
   if (indices !== undefined && split === 'local') {
@@ -123,8 +138,21 @@ export function parsePredictArgs(argv: readonly string[], cwd: string): PredictA
 
 function defaults(): PredictArgs {
   return {
-    help: false, run: '', model: undefined, mode: undefined, variant: undefined, client: undefined, split: 'test', indices: undefined,
-    limit: undefined, out: undefined, outFormat: 'jsonl', dataDir: undefined, backend: 'auto', kernels: undefined, batchSize: 500,
+    help: false,
+    run: '',
+    model: undefined,
+    mode: undefined,
+    variant: undefined,
+    client: undefined,
+    split: 'test',
+    indices: undefined,
+    limit: undefined,
+    out: undefined,
+    outFormat: 'jsonl',
+    dataDir: undefined,
+    backend: 'auto',
+    kernels: undefined,
+    batchSize: 500,
   };
 }
 
@@ -164,7 +192,9 @@ function parseIndices(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
   const bad = parts.filter((s) => !/^\d+$/.test(s));
   if (parts.length === 0 || bad.length > 0) {
-    throw new UsageError(`--indices '${value}': expected comma-separated whole numbers (e.g. --indices 0,17,42), not ${bad.map((s) => `'${s}'`).join(', ')}.`);
+    throw new UsageError(
+      `--indices '${value}': expected comma-separated whole numbers (e.g. --indices 0,17,42), not ${bad.map((s) => `'${s}'`).join(', ')}.`,
+    );
   }
   return parts.map(Number);
 }

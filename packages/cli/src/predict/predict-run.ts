@@ -70,7 +70,9 @@ export async function predictRun(args: PredictArgs, io: PredictIo): Promise<Pred
   });
   try {
     if (args.client !== undefined && args.client >= model.numClients) {
-      throw new UsageError(`--client ${args.client} is out of range: the run had ${model.numClients} clients (ids 0 to ${model.numClients - 1}).`);
+      throw new UsageError(
+        `--client ${args.client} is out of range: the run had ${model.numClients} clients (ids 0 to ${model.numClients - 1}).`,
+      );
     }
     checkCompatible(model, runData, run.modelDir);
     const mode = args.mode ?? model.defaultMode;
@@ -129,7 +131,9 @@ function selectImages(args: PredictArgs, { dataset, data }: RunData): { indices:
   if (args.indices !== undefined) {
     const bad = args.indices.filter((i) => i >= dataset.test.count);
     if (bad.length > 0) {
-      throw new UsageError(`--indices ${bad.slice(0, 5).join(', ')}: out of range; the ${dataset.name} test split has ${dataset.test.count} images (0 to ${dataset.test.count - 1}).`);
+      throw new UsageError(
+        `--indices ${bad.slice(0, 5).join(', ')}: out of range; the ${dataset.name} test split has ${dataset.test.count} images (0 to ${dataset.test.count - 1}).`,
+      );
     }
     indices = [...args.indices];
     description = `${indices.length} chosen images of the ${dataset.name} test split`;

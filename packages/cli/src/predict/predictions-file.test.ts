@@ -10,7 +10,12 @@ describe('formatPredictions', () => {
   it('writes one JSON object per line with index, label, predicted', () => {
     const text = formatPredictions(rows, 'jsonl');
     expect(text.endsWith('\n')).toBe(true);
-    expect(text.trim().split('\n').map((l) => JSON.parse(l))).toEqual(rows);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(rows);
   });
 
   it('writes CSV with a header row', () => {

@@ -33,7 +33,8 @@ const READABLE_FORMATS: readonly string[] = [FEDLOGE_MODEL_FORMAT, STATE_MODEL_F
  */
 export function openRunFolder(runDir: string, modelDir?: string): RunFolder {
   const summaryPath = join(runDir, RUN_FILES.summary);
-  if (!existsSync(runDir)) throw new Error(`Run folder ${runDir} does not exist; pass --run the folder 'fedloge train' printed ("Results written to …").`);
+  if (!existsSync(runDir))
+    throw new Error(`Run folder ${runDir} does not exist; pass --run the folder 'fedloge train' printed ("Results written to …").`);
   if (!existsSync(summaryPath)) {
     throw new Error(
       `${runDir} has no ${RUN_FILES.summary}: it is not a finished 'fedloge train' run (the file is written when the last round ends).`,

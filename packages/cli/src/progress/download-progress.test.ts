@@ -14,7 +14,8 @@ describe('downloadProgressPrinter', () => {
     const { stream, text } = capture();
     const report = downloadProgressPrinter(stream, false);
     const total = 20 * 1024 * 1024;
-    for (let received = 0; received <= total; received += 512 * 1024) report({ file: 'x.tar.gz', receivedBytes: received, totalBytes: total });
+    for (let received = 0; received <= total; received += 512 * 1024)
+      report({ file: 'x.tar.gz', receivedBytes: received, totalBytes: total });
     const lines = text().trimEnd().split('\n');
     // 0 %, 10 %, …, 100 %: one line each, although 41 chunks arrived.
     expect(lines).toHaveLength(11);

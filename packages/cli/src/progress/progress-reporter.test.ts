@@ -11,7 +11,16 @@ const start = {
   strategy: 'fedavg',
   numClients: 20,
   numClasses: 10,
-  config: { rounds: 3, clientsPerRound: 2, evalEvery: 1, pmMasking: true, evalBatchSize: 256, augment: true, seed: 1, train: { localEpochs: 1, batchSize: 32, lr: 0.1, momentum: 0, weightDecay: 0 } },
+  config: {
+    rounds: 3,
+    clientsPerRound: 2,
+    evalEvery: 1,
+    pmMasking: true,
+    evalBatchSize: 256,
+    augment: true,
+    seed: 1,
+    train: { localEpochs: 1, batchSize: 32, lr: 0.1, momentum: 0, weightDecay: 0 },
+  },
 } satisfies RunStartInfo;
 
 const record: RoundRecord = {

@@ -66,7 +66,9 @@ export class ProgressReporter implements Reporter {
     if (this.bar) {
       this.bar.update(p.done, { loss: mean });
     } else {
-      this.line(`  client ${p.clientId} done (${p.done}/${p.total}) in ${p.seconds.toFixed(1)}s, loss ${loss === undefined ? '-' : loss.toFixed(4)}`);
+      this.line(
+        `  client ${p.clientId} done (${p.done}/${p.total}) in ${p.seconds.toFixed(1)}s, loss ${loss === undefined ? '-' : loss.toFixed(4)}`,
+      );
     }
   }
 

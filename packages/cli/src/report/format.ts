@@ -7,5 +7,7 @@ export function percent2(x: number | null | undefined): string {
 
 /** Integer with thin grouping for readability in tables (`12345` → `12 345`). */
 export function groupedInteger(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
 }

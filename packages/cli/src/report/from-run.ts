@@ -38,7 +38,10 @@ export function reportRunOf(
 }
 
 /** Training images per client and class, from the partition's train indices into the official split. */
-export function reportPartitionOf(dataset: Pick<ImageDataset, 'train' | 'numClasses' | 'classNames'>, partition: PartitionFile): ReportPartition {
+export function reportPartitionOf(
+  dataset: Pick<ImageDataset, 'train' | 'numClasses' | 'classNames'>,
+  partition: PartitionFile,
+): ReportPartition {
   return {
     clientClassCounts: partition.trainIndices.map((indices) => classHistogram(dataset.train.labels, indices, dataset.numClasses)),
     classNames: dataset.classNames ?? null,
@@ -53,7 +56,10 @@ export function reportSettingsOf(config: RunConfig): [string, string][] {
     ['partition', config.partition !== undefined ? `from ${config.partition}` : d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`],
     ['clients', `${config.clients.total} total, ${config.clients.perRound} per round`],
     ['rounds', `${config.rounds} (evaluated every ${config.evalEvery})`],
-    ['local training', `${config.train.localEpochs} epoch(s), batch ${config.train.batchSize}, SGD lr ${config.train.lr}, momentum ${config.train.momentum}, weight decay ${config.train.weightDecay}`],
+    [
+      'local training',
+      `${config.train.localEpochs} epoch(s), batch ${config.train.batchSize}, SGD lr ${config.train.lr}, momentum ${config.train.momentum}, weight decay ${config.train.weightDecay}`,
+    ],
     ['model', `${config.model.name}${optionsText(config.model.options)}`],
     ['aggregator', `${config.aggregator.name}${optionsText(config.aggregator.options)}`],
     ['seed', String(config.seed)],

@@ -3,7 +3,12 @@ import type { ShotAccuracy } from '@fedloge/core';
 import type { ReportData, ReportRun } from './report-data.js';
 import { renderReport } from './render-report.js';
 
-const shot = (acc: number | null, head: number | null, middle: number | null, tail: number | null): ShotAccuracy => ({ acc, head, middle, tail });
+const shot = (acc: number | null, head: number | null, middle: number | null, tail: number | null): ShotAccuracy => ({
+  acc,
+  head,
+  middle,
+  tail,
+});
 
 /** A two-round run with one GM and two PM variants; `offset` makes runs distinguishable. */
 function run(name: string, offset: number): ReportRun {
@@ -60,12 +65,56 @@ describe('renderReport', () => {
     const html = renderReport(trainData);
     const lastRow = rowOf(html, 'last', 'fedavg');
     // variant, seeds; round, all, head, middle, tail for GM; PM masking; then PM. A null group is a dash.
-    expect(cells(lastRow)).toEqual(['headline', '1', '2', '50.00', '70.00', '40.00', '–', 'masked', '2', '60.00', '75.00', '45.00', '25.00']);
+    expect(cells(lastRow)).toEqual([
+      'headline',
+      '1',
+      '2',
+      '50.00',
+      '70.00',
+      '40.00',
+      '–',
+      'masked',
+      '2',
+      '60.00',
+      '75.00',
+      '45.00',
+      '25.00',
+    ]);
     // GM best at round 2, PM best at round 1 (chosen separately).
-    expect(cells(rowOf(html, 'best', 'fedavg'))).toEqual(['headline', '1', '2', '50.00', '70.00', '40.00', '–', 'masked', '1', '65.00', '80.00', '50.00', '20.00']);
+    expect(cells(rowOf(html, 'best', 'fedavg'))).toEqual([
+      'headline',
+      '1',
+      '2',
+      '50.00',
+      '70.00',
+      '40.00',
+      '–',
+      'masked',
+      '1',
+      '65.00',
+      '80.00',
+      '50.00',
+      '20.00',
+    ]);
     // The other PM (unmasked) has its own row, labelled, with its own best round.
-    const unmasked = html.match(/<table class="results" data-selection="best">.*?<tr data-strategy="fedavg" data-variant="pm\/local\/unmasked">(.*?)<\/tr>/s)![1]!;
-    expect(cells(unmasked)).toEqual(['PM local, unmasked', '1', '–', '–', '–', '–', '–', 'unmasked', '1', '55.00', '70.00', '40.00', '10.00']);
+    const unmasked = html.match(
+      /<table class="results" data-selection="best">.*?<tr data-strategy="fedavg" data-variant="pm\/local\/unmasked">(.*?)<\/tr>/s,
+    )![1]!;
+    expect(cells(unmasked)).toEqual([
+      'PM local, unmasked',
+      '1',
+      '–',
+      '–',
+      '–',
+      '–',
+      '–',
+      'unmasked',
+      '1',
+      '55.00',
+      '70.00',
+      '40.00',
+      '10.00',
+    ]);
   });
 
   it('draws one GM line per gm/ variant and one PM line per pm/ variant for a single run', () => {
@@ -78,11 +127,16 @@ describe('renderReport', () => {
   });
 
   it("names variants by the run's labels in the curves and the variants table, keeping the key", () => {
-    const labelled = { ...run('fedloge', 0), variantLabels: { 'gm/avg': 'GM universal (SSE-C)', 'pm/local': 'PM stage 1 (local+global head), masked' } };
+    const labelled = {
+      ...run('fedloge', 0),
+      variantLabels: { 'gm/avg': 'GM universal (SSE-C)', 'pm/local': 'PM stage 1 (local+global head), masked' },
+    };
     const html = renderReport({ ...trainData, runs: [labelled] });
     expect(html).toContain('data-series="GM universal (SSE-C)"');
     expect(html).toContain('data-series="pm/local/unmasked"'); // no label: the key
-    const variantRow = html.match(/<tr><th scope="row">PM stage 1 \(local\+global head\), masked<\/th><td class="key">pm\/local<\/td>(.*?)<\/tr>/);
+    const variantRow = html.match(
+      /<tr><th scope="row">PM stage 1 \(local\+global head\), masked<\/th><td class="key">pm\/local<\/td>(.*?)<\/tr>/,
+    );
     expect(variantRow?.[1]).toBe('<td>60.00</td><td>75.00</td><td>45.00</td><td>25.00</td>');
   });
 
@@ -109,7 +163,9 @@ describe('renderReport', () => {
     const html = renderReport({ ...trainData, variants: false, title: 'compare', runs: [run('fedavg', 0), run('fedrod', 0.1)] });
     expect(cells(rowOf(html, 'last', 'fedrod')).slice(0, 4)).toEqual(['headline', '1', '2', '60.00']);
     expect(count(html, /<tr data-strategy=/g)).toBe(4); // 2 strategies × (last, best)
-    const seriesCounts = (html.match(/<svg class="chart line-chart"[^>]*>/g) ?? []).map((tag) => tag.match(/data-series-count="(\d+)"/)![1]);
+    const seriesCounts = (html.match(/<svg class="chart line-chart"[^>]*>/g) ?? []).map(
+      (tag) => tag.match(/data-series-count="(\d+)"/)![1],
+    );
     // Comparison GM and PM (2 strategies each), then GM (1) and PM (2) variants per strategy.
     expect(seriesCounts).toEqual(['2', '2', '1', '2', '1', '2']);
     expect(count(html, /<svg class="chart heat-map"/g)).toBe(1);

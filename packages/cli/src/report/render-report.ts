@@ -84,7 +84,12 @@ function renderComparisonCurves(runs: readonly ReportRun[], pmLabel: string): st
   return (
     '<div class="charts">' +
     renderLineChart({ title: 'GM accuracy per round', xLabel: 'round', yLabel: 'GM accuracy (%)', series: headline((p) => p.gm) }) +
-    renderLineChart({ title: `${pmLabel} accuracy per round`, xLabel: 'round', yLabel: `${pmLabel} accuracy (%)`, series: headline((p) => p.pm) }) +
+    renderLineChart({
+      title: `${pmLabel} accuracy per round`,
+      xLabel: 'round',
+      yLabel: `${pmLabel} accuracy (%)`,
+      series: headline((p) => p.pm),
+    }) +
     '</div>'
   );
 }
@@ -98,7 +103,10 @@ function renderVariantCurves(run: ReportRun, model: 'gm' | 'pm'): string {
   for (const p of run.rounds) for (const k of Object.keys(p.variants)) if (k.startsWith(`${model}/`) && !names.includes(k)) names.push(k);
   const series: LineSeries[] =
     names.length > 0
-      ? names.map((k) => ({ name: run.variantLabels?.[k] ?? k, points: run.rounds.map((p) => ({ x: p.round, y: asPercent(p.variants[k]?.acc) })) }))
+      ? names.map((k) => ({
+          name: run.variantLabels?.[k] ?? k,
+          points: run.rounds.map((p) => ({ x: p.round, y: asPercent(p.variants[k]?.acc) })),
+        }))
       : [{ name: model.toUpperCase(), points: run.rounds.map((p) => ({ x: p.round, y: asPercent(p[model].acc) })) }];
   const label = model.toUpperCase();
   return renderLineChart({ title: `${run.name}: ${label} accuracy per round`, xLabel: 'round', yLabel: `${label} accuracy (%)`, series });
@@ -143,5 +151,10 @@ function asPercent(x: number | null | undefined): number | null {
 
 /** An id-safe fragment of a strategy name; the run's position keeps ids unique. */
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'run'
+  );
 }

@@ -74,7 +74,13 @@ export function resultRows(runs: readonly ReportRun[], options: ResultRowOptions
     const label = (key: string) => first.variantLabels?.[key] ?? variantLabel(key);
     rows.push({
       strategy: name,
-      variant: chosen.gm === undefined && chosen.pm === undefined ? 'headline' : [chosen.gm, chosen.pm].filter((k) => k !== undefined).map(label).join(' + '),
+      variant:
+        chosen.gm === undefined && chosen.pm === undefined
+          ? 'headline'
+          : [chosen.gm, chosen.pm]
+              .filter((k) => k !== undefined)
+              .map(label)
+              .join(' + '),
       pmMasked,
       seeds: group.length,
       last: {
@@ -87,7 +93,10 @@ export function resultRows(runs: readonly ReportRun[], options: ResultRowOptions
       },
     });
     if (!options.variants) continue;
-    const headlineKeys = new Set([chosen.gm ?? finalKeys.find((k) => k.startsWith('gm/')), chosen.pm ?? headlinePmKey(finalKeys, headlineMasked)]);
+    const headlineKeys = new Set([
+      chosen.gm ?? finalKeys.find((k) => k.startsWith('gm/')),
+      chosen.pm ?? headlinePmKey(finalKeys, headlineMasked),
+    ]);
     for (const key of finalKeys) {
       if (headlineKeys.has(key)) continue;
       const pick = byKey(key);

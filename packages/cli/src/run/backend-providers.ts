@@ -16,7 +16,7 @@ let registered = false;
 export function registerAddonBackends(): void {
   if (registered) return;
   registerBackendProvider(nativeBackendProvider);
-  registerBackendProvider(cudaBackendProvider);  // `cuda` backend
+  registerBackendProvider(cudaBackendProvider); // `cuda` backend
   registered = true;
 }
 

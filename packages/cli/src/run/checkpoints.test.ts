@@ -6,7 +6,15 @@ import { tempDir } from '../__fixtures__/tiny-run.js';
 import { RunConfigSchema } from '../config/schema.js';
 import { CheckpointWriter, configDifferences, configHash, readLatestCheckpoint } from './checkpoints.js';
 
-const record = (round: number): RoundRecord => ({ round, trainSeconds: 1, evalSeconds: 0, trainLoss: 0.5, trainMetrics: {}, clients: [], globalUpdated: true });
+const record = (round: number): RoundRecord => ({
+  round,
+  trainSeconds: 1,
+  evalSeconds: 0,
+  trainLoss: 0.5,
+  trainMetrics: {},
+  clients: [],
+  globalUpdated: true,
+});
 
 describe('CheckpointWriter', () => {
   it('writes every k rounds and whenever the run is stopping, keeping the newest n', () => {
@@ -44,7 +52,13 @@ describe('config comparison for --resume', () => {
   const base = RunConfigSchema.parse({ rounds: 5, strategy: { name: 'fedloge', options: { sparsity: 0.5 } } });
 
   it('ignores where and how a run executes, and key order', () => {
-    const moved = RunConfigSchema.parse({ strategy: { options: { sparsity: 0.5 }, name: 'fedloge' }, rounds: 5, workers: 0, out: '/elsewhere', checkpoint: { every: 3 } });
+    const moved = RunConfigSchema.parse({
+      strategy: { options: { sparsity: 0.5 }, name: 'fedloge' },
+      rounds: 5,
+      workers: 0,
+      out: '/elsewhere',
+      checkpoint: { every: 3 },
+    });
     expect(configDifferences(base, moved)).toEqual([]);
     expect(configHash(moved)).toBe(configHash(base));
   });

@@ -154,7 +154,7 @@ export class CheckpointWriter implements Reporter {
       config: this.options.config,
       records: this.records,
       elapsedSeconds: this.earlierSeconds + (performance.now() - this.started) / 1000,
-      startedAt: (this.options.resumed?.meta.startedAt ?? this.options.startedAt.toISOString()),
+      startedAt: this.options.resumed?.meta.startedAt ?? this.options.startedAt.toISOString(),
       rng: { seed: this.options.config.seed, streams: 'derived from the seed by name and round (core RUN_STREAMS)' },
       resumedAfter: this.resumedAfter,
       backend: this.options.backend,

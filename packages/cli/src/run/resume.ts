@@ -24,14 +24,18 @@ export function planResume(args: ParsedConfigArgs & { resume: string }, cwd: str
   try {
     resumed = readLatestCheckpoint(dir);
   } catch (e) {
-    if (e instanceof CheckpointFileError) throw new UsageError(`--resume ${dir}: ${e.message}. Delete that file to resume from an older kept checkpoint, if any.`);
+    if (e instanceof CheckpointFileError)
+      throw new UsageError(`--resume ${dir}: ${e.message}. Delete that file to resume from an older kept checkpoint, if any.`);
     throw e;
   }
   if (resumed === undefined) {
-    throw new UsageError(`--resume ${dir}: no checkpoint in ${dir}/${CHECKPOINT_DIR} (it is written after each round; was this folder made by fedloge train?).`);
+    throw new UsageError(
+      `--resume ${dir}: no checkpoint in ${dir}/${CHECKPOINT_DIR} (it is written after each round; was this folder made by fedloge train?).`,
+    );
   }
   const { config: before, configHash: hash } = resumed.meta;
-  if (configHash(before) !== hash) throw new UsageError(`--resume ${dir}: the config in ${resumed.file} does not match its hash (edited or damaged).`);
+  if (configHash(before) !== hash)
+    throw new UsageError(`--resume ${dir}: the config in ${resumed.file} does not match its hash (edited or damaged).`);
 
   const base: ConfigLayer = { values: { ...asLayerValues(before), out: dir }, describe: (path) => `${resumed.file} (${path.join('.')})` };
   const resolved = resolveConfig(args, cwd, [base]);

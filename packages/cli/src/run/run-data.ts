@@ -20,7 +20,12 @@ export interface RunData {
 export type LoadHooks = Pick<DatasetContext, 'onProgress' | 'onPreparationProgress' | 'onItemFailed' | 'signal'>;
 
 /** Load the data set through its plugin and draw (or read, with `partition`) the client partition for `config`. */
-export async function loadRunData(config: RunConfig, container: DependencyContainer, logger: Logger, hooks: LoadHooks = {}): Promise<RunData> {
+export async function loadRunData(
+  config: RunConfig,
+  container: DependencyContainer,
+  logger: Logger,
+  hooks: LoadHooks = {},
+): Promise<RunData> {
   const dataset = await loadDatasetPlugin(container, datasetRef(config.dataset), { download: config.dataset.download, logger, ...hooks });
   const data = buildFederatedData({
     dataset,

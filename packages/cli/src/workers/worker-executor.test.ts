@@ -69,7 +69,12 @@ function expectIdentical(a: readonly ClientTaskResult[], b: readonly ClientTaskR
       const x = a[i]!.arrays[k]!;
       const y = b[i]!.arrays[k]!;
       expect(y.shape, k).toEqual(x.shape);
-      expect(Buffer.from(y.data.buffer, y.data.byteOffset, y.data.byteLength).equals(Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength)), k).toBe(true);
+      expect(
+        Buffer.from(y.data.buffer, y.data.byteOffset, y.data.byteLength).equals(
+          Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength),
+        ),
+        k,
+      ).toBe(true);
     }
   }
 }
@@ -106,7 +111,12 @@ describe('WorkerThreadExecutor', () => {
     const sizes = [5, 50, 20, 50, 1];
     const uneven = { ...partition, trainIndices: sizes.map((n, k) => Array.from({ length: n }, (_, i) => k * 100 + i)) };
     const entry = new URL('../__fixtures__/echo-worker.mjs', import.meta.url);
-    const echo = await WorkerThreadExecutor.start({ size: 1, init: { spec: { ...spec, partition: uneven }, backend: 'wasm' }, logger, entry });
+    const echo = await WorkerThreadExecutor.start({
+      size: 1,
+      init: { spec: { ...spec, partition: uneven }, backend: 'wasm' },
+      logger,
+      entry,
+    });
     const started: number[] = [];
     const tasks: ClientTask[] = [0, 1, 2, 3, 4].map((clientId) => ({ round: 1, clientId, payload: {}, state: undefined }));
     const results = await echo.run(tasks, (r) => started.push(r.clientId));

@@ -86,7 +86,11 @@ export class WorkerThreadExecutor implements ClientExecutor {
     }
     try {
       const backends = await Promise.all(readiness);
-      executor = new WorkerThreadExecutor(slots, backends, options.init.spec.partition.trainIndices.map((t) => t.length));
+      executor = new WorkerThreadExecutor(
+        slots,
+        backends,
+        options.init.spec.partition.trainIndices.map((t) => t.length),
+      );
       return executor;
     } catch (e) {
       await Promise.all(slots.map((s) => s.worker.terminate()));

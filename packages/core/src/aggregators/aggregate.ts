@@ -33,11 +33,7 @@ function outputFor(out: Float32Array | undefined, length: number, what: string):
  * Sample-weighted mean, the FedAvg server step (McMahan et al. 2017, Algorithm 1:
  * w ← Σ_k (n_k / n) · w_k): out_i = Σ_k w_k · x_k,i / Σ_k w_k. `weights[k]` belongs to `values[k]`.
  */
-export function weightedAverage(
-  values: readonly Float32Array[],
-  weights: readonly number[],
-  out?: Float32Array,
-): Float32Array {
+export function weightedAverage(values: readonly Float32Array[], weights: readonly number[], out?: Float32Array): Float32Array {
   const length = checkValues(values, 'weightedAverage');
   if (weights.length !== values.length) {
     throw new RangeError(`weightedAverage: ${values.length} client arrays but ${weights.length} weights; pass one weight per array`);

@@ -49,10 +49,12 @@ export abstract class BaseAggregator implements Aggregator {
     if (Object.keys(split.buffers).length === 0) return this.combine(current, usable, round);
     const paramKeys = Object.keys(split.params);
     const bufferKeys = Object.keys(split.buffers);
-    const only = (keys: readonly string[]) => (u: ClientContribution): ClientContribution => ({
-      ...u,
-      arrays: Object.fromEntries(keys.map((k) => [k, u.arrays[k]!])),
-    });
+    const only =
+      (keys: readonly string[]) =>
+      (u: ClientContribution): ClientContribution => ({
+        ...u,
+        arrays: Object.fromEntries(keys.map((k) => [k, u.arrays[k]!])),
+      });
     const params = paramKeys.length > 0 ? this.combine(split.params, usable.map(only(paramKeys)), round) : {};
     const buffers = weightedAverageRecord(usable.map(only(bufferKeys)), { round, layout: split.buffers });
     // Keys in the order of `current`, so results print and checkpoint the same as before.

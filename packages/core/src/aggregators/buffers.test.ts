@@ -30,10 +30,18 @@ const AGGREGATORS: Record<string, () => Aggregator> = {
 
 describe('statistics buffers', () => {
   it('recognises running statistics and counters by their last key segment, in every spelling', () => {
-    for (const key of ['bn1.runningVar', 'layer1.0.shortcut.1.runningMean', 'bn.running_var', 'bn.num_batches_tracked', 'bn.numBatchesTracked', 'bn.movingVariance']) {
+    for (const key of [
+      'bn1.runningVar',
+      'layer1.0.shortcut.1.runningMean',
+      'bn.running_var',
+      'bn.num_batches_tracked',
+      'bn.numBatchesTracked',
+      'bn.movingVariance',
+    ]) {
       expect(isStatisticsBuffer(key), key).toBe(true);
     }
-    for (const key of ['bn1.gamma', 'bn1.beta', 'conv1.weight', 'runningVarianceHead.weight']) expect(isStatisticsBuffer(key), key).toBe(false);
+    for (const key of ['bn1.gamma', 'bn1.beta', 'conv1.weight', 'runningVarianceHead.weight'])
+      expect(isStatisticsBuffer(key), key).toBe(false);
   });
 
   it.each(Object.keys(AGGREGATORS))('%s gives buffers the plain sample-weighted mean, whatever its rule for parameters', (name) => {

@@ -28,10 +28,7 @@ export function isStatisticsBuffer(key: string): boolean {
 }
 
 /** `record` split into its statistics buffers and its parameters (both share the arrays). */
-export function splitBuffers(
-  record: ArrayRecord,
-  isBuffer: (key: string) => boolean,
-): { buffers: ArrayRecord; params: ArrayRecord } {
+export function splitBuffers(record: ArrayRecord, isBuffer: (key: string) => boolean): { buffers: ArrayRecord; params: ArrayRecord } {
   const buffers: ArrayRecord = {};
   const params: ArrayRecord = {};
   for (const [key, entry] of Object.entries(record)) (isBuffer(key) ? buffers : params)[key] = entry;

@@ -13,10 +13,7 @@ export class AggregationError extends Error {
   /** Array (tensor) name at fault, when one array is at fault. */
   readonly tensor: string | undefined;
 
-  constructor(
-    message: string,
-    context: { round?: number; clientId?: number; tensor?: string; cause?: unknown } = {},
-  ) {
+  constructor(message: string, context: { round?: number; clientId?: number; tensor?: string; cause?: unknown } = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
     this.round = context.round;
     this.clientId = context.clientId;

@@ -13,10 +13,7 @@ describe('fedavg', () => {
     const next = agg.aggregate({
       round: 1,
       current,
-      updates: [
-        update(0, 10, { w: [1, 2], 'bn.running_var': [2, 4] }),
-        update(1, 30, { w: [5, -2], 'bn.running_var': [6, 8] }),
-      ],
+      updates: [update(0, 10, { w: [1, 2], 'bn.running_var': [2, 4] }), update(1, 30, { w: [5, -2], 'bn.running_var': [6, 8] })],
     });
     // (10·1 + 30·5)/40 = 4, (20 − 60)/40 = −1; BN statistics too: (20+180)/40 = 5, (40+240)/40 = 7
     expect(valuesOf(next, 'w')).toEqual([4, -1]);

@@ -16,7 +16,10 @@ describe('weightedAverageRecord', () => {
     // client 7: 3 samples, [1, 10]; client 2: 1 sample, [5, 2] → [(3+5)/4, (30+2)/4] = [2, 8]
     const a = update(7, 3, { w: [1, 10], b: [[1, 1], [4]] });
     const b = update(2, 1, { w: [5, 2], b: [[1, 1], [0]] });
-    for (const updates of [[a, b], [b, a]]) {
+    for (const updates of [
+      [a, b],
+      [b, a],
+    ]) {
       const avg = weightedAverageRecord(updates);
       expect(valuesOf(avg, 'w')).toEqual([2, 8]);
       expect(valuesOf(avg, 'b')).toEqual([3]);
@@ -39,30 +42,72 @@ describe('weightedAverageRecord', () => {
 });
 
 describe('layout checks', () => {
-  const layout = record({ 'head.weight': [[2, 2], [0, 0, 0, 0]], 'head.bias': [0, 0] });
-  const good = (id: number) => update(id, 1, { 'head.weight': [[2, 2], [1, 2, 3, 4]], 'head.bias': [1, 2] });
+  const layout = record({
+    'head.weight': [
+      [2, 2],
+      [0, 0, 0, 0],
+    ],
+    'head.bias': [0, 0],
+  });
+  const good = (id: number) =>
+    update(id, 1, {
+      'head.weight': [
+        [2, 2],
+        [1, 2, 3, 4],
+      ],
+      'head.bias': [1, 2],
+    });
 
   it.each([
     // a missing key: the client built a different model or the strategy sliced the record differently
-    ['missing key', update(4, 1, { 'head.weight': [[2, 2], [1, 2, 3, 4]] }), 'head.bias', /missing: \[head\.bias\]/],
+    [
+      'missing key',
+      update(4, 1, {
+        'head.weight': [
+          [2, 2],
+          [1, 2, 3, 4],
+        ],
+      }),
+      'head.bias',
+      /missing: \[head\.bias\]/,
+    ],
     // an extra key would otherwise be silently dropped
     [
       'unexpected key',
-      update(4, 1, { 'head.weight': [[2, 2], [1, 2, 3, 4]], 'head.bias': [1, 2], 'l_head.bias': [0] }),
+      update(4, 1, {
+        'head.weight': [
+          [2, 2],
+          [1, 2, 3, 4],
+        ],
+        'head.bias': [1, 2],
+        'l_head.bias': [0],
+      }),
       'l_head.bias',
       /unexpected: \[l_head\.bias\]/,
     ],
     // same size but transposed shape must not be averaged element-wise
     [
       'shape',
-      update(4, 1, { 'head.weight': [[1, 4], [1, 2, 3, 4]], 'head.bias': [1, 2] }),
+      update(4, 1, {
+        'head.weight': [
+          [1, 4],
+          [1, 2, 3, 4],
+        ],
+        'head.bias': [1, 2],
+      }),
       'head.weight',
       /array 'head\.weight' has shape \[1x4\] but \[2x2\] was expected/,
     ],
     // data length disagreeing with the declared shape
     [
       'data length',
-      update(4, 1, { 'head.weight': [[2, 2], [1, 2, 3]], 'head.bias': [1, 2] }),
+      update(4, 1, {
+        'head.weight': [
+          [2, 2],
+          [1, 2, 3],
+        ],
+        'head.bias': [1, 2],
+      }),
       'head.weight',
       /array 'head\.weight' has shape \[2x2\] \(4 values\) but holds 3 values/,
     ],
@@ -88,9 +133,7 @@ describe('layout checks', () => {
   });
 
   it('rejects a client that sends two updates', () => {
-    expect(() => weightedAverageRecord([good(1), good(1)], { round: 2 })).toThrow(
-      /round 2: client 1 sent more than one update/,
-    );
+    expect(() => weightedAverageRecord([good(1), good(1)], { round: 2 })).toThrow(/round 2: client 1 sent more than one update/);
   });
 
   it('rejects an empty list', () => {
@@ -121,11 +164,7 @@ describe('non-finite detection', () => {
   });
 
   it('partitions the updates', () => {
-    const { finite, rejected } = partitionFinite([
-      update(1, 1, { a: [1] }),
-      update(2, 1, { a: [Number.NaN] }),
-      update(3, 1, { a: [2] }),
-    ]);
+    const { finite, rejected } = partitionFinite([update(1, 1, { a: [1] }), update(2, 1, { a: [Number.NaN] }), update(3, 1, { a: [2] })]);
     expect(finite.map((u) => u.clientId)).toEqual([1, 3]);
     expect(rejected).toEqual([{ clientId: 2, tensor: 'a' }]);
   });
@@ -134,7 +173,13 @@ describe('non-finite detection', () => {
 describe('krumScoresRecord', () => {
   it('sums distances over all arrays', () => {
     // 1-D points split over two arrays: x = (a, b). Clients (0,0), (1,0), (1,1), (5,5), (6,6).
-    const pts = [[0, 0], [1, 0], [1, 1], [5, 5], [6, 6]];
+    const pts = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [5, 5],
+      [6, 6],
+    ];
     const updates = pts.map(([a, b], k) => update(k, 1, { a: [a!], b: [b!] }));
     // f = 1 → 2 nearest. Squared distances from (0,0): 1, 2, 50, 72 → 3; (1,0): 1, 1, 41, 61 → 2;
     // (1,1): 2, 1, 32, 50 → 3; (5,5): 50, 41, 32, 2 → 34; (6,6): 72, 61, 50, 2 → 52

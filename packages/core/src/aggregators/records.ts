@@ -10,14 +10,7 @@
  */
 import type { ClientContribution } from '../aggregator.js';
 import { assertSameLayout, sizeOf, type ArrayRecord } from '../arrays.js';
-import {
-  accumulateSquaredDistances,
-  assertKrumQuorum,
-  coordinateMedian,
-  krumScores,
-  trimmedMean,
-  weightedAverage,
-} from './aggregate.js';
+import { accumulateSquaredDistances, assertKrumQuorum, coordinateMedian, krumScores, trimmedMean, weightedAverage } from './aggregate.js';
 import { AggregationError } from './errors.js';
 
 /** Where an aggregation happens, for error messages and the expected layout. */
@@ -69,11 +62,7 @@ export function assertUpdateLayout(layout: ArrayRecord, update: ClientContributi
 }
 
 /** Throws an `AggregationError` unless every array of `record` holds as many values as its shape says. */
-export function assertConsistentRecord(
-  record: ArrayRecord,
-  what: string,
-  context: { round?: number; clientId?: number } = {},
-): void {
+export function assertConsistentRecord(record: ArrayRecord, what: string, context: { round?: number; clientId?: number } = {}): void {
   for (const [tensor, entry] of Object.entries(record)) {
     if (entry.data.length !== sizeOf(entry.shape)) {
       throw new AggregationError(
@@ -108,10 +97,10 @@ export function contributionWeights(updates: readonly ClientContribution[], roun
     const w = u.weight ?? u.numSamples;
     if (!Number.isFinite(w) || w < 0) {
       const source = u.weight === undefined ? 'numSamples' : 'weight';
-      throw new AggregationError(
-        `${at(round)}client ${u.clientId} has ${source} = ${w}; averaging weights must be finite and >= 0`,
-        { round, clientId: u.clientId },
-      );
+      throw new AggregationError(`${at(round)}client ${u.clientId} has ${source} = ${w}; averaging weights must be finite and >= 0`, {
+        round,
+        clientId: u.clientId,
+      });
     }
     return w;
   });
@@ -190,11 +179,7 @@ export function medianRecord(updates: readonly ClientContribution[], context: Re
 }
 
 /** Coordinate-wise β-trimmed mean of whole records (unweighted). */
-export function trimmedMeanRecord(
-  updates: readonly ClientContribution[],
-  beta: number,
-  context: RecordContext = {},
-): ArrayRecord {
+export function trimmedMeanRecord(updates: readonly ClientContribution[], beta: number, context: RecordContext = {}): ArrayRecord {
   const layout = checkedLayout(updates, context, 'trimmed mean');
   return combineEntries(layout, updates, (values) => trimmedMean(values, beta));
 }
@@ -203,11 +188,7 @@ export function trimmedMeanRecord(
  * Krum scores of whole records (squared distances summed over every array, as if each model
  * were one flat vector), in the order of `updates`. Throws unless n > 2f + 2.
  */
-export function krumScoresRecord(
-  updates: readonly ClientContribution[],
-  f: number,
-  context: RecordContext = {},
-): Float64Array {
+export function krumScoresRecord(updates: readonly ClientContribution[], f: number, context: RecordContext = {}): Float64Array {
   const layout = checkedLayout(updates, context, 'Krum');
   const n = updates.length;
   try {

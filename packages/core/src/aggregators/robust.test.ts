@@ -132,9 +132,18 @@ describe('multi-krum', () => {
     // Krum scores by hand (f = 1: each client's n − f − 2 = 4 nearest others), then the m = 5 best.
     const d2 = (a: number[], b: number[]) => a.reduce((s, x, i) => s + (x - b[i]!) ** 2, 0);
     const scores = points.map((p, a) =>
-      points.filter((_, b) => b !== a).map((q) => d2(p, q)).sort((x, y) => x - y).slice(0, 4).reduce((s, x) => s + x, 0),
+      points
+        .filter((_, b) => b !== a)
+        .map((q) => d2(p, q))
+        .sort((x, y) => x - y)
+        .slice(0, 4)
+        .reduce((s, x) => s + x, 0),
     );
-    const selected = scores.map((s, k) => [s, k] as const).sort((x, y) => x[0] - y[0]).slice(0, 5).map(([, k]) => k);
+    const selected = scores
+      .map((s, k) => [s, k] as const)
+      .sort((x, y) => x[0] - y[0])
+      .slice(0, 5)
+      .map(([, k]) => k);
     expect(selected).toContain(6);
     const uniformMean = c.map((_, i) => selected.reduce((s, k) => s + points[k]![i]!, 0) / 5);
 

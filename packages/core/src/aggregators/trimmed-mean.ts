@@ -44,7 +44,7 @@ export class TrimmedMeanAggregator extends BaseAggregator {
       this.warnedCounts.add(n);
       // The smallest β with ⌊β·n⌋ ≥ 1 is 1/n; shown rounded up so the suggestion really trims.
       const remedy =
-        n > 2 ? `use beta >= ${Math.ceil((1000 / n) - 1e-9) / 1000} to trim one from each end` : 'no beta < 0.5 can trim 2 or fewer updates';
+        n > 2 ? `use beta >= ${Math.ceil(1000 / n - 1e-9) / 1000} to trim one from each end` : 'no beta < 0.5 can trim 2 or fewer updates';
       this.logger.warn(
         `trimmed-mean, round ${round}: beta = ${beta} trims ⌊${beta}·${n}⌋ = 0 of ${n} updates from each end, ` +
           `so this is a plain mean with no robustness; ${remedy}`,

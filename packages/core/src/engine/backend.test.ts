@@ -51,18 +51,28 @@ describe('initBackend', () => {
 
 describe('initBackend with backend providers', () => {
   it("'auto' skips an unavailable native provider with one warning and says why", async () => {
-    registerBackendProvider({ name: 'native', unavailableReason: () => 'built without oneDNN (install libdnnl-dev)', init: async () => '' });
+    registerBackendProvider({
+      name: 'native',
+      unavailableReason: () => 'built without oneDNN (install libdnnl-dev)',
+      init: async () => '',
+    });
     registerBackendProvider({ name: 'cuda', unavailableReason: () => 'no CUDA device', init: async () => '' });
     const logger = silentLogger();
     const info = await initBackend({ backend: 'auto', logger, threads: 3 });
     expect(info.name).toBe('wasm');
     expect(info.skipped?.map((s) => s.name)).toEqual(['cuda', 'tensorflow', 'native']);
     expect(info.skipped?.[0]?.reason).toBe('no CUDA device');
-    expect(logger.warnings).toEqual(['The native backend is unavailable (built without oneDNN (install libdnnl-dev)); falling back to wasm.']);
+    expect(logger.warnings).toEqual([
+      'The native backend is unavailable (built without oneDNN (install libdnnl-dev)); falling back to wasm.',
+    ]);
   });
 
   it("an explicit 'native' request names the reason it is unavailable", async () => {
-    registerBackendProvider({ name: 'native', unavailableReason: () => 'built without oneDNN (install libdnnl-dev)', init: async () => '' });
+    registerBackendProvider({
+      name: 'native',
+      unavailableReason: () => 'built without oneDNN (install libdnnl-dev)',
+      init: async () => '',
+    });
     await expect(initBackend({ backend: 'native', logger: silentLogger() })).rejects.toThrow(
       "Backend 'native' was requested but is unavailable: built without oneDNN (install libdnnl-dev)",
     );

@@ -76,9 +76,7 @@ const initialised = new Map<string, Promise<BackendInfo>>();
 export function initBackend(options: InitBackendOptions): Promise<BackendInfo> {
   const choice = options.backend ?? 'auto';
   if (!BACKEND_CHOICES.includes(choice)) {
-    return Promise.reject(
-      new Error(`Unknown backend '${String(choice)}'. Expected one of: ${BACKEND_CHOICES.join(', ')}`),
-    );
+    return Promise.reject(new Error(`Unknown backend '${String(choice)}'. Expected one of: ${BACKEND_CHOICES.join(', ')}`));
   }
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const key = `${choice}/${threads}`;
@@ -160,7 +158,8 @@ async function select(choice: BackendChoice, logger: Logger, threads: number): P
       const native = await tryProvided('native');
       if (native) return chosen(native);
       const nativeSkip = skipped.find((s) => s.name === 'native');
-      if (nativeSkip && providers.has('native')) logger.warn(`The native backend is unavailable (${nativeSkip.reason}); falling back to wasm.`);
+      if (nativeSkip && providers.has('native'))
+        logger.warn(`The native backend is unavailable (${nativeSkip.reason}); falling back to wasm.`);
       try {
         return chosen(await initWasm());
       } catch (e) {
@@ -173,8 +172,7 @@ async function select(choice: BackendChoice, logger: Logger, threads: number): P
 }
 
 type NativeResult =
-  | { readonly ok: true; readonly info: BackendInfo }
-  | { readonly ok: false; readonly installed: boolean; readonly reason: string };
+  { readonly ok: true; readonly info: BackendInfo } | { readonly ok: false; readonly installed: boolean; readonly reason: string };
 
 async function tryNative(pkg: string): Promise<NativeResult> {
   let mod: unknown;
@@ -214,7 +212,10 @@ async function initWasm(): Promise<BackendInfo> {
   const shims = registerKernelShims('wasm');
   await activate('wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return { name: 'wasm', detail: `tfjs-backend-wasm ${tf.version_core} (XNNPACK, ${simd ? 'SIMD' : 'no SIMD'}, 1 thread; shims: ${shims.join(', ')})` };
+  return {
+    name: 'wasm',
+    detail: `tfjs-backend-wasm ${tf.version_core} (XNNPACK, ${simd ? 'SIMD' : 'no SIMD'}, 1 thread; shims: ${shims.join(', ')})`,
+  };
 }
 
 async function initCpu(): Promise<BackendInfo> {

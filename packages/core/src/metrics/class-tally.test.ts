@@ -29,10 +29,18 @@ describe('tallyPredictions', () => {
 describe('argmaxRows', () => {
   it('takes the first maximum, skips NaN, and restricts to allowed classes', () => {
     const logits = [
-      1, 3, 3, // tie → 1
-      NaN, -1, -2, // NaN skipped → 1
-      NaN, NaN, NaN, // nothing valid → -1
-      5, 1, 2, // masked to {1, 2} → 2
+      1,
+      3,
+      3, // tie → 1
+      NaN,
+      -1,
+      -2, // NaN skipped → 1
+      NaN,
+      NaN,
+      NaN, // nothing valid → -1
+      5,
+      1,
+      2, // masked to {1, 2} → 2
     ];
     expect(Array.from(argmaxRows(logits.slice(0, 9), 3, 3))).toEqual([1, 1, -1]);
     expect(Array.from(argmaxRows(logits.slice(9), 1, 3, [false, true, true]))).toEqual([2]);

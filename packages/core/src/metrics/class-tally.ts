@@ -13,11 +13,7 @@ export interface ClassTally {
  * Count, per true class, how many of `predictions` equal `labels`.
  * A prediction of -1 (no valid class, e.g. all logits NaN) counts as wrong.
  */
-export function tallyPredictions(
-  predictions: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  numClasses: number,
-): ClassTally {
+export function tallyPredictions(predictions: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number): ClassTally {
   if (predictions.length !== labels.length) {
     throw new RangeError(`tallyPredictions: ${predictions.length} predictions for ${labels.length} labels`);
   }

@@ -5,7 +5,16 @@ import { clientModelAccuracy, globalModelAccuracy, globalTestDistribution, meanO
 describe('globalTestDistribution', () => {
   it('sums the local test histograms, counting overlaps once per client', () => {
     // test labels: idx 0→0, 1→0, 2→1, 3→2; client 0 holds {0,1,2}, client 1 holds {1,3}
-    expect(globalTestDistribution([0, 0, 1, 2], [[0, 1, 2], [1, 3]], 3)).toEqual([3, 1, 1]);
+    expect(
+      globalTestDistribution(
+        [0, 0, 1, 2],
+        [
+          [0, 1, 2],
+          [1, 3],
+        ],
+        3,
+      ),
+    ).toEqual([3, 1, 1]);
   });
 });
 

@@ -28,7 +28,11 @@ describe('ResNets', () => {
   it('resnet8 maps any image size to non-negative 64-d features', () => {
     const net = resnet8ModelPlugin.create({ inputShape: [32, 32, 3], rng: new Rng(1) }, {});
     expect(net.featureDim).toBe(64);
-    for (const shape of [[2, 32, 32, 3], [3, 17, 23, 3], [1, 1, 1, 3]] as [number, number, number, number][]) {
+    for (const shape of [
+      [2, 32, 32, 3],
+      [3, 17, 23, 3],
+      [1, 1, 1, 3],
+    ] as [number, number, number, number][]) {
       const x = randomImages(new Rng(2), shape);
       for (const mode of ['train', 'eval'] as const) {
         const f = tf.tidy(() => net.apply(x, mode));
@@ -38,7 +42,9 @@ describe('ResNets', () => {
       }
       x.dispose();
     }
-    expect(() => tf.tidy(() => net.apply(tf.zeros([1, 8, 8, 1]), 'eval'))).toThrow('expected an NHWC batch of shape [batch, height, width, 3]');
+    expect(() => tf.tidy(() => net.apply(tf.zeros([1, 8, 8, 1]), 'eval'))).toThrow(
+      'expected an NHWC batch of shape [batch, height, width, 3]',
+    );
     net.dispose();
   });
 
@@ -48,9 +54,14 @@ describe('ResNets', () => {
     const convs = keys.filter((k) => k.endsWith('.weight'));
     expect(convs).toEqual([
       'conv1.weight',
-      'layer1.0.conv1.weight', 'layer1.0.conv2.weight',
-      'layer2.0.conv1.weight', 'layer2.0.conv2.weight', 'layer2.0.shortcut.conv.weight',
-      'layer3.0.conv1.weight', 'layer3.0.conv2.weight', 'layer3.0.shortcut.conv.weight',
+      'layer1.0.conv1.weight',
+      'layer1.0.conv2.weight',
+      'layer2.0.conv1.weight',
+      'layer2.0.conv2.weight',
+      'layer2.0.shortcut.conv.weight',
+      'layer3.0.conv1.weight',
+      'layer3.0.conv2.weight',
+      'layer3.0.shortcut.conv.weight',
     ]);
     expect(keys).toContain('layer2.0.shortcut.bn.runningVar');
     expect(net.exportState()['layer3.0.shortcut.conv.weight']!.shape).toEqual([1, 1, 32, 64]);
@@ -91,11 +102,19 @@ describe('ResNets', () => {
     }
     await initBackend({ backend: 'wasm', logger: silentLogger() });
     expect(Object.keys(grads['wasm']!)).toHaveLength(Object.keys(grads['cpu']!).length);
-    for (const [key, g] of Object.entries(grads['cpu']!)) expect([key, relativeMaxError(grads['wasm']![key]!, g)]).toEqual([key, expect.closeTo(0, 3)]);
+    for (const [key, g] of Object.entries(grads['cpu']!))
+      expect([key, relativeMaxError(grads['wasm']![key]!, g)]).toEqual([key, expect.closeTo(0, 3)]);
   });
 
   it('exports the built-in plugin arrays', () => {
-    expect(CORE_MODEL_PLUGINS.map((p) => p.name)).toEqual(['cnn', 'resnet8', 'resnet18', 'resnet34', 'resnet18-imagenet', 'resnet50-imagenet']);
+    expect(CORE_MODEL_PLUGINS.map((p) => p.name)).toEqual([
+      'cnn',
+      'resnet8',
+      'resnet18',
+      'resnet34',
+      'resnet18-imagenet',
+      'resnet50-imagenet',
+    ]);
     expect(CORE_HEAD_PLUGINS.map((p) => `${p.kind}:${p.name}`)).toEqual(['head:linear']);
   });
 });

@@ -30,10 +30,17 @@ describe('cnn backbone', () => {
     const shapes = Object.fromEntries(Object.entries(state).map(([k, v]) => [k, v.shape]));
     expect(shapes).toEqual({
       'conv1.weight': [3, 3, 1, 32],
-      'bn1.gamma': [32], 'bn1.beta': [32], 'bn1.runningMean': [32], 'bn1.runningVar': [32],
+      'bn1.gamma': [32],
+      'bn1.beta': [32],
+      'bn1.runningMean': [32],
+      'bn1.runningVar': [32],
       'conv2.weight': [3, 3, 32, 64],
-      'bn2.gamma': [64], 'bn2.beta': [64], 'bn2.runningMean': [64], 'bn2.runningVar': [64],
-      'fc.weight': [128, 7 * 7 * 64], 'fc.bias': [128],
+      'bn2.gamma': [64],
+      'bn2.beta': [64],
+      'bn2.runningMean': [64],
+      'bn2.runningVar': [64],
+      'fc.weight': [128, 7 * 7 * 64],
+      'fc.bias': [128],
     });
     const { x } = imageBatch(new Rng(2), 3, [28, 28, 1]);
     for (const mode of ['train', 'eval'] as const) {
@@ -71,7 +78,8 @@ describe('cnn backbone', () => {
     expect(losses['wasm']).toBeCloseTo(losses['cpu']!, 4);
     expect(Object.keys(grads['wasm']!).sort()).toEqual(Object.keys(grads['cpu']!).sort());
     expect(Object.keys(grads['wasm']!)).toHaveLength(10); // 8 backbone params + head weight, bias
-    for (const [key, g] of Object.entries(grads['cpu']!)) expect([key, relativeMaxError(grads['wasm']![key]!, g)]).toEqual([key, expect.closeTo(0, 3)]);
+    for (const [key, g] of Object.entries(grads['cpu']!))
+      expect([key, relativeMaxError(grads['wasm']![key]!, g)]).toEqual([key, expect.closeTo(0, 3)]);
   });
 
   it('SGD steps fit a tiny batch, with a constant tensor count across steps', async () => {

@@ -50,7 +50,10 @@ describe.each(['wasm', 'cpu'] as const)('BatchNorm2d on %s', (backend) => {
       'bn.runningMean': { shape: [4], data: oldMean },
       'bn.runningVar': { shape: [4], data: oldVar },
     });
-    const xData = randomArray(rng.derive('x'), SHAPE.reduce((a, b) => a * b));
+    const xData = randomArray(
+      rng.derive('x'),
+      SHAPE.reduce((a, b) => a * b),
+    );
     const stats = channelStats(xData, 4);
     const before = tf.memory().numTensors;
     const y = tf.tidy(() => bn.apply(tf.tensor4d(xData, SHAPE), 'train').dataSync());
@@ -80,7 +83,10 @@ describe.each(['wasm', 'cpu'] as const)('BatchNorm2d on %s', (backend) => {
       'bn.runningVar': { shape: [4], data: Float32Array.from(rv) },
     });
     const before = owner.exportState();
-    const xData = randomArray(new Rng(2), SHAPE.reduce((a, b) => a * b));
+    const xData = randomArray(
+      new Rng(2),
+      SHAPE.reduce((a, b) => a * b),
+    );
     const y = tf.tidy(() => bn.apply(tf.tensor4d(xData, SHAPE), 'eval').dataSync());
     for (let i = 0; i < xData.length; i++) {
       const k = i % 4;
@@ -111,9 +117,17 @@ describe.each(['wasm', 'cpu'] as const)('BatchNorm2d on %s', (backend) => {
       return res.y;
     };
     const before = tf.memory().numTensors;
-    const got = tf.tidy(() => tf.grads((a, b, c) => tf.sum(tf.mul(ours(a!, b!, c!), r)))([x, gamma, beta]).map((t) => t.dataSync()));
+    const got = tf.tidy(() =>
+      tf
+        .grads((a, b, c) => tf.sum(tf.mul(ours(a!, b!, c!), r)))([x, gamma, beta])
+        .map((t) => t.dataSync()),
+    );
     expect(tf.memory().numTensors).toBe(before);
-    const want = tf.tidy(() => tf.grads((a, b, c) => tf.sum(tf.mul(textbook(a!, b!, c!), r)))([x, gamma, beta]).map((t) => t.dataSync()));
+    const want = tf.tidy(() =>
+      tf
+        .grads((a, b, c) => tf.sum(tf.mul(textbook(a!, b!, c!), r)))([x, gamma, beta])
+        .map((t) => t.dataSync()),
+    );
     for (let j = 0; j < 3; j++) {
       for (let i = 0; i < want[j]!.length; i++) expect(got[j]![i]).toBeCloseTo(want[j]![i]!, 4);
     }
@@ -123,7 +137,13 @@ describe.each(['wasm', 'cpu'] as const)('BatchNorm2d on %s', (backend) => {
   it('works inside tf.variableGrads: gradients for γ, β only, running stats updated, no leaked tensors', () => {
     const owner = new ParameterSet('bn-test');
     const bn = new BatchNorm2d(owner, 'bn', { channels: 4 });
-    const x = tf.tensor4d(randomArray(new Rng(4), SHAPE.reduce((a, b) => a * b)), SHAPE);
+    const x = tf.tensor4d(
+      randomArray(
+        new Rng(4),
+        SHAPE.reduce((a, b) => a * b),
+      ),
+      SHAPE,
+    );
     const before = tf.memory().numTensors;
     for (let step = 0; step < 3; step++) {
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(bn.apply(x, 'train'))) as tf.Scalar, owner.trainableVariables());

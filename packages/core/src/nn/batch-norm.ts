@@ -24,7 +24,8 @@ export class BatchNorm2d {
   /** Registers `<key>.gamma`, `<key>.beta` (params) and `<key>.runningMean`, `<key>.runningVar` (buffers). */
   constructor(owner: ParameterSet, key: string, args: BatchNorm2dArgs) {
     const c = args.channels;
-    if (!(Number.isInteger(c) && c > 0)) throw new RangeError(`BatchNorm2d '${key}': expected a positive integer channels but received ${c}`);
+    if (!(Number.isInteger(c) && c > 0))
+      throw new RangeError(`BatchNorm2d '${key}': expected a positive integer channels but received ${c}`);
     this.eps = args.eps ?? 1e-5;
     this.momentum = args.momentum ?? 0.1;
     this.gamma = owner.addParam(stateKey(key, 'gamma'), [c], constantInit([c], 1));

@@ -31,11 +31,20 @@ export class Conv2d {
   constructor(owner: ParameterSet, key: string, args: Conv2dArgs, rng: Rng) {
     const { inChannels, outChannels, kernelSize } = args;
     for (const [name, value] of Object.entries({ inChannels, outChannels, kernelSize })) {
-      if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`Conv2d '${key}': expected a positive integer ${name} but received ${value}`);
+      if (!(Number.isInteger(value) && value > 0))
+        throw new RangeError(`Conv2d '${key}': expected a positive integer ${name} but received ${value}`);
     }
     this.stride = args.stride ?? 1;
     const padding = args.padding ?? 'same';
-    this.pad = typeof padding === 'number' ? [[0, 0], [padding, padding], [padding, padding], [0, 0]] : padding;
+    this.pad =
+      typeof padding === 'number'
+        ? [
+            [0, 0],
+            [padding, padding],
+            [padding, padding],
+            [0, 0],
+          ]
+        : padding;
     const shape = [kernelSize, kernelSize, inChannels, outChannels];
     const bound = kaimingUniformBound(inChannels * kernelSize * kernelSize);
     this.weight = owner.addParam(stateKey(key, 'weight'), shape, uniformInit(rng.derive(key), shape, bound));

@@ -19,10 +19,15 @@ export class Linear {
   constructor(owner: ParameterSet, key: string, args: LinearArgs, rng: Rng) {
     const { inFeatures, outFeatures } = args;
     for (const [name, value] of Object.entries({ inFeatures, outFeatures })) {
-      if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`Linear '${key}': expected a positive integer ${name} but received ${value}`);
+      if (!(Number.isInteger(value) && value > 0))
+        throw new RangeError(`Linear '${key}': expected a positive integer ${name} but received ${value}`);
     }
     const bound = kaimingUniformBound(inFeatures);
-    this.weight = owner.addParam(stateKey(key, 'weight'), [outFeatures, inFeatures], uniformInit(rng.derive(key, 'weight'), [outFeatures, inFeatures], bound));
+    this.weight = owner.addParam(
+      stateKey(key, 'weight'),
+      [outFeatures, inFeatures],
+      uniformInit(rng.derive(key, 'weight'), [outFeatures, inFeatures], bound),
+    );
     this.bias = owner.addParam(stateKey(key, 'bias'), [outFeatures], uniformInit(rng.derive(key, 'bias'), [outFeatures], bound));
   }
 

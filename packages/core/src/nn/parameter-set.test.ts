@@ -46,9 +46,21 @@ describe('ParameterSet', () => {
   // Each row must fail and leave the module unchanged.
   const badStates: [string, (s: ArrayRecord) => ArrayRecord, RegExp][] = [
     ['a missing buffer', ({ 'bn1.runningVar': _, ...rest }) => rest, /tiny\.loadState: missing key 'bn1\.runningVar' \(shape \[3\]\)/],
-    ['a transposed weight', (s) => ({ ...s, 'conv1.weight': { shape: [3, 3, 3, 2], data: s['conv1.weight']!.data } }), /'conv1\.weight' has shape \[3, 3, 3, 2\] but \[3, 3, 2, 3\] was expected/],
-    ['a rank mismatch', (s) => ({ ...s, 'bn1.gamma': { shape: [3, 1], data: s['bn1.gamma']!.data } }), /'bn1\.gamma' has shape \[3, 1\] but \[3\] was expected/],
-    ['data shorter than its shape', (s) => ({ ...s, 'bn1.beta': { shape: [3], data: new Float32Array(2) } }), /'bn1\.beta' holds 2 values but its shape \[3\] needs 3/],
+    [
+      'a transposed weight',
+      (s) => ({ ...s, 'conv1.weight': { shape: [3, 3, 3, 2], data: s['conv1.weight']!.data } }),
+      /'conv1\.weight' has shape \[3, 3, 3, 2\] but \[3, 3, 2, 3\] was expected/,
+    ],
+    [
+      'a rank mismatch',
+      (s) => ({ ...s, 'bn1.gamma': { shape: [3, 1], data: s['bn1.gamma']!.data } }),
+      /'bn1\.gamma' has shape \[3, 1\] but \[3\] was expected/,
+    ],
+    [
+      'data shorter than its shape',
+      (s) => ({ ...s, 'bn1.beta': { shape: [3], data: new Float32Array(2) } }),
+      /'bn1\.beta' holds 2 values but its shape \[3\] needs 3/,
+    ],
   ];
   it.each(badStates)('rejects %s, naming the key', (_why, corrupt, message) => {
     const m = tinyModule();
@@ -86,7 +98,7 @@ describe('ParameterSet', () => {
     expect(max).toBeLessThanOrEqual(bound);
     expect(max).toBeGreaterThan(0.99 * bound);
     // Var of U(−b, b) is b²/3; 9216 draws put the estimate within a few percent.
-    expect(sumSq / w.length / (bound * bound / 3)).toBeCloseTo(1, 1);
+    expect(sumSq / w.length / ((bound * bound) / 3)).toBeCloseTo(1, 1);
     m.dispose();
   });
 });

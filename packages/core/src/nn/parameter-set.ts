@@ -63,9 +63,7 @@ export class ParameterSet implements Module {
         );
       }
       if (entry.shape.length !== v.shape.length || entry.shape.some((s, i) => s !== v.shape[i])) {
-        throw new Error(
-          `${this.label}.loadState: '${key}' has shape [${entry.shape.join(', ')}] but [${v.shape.join(', ')}] was expected`,
-        );
+        throw new Error(`${this.label}.loadState: '${key}' has shape [${entry.shape.join(', ')}] but [${v.shape.join(', ')}] was expected`);
       }
       if (entry.data.length !== sizeOf(v.shape)) {
         throw new Error(

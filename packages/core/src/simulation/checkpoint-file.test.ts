@@ -73,7 +73,9 @@ describe('checkpoint files', () => {
 
   it('refuses a truncated file and a file with a flipped byte, naming the file', async () => {
     let bytes!: Buffer;
-    const sim: Simulation = build({ reporters: [{ onRoundEnd: (r) => void (r.round === 1 && (bytes = encodeCheckpoint(sim.checkpoint(), {}))) }] });
+    const sim: Simulation = build({
+      reporters: [{ onRoundEnd: (r) => void (r.round === 1 && (bytes = encodeCheckpoint(sim.checkpoint(), {}))) }],
+    });
     await sim.run();
     expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 8), 'cut.ckpt')).toThrow(/Checkpoint cut\.ckpt is unusable: .*promises/);
     expect(() => decodeCheckpoint(bytes.subarray(0, 20), 'cut.ckpt')).toThrow(CheckpointFileError);

@@ -82,7 +82,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): { checkpoin
   if (buf.length < MAGIC.length + 4 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) fail('not a FedLoGe.ts checkpoint file');
   const headerLength = buf.readUInt32LE(MAGIC.length);
   const headerStart = MAGIC.length + 4;
-  if (buf.length < headerStart + headerLength) fail(`cut short (${buf.length} bytes, the header alone needs ${headerStart + headerLength})`);
+  if (buf.length < headerStart + headerLength)
+    fail(`cut short (${buf.length} bytes, the header alone needs ${headerStart + headerLength})`);
   let header: CheckpointHeader;
   try {
     header = JSON.parse(buf.subarray(headerStart, headerStart + headerLength).toString('utf8')) as CheckpointHeader;
@@ -94,7 +95,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): { checkpoin
   if (payload.length !== header.payloadBytes) {
     fail(`its arrays take ${payload.length} bytes but the header promises ${header.payloadBytes} (an interrupted copy?)`);
   }
-  if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256) fail('its arrays do not match their SHA-256 (damaged file)');
+  if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256)
+    fail('its arrays do not match their SHA-256 (damaged file)');
 
   // Copy out of the file buffer: float32 views need 4-byte alignment, and records must not pin the file.
   const floats = new Float32Array(payload.length / 4);

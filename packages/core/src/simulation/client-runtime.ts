@@ -109,11 +109,7 @@ export function buildClientData(data: FederatedData, augment: boolean): Federate
 }
 
 /** Train one task with `runtime.strategy.trainClient`; errors come back tagged with strategy, round and client. */
-export async function runClientTask(
-  runtime: ClientRuntime,
-  client: FederatedClientData,
-  task: ClientTask,
-): Promise<ClientTaskResult> {
+export async function runClientTask(runtime: ClientRuntime, client: FederatedClientData, task: ClientTask): Promise<ClientTaskResult> {
   const started = performance.now();
   const { strategy } = runtime;
   const site = { strategy: strategy.name, hook: 'trainClient', round: task.round, clientId: task.clientId };

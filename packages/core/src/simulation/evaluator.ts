@@ -161,9 +161,7 @@ export class Evaluator {
     try {
       for (let start = 0; start < count; start += this.options.batchSize) {
         const indices = range(start, Math.min(start + this.options.batchSize, count));
-        parts.push(
-          tf.tidy(() => callHookSync(site, () => predictor.features(this.images('test', indices)))),
-        );
+        parts.push(tf.tidy(() => callHookSync(site, () => predictor.features(this.images('test', indices)))));
         // Let the event loop breathe between batches (progress bars, worker messages).
         await Promise.resolve();
       }
@@ -275,11 +273,7 @@ export class Evaluator {
 }
 
 /** Read each variant's `[n, C]` logits into a Float32Array and dispose the tensors. */
-async function downloadLogits(
-  logits: Record<string, tf.Tensor2D>,
-  numClasses: number,
-  source: string,
-): Promise<Map<string, Float32Array>> {
+async function downloadLogits(logits: Record<string, tf.Tensor2D>, numClasses: number, source: string): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   try {
     for (const [name, t] of Object.entries(logits)) {

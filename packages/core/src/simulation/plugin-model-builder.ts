@@ -55,7 +55,7 @@ export class PluginModelBuilder implements ModelBuilder {
 
   head(rng: Rng, type?: string, options?: unknown): Head {
     const plugin: HeadPlugin = getHeadPlugin(this.container, type ?? this.defaultHead.name);
-    const raw = type === undefined || type === this.defaultHead.name ? options ?? this.defaultHead.options : options;
+    const raw = type === undefined || type === this.defaultHead.name ? (options ?? this.defaultHead.options) : options;
     return plugin.create({ inputDim: this.featureDim, numClasses: this.numClasses, rng }, parsePluginOptions(plugin, raw));
   }
 }

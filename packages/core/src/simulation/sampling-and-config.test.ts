@@ -29,7 +29,14 @@ describe('clientsPerRoundFor', () => {
 describe('resolveSimulationConfig', () => {
   it('fills the defaults', () => {
     expect(resolveSimulationConfig({ rounds: 2, seed: 1, train }, 10)).toEqual({
-      rounds: 2, clientsPerRound: 5, evalEvery: 1, pmMasking: 'reference', evalBatchSize: 256, augment: true, seed: 1, train,
+      rounds: 2,
+      clientsPerRound: 5,
+      evalEvery: 1,
+      pmMasking: 'reference',
+      evalBatchSize: 256,
+      augment: true,
+      seed: 1,
+      train,
     });
   });
 

@@ -84,8 +84,10 @@ export function resolveSimulationConfig(config: SimulationConfig, numClients: nu
   positiveInt('rounds', config.rounds);
   positiveInt('train.localEpochs', train.localEpochs);
   positiveInt('train.batchSize', train.batchSize);
-  if (!(train.lr > 0) || !Number.isFinite(train.lr)) throw new RangeError(`Expected a finite number > 0 for train.lr but received ${train.lr}`);
-  if (!(train.momentum >= 0 && train.momentum < 1)) throw new RangeError(`Expected train.momentum in [0, 1) but received ${train.momentum}`);
+  if (!(train.lr > 0) || !Number.isFinite(train.lr))
+    throw new RangeError(`Expected a finite number > 0 for train.lr but received ${train.lr}`);
+  if (!(train.momentum >= 0 && train.momentum < 1))
+    throw new RangeError(`Expected train.momentum in [0, 1) but received ${train.momentum}`);
   if (!(train.weightDecay >= 0)) throw new RangeError(`Expected train.weightDecay >= 0 but received ${train.weightDecay}`);
   if (!Number.isInteger(config.seed)) throw new TypeError(`Expected an integer seed but received ${config.seed}`);
   return {

@@ -102,11 +102,19 @@ describe('Simulation', () => {
 
     // Checkpoint taken from a reporter mid-run, as a CLI would write it after round 2.
     let checkpoint!: SimulationCheckpoint;
-    const first = simulate({ config, reporters: [{ onRoundEnd: (r) => void (r.round === 2 && (checkpoint = first.simulation.checkpoint())) }] });
+    const first = simulate({
+      config,
+      reporters: [{ onRoundEnd: (r) => void (r.round === 2 && (checkpoint = first.simulation.checkpoint())) }],
+    });
     await first.simulation.run();
     expect(checkpoint.round).toBe(2);
     const { runtime } = simulate();
-    const rest = await new Simulation({ ...runtime, config: { ...baseConfig, ...config }, resume: checkpoint, logger: silentLogger() }).run();
+    const rest = await new Simulation({
+      ...runtime,
+      config: { ...baseConfig, ...config },
+      resume: checkpoint,
+      logger: silentLogger(),
+    }).run();
 
     expect(rest.rounds.map((r) => r.round)).toEqual([3, 4]);
     expect(rest.rounds.map(untimed)).toEqual(whole.rounds.slice(2).map(untimed));
@@ -148,8 +156,14 @@ describe('Simulation', () => {
     const { dataset, partition } = data;
     // Predict every test image with the final global network, outside the evaluator.
     const predictor = runtime.strategy.globalPredictor(result.global, {
-      numClients: 8, numClasses: 4, clientClassCounts: [], clientSizes: [], models: runtime.models,
-      rng: new Rng(0), train: baseConfig.train, logger: silentLogger(),
+      numClients: 8,
+      numClasses: 4,
+      clientClassCounts: [],
+      clientSizes: [],
+      models: runtime.models,
+      rng: new Rng(0),
+      train: baseConfig.train,
+      logger: silentLogger(),
     });
     const [h, w, c] = dataset.imageShape;
     const all = Array.from({ length: dataset.test.count }, (_, i) => i);
@@ -198,8 +212,15 @@ describe('Simulation', () => {
     await simulate({ config: { rounds: 2, clientsPerRound: 2 }, reporters: [reporter, {}] }).simulation.run();
     expect(events).toEqual([
       'start:personal-head-avg:2',
-      'round1:2', 'client1/2', 'client2/2', 'end1',
-      'round2:2', 'client1/2', 'client2/2', 'eval2', 'end2',
+      'round1:2',
+      'client1/2',
+      'client2/2',
+      'end1',
+      'round2:2',
+      'client1/2',
+      'client2/2',
+      'eval2',
+      'end2',
       'done',
     ]);
   });
@@ -223,7 +244,9 @@ describe('Simulation', () => {
     const { simulation, logger } = simulate({ data: { ...data, dataset: corrupt }, config: { rounds: 1 } });
     const result = await simulation.run();
     expect(result.rounds[0]!.clients.every((c) => c.discarded)).toBe(true);
-    expect(logger.warnings.some((w) => /all 4 client updates were dropped \(NaN or Infinity\); the global model is kept unchanged/.test(w))).toBe(true);
+    expect(
+      logger.warnings.some((w) => /all 4 client updates were dropped \(NaN or Infinity\); the global model is kept unchanged/.test(w)),
+    ).toBe(true);
     expect(result.rounds[0]!.trainLoss).toBeNull();
     expect(result.rounds[0]!.globalUpdated).toBe(false);
     expect(result.roundsWithoutUpdate).toEqual([1]);
@@ -240,7 +263,9 @@ describe('Simulation', () => {
     const { simulation } = simulate({ aggregator: { name: 'fedavgm', options: { serverLearningRate: 1e30 } }, config: { rounds: 3 } });
     const error = await simulation.run().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GlobalModelError);
-    expect((error as Error).message).toMatch(/^Round 1: the global model after aggregation was blown up .*aggregator fedavgm \(serverLearningRate: 1e30, serverMomentum: 0\.9\)/);
+    expect((error as Error).message).toMatch(
+      /^Round 1: the global model after aggregation was blown up .*aggregator fedavgm \(serverLearningRate: 1e30, serverMomentum: 0\.9\)/,
+    );
     expect((error as Error).message).not.toMatch(/client \d/);
   });
 
@@ -256,7 +281,14 @@ describe('Simulation', () => {
     }
     const { runtime } = simulate({ aggregator: { name: 'fedadam', options: { eta: 0.5 } } });
     const strategy = new NaNAggregation({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } });
-    const error = await new Simulation({ strategy, data, models: runtime.models, config: baseConfig, logger: silentLogger(), aggregator: runtime.aggregator })
+    const error = await new Simulation({
+      strategy,
+      data,
+      models: runtime.models,
+      config: baseConfig,
+      logger: silentLogger(),
+      aggregator: runtime.aggregator,
+    })
       .run()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GlobalModelError);
@@ -281,16 +313,22 @@ describe('Simulation', () => {
     const run = (strategy: PersonalHeadAvg) =>
       new Simulation({ strategy, data, models: runtime.models, config: baseConfig, logger: silentLogger() }).run().catch((e: unknown) => e);
 
-    const aggregation = await run(new FailingAggregation({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } }));
+    const aggregation = await run(
+      new FailingAggregation({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } }),
+    );
     expect(aggregation).toBeInstanceOf(StrategyError);
     expect((aggregation as StrategyError).message).toBe("Strategy 'personal-head-avg' failed in aggregateTrain (round 1): boom");
     expect((aggregation as StrategyError).cause).toBeInstanceOf(Error);
 
-    const client = (await run(new FailingClient({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } }))) as StrategyError;
+    const client = (await run(
+      new FailingClient({ name: 'personal-head-avg', aggregator: runtime.aggregator, options: { pmPredictor: 'heads' } }),
+    )) as StrategyError;
     expect(client).toBeInstanceOf(StrategyError);
     expect(client.hook).toBe('trainClient');
     expect(client.round).toBe(2);
-    expect(client.message).toBe(`Strategy 'personal-head-avg' failed in trainClient (round 2, client ${client.clientId}): no data on client ${client.clientId}`);
+    expect(client.message).toBe(
+      `Strategy 'personal-head-avg' failed in trainClient (round 2, client ${client.clientId}): no data on client ${client.clientId}`,
+    );
   });
 
   it("headlines the PM the strategy's reference reports (unmasked unless it says masked), records both, and obeys a forced setting", async () => {

@@ -167,7 +167,9 @@ export class Simulation {
       }
       if (resume.aggregatorState) {
         if (!this.aggregator?.loadStateDict) {
-          throw new Error('The checkpoint holds aggregator state but no aggregator with loadStateDict was given (pass SimulationOptions.aggregator)');
+          throw new Error(
+            'The checkpoint holds aggregator state but no aggregator with loadStateDict was given (pass SimulationOptions.aggregator)',
+          );
         }
         this.aggregator.loadStateDict(resume.aggregatorState);
       }
@@ -272,9 +274,7 @@ export class Simulation {
     const tasks: ClientTask[] = [];
     for (const clientId of sampled) {
       const payload = this.strategy.payloadFor
-        ? await callHook({ strategy: name, hook: 'payloadFor', round, clientId }, () =>
-            this.strategy.payloadFor!(round, global, clientId),
-          )
+        ? await callHook({ strategy: name, hook: 'payloadFor', round, clientId }, () => this.strategy.payloadFor!(round, global, clientId))
         : undefined;
       tasks.push({ round, clientId, payload: payload ?? global, state: this.clientStates.get(clientId) });
     }
@@ -305,7 +305,13 @@ export class Simulation {
         usable.push(r);
         if (r.state) this.clientStates.set(r.clientId, r.state);
       }
-      return { clientId: r.clientId, numSamples: r.numSamples, seconds: r.seconds, metrics: r.metrics ?? {}, discarded: badKey !== undefined };
+      return {
+        clientId: r.clientId,
+        numSamples: r.numSamples,
+        seconds: r.seconds,
+        metrics: r.metrics ?? {},
+        discarded: badKey !== undefined,
+      };
     });
 
     if (usable.length > 0) {

@@ -19,8 +19,7 @@ export const RUN_STREAMS = {
    * call, not one advancing stream, so a run resumed from a checkpoint draws what the
    * uninterrupted run would have drawn.
    */
-  serverCall: (root: Rng, stage: 'initialize' | 'aggregate' | 'evaluate', round: number): Rng =>
-    root.derive('strategy', stage, round),
+  serverCall: (root: Rng, stage: 'initialize' | 'aggregate' | 'evaluate', round: number): Rng => root.derive('strategy', stage, round),
   /** A personalised predictor's stream for `clientId` at the evaluation of `round`. */
   personal: (root: Rng, round: number, clientId: number): Rng => root.derive('personal', round, clientId),
 } as const;

@@ -8,7 +8,14 @@ import { SGD, minimize } from './sgd.js';
  * torch.optim.SGD (dampening 0, no Nesterov), written out in float64:
  *   g ← g + wd·w;  v ← g on the first step, else μ·v + g;  w ← w − lr·v.
  */
-function torchSgdReference(w0: number[], gradOf: (w: number[]) => number[], steps: number, lr: number, momentum: number, wd: number): number[][] {
+function torchSgdReference(
+  w0: number[],
+  gradOf: (w: number[]) => number[],
+  steps: number,
+  lr: number,
+  momentum: number,
+  wd: number,
+): number[][] {
   let w = [...w0];
   let v: number[] | undefined;
   const trace: number[][] = [];

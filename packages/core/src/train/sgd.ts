@@ -24,7 +24,10 @@ export class SGD {
   readonly weightDecay: number;
   private readonly velocity = new Map<tf.Variable, tf.Tensor>();
 
-  constructor(readonly variables: readonly tf.Variable[], options: SgdOptions) {
+  constructor(
+    readonly variables: readonly tf.Variable[],
+    options: SgdOptions,
+  ) {
     if (!(options.lr > 0) || !Number.isFinite(options.lr)) {
       throw new RangeError(`Expected a finite number > 0 for lr but received ${options.lr}`);
     }

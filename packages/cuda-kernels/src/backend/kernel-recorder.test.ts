@@ -79,6 +79,8 @@ describe('recordKernels', () => {
     recorder.reset();
     expect(recorder.kernels.size).toBe(0);
     recorder.stop();
-    expect(() => recordKernels('no-such-backend')).toThrow(/no kernels are registered for backend 'no-such-backend'; register the backend first/);
+    expect(() => recordKernels('no-such-backend')).toThrow(
+      /no kernels are registered for backend 'no-such-backend'; register the backend first/,
+    );
   });
 });

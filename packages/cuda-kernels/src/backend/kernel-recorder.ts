@@ -26,7 +26,8 @@ export interface KernelRecorder {
  */
 export function recordKernels(backendName: string): KernelRecorder {
   const originals = tf.getKernelsForBackend(backendName);
-  if (originals.length === 0) throw new Error(`recordKernels: no kernels are registered for backend '${backendName}'; register the backend first`);
+  if (originals.length === 0)
+    throw new Error(`recordKernels: no kernels are registered for backend '${backendName}'; register the backend first`);
   const kernels = new Map<string, KernelRecord>();
   const swap = (config: tf.KernelConfig) => {
     tf.unregisterKernel(config.kernelName, backendName);

@@ -36,7 +36,13 @@ interface RunResult {
 }
 
 /** `steps` SGD steps of backbone + linear head on `backend`, from seeded weights and seeded batches. */
-async function trainSteps(backend: 'cpu' | 'native', makeBackbone: () => SmallCnn | ResNet, inputShape: Shape3, batch: number, steps = 3): Promise<RunResult> {
+async function trainSteps(
+  backend: 'cpu' | 'native',
+  makeBackbone: () => SmallCnn | ResNet,
+  inputShape: Shape3,
+  batch: number,
+  steps = 3,
+): Promise<RunResult> {
   registerBackendProvider(nativeBackendProvider);
   await initBackend({ backend, logger: silentLogger(), threads: 2 });
   const net = makeBackbone();
@@ -79,17 +85,25 @@ function expectSameTraining(cpu: RunResult, native: RunResult): void {
 }
 
 describe(`whole-model parity, native vs cpu${nativeSkipNote}`, () => {
-  it.skipIf(!nativeBackendAvailable)('small CNN, Fashion-MNIST shape, B = 8: same weights after 3 SGD steps, no growth', async () => {
-    const make = () => new SmallCnn([28, 28, 1], new Rng(3));
-    const cpu = await trainSteps('cpu', make, [28, 28, 1], 8);
-    const native = await trainSteps('native', make, [28, 28, 1], 8);
-    expectSameTraining(cpu, native);
-  }, 600_000);
+  it.skipIf(!nativeBackendAvailable)(
+    'small CNN, Fashion-MNIST shape, B = 8: same weights after 3 SGD steps, no growth',
+    async () => {
+      const make = () => new SmallCnn([28, 28, 1], new Rng(3));
+      const cpu = await trainSteps('cpu', make, [28, 28, 1], 8);
+      const native = await trainSteps('native', make, [28, 28, 1], 8);
+      expectSameTraining(cpu, native);
+    },
+    600_000,
+  );
 
-  it.skipIf(!nativeBackendAvailable)('ResNet-8, CIFAR shape, B = 4: same weights after 3 SGD steps, no growth', async () => {
-    const make = () => new ResNet('resnet8', RESNET8, [32, 32, 3], new Rng(5));
-    const cpu = await trainSteps('cpu', make, [32, 32, 3], 4);
-    const native = await trainSteps('native', make, [32, 32, 3], 4);
-    expectSameTraining(cpu, native);
-  }, 900_000);
+  it.skipIf(!nativeBackendAvailable)(
+    'ResNet-8, CIFAR shape, B = 4: same weights after 3 SGD steps, no growth',
+    async () => {
+      const make = () => new ResNet('resnet8', RESNET8, [32, 32, 3], new Rng(5));
+      const cpu = await trainSteps('cpu', make, [32, 32, 3], 4);
+      const native = await trainSteps('native', make, [32, 32, 3], 4);
+      expectSameTraining(cpu, native);
+    },
+    900_000,
+  );
 });

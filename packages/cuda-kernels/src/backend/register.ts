@@ -65,6 +65,6 @@ export const nativeBackendProvider = {
     const runtime = nativeRuntime() as { addon: RuntimeAddon };
     const threads = runtime.addon.setNumThreads(Math.max(1, Math.floor(options.threads)));
     const lib = runtime.addon.libraryInfo();
-    return `oneDNN ${lib.dnnlVersion}, ${threads} thread${threads === 1 ? "" : "s"}, ${kernels.length} native kernels, the rest tfjs-cpu`;
+    return `oneDNN ${lib.dnnlVersion}, ${threads} thread${threads === 1 ? '' : 's'}, ${kernels.length} native kernels, the rest tfjs-cpu`;
   },
 };

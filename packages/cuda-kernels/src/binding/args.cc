@@ -28,8 +28,8 @@ std::string typeName(const Napi::Value& v) {
 }
 
 [[noreturn]] void typeError(Napi::Env env, ArgRef ref, const char* expected, const Napi::Value& got) {
-  throw Napi::TypeError::New(env, "Expected " + std::string(expected) + " for argument " + std::to_string(ref.index) +
-                                      " of " + ref.label() + " but received " + typeName(got));
+  throw Napi::TypeError::New(env, "Expected " + std::string(expected) + " for argument " + std::to_string(ref.index) + " of " +
+                                      ref.label() + " but received " + typeName(got));
 }
 
 bool isTypedArrayOf(const Napi::Value& v, napi_typedarray_type type) {
@@ -40,8 +40,8 @@ bool isTypedArrayOf(const Napi::Value& v, napi_typedarray_type type) {
 
 void requireArgCount(const Napi::CallbackInfo& info, const char* fn, size_t count, const char* signature) {
   if (info.Length() < count)
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + " expects " + std::to_string(count) + " arguments " +
-                                               signature + " but received " + std::to_string(info.Length()));
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + " expects " + std::to_string(count) + " arguments " + signature +
+                                               " but received " + std::to_string(info.Length()));
 }
 
 Napi::Float32Array float32Arg(const Napi::CallbackInfo& info, ArgRef ref) {
@@ -79,8 +79,7 @@ int32_t sizeArg(const Napi::CallbackInfo& info, ArgRef ref) {
   if (!v.IsNumber()) typeError(info.Env(), ref, "a non-negative integer", v);
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!(d >= 0 && d <= 2147483647.0 && std::floor(d) == d))
-    throw Napi::RangeError::New(info.Env(), "Expected a non-negative int32 for " + ref.label() + " but received " +
-                                                std::to_string(d));
+    throw Napi::RangeError::New(info.Env(), "Expected a non-negative int32 for " + ref.label() + " but received " + std::to_string(d));
   return static_cast<int32_t>(d);
 }
 
@@ -89,8 +88,7 @@ double numberArg(const Napi::CallbackInfo& info, ArgRef ref) {
   if (!v.IsNumber()) typeError(info.Env(), ref, "a finite number", v);
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d))
-    throw Napi::RangeError::New(info.Env(), "Expected a finite number for " + ref.label() + " but received " +
-                                                std::to_string(d));
+    throw Napi::RangeError::New(info.Env(), "Expected a finite number for " + ref.label() + " but received " + std::to_string(d));
   return d;
 }
 
@@ -107,8 +105,8 @@ bool useCudaArg(const Napi::CallbackInfo& info, ArgRef ref) {
 void requireLength(Napi::Env env, ArgRef ref, size_t actual, size_t expected, const char* shape) {
   if (actual != expected)
     throw Napi::RangeError::New(env, "Expected " + std::to_string(expected) + " elements" +
-                                         (shape[0] ? std::string(" ") + shape : std::string()) + " in " + ref.label() +
-                                         " but received " + std::to_string(actual));
+                                         (shape[0] ? std::string(" ") + shape : std::string()) + " in " + ref.label() + " but received " +
+                                         std::to_string(actual));
 }
 
 CsrView csrArg(const Napi::CallbackInfo& info, ArgRef ref) {
@@ -119,16 +117,15 @@ CsrView csrArg(const Napi::CallbackInfo& info, ArgRef ref) {
   auto field = [&](const char* name, napi_typedarray_type type, const char* typeLabel) {
     const Napi::Value f = o.Get(name);
     if (!isTypedArrayOf(f, type))
-      throw Napi::TypeError::New(env, "Expected " + std::string(typeLabel) + " for " + ref.label() + "." + name +
-                                          " but received " + typeName(f));
+      throw Napi::TypeError::New(
+          env, "Expected " + std::string(typeLabel) + " for " + ref.label() + "." + name + " but received " + typeName(f));
     return f;
   };
   auto dim = [&](const char* name) {
     const Napi::Value f = o.Get(name);
     const double d = f.IsNumber() ? f.As<Napi::Number>().DoubleValue() : -1;
     if (!(d >= 0 && d <= 2147483647.0 && std::floor(d) == d))
-      throw Napi::TypeError::New(env, "Expected a non-negative int32 for " + ref.label() + "." + name +
-                                          " but received " + typeName(f));
+      throw Napi::TypeError::New(env, "Expected a non-negative int32 for " + ref.label() + "." + name + " but received " + typeName(f));
     return static_cast<int32_t>(d);
   };
   CsrView s;
@@ -150,8 +147,8 @@ CsrView csrArg(const Napi::CallbackInfo& info, ArgRef ref) {
   requireLength(env, ref, values.ElementLength(), nnz, "(rowPtr[rows]) in values");
   for (size_t j = 0; j < nnz; ++j)
     if (s.colIdx[j] < 0 || s.colIdx[j] >= s.cols)
-      throw Napi::RangeError::New(env, ref.label() + ".colIdx[" + std::to_string(j) + "] = " +
-                                           std::to_string(s.colIdx[j]) + " is outside [0, cols)");
+      throw Napi::RangeError::New(
+          env, ref.label() + ".colIdx[" + std::to_string(j) + "] = " + std::to_string(s.colIdx[j]) + " is outside [0, cols)");
   return s;
 }
 

@@ -31,8 +31,8 @@ Napi::Value BatchNormTrainForward(const Napi::CallbackInfo& info) {
   requireLength(env, {fn, 7, "mean"}, mean.ElementLength(), c, "(c)");
   requireLength(env, {fn, 8, "variance"}, variance.ElementLength(), c, "(c)");
   runKernel(env, fn, [&] {
-    native::batchNormTrainForward(x.Data(), m, c, gamma.Data(), beta.Data(), static_cast<float>(eps), y.Data(),
-                                  mean.Data(), variance.Data());
+    native::batchNormTrainForward(x.Data(), m, c, gamma.Data(), beta.Data(), static_cast<float>(eps), y.Data(), mean.Data(),
+                                  variance.Data());
   });
   return env.Undefined();
 }
@@ -66,8 +66,8 @@ Napi::Value BatchNormTrainBackward(const Napi::CallbackInfo& info) {
   requireLength(env, {fn, 9, "dGamma"}, dGamma.ElementLength(), c, "(c)");
   requireLength(env, {fn, 10, "dBeta"}, dBeta.ElementLength(), c, "(c)");
   runKernel(env, fn, [&] {
-    native::batchNormTrainBackward(dy.Data(), x.Data(), m, c, gamma.Data(), mean.Data(), variance.Data(),
-                                   static_cast<float>(eps), dx.Data(), dGamma.Data(), dBeta.Data());
+    native::batchNormTrainBackward(dy.Data(), x.Data(), m, c, gamma.Data(), mean.Data(), variance.Data(), static_cast<float>(eps),
+                                   dx.Data(), dGamma.Data(), dBeta.Data());
   });
   return env.Undefined();
 }

@@ -35,8 +35,7 @@ std::vector<int64_t> integerListArg(const Napi::CallbackInfo& info, ArgRef ref, 
   const Napi::Value v = info[ref.index];
   if (!v.IsArray()) throw Napi::TypeError::New(info.Env(), "Expected an array of integers for " + ref.label());
   const Napi::Array a = v.As<Napi::Array>();
-  if (a.Length() > maxLength)
-    throw Napi::RangeError::New(info.Env(), ref.label() + ": at most " + std::to_string(maxLength) + " entries");
+  if (a.Length() > maxLength) throw Napi::RangeError::New(info.Env(), ref.label() + ": at most " + std::to_string(maxLength) + " entries");
   std::vector<int64_t> out(a.Length());
   for (uint32_t i = 0; i < a.Length(); ++i) {
     const Napi::Value e = a.Get(i);
@@ -50,8 +49,7 @@ std::vector<int64_t> integerListArg(const Napi::CallbackInfo& info, ArgRef ref, 
 
 int32_t enumArg(const Napi::CallbackInfo& info, ArgRef ref, int32_t count) {
   const int32_t v = sizeArg(info, ref);
-  if (v >= count)
-    throw Napi::RangeError::New(info.Env(), ref.label() + " must be below " + std::to_string(count));
+  if (v >= count) throw Napi::RangeError::New(info.Env(), ref.label() + " must be below " + std::to_string(count));
   return v;
 }
 
@@ -94,8 +92,7 @@ int64_t product(const std::vector<int64_t>& shape) {
 void requireSameRank(Napi::Env env, const char* fn, const std::vector<int64_t>& shape,
                      std::initializer_list<const std::vector<int64_t>*> others) {
   for (const auto* o : others)
-    if (o->size() != shape.size())
-      throw Napi::RangeError::New(env, std::string(fn) + ": shape and strides must have the same length");
+    if (o->size() != shape.size()) throw Napi::RangeError::New(env, std::string(fn) + ": shape and strides must have the same length");
 }
 
 }  // namespace
@@ -319,17 +316,16 @@ namespace {
 gpu::ConvGeometry convGeometryArg(const Napi::CallbackInfo& info, ArgRef ref) {
   const auto v = integerListArg(info, ref, 15);
   if (v.size() != 15)
-    throw Napi::RangeError::New(info.Env(), ref.label() + ": expected 15 integers [batch, inH, inW, inC, outH, outW, "
-                                "outC, filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft]");
+    throw Napi::RangeError::New(info.Env(), ref.label() +
+                                                ": expected 15 integers [batch, inH, inW, inC, outH, outW, "
+                                                "outC, filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft]");
   for (size_t i = 0; i < 15; ++i)
-    if (v[i] > std::numeric_limits<int32_t>::max())
-      throw Napi::RangeError::New(info.Env(), ref.label() + ": entries must fit int32");
+    if (v[i] > std::numeric_limits<int32_t>::max()) throw Napi::RangeError::New(info.Env(), ref.label() + ": entries must fit int32");
   gpu::ConvGeometry g{};
-  int32_t* fields[] = {&g.batch, &g.inH, &g.inW, &g.inC, &g.outH, &g.outW, &g.outC, &g.filterH, &g.filterW,
-                       &g.strideH, &g.strideW, &g.dilationH, &g.dilationW, &g.padTop, &g.padLeft};
+  int32_t* fields[] = {&g.batch,   &g.inH,     &g.inW,     &g.inC,       &g.outH,      &g.outW,   &g.outC,   &g.filterH,
+                       &g.filterW, &g.strideH, &g.strideW, &g.dilationH, &g.dilationW, &g.padTop, &g.padLeft};
   for (size_t i = 0; i < 15; ++i) *fields[i] = static_cast<int32_t>(v[i]);
-  if (g.strideH < 1 || g.strideW < 1 || g.dilationH < 1 || g.dilationW < 1 || g.inC < 1 || g.outC < 1 ||
-      g.filterH < 1 || g.filterW < 1)
+  if (g.strideH < 1 || g.strideW < 1 || g.dilationH < 1 || g.dilationW < 1 || g.inC < 1 || g.outC < 1 || g.filterH < 1 || g.filterW < 1)
     throw Napi::RangeError::New(info.Env(), ref.label() + ": strides, dilations, channels and filter sizes must be ≥ 1");
   return g;
 }
@@ -337,14 +333,14 @@ gpu::ConvGeometry convGeometryArg(const Napi::CallbackInfo& info, ArgRef ref) {
 gpu::PoolGeometry poolGeometryArg(const Napi::CallbackInfo& info, ArgRef ref) {
   const auto v = integerListArg(info, ref, 14);
   if (v.size() != 14)
-    throw Napi::RangeError::New(info.Env(), ref.label() + ": expected 14 integers [batch, inH, inW, channels, outH, "
-                                "outW, filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft]");
+    throw Napi::RangeError::New(info.Env(), ref.label() +
+                                                ": expected 14 integers [batch, inH, inW, channels, outH, "
+                                                "outW, filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft]");
   gpu::PoolGeometry g{};
-  int32_t* fields[] = {&g.batch, &g.inH, &g.inW, &g.channels, &g.outH, &g.outW, &g.filterH, &g.filterW,
-                       &g.strideH, &g.strideW, &g.dilationH, &g.dilationW, &g.padTop, &g.padLeft};
+  int32_t* fields[] = {&g.batch,   &g.inH,     &g.inW,     &g.channels,  &g.outH,      &g.outW,   &g.filterH,
+                       &g.filterW, &g.strideH, &g.strideW, &g.dilationH, &g.dilationW, &g.padTop, &g.padLeft};
   for (size_t i = 0; i < 14; ++i) {
-    if (v[i] > std::numeric_limits<int32_t>::max())
-      throw Napi::RangeError::New(info.Env(), ref.label() + ": entries must fit int32");
+    if (v[i] > std::numeric_limits<int32_t>::max()) throw Napi::RangeError::New(info.Env(), ref.label() + ": entries must fit int32");
     *fields[i] = static_cast<int32_t>(v[i]);
   }
   if (g.strideH < 1 || g.strideW < 1 || g.dilationH < 1 || g.dilationW < 1 || g.channels < 1)
@@ -369,9 +365,12 @@ Napi::Value CudaConv2d(const Napi::CallbackInfo& info) {
   const auto* in1 = static_cast<const float*>(pointerArg(info, {fn, 3, "in1"}, sizes[kind][1]));
   auto* out = static_cast<float*>(pointerArg(info, {fn, 4, "out"}, sizes[kind][2]));
   runKernel(info.Env(), fn, [&] {
-    if (kind == 0) gpu::launchConvForward(g, in0, in1, out);
-    else if (kind == 1) gpu::launchConvBackwardData(g, in0, in1, out);
-    else gpu::launchConvBackwardFilter(g, in0, in1, out);
+    if (kind == 0)
+      gpu::launchConvForward(g, in0, in1, out);
+    else if (kind == 1)
+      gpu::launchConvBackwardData(g, in0, in1, out);
+    else
+      gpu::launchConvBackwardFilter(g, in0, in1, out);
   });
   return info.Env().Undefined();
 }

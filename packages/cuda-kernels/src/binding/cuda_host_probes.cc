@@ -41,26 +41,33 @@ Napi::Value CudaConvIndexMap(const Napi::CallbackInfo& info) {
   const Napi::Int32Array geo = int32Arg(info, {fn, 1, "geometry"});
   requireLength(env, {fn, 1, "geometry"}, geo.ElementLength(), 15, "(ConvGeometry fields)");
   gpu::ConvGeometry g{};
-  int32_t* fields[] = {&g.batch, &g.inH, &g.inW, &g.inC, &g.outH, &g.outW, &g.outC, &g.filterH, &g.filterW,
-                       &g.strideH, &g.strideW, &g.dilationH, &g.dilationW, &g.padTop, &g.padLeft};
+  int32_t* fields[] = {&g.batch,   &g.inH,     &g.inW,     &g.inC,       &g.outH,      &g.outW,   &g.outC,   &g.filterH,
+                       &g.filterW, &g.strideH, &g.strideW, &g.dilationH, &g.dilationW, &g.padTop, &g.padLeft};
   for (size_t i = 0; i < 15; ++i) *fields[i] = geo[i];
-  if (g.strideH < 1 || g.strideW < 1 || g.dilationH < 1 || g.dilationW < 1 || g.inC < 1 || g.outC < 1 ||
-      g.inW < 1 || g.outW < 1 || g.inH < 1 || g.outH < 1 || g.filterW < 1 || g.filterH < 1)
+  if (g.strideH < 1 || g.strideW < 1 || g.dilationH < 1 || g.dilationW < 1 || g.inC < 1 || g.outC < 1 || g.inW < 1 || g.outW < 1 ||
+      g.inH < 1 || g.outH < 1 || g.filterW < 1 || g.filterH < 1)
     throw Napi::RangeError::New(env, "cudaConvIndexMap: sizes, strides and dilations must be ≥ 1");
   gpu::GemmShape s{};
-  if (kind == "forward") s = gpu::convForwardGemm(g);
-  else if (kind == "backwardData") s = gpu::convBackwardDataGemm(g);
-  else if (kind == "backwardFilter") s = gpu::convBackwardFilterGemm(g);
-  else throw Napi::TypeError::New(env, "cudaConvIndexMap(kind): expected 'forward', 'backwardData' or 'backwardFilter'");
+  if (kind == "forward")
+    s = gpu::convForwardGemm(g);
+  else if (kind == "backwardData")
+    s = gpu::convBackwardDataGemm(g);
+  else if (kind == "backwardFilter")
+    s = gpu::convBackwardFilterGemm(g);
+  else
+    throw Napi::TypeError::New(env, "cudaConvIndexMap(kind): expected 'forward', 'backwardData' or 'backwardFilter'");
   if (s.m * s.k > (int64_t{1} << 22) || s.k * s.n > (int64_t{1} << 22))
     throw Napi::RangeError::New(env, "cudaConvIndexMap: geometry too large for a probe");
   auto a = Napi::Float64Array::New(env, static_cast<size_t>(s.m * s.k));
   for (int64_t m = 0; m < s.m; ++m)
     for (int64_t k = 0; k < s.k; ++k) {
       int64_t idx;
-      if (kind == "forward") idx = gpu::convForwardInputIndex(g, m, k);
-      else if (kind == "backwardData") idx = gpu::convBackwardDataDyIndex(g, m, k);
-      else idx = gpu::convBackwardFilterInputIndex(g, m, k);
+      if (kind == "forward")
+        idx = gpu::convForwardInputIndex(g, m, k);
+      else if (kind == "backwardData")
+        idx = gpu::convBackwardDataDyIndex(g, m, k);
+      else
+        idx = gpu::convBackwardFilterInputIndex(g, m, k);
       a[static_cast<size_t>(m * s.k + k)] = static_cast<double>(idx);
     }
   Napi::Object o = Napi::Object::New(env);

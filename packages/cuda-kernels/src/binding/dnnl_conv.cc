@@ -75,9 +75,12 @@ Napi::Value SetConvLayout(const Napi::CallbackInfo& info) {
   requireArgCount(info, fn, 1, "(layout)");
   const Napi::Value v = info[0];
   const std::string layout = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
-  if (layout == "blocked") native::setConvLayout(native::ConvLayout::Blocked);
-  else if (layout == "plain") native::setConvLayout(native::ConvLayout::Plain);
-  else throw Napi::TypeError::New(info.Env(), "setConvLayout(layout): expected 'blocked' or 'plain'");
+  if (layout == "blocked")
+    native::setConvLayout(native::ConvLayout::Blocked);
+  else if (layout == "plain")
+    native::setConvLayout(native::ConvLayout::Plain);
+  else
+    throw Napi::TypeError::New(info.Env(), "setConvLayout(layout): expected 'blocked' or 'plain'");
   return info.Env().Undefined();
 }
 

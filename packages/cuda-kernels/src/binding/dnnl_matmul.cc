@@ -25,8 +25,12 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto a = float32Arg(info, {fn, 0, "a"});
   auto b = float32Arg(info, {fn, 1, "b"});
-  native::MatMulGeometry g{sizeArg(info, {fn, 2, "batchA"}), sizeArg(info, {fn, 3, "batchB"}), sizeArg(info, {fn, 4, "m"}),
-                           sizeArg(info, {fn, 5, "k"}), sizeArg(info, {fn, 6, "n"}), booleanArg(info, {fn, 7, "transposeA"}),
+  native::MatMulGeometry g{sizeArg(info, {fn, 2, "batchA"}),
+                           sizeArg(info, {fn, 3, "batchB"}),
+                           sizeArg(info, {fn, 4, "m"}),
+                           sizeArg(info, {fn, 5, "k"}),
+                           sizeArg(info, {fn, 6, "n"}),
+                           booleanArg(info, {fn, 7, "transposeA"}),
                            booleanArg(info, {fn, 8, "transposeB"})};
   auto c = float32Arg(info, {fn, 9, "c"});
   const std::string error = native::matMulGeometryError(g);

@@ -19,10 +19,18 @@ Napi::Value UnaryF32(const Napi::CallbackInfo& info) {
   requireArgCount(info, fn, 4, "(op, x, alpha, out)");
   Napi::Env env = info.Env();
   const UnaryOp op = opArg<UnaryOp>(info, {fn, 0, "op"},
-                                    {{"relu", UnaryOp::Relu}, {"step", UnaryOp::Step}, {"square", UnaryOp::Square},
-                                     {"sqrt", UnaryOp::Sqrt}, {"rsqrt", UnaryOp::Rsqrt}, {"exp", UnaryOp::Exp},
-                                     {"log", UnaryOp::Log}, {"neg", UnaryOp::Neg}, {"abs", UnaryOp::Abs},
-                                     {"reciprocal", UnaryOp::Reciprocal}, {"sigmoid", UnaryOp::Sigmoid}, {"tanh", UnaryOp::Tanh}});
+                                    {{"relu", UnaryOp::Relu},
+                                     {"step", UnaryOp::Step},
+                                     {"square", UnaryOp::Square},
+                                     {"sqrt", UnaryOp::Sqrt},
+                                     {"rsqrt", UnaryOp::Rsqrt},
+                                     {"exp", UnaryOp::Exp},
+                                     {"log", UnaryOp::Log},
+                                     {"neg", UnaryOp::Neg},
+                                     {"abs", UnaryOp::Abs},
+                                     {"reciprocal", UnaryOp::Reciprocal},
+                                     {"sigmoid", UnaryOp::Sigmoid},
+                                     {"tanh", UnaryOp::Tanh}});
   auto x = float32Arg(info, {fn, 1, "x"});
   const Napi::Value alphaValue = info[2];
   const float alpha = alphaValue.IsNumber() ? alphaValue.As<Napi::Number>().FloatValue() : 0.f;  // NaN allowed
@@ -48,8 +56,8 @@ BinaryArgs binaryArgs(const Napi::CallbackInfo& info, const char* fn, size_t out
   native::Shape expected;
   runKernel(env, fn, [&] { expected = native::broadcastShape(r.aShape, r.bShape); });
   if (expected != r.outShape)
-    throw Napi::RangeError::New(env, std::string(fn) + ": outShape " + native::shapeString(r.outShape) +
-                                         " is not the broadcast " + native::shapeString(expected) + " of aShape and bShape");
+    throw Napi::RangeError::New(env, std::string(fn) + ": outShape " + native::shapeString(r.outShape) + " is not the broadcast " +
+                                         native::shapeString(expected) + " of aShape and bShape");
   return r;
 }
 }  // namespace
@@ -61,9 +69,14 @@ Napi::Value BinaryF32(const Napi::CallbackInfo& info) {
   requireArgCount(info, fn, 7, "(op, a, aShape, b, bShape, out, outShape)");
   Napi::Env env = info.Env();
   const BinaryOp op = opArg<BinaryOp>(info, {fn, 0, "op"},
-                                      {{"add", BinaryOp::Add}, {"sub", BinaryOp::Sub}, {"mul", BinaryOp::Mul},
-                                       {"div", BinaryOp::Div}, {"maximum", BinaryOp::Maximum}, {"minimum", BinaryOp::Minimum},
-                                       {"pow", BinaryOp::Pow}, {"squaredDifference", BinaryOp::SquaredDifference}});
+                                      {{"add", BinaryOp::Add},
+                                       {"sub", BinaryOp::Sub},
+                                       {"mul", BinaryOp::Mul},
+                                       {"div", BinaryOp::Div},
+                                       {"maximum", BinaryOp::Maximum},
+                                       {"minimum", BinaryOp::Minimum},
+                                       {"pow", BinaryOp::Pow},
+                                       {"squaredDifference", BinaryOp::SquaredDifference}});
   auto out = float32Arg(info, {fn, 5, "out"});
   const BinaryArgs r = binaryArgs(info, fn, out.ElementLength());
   runKernel(env, fn, [&] { native::binaryF32(op, r.a.Data(), r.aShape, r.b.Data(), r.bShape, out.Data(), r.outShape); });
@@ -77,9 +90,12 @@ Napi::Value CompareF32(const Napi::CallbackInfo& info) {
   requireArgCount(info, fn, 7, "(op, a, aShape, b, bShape, out, outShape)");
   Napi::Env env = info.Env();
   const CompareOp op = opArg<CompareOp>(info, {fn, 0, "op"},
-                                        {{"equal", CompareOp::Equal}, {"notEqual", CompareOp::NotEqual},
-                                         {"greater", CompareOp::Greater}, {"greaterEqual", CompareOp::GreaterEqual},
-                                         {"less", CompareOp::Less}, {"lessEqual", CompareOp::LessEqual}});
+                                        {{"equal", CompareOp::Equal},
+                                         {"notEqual", CompareOp::NotEqual},
+                                         {"greater", CompareOp::Greater},
+                                         {"greaterEqual", CompareOp::GreaterEqual},
+                                         {"less", CompareOp::Less},
+                                         {"lessEqual", CompareOp::LessEqual}});
   auto out = uint8Arg(info, {fn, 5, "out"});
   const BinaryArgs r = binaryArgs(info, fn, out.ElementLength());
   runKernel(env, fn, [&] { native::compareF32(op, r.a.Data(), r.aShape, r.b.Data(), r.bShape, out.Data(), r.outShape); });
@@ -126,13 +142,20 @@ Napi::Value CastTensor(const Napi::CallbackInfo& info) {
   runKernel(env, fn, [&] {
     const auto* f = reinterpret_cast<const float*>(src);
     const auto* i = reinterpret_cast<const int32_t*>(src);
-    if (from == napi_float32_array && to == napi_int32_array) native::castF32ToI32(f, n, reinterpret_cast<int32_t*>(dst));
-    else if (from == napi_float32_array && to == napi_uint8_array) native::castF32ToBool(f, n, dst);
-    else if (from == napi_int32_array && to == napi_float32_array) native::castI32ToF32(i, n, reinterpret_cast<float*>(dst));
-    else if (from == napi_int32_array && to == napi_uint8_array) native::castI32ToBool(i, n, dst);
-    else if (from == napi_uint8_array && to == napi_float32_array) native::castBoolToF32(src, n, reinterpret_cast<float*>(dst));
-    else if (from == napi_uint8_array && to == napi_int32_array) native::castBoolToI32(src, n, reinterpret_cast<int32_t*>(dst));
-    else throw std::invalid_argument("x and out have the same element type; nothing to cast");
+    if (from == napi_float32_array && to == napi_int32_array)
+      native::castF32ToI32(f, n, reinterpret_cast<int32_t*>(dst));
+    else if (from == napi_float32_array && to == napi_uint8_array)
+      native::castF32ToBool(f, n, dst);
+    else if (from == napi_int32_array && to == napi_float32_array)
+      native::castI32ToF32(i, n, reinterpret_cast<float*>(dst));
+    else if (from == napi_int32_array && to == napi_uint8_array)
+      native::castI32ToBool(i, n, dst);
+    else if (from == napi_uint8_array && to == napi_float32_array)
+      native::castBoolToF32(src, n, reinterpret_cast<float*>(dst));
+    else if (from == napi_uint8_array && to == napi_int32_array)
+      native::castBoolToI32(src, n, reinterpret_cast<int32_t*>(dst));
+    else
+      throw std::invalid_argument("x and out have the same element type; nothing to cast");
   });
   return env.Undefined();
 }

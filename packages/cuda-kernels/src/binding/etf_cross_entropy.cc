@@ -21,17 +21,14 @@ Napi::Value EtfCrossEntropy(const Napi::CallbackInfo& info) {
   const bool cuda = useCudaArg(info, {fn, 6, "device"});
   requireLength(env, {fn, 0, "f"}, f.ElementLength(), static_cast<size_t>(batch) * s.cols, "(batch × s.cols)");
   requireLength(env, {fn, 4, "labels"}, labels.ElementLength(), static_cast<size_t>(batch), "(batch)");
-  requireLength(env, {fn, 5, "gradF"}, gradF.ElementLength(), static_cast<size_t>(batch) * s.cols,
-                "(batch × s.cols)");
+  requireLength(env, {fn, 5, "gradF"}, gradF.ElementLength(), static_cast<size_t>(batch) * s.cols, "(batch × s.cols)");
   for (int32_t b = 0; b < batch; ++b)
     if (labels[b] < 0 || labels[b] >= s.rows)
-      throw Napi::RangeError::New(env, std::string(fn) + "(labels): labels[" + std::to_string(b) + "] = " +
-                                           std::to_string(labels[b]) + " is outside [0, " + std::to_string(s.rows) +
-                                           ")");
+      throw Napi::RangeError::New(env, std::string(fn) + "(labels): labels[" + std::to_string(b) + "] = " + std::to_string(labels[b]) +
+                                           " is outside [0, " + std::to_string(s.rows) + ")");
   double loss = 0.0;
-  runKernel(env, fn, [&] {
-    loss = (cuda ? etfCrossEntropyCuda : etfCrossEntropyCpu)(f.Data(), batch, s, bias, labels.Data(), gradF.Data());
-  });
+  runKernel(env, fn,
+            [&] { loss = (cuda ? etfCrossEntropyCuda : etfCrossEntropyCpu)(f.Data(), batch, s, bias, labels.Data(), gradF.Data()); });
   return Napi::Number::New(env, loss);
 }
 

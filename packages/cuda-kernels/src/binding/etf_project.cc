@@ -18,9 +18,7 @@ Napi::Value EtfProjectForward(const Napi::CallbackInfo& info) {
   const bool cuda = useCudaArg(info, {fn, 5, "device"});
   requireLength(env, {fn, 0, "f"}, f.ElementLength(), static_cast<size_t>(batch) * s.cols, "(batch × s.cols)");
   requireLength(env, {fn, 4, "out"}, out.ElementLength(), static_cast<size_t>(batch) * s.rows, "(batch × s.rows)");
-  runKernel(env, fn, [&] {
-    (cuda ? etfProjectForwardCuda : etfProjectForwardCpu)(f.Data(), batch, s, bias, out.Data());
-  });
+  runKernel(env, fn, [&] { (cuda ? etfProjectForwardCuda : etfProjectForwardCpu)(f.Data(), batch, s, bias, out.Data()); });
   return env.Undefined();
 }
 
@@ -35,12 +33,9 @@ Napi::Value EtfProjectBackward(const Napi::CallbackInfo& info) {
   const CsrView s = csrArg(info, {fn, 2, "s"});
   auto out = float32Arg(info, {fn, 3, "out"});
   const bool cuda = useCudaArg(info, {fn, 4, "device"});
-  requireLength(env, {fn, 0, "gradLogits"}, g.ElementLength(), static_cast<size_t>(batch) * s.rows,
-                "(batch × s.rows)");
+  requireLength(env, {fn, 0, "gradLogits"}, g.ElementLength(), static_cast<size_t>(batch) * s.rows, "(batch × s.rows)");
   requireLength(env, {fn, 3, "out"}, out.ElementLength(), static_cast<size_t>(batch) * s.cols, "(batch × s.cols)");
-  runKernel(env, fn, [&] {
-    (cuda ? etfProjectBackwardCuda : etfProjectBackwardCpu)(g.Data(), batch, s, out.Data());
-  });
+  runKernel(env, fn, [&] { (cuda ? etfProjectBackwardCuda : etfProjectBackwardCpu)(g.Data(), batch, s, out.Data()); });
   return env.Undefined();
 }
 

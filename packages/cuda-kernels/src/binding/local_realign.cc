@@ -22,9 +22,8 @@ Napi::Value LocalRealign(const Napi::CallbackInfo& info) {
   requireLength(env, {fn, 0, "g"}, g.ElementLength(), static_cast<size_t>(classes) * dim, "(classes × dim)");
   requireLength(env, {fn, 3, "locals"}, locals.ElementLength(), total, "(clients × classes × dim)");
   requireLength(env, {fn, 6, "out"}, out.ElementLength(), total, "(clients × classes × dim)");
-  runKernel(env, fn, [&] {
-    (cuda ? localRealignCuda : localRealignCpu)(g.Data(), classes, dim, locals.Data(), clients, masked, out.Data());
-  });
+  runKernel(env, fn,
+            [&] { (cuda ? localRealignCuda : localRealignCpu)(g.Data(), classes, dim, locals.Data(), clients, masked, out.Data()); });
   return env.Undefined();
 }
 

@@ -52,8 +52,8 @@ Napi::Value SgdMomentumUpdate(const Napi::CallbackInfo& info) {
   const size_t count = ws.size();
   auto requireCount = [&](const char* name, size_t n) {
     if (n != count)
-      throw Napi::RangeError::New(env, std::string(fn) + ": " + name + " has " + std::to_string(n) +
-                                           " tensors but ws has " + std::to_string(count));
+      throw Napi::RangeError::New(
+          env, std::string(fn) + ": " + name + " has " + std::to_string(n) + " tensors but ws has " + std::to_string(count));
   };
   requireCount("gs", gs.size());
   requireCount("wOuts", wOuts.size());
@@ -68,15 +68,18 @@ Napi::Value SgdMomentumUpdate(const Napi::CallbackInfo& info) {
     const size_t n = ws[i].ElementLength();
     const std::string at = "[" + std::to_string(i) + "]";
     requireLength(env, {fn, 1, "gs"}, gs[i].ElementLength(), n, ("(the length of ws" + at + ") at index " + std::to_string(i)).c_str());
-    requireLength(env, {fn, 6, "wOuts"}, wOuts[i].ElementLength(), n, ("(the length of ws" + at + ") at index " + std::to_string(i)).c_str());
-    if (!vsNull) requireLength(env, {fn, 2, "vs"}, vs[i].ElementLength(), n, ("(the length of ws" + at + ") at index " + std::to_string(i)).c_str());
-    if (!vOutsNull) requireLength(env, {fn, 7, "vOuts"}, vOuts[i].ElementLength(), n, ("(the length of ws" + at + ") at index " + std::to_string(i)).c_str());
+    requireLength(env, {fn, 6, "wOuts"}, wOuts[i].ElementLength(), n,
+                  ("(the length of ws" + at + ") at index " + std::to_string(i)).c_str());
+    if (!vsNull)
+      requireLength(env, {fn, 2, "vs"}, vs[i].ElementLength(), n, ("(the length of ws" + at + ") at index " + std::to_string(i)).c_str());
+    if (!vOutsNull)
+      requireLength(env, {fn, 7, "vOuts"}, vOuts[i].ElementLength(), n,
+                    ("(the length of ws" + at + ") at index " + std::to_string(i)).c_str());
   }
   runKernel(env, fn, [&] {
     for (size_t i = 0; i < count; ++i) {
-      native::sgdMomentumUpdate(ws[i].Data(), gs[i].Data(), vsNull ? nullptr : vs[i].Data(),
-                                static_cast<int64_t>(ws[i].ElementLength()), static_cast<float>(lr),
-                                static_cast<float>(momentum), static_cast<float>(weightDecay), wOuts[i].Data(),
+      native::sgdMomentumUpdate(ws[i].Data(), gs[i].Data(), vsNull ? nullptr : vs[i].Data(), static_cast<int64_t>(ws[i].ElementLength()),
+                                static_cast<float>(lr), static_cast<float>(momentum), static_cast<float>(weightDecay), wOuts[i].Data(),
                                 vOutsNull ? nullptr : vOuts[i].Data());
     }
   });

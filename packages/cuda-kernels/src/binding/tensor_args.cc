@@ -49,8 +49,7 @@ Napi::Uint8Array uint8Arg(const Napi::CallbackInfo& info, ArgRef ref) {
 void requireShapeLength(Napi::Env env, ArgRef ref, size_t length, const native::Shape& shape) {
   if (static_cast<int64_t>(length) != native::sizeOf(shape))
     throw Napi::RangeError::New(env, "Expected " + std::to_string(native::sizeOf(shape)) + " elements (shape " +
-                                         native::shapeString(shape) + ") in " + ref.label() + " but received " +
-                                         std::to_string(length));
+                                         native::shapeString(shape) + ") in " + ref.label() + " but received " + std::to_string(length));
 }
 
 }  // namespace fedkern::binding

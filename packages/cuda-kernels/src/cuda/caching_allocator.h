@@ -28,13 +28,13 @@ inline size_t sizeClass(size_t bytes) {
 }
 
 struct AllocatorStats {
-  size_t bytesInUse = 0;      ///< capacity of blocks handed out
+  size_t bytesInUse = 0;  ///< capacity of blocks handed out
   size_t blocksInUse = 0;
-  size_t bytesCached = 0;     ///< capacity waiting in free lists
+  size_t bytesCached = 0;  ///< capacity waiting in free lists
   size_t blocksCached = 0;
-  uint64_t acquires = 0;      ///< requests served
+  uint64_t acquires = 0;        ///< requests served
   uint64_t rawAllocations = 0;  ///< requests that needed the raw allocator
-  uint64_t trims = 0;         ///< times the cache was emptied to satisfy a request
+  uint64_t trims = 0;           ///< times the cache was emptied to satisfy a request
 };
 
 /// Thrown when neither the cache nor the raw allocator can serve a request.
@@ -77,9 +77,8 @@ class CachingAllocator {
       ptr = raw_.allocate(capacity);
     }
     if (ptr == nullptr) {
-      throw OutOfMemory("out of device memory allocating " + std::to_string(bytes) + " bytes (size class " +
-                        std::to_string(capacity) + "; " + std::to_string(stats_.bytesInUse) + " bytes in " +
-                        std::to_string(stats_.blocksInUse) +
+      throw OutOfMemory("out of device memory allocating " + std::to_string(bytes) + " bytes (size class " + std::to_string(capacity) +
+                        "; " + std::to_string(stats_.bytesInUse) + " bytes in " + std::to_string(stats_.blocksInUse) +
                         " live tensors). Dispose tensors you no longer need, or use a smaller batch or model");
     }
     ++stats_.rawAllocations;

@@ -56,20 +56,19 @@ struct BackwardFilterPatches {  // A[m,k] of the backward-filter GEMM
 
 void launchConvForward(const ConvGeometry& g, const float* x, const float* w, float* y) {
   const GemmShape s = convForwardGemm(g);
-  runGemm(ForwardPatches{g, x}, DenseRows{w, g.outC}, y, s.n, 0, s.m, s.n, s.k, 1, useTf32(), multiprocessors(),
-          "convForward");
+  runGemm(ForwardPatches{g, x}, DenseRows{w, g.outC}, y, s.n, 0, s.m, s.n, s.k, 1, useTf32(), multiprocessors(), "convForward");
 }
 
 void launchConvBackwardData(const ConvGeometry& g, const float* dy, const float* w, float* dx) {
   const GemmShape s = convBackwardDataGemm(g);
-  runGemm(BackwardDataPatches{g, dy}, BackwardDataFilter{g, w}, dx, s.n, 0, s.m, s.n, s.k, 1, useTf32(),
-          multiprocessors(), "convBackwardData");
+  runGemm(BackwardDataPatches{g, dy}, BackwardDataFilter{g, w}, dx, s.n, 0, s.m, s.n, s.k, 1, useTf32(), multiprocessors(),
+          "convBackwardData");
 }
 
 void launchConvBackwardFilter(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
   const GemmShape s = convBackwardFilterGemm(g);
-  runGemm(BackwardFilterPatches{g, x}, DenseRows{dy, g.outC}, dw, s.n, 0, s.m, s.n, s.k, 1, useTf32(),
-          multiprocessors(), "convBackwardFilter");
+  runGemm(BackwardFilterPatches{g, x}, DenseRows{dy, g.outC}, dw, s.n, 0, s.m, s.n, s.k, 1, useTf32(), multiprocessors(),
+          "convBackwardFilter");
 }
 
 }  // namespace fedkern::gpu

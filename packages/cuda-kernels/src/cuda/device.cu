@@ -34,8 +34,10 @@ struct DeviceRaw {
     return ptr;
   }
   void release(void* ptr, size_t) {
-    if (async) cudaFreeAsync(ptr, stream);
-    else cudaFree(ptr);
+    if (async)
+      cudaFreeAsync(ptr, stream);
+    else
+      cudaFree(ptr);
   }
 };
 
@@ -92,8 +94,7 @@ DeviceStatus probe() {
   err = cudaFuncGetAttributes(&attrs, noopKernel);
   if (err != cudaSuccess) {
     s.reason = "no kernel image for " + s.deviceName + " in this build (archs " + s.architectures +
-               "; rebuild with CUDAARCHS=" + std::to_string(prop.major) + std::to_string(prop.minor) + "): " +
-               cuda::describe(err);
+               "; rebuild with CUDAARCHS=" + std::to_string(prop.major) + std::to_string(prop.minor) + "): " + cuda::describe(err);
     cudaGetLastError();
     return s;
   }
@@ -128,7 +129,6 @@ Buffer& lookup(Runtime& rt, Handle h, const char* what) {
 }
 
 }  // namespace
-
 
 cudaStream_t stream() { return runtime().allocator.raw().stream; }
 
@@ -165,8 +165,8 @@ void* devicePointer(Handle h, size_t bytes, const char* what) {
   std::lock_guard<std::mutex> lock(rt.mutex);
   const Buffer& b = lookup(rt, h, what);
   if (bytes > b.bytes)
-    throw std::runtime_error(std::string(what) + ": device buffer " + std::to_string(h) + " holds " +
-                             std::to_string(b.bytes) + " bytes but " + std::to_string(bytes) + " are needed");
+    throw std::runtime_error(std::string(what) + ": device buffer " + std::to_string(h) + " holds " + std::to_string(b.bytes) +
+                             " bytes but " + std::to_string(bytes) + " are needed");
   return b.block.ptr;
 }
 

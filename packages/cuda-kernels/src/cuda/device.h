@@ -17,10 +17,10 @@
 namespace fedkern::gpu {
 
 struct DeviceStatus {
-  bool compiled = false;      ///< this build has the CUDA backend
-  bool available = false;     ///< and device 0 is usable
-  std::string reason;         ///< why not ("" when available)
-  std::string deviceName;     ///< "NVIDIA H200 (sm_90)"
+  bool compiled = false;   ///< this build has the CUDA backend
+  bool available = false;  ///< and device 0 is usable
+  std::string reason;      ///< why not ("" when available)
+  std::string deviceName;  ///< "NVIDIA H200 (sm_90)"
   int computeMajor = 0, computeMinor = 0;
   double totalMemoryBytes = 0;
   bool tensorCores = false;   ///< sm_80+: TF32 WMMA paths are used
@@ -62,16 +62,54 @@ bool tf32Enabled();
 // ---- kernels: pointers are device pointers from devicePointer(); all launches are asynchronous ----
 
 enum class UnaryOp : int32_t {
-  kNeg = 0, kAbs, kExp, kLog, kSqrt, kRsqrt, kSquare, kRelu, kRelu6, kSigmoid, kTanh, kReciprocal, kSign,
-  kFloor, kCeil, kStep, kLeakyRelu, kClip, kElu, kSoftplus, kLog1p, kExpm1, kSin, kCos, kIdentity, kScale,
+  kNeg = 0,
+  kAbs,
+  kExp,
+  kLog,
+  kSqrt,
+  kRsqrt,
+  kSquare,
+  kRelu,
+  kRelu6,
+  kSigmoid,
+  kTanh,
+  kReciprocal,
+  kSign,
+  kFloor,
+  kCeil,
+  kStep,
+  kLeakyRelu,
+  kClip,
+  kElu,
+  kSoftplus,
+  kLog1p,
+  kExpm1,
+  kSin,
+  kCos,
+  kIdentity,
+  kScale,
   kCount
 };
 /// y = op(x) (float32); alpha: Step's value at x ≤ 0 / LeakyRelu's slope / Clip's min / Scale's factor; beta: Clip's max.
 void launchUnary(UnaryOp op, const float* x, float* y, int64_t n, float alpha, float beta);
 
 enum class BinaryOp : int32_t {
-  kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kPow, kSquaredDifference, kReluGrad, kEluGrad,
-  kGreater, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual,  // comparisons write uint8 (bool)
+  kAdd = 0,
+  kSub,
+  kMul,
+  kDiv,
+  kMax,
+  kMin,
+  kPow,
+  kSquaredDifference,
+  kReluGrad,
+  kEluGrad,
+  kGreater,
+  kGreaterEqual,
+  kLess,
+  kLessEqual,
+  kEqual,
+  kNotEqual,  // comparisons write uint8 (bool)
   kCount
 };
 /// out = op(a, b) with broadcasting (g.shape is the output shape). Comparison ops write uint8.
@@ -91,8 +129,8 @@ void launchReduce(ReduceOp op, const float* x, float* y, int64_t outer, int64_t 
 
 /// C[b] = op(A[b]) · op(B[b]) for b < batch: A is [M×K] (or [K×M] when transposeA), B [K×N] (or [N×K]). aBatchStride /
 /// bBatchStride are 0 to broadcast one matrix across the batch. C is dense [batch, M, N].
-void launchBatchMatMul(const float* a, const float* b, float* c, int64_t batch, int64_t m, int64_t n, int64_t k,
-                       bool transposeA, bool transposeB, int64_t aBatchStride, int64_t bBatchStride);
+void launchBatchMatMul(const float* a, const float* b, float* c, int64_t batch, int64_t m, int64_t n, int64_t k, bool transposeA,
+                       bool transposeB, int64_t aBatchStride, int64_t bBatchStride);
 
 /// Implicit-GEMM convolution (NHWC / HWIO): y = conv(x, w); dx = conv⁻ᵀ(dy, w); dw = x ⋆ dy.
 void launchConvForward(const ConvGeometry& g, const float* x, const float* w, float* y);

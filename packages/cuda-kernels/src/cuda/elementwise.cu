@@ -40,8 +40,7 @@ __device__ __forceinline__ float unaryValue(UnaryOp op, float x, float alpha, fl
   }
 }
 
-__global__ void unaryKernel(UnaryOp op, const float* __restrict__ x, float* __restrict__ y, int64_t n, float alpha,
-                            float beta) {
+__global__ void unaryKernel(UnaryOp op, const float* __restrict__ x, float* __restrict__ y, int64_t n, float alpha, float beta) {
   for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n; i += int64_t{gridDim.x} * blockDim.x)
     y[i] = unaryValue(op, x[i], alpha, beta);
 }
@@ -56,7 +55,7 @@ __device__ __forceinline__ float binaryValue(BinaryOp op, float a, float b) {
     case BinaryOp::kMin: return (isnan(a) || isnan(b)) ? nanf("") : fminf(a, b);
     case BinaryOp::kPow: return powf(a, b);
     case BinaryOp::kSquaredDifference: return (a - b) * (a - b);
-    case BinaryOp::kReluGrad: return b > 0.0f ? a : 0.0f;             // a = dy, b = x
+    case BinaryOp::kReluGrad: return b > 0.0f ? a : 0.0f;            // a = dy, b = x
     case BinaryOp::kEluGrad: return b >= 0.0f ? a : a * (b + 1.0f);  // a = dy, b = y
     default: return 0.0f;
   }
@@ -75,13 +74,15 @@ __device__ __forceinline__ bool compareValue(BinaryOp op, float a, float b) {
 }
 
 template <bool kCompare>
-__global__ void binaryKernel(BinaryOp op, const float* __restrict__ a, const float* __restrict__ b, void* out,
-                             BroadcastGeometry g, int64_t n) {
+__global__ void binaryKernel(BinaryOp op, const float* __restrict__ a, const float* __restrict__ b, void* out, BroadcastGeometry g,
+                             int64_t n) {
   for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n; i += int64_t{gridDim.x} * blockDim.x) {
     int64_t ai, bi;
     broadcastOffsets(g, i, &ai, &bi);
-    if constexpr (kCompare) static_cast<uint8_t*>(out)[i] = compareValue(op, a[ai], b[bi]) ? 1 : 0;
-    else static_cast<float*>(out)[i] = binaryValue(op, a[ai], b[bi]);
+    if constexpr (kCompare)
+      static_cast<uint8_t*>(out)[i] = compareValue(op, a[ai], b[bi]) ? 1 : 0;
+    else
+      static_cast<float*>(out)[i] = binaryValue(op, a[ai], b[bi]);
   }
 }
 
@@ -95,8 +96,7 @@ __global__ void stridedCopyKernel(const T* __restrict__ x, T* __restrict__ y, St
 }
 
 __global__ void fillKernel(uint32_t* y, int64_t n, uint32_t bits) {
-  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n; i += int64_t{gridDim.x} * blockDim.x)
-    y[i] = bits;
+  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n; i += int64_t{gridDim.x} * blockDim.x) y[i] = bits;
 }
 
 __device__ __forceinline__ float loadAs(const void* x, int32_t type, int64_t i) {
@@ -112,14 +112,17 @@ __global__ void castKernel(const void* x, int32_t fromType, void* y, int32_t toT
       continue;
     }
     const float v = loadAs(x, fromType, i);
-    if (toType == 0) static_cast<float*>(y)[i] = v;
-    else if (toType == 1) static_cast<int32_t*>(y)[i] = static_cast<int32_t>(truncf(v));  // tfjs: Int32Array.from
-    else static_cast<uint8_t*>(y)[i] = v != 0.0f ? 1 : 0;
+    if (toType == 0)
+      static_cast<float*>(y)[i] = v;
+    else if (toType == 1)
+      static_cast<int32_t*>(y)[i] = static_cast<int32_t>(truncf(v));  // tfjs: Int32Array.from
+    else
+      static_cast<uint8_t*>(y)[i] = v != 0.0f ? 1 : 0;
   }
 }
 
-__global__ void sgdKernel(float* __restrict__ w, const float* __restrict__ g, float* __restrict__ v, int64_t n, float lr,
-                          float momentum, bool nesterov) {
+__global__ void sgdKernel(float* __restrict__ w, const float* __restrict__ g, float* __restrict__ v, int64_t n, float lr, float momentum,
+                          bool nesterov) {
   for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n; i += int64_t{gridDim.x} * blockDim.x) {
     const float grad = g[i];
     if (v == nullptr) {
@@ -144,8 +147,10 @@ void launchBinary(BinaryOp op, const float* a, const float* b, void* out, const 
   int64_t n = 1;
   for (int d = 0; d < g.rank; ++d) n *= g.shape[d];
   if (n == 0) return;
-  if (isComparison(op)) binaryKernel<true><<<blocksFor(n), kThreads, 0, stream()>>>(op, a, b, out, g, n);
-  else binaryKernel<false><<<blocksFor(n), kThreads, 0, stream()>>>(op, a, b, out, g, n);
+  if (isComparison(op))
+    binaryKernel<true><<<blocksFor(n), kThreads, 0, stream()>>>(op, a, b, out, g, n);
+  else
+    binaryKernel<false><<<blocksFor(n), kThreads, 0, stream()>>>(op, a, b, out, g, n);
   checkLaunch("binaryKernel");
 }
 
@@ -154,11 +159,9 @@ void launchStridedCopy(const void* x, void* y, const StridedCopy& s, int32_t ele
   for (int d = 0; d < s.rank; ++d) n *= s.shape[d];
   if (n == 0) return;
   if (elementBytes == 4)
-    stridedCopyKernel<uint32_t><<<blocksFor(n), kThreads, 0, stream()>>>(static_cast<const uint32_t*>(x),
-                                                                        static_cast<uint32_t*>(y), s, n);
+    stridedCopyKernel<uint32_t><<<blocksFor(n), kThreads, 0, stream()>>>(static_cast<const uint32_t*>(x), static_cast<uint32_t*>(y), s, n);
   else
-    stridedCopyKernel<uint8_t><<<blocksFor(n), kThreads, 0, stream()>>>(static_cast<const uint8_t*>(x),
-                                                                       static_cast<uint8_t*>(y), s, n);
+    stridedCopyKernel<uint8_t><<<blocksFor(n), kThreads, 0, stream()>>>(static_cast<const uint8_t*>(x), static_cast<uint8_t*>(y), s, n);
   checkLaunch("stridedCopyKernel");
 }
 

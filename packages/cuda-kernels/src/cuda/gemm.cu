@@ -30,8 +30,8 @@ int32_t multiprocessors() {
 /// TF32 kernels run only on sm_80+ devices and when enabled.
 bool useTf32() { return tf32Enabled() && deviceStatus().computeMajor >= 8; }
 
-void launchBatchMatMul(const float* a, const float* b, float* c, int64_t batch, int64_t m, int64_t n, int64_t k,
-                       bool transposeA, bool transposeB, int64_t aBatchStride, int64_t bBatchStride) {
+void launchBatchMatMul(const float* a, const float* b, float* c, int64_t batch, int64_t m, int64_t n, int64_t k, bool transposeA,
+                       bool transposeB, int64_t aBatchStride, int64_t bBatchStride) {
   // A is stored [M×K] (or [K×M] when transposed): A(i, k) = a[i·K + k] or a[k·M + i].
   const StridedMatrix av{a, aBatchStride, transposeA ? 1 : k, transposeA ? m : 1};
   const StridedMatrix bv{b, bBatchStride, transposeB ? 1 : n, transposeB ? k : 1};

@@ -23,8 +23,7 @@ constexpr int kTileN = 64;
 constexpr int kTileK = 16;
 
 template <typename A, typename B, typename C>
-__global__ void __launch_bounds__(256) gemmFp32Kernel(A a, B b, C c, int64_t m, int64_t n, int64_t k, int32_t splits,
-                                                      int64_t kChunk) {
+__global__ void __launch_bounds__(256) gemmFp32Kernel(A a, B b, C c, int64_t m, int64_t n, int64_t k, int32_t splits, int64_t kChunk) {
   __shared__ float as[kTileK][kTileM + 4];
   __shared__ float bs[kTileK][kTileN + 4];
   const int64_t batch = blockIdx.z / splits;
@@ -77,8 +76,7 @@ __global__ void __launch_bounds__(256) gemmFp32Kernel(A a, B b, C c, int64_t m, 
 }
 
 template <typename A, typename B, typename C>
-__global__ void __launch_bounds__(128) gemmTf32Kernel(A a, B b, C c, int64_t m, int64_t n, int64_t k, int32_t splits,
-                                                      int64_t kChunk) {
+__global__ void __launch_bounds__(128) gemmTf32Kernel(A a, B b, C c, int64_t m, int64_t n, int64_t k, int32_t splits, int64_t kChunk) {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
   using namespace nvcuda;
   constexpr int lda = kTileK + 4, ldb = kTileN + 4, ldc = kTileN + 4;  // padded rows; multiples of 4 floats
@@ -140,8 +138,7 @@ __global__ void __launch_bounds__(128) gemmTf32Kernel(A a, B b, C c, int64_t m, 
 #pragma unroll
   for (int i = 0; i < 2; ++i)
 #pragma unroll
-    for (int j = 0; j < 2; ++j)
-      wmma::store_matrix_sync(cs + (wm + i * 16) * ldc + wn + j * 16, acc[i][j], ldc, wmma::mem_row_major);
+    for (int j = 0; j < 2; ++j) wmma::store_matrix_sync(cs + (wm + i * 16) * ldc + wn + j * 16, acc[i][j], ldc, wmma::mem_row_major);
   __syncthreads();
   for (int idx = tid; idx < kTileM * kTileN; idx += 128) {
     const int mm = idx / kTileN, nn = idx % kTileN;
@@ -159,8 +156,10 @@ struct DenseStore {
   bool accumulate;
   __device__ __forceinline__ void operator()(int64_t batch, int64_t i, int64_t j, float v) const {
     float* p = c + batch * batchStride + i * ldc + j;
-    if (accumulate) atomicAdd(p, v);
-    else *p = v;
+    if (accumulate)
+      atomicAdd(p, v);
+    else
+      *p = v;
   }
 };
 
@@ -175,26 +174,26 @@ inline int32_t splitKFor(int64_t tiles, int64_t k, int32_t sms) {
 /// Runs C = A·B over `batch` products with the TF32 kernel when `tf32`, else FP32. When K is split, C is zeroed first
 /// and the chunks add into it.
 template <typename A, typename B>
-void runGemm(A a, B b, float* c, int64_t ldc, int64_t cBatchStride, int64_t m, int64_t n, int64_t k, int64_t batch,
-             bool tf32, int32_t sms, const char* name) {
+void runGemm(A a, B b, float* c, int64_t ldc, int64_t cBatchStride, int64_t m, int64_t n, int64_t k, int64_t batch, bool tf32, int32_t sms,
+             const char* name) {
   if (m == 0 || n == 0 || batch == 0) return;
   const GemmGrid grid = gemmGrid(m, n, batch, kTileM, kTileN);
   const int32_t splits = k > 0 ? splitKFor(grid.x * grid.y * batch, k, sms) : 1;
   if (splits > 1 || k == 0) {
     for (int64_t bi = 0; bi < batch; ++bi)
-      cuda::check(cudaMemset2DAsync(c + bi * cBatchStride, ldc * sizeof(float), 0, n * sizeof(float), m, stream()),
-                  "cudaMemset2DAsync");
+      cuda::check(cudaMemset2DAsync(c + bi * cBatchStride, ldc * sizeof(float), 0, n * sizeof(float), m, stream()), "cudaMemset2DAsync");
     if (k == 0) return;
   }
   if (grid.y > 65535 || batch * splits > 65535)
-    throw std::runtime_error(std::string(name) + ": GEMM too large for one launch (" + std::to_string(m) + "×" +
-                             std::to_string(n) + ", batch " + std::to_string(batch) + ")");
+    throw std::runtime_error(std::string(name) + ": GEMM too large for one launch (" + std::to_string(m) + "×" + std::to_string(n) +
+                             ", batch " + std::to_string(batch) + ")");
   const int64_t kChunk = ((k + splits - 1) / splits + kTileK - 1) / kTileK * kTileK;
   const DenseStore store{c, ldc, cBatchStride, splits > 1};
-  const dim3 blocks(static_cast<unsigned>(grid.x), static_cast<unsigned>(grid.y),
-                    static_cast<unsigned>(batch * splits));
-  if (tf32) gemmTf32Kernel<<<blocks, 128, 0, stream()>>>(a, b, store, m, n, k, splits, kChunk);
-  else gemmFp32Kernel<<<blocks, 256, 0, stream()>>>(a, b, store, m, n, k, splits, kChunk);
+  const dim3 blocks(static_cast<unsigned>(grid.x), static_cast<unsigned>(grid.y), static_cast<unsigned>(batch * splits));
+  if (tf32)
+    gemmTf32Kernel<<<blocks, 128, 0, stream()>>>(a, b, store, m, n, k, splits, kChunk);
+  else
+    gemmFp32Kernel<<<blocks, 256, 0, stream()>>>(a, b, store, m, n, k, splits, kChunk);
   checkLaunch(name);
 }
 

@@ -63,9 +63,7 @@ FK_HD int64_t convForwardInputIndex(const ConvGeometry& g, int64_t m, int64_t k)
 }
 
 /// Backward-filter A[m,k] = forward A[k,m]: filter row m (kh, kw, ic) against output pixel k.
-FK_HD int64_t convBackwardFilterInputIndex(const ConvGeometry& g, int64_t m, int64_t k) {
-  return convForwardInputIndex(g, k, m);
-}
+FK_HD int64_t convBackwardFilterInputIndex(const ConvGeometry& g, int64_t m, int64_t k) { return convForwardInputIndex(g, k, m); }
 
 /// Backward-data A[m,k]: the dy element that input pixel m (n, ih, iw) receives through tap k (kh, kw, oc), as an
 /// index into the NHWC dy, or −1 when no output pixel uses input pixel m through that tap (padding, or a stride

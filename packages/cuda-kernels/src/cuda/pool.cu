@@ -20,8 +20,8 @@ __global__ void maxPoolKernel(PoolGeometry g, const float* __restrict__ x, float
   }
 }
 
-__global__ void maxPoolGradKernel(PoolGeometry g, const float* __restrict__ x, const float* __restrict__ dy,
-                                  float* __restrict__ dx, int64_t n) {
+__global__ void maxPoolGradKernel(PoolGeometry g, const float* __restrict__ x, const float* __restrict__ dy, float* __restrict__ dx,
+                                  int64_t n) {
   for (int64_t o = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; o < n; o += int64_t{gridDim.x} * blockDim.x) {
     const int64_t best = maxPoolArgmax(g, o, Load{x});
     if (best >= 0) atomicAdd(dx + best, dy[o]);

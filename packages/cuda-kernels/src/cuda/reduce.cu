@@ -38,11 +38,9 @@ __device__ __forceinline__ float finish(ReduceOp op, float v, int64_t inner) {
 }
 
 /// 8 warps per block, one row per warp.
-__global__ void reduceWarpRowsKernel(ReduceOp op, const float* __restrict__ x, float* __restrict__ y, int64_t outer,
-                                     int64_t inner) {
+__global__ void reduceWarpRowsKernel(ReduceOp op, const float* __restrict__ x, float* __restrict__ y, int64_t outer, int64_t inner) {
   const int lane = threadIdx.x % 32;
-  for (int64_t row = (int64_t{blockIdx.x} * blockDim.x + threadIdx.x) / 32; row < outer;
-       row += int64_t{gridDim.x} * blockDim.x / 32) {
+  for (int64_t row = (int64_t{blockIdx.x} * blockDim.x + threadIdx.x) / 32; row < outer; row += int64_t{gridDim.x} * blockDim.x / 32) {
     float v = identity(op);
     for (int64_t j = lane; j < inner; j += 32) v = combine(op, v, x[row * inner + j]);
     v = warpCombine(op, v);
@@ -51,8 +49,7 @@ __global__ void reduceWarpRowsKernel(ReduceOp op, const float* __restrict__ x, f
 }
 
 /// One block of 256 per row.
-__global__ void reduceBlockRowsKernel(ReduceOp op, const float* __restrict__ x, float* __restrict__ y, int64_t outer,
-                                      int64_t inner) {
+__global__ void reduceBlockRowsKernel(ReduceOp op, const float* __restrict__ x, float* __restrict__ y, int64_t outer, int64_t inner) {
   __shared__ float partial[8];
   for (int64_t row = blockIdx.x; row < outer; row += gridDim.x) {
     float v = identity(op);

@@ -38,8 +38,7 @@ void launchStridedCopy(const void*, void*, const StridedCopy&, int32_t) { unavai
 void launchFill(void*, int64_t, uint32_t) { unavailable(); }
 void launchCast(const void*, int32_t, void*, int32_t, int64_t) { unavailable(); }
 void launchReduce(ReduceOp, const float*, float*, int64_t, int64_t) { unavailable(); }
-void launchBatchMatMul(const float*, const float*, float*, int64_t, int64_t, int64_t, int64_t, bool, bool, int64_t,
-                       int64_t) {
+void launchBatchMatMul(const float*, const float*, float*, int64_t, int64_t, int64_t, int64_t, bool, bool, int64_t, int64_t) {
   unavailable();
 }
 void launchConvForward(const ConvGeometry&, const float*, const float*, float*) { unavailable(); }

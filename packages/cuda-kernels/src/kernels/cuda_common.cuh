@@ -13,9 +13,7 @@
 namespace fedkern::cuda {
 
 /// "cudaErrorInsufficientDriver: CUDA driver version is insufficient for CUDA runtime version".
-inline std::string describe(cudaError_t err) {
-  return std::string(cudaGetErrorName(err)) + ": " + cudaGetErrorString(err);
-}
+inline std::string describe(cudaError_t err) { return std::string(cudaGetErrorName(err)) + ": " + cudaGetErrorString(err); }
 
 /// Throws std::runtime_error("<what>: <error name>: <text>") unless err == cudaSuccess.
 inline void check(cudaError_t err, const char* what) {
@@ -62,8 +60,11 @@ struct DeviceCsr {
   DeviceBuffer<int32_t> rowPtr, colIdx;
   DeviceBuffer<float> values;
   explicit DeviceCsr(const CsrView& s)
-      : rows(s.rows), cols(s.cols), rowPtr(s.rowPtr, static_cast<size_t>(s.rows) + 1),
-        colIdx(s.colIdx, static_cast<size_t>(s.nnz())), values(s.values, static_cast<size_t>(s.nnz())) {}
+      : rows(s.rows),
+        cols(s.cols),
+        rowPtr(s.rowPtr, static_cast<size_t>(s.rows) + 1),
+        colIdx(s.colIdx, static_cast<size_t>(s.nnz())),
+        values(s.values, static_cast<size_t>(s.nnz())) {}
 };
 
 /// Checks the launch and waits for it, so errors surface at the call that caused them.

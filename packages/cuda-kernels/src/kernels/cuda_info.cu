@@ -22,8 +22,7 @@ CudaInfo cudaInfo() {
   for (int i = 0; i < count; ++i) {
     cudaDeviceProp prop{};
     if (cudaGetDeviceProperties(&prop, i) == cudaSuccess)
-      info.deviceNames.push_back(std::string(prop.name) + " (sm_" + std::to_string(prop.major) +
-                                 std::to_string(prop.minor) + ")");
+      info.deviceNames.push_back(std::string(prop.name) + " (sm_" + std::to_string(prop.major) + std::to_string(prop.minor) + ")");
     else
       info.deviceNames.push_back("device " + std::to_string(i) + " (properties unavailable)");
   }

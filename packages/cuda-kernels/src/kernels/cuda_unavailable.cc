@@ -23,12 +23,8 @@ CudaInfo cudaInfo() {
 
 void etfProjectForwardCuda(const float*, int32_t, const CsrView&, const float*, float*) { unavailable(); }
 void etfProjectBackwardCuda(const float*, int32_t, const CsrView&, float*) { unavailable(); }
-double etfCrossEntropyCuda(const float*, int32_t, const CsrView&, const float*, const int32_t*, float*) {
-  unavailable();
-}
+double etfCrossEntropyCuda(const float*, int32_t, const CsrView&, const float*, const int32_t*, float*) { unavailable(); }
 void renormRowsCuda(const float*, int32_t, int32_t, float, float*) { unavailable(); }
-void localRealignCuda(const float*, int32_t, int32_t, const float*, int32_t, const uint8_t*, float*) {
-  unavailable();
-}
+void localRealignCuda(const float*, int32_t, int32_t, const float*, int32_t, const uint8_t*, float*) { unavailable(); }
 
 }  // namespace fedkern

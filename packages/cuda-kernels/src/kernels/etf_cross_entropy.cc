@@ -11,8 +11,7 @@
 
 namespace fedkern {
 
-double etfCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels,
-                          float* gradF) {
+double etfCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF) {
   if (batch <= 0) return 0.0;
   const int64_t tiles = (int64_t{batch} + kBatchTile - 1) / kBatchTile;
   const int64_t workPerTile = 2 * int64_t{kBatchTile} * std::max(1, s.nnz());

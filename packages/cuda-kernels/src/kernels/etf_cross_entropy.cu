@@ -11,8 +11,8 @@ namespace fedkern {
 namespace cuda {
 namespace {
 
-__global__ void softmaxXentRowsKernel(float* __restrict__ logits, int32_t batch, int32_t classes,
-                                      const int32_t* __restrict__ labels, float invBatch, float* __restrict__ loss) {
+__global__ void softmaxXentRowsKernel(float* __restrict__ logits, int32_t batch, int32_t classes, const int32_t* __restrict__ labels,
+                                      float invBatch, float* __restrict__ loss) {
   for (int64_t b = blockIdx.x; b < batch; b += gridDim.x) {
     float* z = logits + b * classes;
     float localMax = -INFINITY;
@@ -33,8 +33,7 @@ __global__ void softmaxXentRowsKernel(float* __restrict__ logits, int32_t batch,
 }  // namespace
 }  // namespace cuda
 
-double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels,
-                           float* gradF) {
+double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF) {
   if (batch <= 0) return 0.0;
   cuda::requireDevice();
   cuda::DeviceCsr ds(s);
@@ -48,8 +47,8 @@ double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, cons
   cuda::DeviceBuffer<float> dgrad(static_cast<size_t>(batch) * s.cols);
 
   cuda::launchCsrProject(df.get(), batch, ds, bias ? dbias.get() : nullptr, dlogits.get());
-  cuda::softmaxXentRowsKernel<<<cuda::gridFor(batch, 1), cuda::kBlock>>>(dlogits.get(), batch, s.rows, dlabels.get(),
-                                                                          1.0f / batch, dloss.get());
+  cuda::softmaxXentRowsKernel<<<cuda::gridFor(batch, 1), cuda::kBlock>>>(dlogits.get(), batch, s.rows, dlabels.get(), 1.0f / batch,
+                                                                         dloss.get());
   cuda::finishLaunch("softmaxXentRowsKernel");
   cuda::launchCsrProject(dlogits.get(), batch, dst, nullptr, dgrad.get());
   dgrad.download(gradF);

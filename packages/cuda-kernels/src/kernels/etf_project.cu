@@ -8,9 +8,8 @@ namespace fedkern {
 namespace cuda {
 namespace {
 
-__global__ void csrProjectKernel(const float* __restrict__ x, int32_t batch, int32_t rows, int32_t cols,
-                                 const int32_t* __restrict__ rowPtr, const int32_t* __restrict__ colIdx,
-                                 const float* __restrict__ values, const float* __restrict__ bias,
+__global__ void csrProjectKernel(const float* __restrict__ x, int32_t batch, int32_t rows, int32_t cols, const int32_t* __restrict__ rowPtr,
+                                 const int32_t* __restrict__ colIdx, const float* __restrict__ values, const float* __restrict__ bias,
                                  float* __restrict__ out) {
   const int lane = threadIdx.x % kWarp;
   const int64_t warpsTotal = int64_t{gridDim.x} * (blockDim.x / kWarp);
@@ -31,8 +30,8 @@ __global__ void csrProjectKernel(const float* __restrict__ x, int32_t batch, int
 void launchCsrProject(const float* x, int32_t batch, const DeviceCsr& a, const float* bias, float* out) {
   const int64_t outputs = int64_t{batch} * a.rows;
   if (outputs == 0) return;
-  csrProjectKernel<<<gridFor(outputs, kBlock / kWarp), kBlock>>>(x, batch, a.rows, a.cols, a.rowPtr.get(),
-                                                                  a.colIdx.get(), a.values.get(), bias, out);
+  csrProjectKernel<<<gridFor(outputs, kBlock / kWarp), kBlock>>>(x, batch, a.rows, a.cols, a.rowPtr.get(), a.colIdx.get(), a.values.get(),
+                                                                 bias, out);
   finishLaunch("csrProjectKernel");
 }
 

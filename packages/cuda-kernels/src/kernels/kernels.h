@@ -42,8 +42,7 @@ void etfProjectBackwardCpu(const float* gradLogits, int32_t batch, const CsrView
 /// (1/B)·Σ_b [logsumexp(logits_b) − logits_b[label_b]] and writes gradF[B,d] = ((softmax − onehot)/B) · S.
 /// Log-sum-exp is shifted by the row maximum, so it is stable for any finite logits. An empty batch returns 0
 /// (the sum over no samples divided by max(B,1)). labels must lie in [0, classes).
-double etfCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels,
-                          float* gradF);
+double etfCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF);
 
 /// (d) Row renormalisation (GLA-FR global realignment, FedLoGe §3.3): out[r,:] = scale · w[r,:] / ‖w[r,:]‖₂.
 /// Rows with zero norm stay zero. out may alias w (in place).
@@ -52,8 +51,7 @@ void renormRowsCpu(const float* w, int32_t rows, int32_t cols, float scale, floa
 /// (e) Batched local realignment (GLA-FR local, FedLoGe §3.3; `update_weights_norm_init` in the reference):
 /// out[k,c,:] = g[c,:] · ‖locals[k,c,:]‖₂ for k < clients, c < classes. When masked is non-null ([clients x classes],
 /// non-zero = masked, the masked_fill convention), masked rows are filled with kMaskedRowValue instead.
-void localRealignCpu(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients,
-                     const uint8_t* masked, float* out);
+void localRealignCpu(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked, float* out);
 
 // ---------------------------------------------------------------------------------------------------------------
 // CUDA kernels (src/kernels/*.cu; src/kernels/cuda_unavailable.cc when built without CUDA). Same contracts and
@@ -74,10 +72,9 @@ CudaInfo cudaInfo();
 
 void etfProjectForwardCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits);
 void etfProjectBackwardCuda(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF);
-double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels,
-                           float* gradF);
+double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF);
 void renormRowsCuda(const float* w, int32_t rows, int32_t cols, float scale, float* out);
-void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients,
-                      const uint8_t* masked, float* out);
+void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked,
+                      float* out);
 
 }  // namespace fedkern

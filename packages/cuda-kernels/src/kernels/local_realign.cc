@@ -8,8 +8,8 @@
 
 namespace fedkern {
 
-void localRealignCpu(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients,
-                     const uint8_t* masked, float* out) {
+void localRealignCpu(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked,
+                     float* out) {
   const int64_t rows = int64_t{clients} * classes;
   parallelFor(rows, 2 * int64_t{dim}, [&](int64_t first, int64_t last) {
     for (int64_t kc = first; kc < last; ++kc) {

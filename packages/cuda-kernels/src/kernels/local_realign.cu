@@ -6,9 +6,8 @@ namespace fedkern {
 namespace cuda {
 namespace {
 
-__global__ void localRealignKernel(const float* __restrict__ g, int32_t classes, int32_t dim,
-                                   const float* __restrict__ locals, int64_t rows, const uint8_t* __restrict__ masked,
-                                   float* __restrict__ out) {
+__global__ void localRealignKernel(const float* __restrict__ g, int32_t classes, int32_t dim, const float* __restrict__ locals,
+                                   int64_t rows, const uint8_t* __restrict__ masked, float* __restrict__ out) {
   for (int64_t kc = blockIdx.x; kc < rows; kc += gridDim.x) {
     float* dst = out + kc * dim;
     if (masked && masked[kc]) {  // uniform per block, so no thread skips a blockSum below
@@ -27,8 +26,8 @@ __global__ void localRealignKernel(const float* __restrict__ g, int32_t classes,
 }  // namespace
 }  // namespace cuda
 
-void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients,
-                      const uint8_t* masked, float* out) {
+void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked,
+                      float* out) {
   cuda::requireDevice();
   const int64_t rows = int64_t{clients} * classes;
   if (rows == 0 || dim == 0) return;
@@ -36,8 +35,8 @@ void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float*
   cuda::DeviceBuffer<float> dl(locals, static_cast<size_t>(rows) * dim);
   cuda::DeviceBuffer<uint8_t> dmask(masked, masked ? static_cast<size_t>(rows) : 0);
   cuda::DeviceBuffer<float> dout(static_cast<size_t>(rows) * dim);
-  cuda::localRealignKernel<<<cuda::gridFor(rows, 1), cuda::kBlock>>>(dg.get(), classes, dim, dl.get(), rows,
-                                                                      masked ? dmask.get() : nullptr, dout.get());
+  cuda::localRealignKernel<<<cuda::gridFor(rows, 1), cuda::kBlock>>>(dg.get(), classes, dim, dl.get(), rows, masked ? dmask.get() : nullptr,
+                                                                     dout.get());
   cuda::finishLaunch("localRealignKernel");
   dout.download(out);
 }

@@ -6,8 +6,7 @@ namespace fedkern {
 namespace cuda {
 namespace {
 
-__global__ void renormRowsKernel(const float* __restrict__ w, int32_t rows, int32_t cols, float scale,
-                                 float* __restrict__ out) {
+__global__ void renormRowsKernel(const float* __restrict__ w, int32_t rows, int32_t cols, float scale, float* __restrict__ out) {
   for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
     const float* src = w + r * cols;
     float local = 0.0f;

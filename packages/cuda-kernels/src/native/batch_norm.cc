@@ -67,8 +67,8 @@ void forRows(int64_t m, int64_t c, Row&& row) {
 
 }  // namespace
 
-void batchNormTrainForward(const float* x, int64_t m, int64_t c, const float* gamma, const float* beta, float eps,
-                           float* y, float* mean, float* variance) {
+void batchNormTrainForward(const float* x, int64_t m, int64_t c, const float* gamma, const float* beta, float eps, float* y, float* mean,
+                           float* variance) {
   std::vector<double> sum, sumSq;
   columnSums2(
       m, c,
@@ -100,9 +100,8 @@ void batchNormTrainForward(const float* x, int64_t m, int64_t c, const float* ga
   });
 }
 
-void batchNormTrainBackward(const float* dy, const float* x, int64_t m, int64_t c, const float* gamma,
-                            const float* mean, const float* variance, float eps, float* dx, float* dGamma,
-                            float* dBeta) {
+void batchNormTrainBackward(const float* dy, const float* x, int64_t m, int64_t c, const float* gamma, const float* mean,
+                            const float* variance, float eps, float* dx, float* dGamma, float* dBeta) {
   std::vector<float> invStd(c);
   for (int64_t j = 0; j < c; ++j)
     invStd[j] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(variance[j]) + static_cast<double>(eps)));

@@ -50,12 +50,12 @@ inline BroadcastPlan planBroadcast(const std::vector<Shape>& operands, const Sha
   std::vector<Shape> full(count, Shape(rank, 0));
   for (size_t k = 0; k < count; ++k) {
     const Shape& s = operands[k];
-    if (s.size() > rank) throw std::invalid_argument("operand " + shapeString(s) + " has a higher rank than the output " + shapeString(out));
+    if (s.size() > rank)
+      throw std::invalid_argument("operand " + shapeString(s) + " has a higher rank than the output " + shapeString(out));
     int64_t stride = 1;
     for (size_t j = rank; j-- > 0;) {
       const int64_t d = j < rank - s.size() ? 1 : s[j - (rank - s.size())];
-      if (d != out[j] && d != 1)
-        throw std::invalid_argument("operand " + shapeString(s) + " does not broadcast to " + shapeString(out));
+      if (d != out[j] && d != 1) throw std::invalid_argument("operand " + shapeString(s) + " does not broadcast to " + shapeString(out));
       full[k][j] = d == 1 ? 0 : stride;
       stride *= d;
     }

@@ -49,8 +49,7 @@ void* scratch(int slot, size_t bytes) {
   return buffer.data;
 }
 
-Operand::Operand(const dnnl::memory::desc& user, const dnnl::memory::desc& inner, bool input, int slot)
-    : innerDesc_(inner), slot_(slot) {
+Operand::Operand(const dnnl::memory::desc& user, const dnnl::memory::desc& inner, bool input, int slot) : innerDesc_(inner), slot_(slot) {
   user_ = dnnl::memory(user, engine(), DNNL_MEMORY_NONE);
   reorders_ = user != inner;
   if (reorders_) {

@@ -15,7 +15,7 @@ Conv2dGeometry Conv2dGeometry::fromArray(const int32_t* v) {
 }
 
 std::string conv2dGeometryError(const Conv2dGeometry& g) {
-  const int32_t sizes[] = {g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
+  const int32_t sizes[] = {g.batch,        g.inHeight,    g.inWidth,      g.inChannels,  g.outHeight,      g.outWidth,     g.outChannels,
                            g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth};
   for (int32_t s : sizes)
     if (s < 1) return "every size, stride and dilation must be ≥ 1";
@@ -28,8 +28,8 @@ std::string conv2dGeometryError(const Conv2dGeometry& g) {
   const int64_t oh = expected(g.inHeight, g.padTop, g.padBottom, g.filterHeight, g.dilationHeight, g.strideHeight);
   const int64_t ow = expected(g.inWidth, g.padLeft, g.padRight, g.filterWidth, g.dilationWidth, g.strideWidth);
   if (oh != g.outHeight || ow != g.outWidth)
-    return "output " + std::to_string(g.outHeight) + "×" + std::to_string(g.outWidth) + " does not follow from the input, filter, pads and strides (expected " +
-           std::to_string(oh) + "×" + std::to_string(ow) + ")";
+    return "output " + std::to_string(g.outHeight) + "×" + std::to_string(g.outWidth) +
+           " does not follow from the input, filter, pads and strides (expected " + std::to_string(oh) + "×" + std::to_string(ow) + ")";
   return "";
 }
 
@@ -85,8 +85,8 @@ struct Descs {
   }
 
   dnnl::convolution_forward::primitive_desc forwardPd() const {
-    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, src, wei,
-                                      dst, strides, dilates, padL, padR);
+    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, src, wei, dst, strides,
+                                      dilates, padL, padR);
     return {d, ctx::engine()};
   }
 };
@@ -112,23 +112,35 @@ ConvPrimitive build(const Conv2dGeometry& g, Pass pass) {
   const auto fwd = d.forwardPd();
   switch (pass) {
     case Pass::Forward:
-      return {dnnl::convolution_forward(fwd), DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST,
-              ctx::Operand(d.userSrc, fwd.src_desc(), true, 0), ctx::Operand(d.userWei, fwd.weights_desc(), true, 1),
+      return {dnnl::convolution_forward(fwd),
+              DNNL_ARG_SRC,
+              DNNL_ARG_WEIGHTS,
+              DNNL_ARG_DST,
+              ctx::Operand(d.userSrc, fwd.src_desc(), true, 0),
+              ctx::Operand(d.userWei, fwd.weights_desc(), true, 1),
               ctx::Operand(d.userDst, fwd.dst_desc(), false, 2)};
     case Pass::BackwardInput: {
-      dnnl::convolution_backward_data::desc bd(dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst, d.strides,
-                                               d.dilates, d.padL, d.padR);
+      dnnl::convolution_backward_data::desc bd(dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst, d.strides, d.dilates, d.padL,
+                                               d.padR);
       dnnl::convolution_backward_data::primitive_desc pd(bd, ctx::engine(), fwd);
-      return {dnnl::convolution_backward_data(pd), DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC,
-              ctx::Operand(d.userDst, pd.diff_dst_desc(), true, 0), ctx::Operand(d.userWei, pd.weights_desc(), true, 1),
+      return {dnnl::convolution_backward_data(pd),
+              DNNL_ARG_DIFF_DST,
+              DNNL_ARG_WEIGHTS,
+              DNNL_ARG_DIFF_SRC,
+              ctx::Operand(d.userDst, pd.diff_dst_desc(), true, 0),
+              ctx::Operand(d.userWei, pd.weights_desc(), true, 1),
               ctx::Operand(d.userSrc, pd.diff_src_desc(), false, 2)};
     }
     case Pass::BackwardFilter: {
-      dnnl::convolution_backward_weights::desc bd(dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst, d.strides,
-                                                  d.dilates, d.padL, d.padR);
+      dnnl::convolution_backward_weights::desc bd(dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst, d.strides, d.dilates, d.padL,
+                                                  d.padR);
       dnnl::convolution_backward_weights::primitive_desc pd(bd, ctx::engine(), fwd);
-      return {dnnl::convolution_backward_weights(pd), DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS,
-              ctx::Operand(d.userSrc, pd.src_desc(), true, 0), ctx::Operand(d.userDst, pd.diff_dst_desc(), true, 1),
+      return {dnnl::convolution_backward_weights(pd),
+              DNNL_ARG_SRC,
+              DNNL_ARG_DIFF_DST,
+              DNNL_ARG_DIFF_WEIGHTS,
+              ctx::Operand(d.userSrc, pd.src_desc(), true, 0),
+              ctx::Operand(d.userDst, pd.diff_dst_desc(), true, 1),
               ctx::Operand(d.userWei, pd.diff_weights_desc(), false, 2)};
     }
   }
@@ -150,9 +162,7 @@ ConvPrimitive& cached(const Conv2dGeometry& g, Pass pass) {
 
 }  // namespace
 
-void conv2dForward(const Conv2dGeometry& g, const float* x, const float* w, float* y) {
-  cached(g, Pass::Forward).run(x, w, y);
-}
+void conv2dForward(const Conv2dGeometry& g, const float* x, const float* w, float* y) { cached(g, Pass::Forward).run(x, w, y); }
 
 void conv2dBackwardInput(const Conv2dGeometry& g, const float* dy, const float* w, float* dx) {
   cached(g, Pass::BackwardInput).run(dy, w, dx);

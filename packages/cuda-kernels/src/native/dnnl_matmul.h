@@ -8,8 +8,8 @@
 namespace fedkern::native {
 
 struct MatMulGeometry {
-  int32_t batchA, batchB;  ///< equal, or one of them 1 (broadcast)
-  int32_t m, k, n;         ///< op(a) is m×k, op(b) is k×n, c is m×n per batch
+  int32_t batchA, batchB;       ///< equal, or one of them 1 (broadcast)
+  int32_t m, k, n;              ///< op(a) is m×k, op(b) is k×n, c is m×n per batch
   bool transposeA, transposeB;  ///< a stored k×m, b stored n×k
 
   int32_t batch() const { return batchA > batchB ? batchA : batchB; }

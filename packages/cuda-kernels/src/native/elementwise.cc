@@ -104,9 +104,11 @@ void binaryF32(BinaryOp op, const float* a, const Shape& aShape, const float* b,
     case BinaryOp::Div: return mapBinary(a, aShape, b, bShape, out, outShape, [](float u, float v) { return u / v; });
     // Math.max / Math.min: NaN if either operand is NaN.
     case BinaryOp::Maximum:
-      return mapBinary(a, aShape, b, bShape, out, outShape, [](float u, float v) { return (isNaN(u) || isNaN(v)) ? kNaN : (u > v ? u : v); });
+      return mapBinary(a, aShape, b, bShape, out, outShape,
+                       [](float u, float v) { return (isNaN(u) || isNaN(v)) ? kNaN : (u > v ? u : v); });
     case BinaryOp::Minimum:
-      return mapBinary(a, aShape, b, bShape, out, outShape, [](float u, float v) { return (isNaN(u) || isNaN(v)) ? kNaN : (u < v ? u : v); });
+      return mapBinary(a, aShape, b, bShape, out, outShape,
+                       [](float u, float v) { return (isNaN(u) || isNaN(v)) ? kNaN : (u < v ? u : v); });
     case BinaryOp::Pow:
       return mapBinary(a, aShape, b, bShape, out, outShape,
                        [](float u, float v) { return static_cast<float>(std::pow(static_cast<double>(u), static_cast<double>(v))); });
@@ -118,7 +120,8 @@ void binaryF32(BinaryOp op, const float* a, const Shape& aShape, const float* b,
   }
 }
 
-void compareF32(CompareOp op, const float* a, const Shape& aShape, const float* b, const Shape& bShape, uint8_t* out, const Shape& outShape) {
+void compareF32(CompareOp op, const float* a, const Shape& aShape, const float* b, const Shape& bShape, uint8_t* out,
+                const Shape& outShape) {
   auto run = [&](auto f) { mapBinary(a, aShape, b, bShape, out, outShape, f); };
   switch (op) {
     case CompareOp::Equal: return run([](float u, float v) -> uint8_t { return u == v; });

@@ -20,7 +20,8 @@ void unaryF32(UnaryOp op, const float* x, int64_t n, float alpha, float* out);
 void binaryF32(BinaryOp op, const float* a, const Shape& aShape, const float* b, const Shape& bShape, float* out, const Shape& outShape);
 
 /// out = (a op b) as 0/1 bytes, broadcasting as binaryF32.
-void compareF32(CompareOp op, const float* a, const Shape& aShape, const float* b, const Shape& bShape, uint8_t* out, const Shape& outShape);
+void compareF32(CompareOp op, const float* a, const Shape& aShape, const float* b, const Shape& bShape, uint8_t* out,
+                const Shape& outShape);
 
 /// out = cond ? t : e elementwise (cond, t, e and out all of n elements).
 void selectF32(const uint8_t* cond, const float* t, const float* e, int64_t n, float* out);

@@ -13,8 +13,8 @@ Pool2dGeometry Pool2dGeometry::fromArray(const int32_t* v) {
 }
 
 std::string pool2dGeometryError(const Pool2dGeometry& g) {
-  const int32_t sizes[] = {g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
-                           g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth};
+  const int32_t sizes[] = {g.batch,    g.inHeight,     g.inWidth,     g.channels,     g.outHeight,
+                           g.outWidth, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth};
   for (int32_t s : sizes)
     if (s < 1) return "sizes and strides must be ≥ 1";
   if (g.padTop < 0 || g.padLeft < 0) return "pads must be ≥ 0";

@@ -66,7 +66,8 @@ ReducePlan planReduce(const Shape& shape, const std::vector<int>& axes) {
   const int rank = static_cast<int>(shape.size());
   std::vector<bool> isReduced(rank, false);
   for (int a : axes) {
-    if (a < 0 || a >= rank) throw std::invalid_argument("axis " + std::to_string(a) + " is outside a rank-" + std::to_string(rank) + " tensor");
+    if (a < 0 || a >= rank)
+      throw std::invalid_argument("axis " + std::to_string(a) + " is outside a rank-" + std::to_string(rank) + " tensor");
     if (isReduced[a]) throw std::invalid_argument("axis " + std::to_string(a) + " is listed twice");
     isReduced[a] = true;
   }

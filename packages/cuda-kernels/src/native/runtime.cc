@@ -40,9 +40,7 @@ void freeHost(void* ptr, size_t bytes) {
   gLiveBytes.fetch_sub(static_cast<int64_t>(roundUp(bytes == 0 ? 1 : bytes)), std::memory_order_relaxed);
 }
 
-HostMemoryStats hostMemoryStats() {
-  return {gLiveBuffers.load(), gLiveBytes.load(), gTotalAllocations.load()};
-}
+HostMemoryStats hostMemoryStats() { return {gLiveBuffers.load(), gLiveBytes.load(), gTotalAllocations.load()}; }
 
 void setNumThreads(int threads) {
   if (threads < 1) threads = 1;

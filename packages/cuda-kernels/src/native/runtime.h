@@ -17,8 +17,8 @@ void* allocHost(size_t bytes);
 void freeHost(void* ptr, size_t bytes);
 
 struct HostMemoryStats {
-  int64_t liveBuffers;    ///< buffers allocated and not yet freed
-  int64_t liveBytes;      ///< their total size
+  int64_t liveBuffers;  ///< buffers allocated and not yet freed
+  int64_t liveBytes;    ///< their total size
   int64_t totalAllocations;
 };
 HostMemoryStats hostMemoryStats();
@@ -28,9 +28,9 @@ void setNumThreads(int threads);
 int numThreads();
 
 struct LibraryInfo {
-  bool dnnl;            ///< built against oneDNN
+  bool dnnl;  ///< built against oneDNN
   std::string dnnlVersion;
-  bool openmp;          ///< built with OpenMP
+  bool openmp;  ///< built with OpenMP
 };
 LibraryInfo libraryInfo();
 

@@ -12,8 +12,8 @@ namespace {
 constexpr int64_t kParallelElements = int64_t{1} << 16;
 }  // namespace
 
-void sgdMomentumUpdate(const float* w, const float* g, const float* v, int64_t n, float lr, float momentum,
-                       float weightDecay, float* wOut, float* vOut) {
+void sgdMomentumUpdate(const float* w, const float* g, const float* v, int64_t n, float lr, float momentum, float weightDecay, float* wOut,
+                       float* vOut) {
   const bool decay = weightDecay != 0.0f;
   const bool useMomentum = momentum != 0.0f;
 #pragma omp parallel for schedule(static) if (n >= kParallelElements)

@@ -9,7 +9,7 @@ namespace fedkern::native {
 /// null: the first step) and w' = w − lr·v'; with μ = 0, w' = w − lr·d and vOut is unused (may be null).
 /// Each operation rounds to float in that order (no fused multiply-add), so the result equals the composite of
 /// float32 tensor ops bit for bit. Outputs must not alias inputs.
-void sgdMomentumUpdate(const float* w, const float* g, const float* v, int64_t n, float lr, float momentum,
-                       float weightDecay, float* wOut, float* vOut);
+void sgdMomentumUpdate(const float* w, const float* g, const float* v, int64_t n, float lr, float momentum, float weightDecay, float* wOut,
+                       float* vOut);
 
 }  // namespace fedkern::native

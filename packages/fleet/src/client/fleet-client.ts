@@ -1,5 +1,5 @@
 import { create, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
-import type { Metadata} from '@grpc/grpc-js';
+import type { Metadata } from '@grpc/grpc-js';
 import { Client, type ServiceError, status } from '@grpc/grpc-js';
 import { signedCallMetadata } from '../auth/call-auth.js';
 import { generateNodeKey, type NodeKey } from '../auth/node-key.js';

@@ -24,8 +24,10 @@ export function batchNormKeys(keys: Iterable<string>): Set<string> {
     const dot = key.lastIndexOf('.');
     if (dot > 0 && RUNNING_STAT_NAMES.has(key.slice(dot + 1))) layerPrefixes.add(key.slice(0, dot + 1));
   }
-  return new Set(all.filter((key) => {
-    const dot = key.lastIndexOf('.');
-    return dot > 0 && layerPrefixes.has(key.slice(0, dot + 1));
-  }));
+  return new Set(
+    all.filter((key) => {
+      const dot = key.lastIndexOf('.');
+      return dot > 0 && layerPrefixes.has(key.slice(0, dot + 1));
+    }),
+  );
 }

@@ -15,8 +15,14 @@ function crossEntropyGradient(strategy: Ditto, arrays: ArrayRecord): Map<string,
   const hooks = hooksOf(strategy);
   const net = hooks.buildNetwork(h.models, arrays);
   const batch = wholeBatch(client);
-  const named = [...[...net.backbone.params].map(([k, v]) => [`backbone.${k}`, v] as const), ...[...net.head.params].map(([k, v]) => [`head.${k}`, v] as const)];
-  const { value, grads } = tf.variableGrads(() => crossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y), named.map(([, v]) => v));
+  const named = [
+    ...[...net.backbone.params].map(([k, v]) => [`backbone.${k}`, v] as const),
+    ...[...net.head.params].map(([k, v]) => [`head.${k}`, v] as const),
+  ];
+  const { value, grads } = tf.variableGrads(
+    () => crossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y),
+    named.map(([, v]) => v),
+  );
   const out = new Map(named.map(([k, v]) => [k, grads[v.name]!.dataSync().slice() as Float32Array]));
   tf.dispose([value, ...Object.values(grads), batch.x, batch.y]);
   hooks.disposeNetwork(net);
@@ -24,7 +30,13 @@ function crossEntropyGradient(strategy: Ditto, arrays: ArrayRecord): Map<string,
 }
 
 /** `v` moved one step by `lr · (grad + lambda·(v − anchor))`, per key (weights and biases only). */
-function expectedStep(v: ArrayRecord, grad: Map<string, Float32Array>, anchor: ArrayRecord, lr: number, lambda: number): Map<string, Float32Array> {
+function expectedStep(
+  v: ArrayRecord,
+  grad: Map<string, Float32Array>,
+  anchor: ArrayRecord,
+  lr: number,
+  lambda: number,
+): Map<string, Float32Array> {
   return new Map([...grad].map(([k, g]) => [k, v[k]!.data.map((x, i) => x - lr * (g[i]! + lambda * (x - anchor[k]!.data[i]!)))]));
 }
 

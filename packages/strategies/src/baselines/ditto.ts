@@ -77,7 +77,10 @@ export class Ditto extends FedAvg<DittoOptions, PersonalStep> {
     const personalStart = ctx.state ?? ctx.payload;
     const step: PersonalStep = compat ? { anchor: personalStart, form: 'l2' } : { anchor: ctx.payload, form: 'sqL2/2' };
     const localEpochs = this.options.personalEpochs ?? (compat ? 1 : ctx.train.localEpochs);
-    const personal = await this.trainLocal({ ...ctx, payload: personalStart, state: undefined, train: { ...ctx.train, localEpochs } }, step);
+    const personal = await this.trainLocal(
+      { ...ctx, payload: personalStart, state: undefined, train: { ...ctx.train, localEpochs } },
+      step,
+    );
     const personalLoss = personal.metrics?.['loss'] ?? NaN;
     if (compat) return { arrays: {}, numSamples: ctx.data.numSamples, state: personal.arrays, metrics: { personalLoss } };
     // The global copy starts from w^t: the personal state must not be laid over it.

@@ -33,7 +33,8 @@ describe('FedBN', () => {
     const strategy = h.strategy<FedBN>(fedBnPlugin, { gmPersonalPart: 'initial' });
     const global = strategy.initialize(server);
     const results: ClientResult[] = [];
-    for (const client of [clientA, clientB]) results.push({ ...(await strategy.trainClient(h.trainContext(client, global))), clientId: client.clientId });
+    for (const client of [clientA, clientB])
+      results.push({ ...(await strategy.trainClient(h.trainContext(client, global))), clientId: client.clientId });
     const next = strategy.aggregateTrain(1, global, results, server);
     const key = 'backbone.fc.weight';
     const wa = clientA.numSamples / (clientA.numSamples + clientB.numSamples);

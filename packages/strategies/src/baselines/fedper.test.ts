@@ -63,12 +63,15 @@ describe('FedPer', () => {
     const predictor = strategy.personalPredictor(global, h.personalContext(clientA, state), server);
     expect(predictor.kind).toBe('heads');
     const features = [[0.5, 0, 1, 2, 0, 0.1, 0.3, 0.7]];
-    const logits = tf.tidy(() => predictor.kind === 'heads' ? predictor.heads(tf.tensor2d(features))['personal']!.arraySync()[0]! : []);
+    const logits = tf.tidy(() => (predictor.kind === 'heads' ? predictor.heads(tf.tensor2d(features))['personal']!.arraySync()[0]! : []));
     predictor.dispose();
     expect(tf.memory().numTensors).toBe(before);
     const w = state!['head.weight']!.data;
     const b = state!['head.bias']!.data;
-    const expected = Array.from({ length: NUM_CLASSES }, (_, c) => b[c]! + features[0]!.reduce((s, f, j) => s + f * w[c * FEATURE_DIM + j]!, 0));
+    const expected = Array.from(
+      { length: NUM_CLASSES },
+      (_, c) => b[c]! + features[0]!.reduce((s, f, j) => s + f * w[c * FEATURE_DIM + j]!, 0),
+    );
     expect(maxAbsDiff(logits, expected)).toBeLessThan(1e-5);
   });
 });

@@ -33,7 +33,7 @@ describe('FedRep', () => {
     expect(both.update.metrics!['headLoss']).toBeGreaterThan(0);
   });
 
-  it('defaults to 10 head epochs and the run\'s local epochs for the body', () => {
+  it("defaults to 10 head epochs and the run's local epochs for the body", () => {
     const strategy = h.strategy<FedRep>(fedRepPlugin);
     expect(strategy.summary()['options']).toEqual({ gmPersonalPart: 'average', headEpochs: 10, bodyEpochs: null });
   });

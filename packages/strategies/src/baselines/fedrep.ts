@@ -53,7 +53,10 @@ export class FedRep extends PersonalPartStrategy<FedRepOptions, RepPhase> {
     const head = await this.trainLocal({ ...ctx, train: { ...ctx.train, localEpochs: headEpochs } }, 'head');
     // The body phase starts from everything the head phase produced (its state holds the new head).
     const afterHead = { ...ctx.payload, ...head.arrays, ...head.state };
-    const body = await this.trainLocal({ ...ctx, payload: afterHead, state: undefined, train: { ...ctx.train, localEpochs: bodyEpochs } }, 'body');
+    const body = await this.trainLocal(
+      { ...ctx, payload: afterHead, state: undefined, train: { ...ctx.train, localEpochs: bodyEpochs } },
+      'body',
+    );
     return { ...body, metrics: { loss: body.metrics?.['loss'] ?? NaN, headLoss: head.metrics?.['loss'] ?? NaN } };
   }
 

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '@fedloge/core';
 import { type FedRoD, fedRodPlugin, type RodNetwork } from './fedrod.js';
 import { offsetCrossEntropy } from './losses/offset-cross-entropy.js';
-import { FEATURE_DIM, NUM_CLASSES, harness, hooksOf, maxAbsDiff, referenceOffsetCrossEntropy, sameEntry, wholeBatch } from './__fixtures__/harness.js';
+import {
+  FEATURE_DIM,
+  NUM_CLASSES,
+  harness,
+  hooksOf,
+  maxAbsDiff,
+  referenceOffsetCrossEntropy,
+  sameEntry,
+  wholeBatch,
+} from './__fixtures__/harness.js';
 
 const h = harness();
 // Class 3 is absent: its Balanced Softmax offset is log 0.
@@ -21,7 +30,7 @@ describe('FedRoD', () => {
     const { global, hooks } = setup();
     const net = hooks.buildNetwork(h.models, global) as RodNetwork;
     // Make p differ from g (it starts as a copy) so the residual term is not trivial.
-    tf.tidy(() => (net.personal.params.get('weight')!).assign(tf.mul(net.personal.params.get('weight')!, -0.5)));
+    tf.tidy(() => net.personal.params.get('weight')!.assign(tf.mul(net.personal.params.get('weight')!, -0.5)));
     const batch = wholeBatch(client);
     const before = tf.memory().numTensors;
     const objective = hooks.localObjective(net, h.trainContext(client, global));
@@ -33,7 +42,11 @@ describe('FedRoD', () => {
     });
     const y = batch.y.dataSync();
     const balanced = referenceOffsetCrossEntropy(g, y, [Math.log(12), Math.log(6), Math.log(3), -Infinity]);
-    const residual = referenceOffsetCrossEntropy(g.map((row, i) => row.map((v, c) => v + p[i]![c]!)), y, [0, 0, 0, 0]);
+    const residual = referenceOffsetCrossEntropy(
+      g.map((row, i) => row.map((v, c) => v + p[i]![c]!)),
+      y,
+      [0, 0, 0, 0],
+    );
     // The test MLP has no BatchNorm: train and eval features agree.
     expect(loss).toBeCloseTo(balanced + residual, 4);
     expect(Number.isFinite(loss)).toBe(true);
@@ -50,15 +63,28 @@ describe('FedRoD', () => {
     const personal = [...net.personal.params.values()];
     const total = tf.variableGrads(() => objective.loss(batch, { epoch: 0, batch: 0 }), [...shared, ...personal]);
     const logPrior = Float32Array.from([Math.log(12), Math.log(6), Math.log(3), -1e9]);
-    const balancedOnly = tf.variableGrads(() => offsetCrossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y, logPrior), shared);
+    const balancedOnly = tf.variableGrads(
+      () => offsetCrossEntropy(net.head.apply(net.backbone.apply(batch.x, 'train')), batch.y, logPrior),
+      shared,
+    );
     const residualOnly = tf.variableGrads(() => {
       const f = tf.tensor2d(net.backbone.apply(batch.x, 'eval').arraySync()); // a constant: no path back
       const g = tf.tensor2d(net.head.apply(f).arraySync());
       return crossEntropy(tf.add(g, net.personal.apply(f)) as tf.Tensor2D, batch.y);
     }, personal);
     for (const v of shared) expect(maxAbsDiff(total.grads[v.name]!.dataSync(), balancedOnly.grads[v.name]!.dataSync())).toBeLessThan(1e-5);
-    for (const v of personal) expect(maxAbsDiff(total.grads[v.name]!.dataSync(), residualOnly.grads[v.name]!.dataSync())).toBeLessThan(1e-5);
-    tf.dispose([total.value, balancedOnly.value, residualOnly.value, ...Object.values(total.grads), ...Object.values(balancedOnly.grads), ...Object.values(residualOnly.grads), batch.x, batch.y]);
+    for (const v of personal)
+      expect(maxAbsDiff(total.grads[v.name]!.dataSync(), residualOnly.grads[v.name]!.dataSync())).toBeLessThan(1e-5);
+    tf.dispose([
+      total.value,
+      balancedOnly.value,
+      residualOnly.value,
+      ...Object.values(total.grads),
+      ...Object.values(balancedOnly.grads),
+      ...Object.values(residualOnly.grads),
+      batch.x,
+      batch.y,
+    ]);
     hooks.disposeNetwork(net);
   });
 
@@ -86,7 +112,12 @@ describe('FedRoD', () => {
       Array.from({ length: NUM_CLASSES }, (_, c) => b[c]! + f[0]!.reduce((s, v, j) => s + v * w[c * FEATURE_DIM + j]!, 0));
     const g = linear(global['head.weight']!.data, global['head.bias']!.data);
     const p = linear(state!['personal.weight']!.data, state!['personal.bias']!.data);
-    expect(maxAbsDiff(got, g.map((v, c) => v + p[c]!))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        got,
+        g.map((v, c) => v + p[c]!),
+      ),
+    ).toBeLessThan(1e-5);
     const gm = strategy.globalPredictor(global, server);
     const gmLogits = tf.tidy(() => Object.values(gm.heads(tf.tensor2d(f)))[0]!.arraySync()[0]!);
     gm.dispose();

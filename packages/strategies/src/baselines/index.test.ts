@@ -47,7 +47,13 @@ describe('baseline strategies', () => {
   for (const name of Object.keys(BASELINE_STRATEGIES) as (keyof typeof BASELINE_STRATEGIES)[]) {
     it(`${name} runs in the simulation and beats chance on GM and PM`, async () => {
       const logger = silentLogger();
-      const config = { rounds: 3, clientsPerRound: 3, evalEvery: 3, seed: 2, train: { localEpochs: 2, batchSize: 16, lr: 0.1, momentum: 0.5, weightDecay: 0 } };
+      const config = {
+        rounds: 3,
+        clientsPerRound: 3,
+        evalEvery: 3,
+        seed: 2,
+        train: { localEpochs: 2, batchSize: 16, lr: 0.1, momentum: 0.5, weightDecay: 0 },
+      };
       const runtime = buildClientRuntime(
         testContainer(),
         {

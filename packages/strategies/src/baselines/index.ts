@@ -28,7 +28,15 @@ export const BASELINE_STRATEGIES = {
 /** Every baseline plugin, for registration. */
 export const BASELINE_STRATEGY_PLUGINS: readonly StrategyPlugin[] = Object.values(BASELINE_STRATEGIES);
 
-export { CReFF, creffOptions, creffPlugin, CLASSIFIER_PREFIX, FEDERATED_FEATURES_KEY, FEDAVG_HEAD_VARIANT, RETRAINED_VARIANT } from './creff/creff.js';
+export {
+  CReFF,
+  creffOptions,
+  creffPlugin,
+  CLASSIFIER_PREFIX,
+  FEDERATED_FEATURES_KEY,
+  FEDAVG_HEAD_VARIANT,
+  RETRAINED_VARIANT,
+} from './creff/creff.js';
 export type { CreffOptions } from './creff/creff.js';
 export { Ditto, dittoOptions, dittoPlugin } from './ditto.js';
 export type { DittoOptions } from './ditto.js';

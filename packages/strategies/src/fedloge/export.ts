@@ -45,7 +45,7 @@ const NOTES: Record<ModelGroup, string> = {
   'realigned-global-head': 'GA-FR: g_aux rows rescaled to norm realignNorm, bias kept; global logits = f·weightᵀ + bias',
   'local-heads': 'per client k: `${k}.weight` [C, d], `${k}.bias` [C]',
   'realigned-local-heads':
-    'LA-FR per client k: `${k}.weight` = g_aux rows × local row norms; its bias is the global head\'s. ' +
+    "LA-FR per client k: `${k}.weight` = g_aux rows × local row norms; its bias is the global head's. " +
     'Personalized logits = (f·R_kᵀ + b_gaux) + (f·L_kᵀ + b_k)',
 };
 
@@ -54,7 +54,8 @@ export async function exportFedLoGeModel(dir: string, input: FedLoGeExportInput)
   const { strategy, global, clientStates, models } = input;
   const numClasses = models.numClasses;
   const featureDim = models.featureDim;
-  if (clientStates.length === 0) throw new RangeError('exportFedLoGeModel: clientStates is empty; pass one entry (or undefined) per client');
+  if (clientStates.length === 0)
+    throw new RangeError('exportFedLoGeModel: clientStates is empty; pass one entry (or undefined) per client');
   const { sseC } = strategy.sseCFor(input.runSeed, featureDim, numClasses);
   const gauxRecord = unprefixRecord(global, GAUX_PREFIX);
   const localHeads: ArrayRecord = {};
@@ -107,7 +108,11 @@ function realignHeads(
   const head = headParams(gaux, '');
   const locals = Array.from({ length: numClients }, (_, k) => headParams(localHeads, `${k}.`));
   const global = globalRealign(strategy.kernels, head, strategy.resolvedOptions.realignNorm);
-  const realigned = localRealignAll(strategy.kernels, head, locals.map((l) => l.weight));
+  const realigned = localRealignAll(
+    strategy.kernels,
+    head,
+    locals.map((l) => l.weight),
+  );
   try {
     const realignedLocal: ArrayRecord = {};
     realigned.forEach((r, k) => {

@@ -66,7 +66,14 @@ describe('FedLoGe in a simulation', () => {
     try {
       const strategy = runtime.strategy as FedLoGe;
       // Through the Strategy hook the CLI calls (it wraps exportFedLoGeModel), listing the files it wrote.
-      const info = await strategy.exportModel(dir, { global: result.global, clientStates: states, models: runtime.models, backbone, seed: config.seed, logger });
+      const info = await strategy.exportModel(dir, {
+        global: result.global,
+        clientStates: states,
+        models: runtime.models,
+        backbone,
+        seed: config.seed,
+        logger,
+      });
       expect(info.format).toBe('fedloge-model');
       expect((await readdir(dir)).sort()).toEqual([...info.files].sort());
       const model = await loadFedLoGeModel(dir, { container });
@@ -74,7 +81,12 @@ describe('FedLoGe in a simulation', () => {
       const [h, w, c] = dataset.imageShape;
       const n = dataset.test.count;
       const pixels = new Float32Array(n * h * w * c);
-      dataset.fillBatch('test', Array.from({ length: n }, (_, i) => i), pixels, { augment: false });
+      dataset.fillBatch(
+        'test',
+        Array.from({ length: n }, (_, i) => i),
+        pixels,
+        { augment: false },
+      );
       const x = tf.tensor4d(pixels, [n, h, w, c]);
       const predicted = model.classify(x, { mode: 'universal' });
       x.dispose();

@@ -34,8 +34,14 @@ const fast: Partial<FedLoGeOptions> = { etfSteps: 300, sparsity: 0.3 };
 const make = (options: Partial<FedLoGeOptions> = {}): FedLoGe =>
   createStrategy(container, 'fedloge', { ...fast, ...options }, aggregator, logger) as FedLoGe;
 const server: ServerContext = {
-  numClients: 4, numClasses: C, clientClassCounts: [], clientSizes: [], models,
-  rng: RUN_STREAMS.strategy(new Rng(SEED)), train, logger,
+  numClients: 4,
+  numClasses: C,
+  clientClassCounts: [],
+  clientSizes: [],
+  models,
+  rng: RUN_STREAMS.strategy(new Rng(SEED)),
+  train,
+  logger,
 };
 const INDICES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
@@ -44,9 +50,17 @@ const clientStream = (seed = SEED): Rng => RUN_STREAMS.clientTrain(new Rng(seed)
 
 function context(payload: ArrayRecord, overrides: Partial<ClientTrainContext> = {}): ClientTrainContext {
   return {
-    round: 1, clientId: 2, payload, state: undefined,
+    round: 1,
+    clientId: 2,
+    payload,
+    state: undefined,
     data: new FederatedClientData(dataset, 2, INDICES, { augment: false }),
-    train, numClasses: C, rng: clientStream(), models, logger, ...overrides,
+    train,
+    numClasses: C,
+    rng: clientStream(),
+    models,
+    logger,
+    ...overrides,
   };
 }
 
@@ -97,7 +111,13 @@ describe('FedLoGe strategy', () => {
   const global = strategy.initialize(server);
 
   it('sends and aggregates only backbone.* and gaux.* (no SSE-C, no local head)', () => {
-    expect(Object.keys(global).sort()).toEqual(['backbone.fc.bias', 'backbone.fc.weight', 'backbone.featureMean', 'gaux.bias', 'gaux.weight']);
+    expect(Object.keys(global).sort()).toEqual([
+      'backbone.fc.bias',
+      'backbone.fc.weight',
+      'backbone.featureMean',
+      'gaux.bias',
+      'gaux.weight',
+    ]);
     expect(global['gaux.weight']!.shape).toEqual([C, D]);
   });
 
@@ -141,7 +161,10 @@ describe('FedLoGe strategy', () => {
     const base = await strategy.trainClient(ctx);
     // Other g_aux weights and another local head: the backbone result is unchanged.
     const otherGaux = { ...global, 'gaux.weight': { shape: [C, D], data: global['gaux.weight']!.data.map((v) => v * -3 + 0.1) } };
-    const otherLocal = { 'local.weight': { shape: [C, D], data: new Float32Array(C * D).fill(0.7) }, 'local.bias': { shape: [C], data: new Float32Array(C).fill(-1) } };
+    const otherLocal = {
+      'local.weight': { shape: [C, D], data: new Float32Array(C * D).fill(0.7) },
+      'local.bias': { shape: [C], data: new Float32Array(C).fill(-1) },
+    };
     const again = await strategy.trainClient({ ...ctx, payload: otherGaux, state: otherLocal, rng: clientStream() });
     for (const k of ['backbone.fc.weight', 'backbone.fc.bias', 'backbone.featureMean']) {
       expect(again.arrays[k]!.data).toEqual(base.arrays[k]!.data);
@@ -186,10 +209,15 @@ describe('FedLoGe strategy', () => {
     const shift = (by: number): ArrayRecord =>
       Object.fromEntries(Object.entries(global).map(([k, v]) => [k, { shape: v.shape, data: v.data.map((x) => x + by) }]));
     const local = { 'local.weight': { shape: [C, D], data: new Float32Array(C * D).fill(9) } };
-    const next = strategy.aggregateTrain(1, global, [
-      { clientId: 0, numSamples: 30, arrays: shift(1), state: local },
-      { clientId: 1, numSamples: 10, arrays: shift(-1), state: local },
-    ], server);
+    const next = strategy.aggregateTrain(
+      1,
+      global,
+      [
+        { clientId: 0, numSamples: 30, arrays: shift(1), state: local },
+        { clientId: 1, numSamples: 10, arrays: shift(-1), state: local },
+      ],
+      server,
+    );
     expect(Object.keys(next).sort()).toEqual(Object.keys(global).sort());
     for (const [k, v] of Object.entries(global)) Array.from(next[k]!.data).forEach((x, i) => expect(x).toBeCloseTo(v.data[i]! + 0.5, 5));
   });
@@ -219,12 +247,19 @@ describe('FedLoGe strategy', () => {
 
   it('PM variants stage1 (headline) and la-fr; a never-selected client uses its initial local head', async () => {
     const trained = await strategy.trainClient(context(global));
-    const f = tf.tensor2d([[0.5, 0, 1, 2, 0.25, 0], [0, 1, 0, 0, 3, 1]]);
+    const f = tf.tensor2d([
+      [0.5, 0, 1, 2, 0.25, 0],
+      [0, 1, 0, 0, 3, 1],
+    ]);
     const W = global['gaux.weight']!.data;
     const b = global['gaux.bias']!.data;
     const data = new FederatedClientData(dataset, 2, INDICES, { augment: false });
     for (const state of [trained.state!, undefined]) {
-      const predictor = strategy.personalPredictor(global, { clientId: 2, state, data, rng: RUN_STREAMS.personal(new Rng(SEED), 1, 2) }, server);
+      const predictor = strategy.personalPredictor(
+        global,
+        { clientId: 2, state, data, rng: RUN_STREAMS.personal(new Rng(SEED), 1, 2) },
+        server,
+      );
       expect(predictor.kind).toBe('heads');
       if (predictor.kind !== 'heads') throw new Error('unreachable');
       const logits = predictor.heads(f);
@@ -252,7 +287,11 @@ describe('FedLoGe strategy', () => {
       const gm = strategy.globalPredictor(global, server);
       tf.dispose(tf.tidy(() => gm.heads(gm.features(tf.zeros([3, ...dataset.imageShape]) as tf.Tensor4D))));
       gm.dispose();
-      const pm = strategy.personalPredictor(global, { clientId: 2, state: update.state, data: context(global).data, rng: new Rng(1) }, server);
+      const pm = strategy.personalPredictor(
+        global,
+        { clientId: 2, state: update.state, data: context(global).data, rng: new Rng(1) },
+        server,
+      );
       if (pm.kind === 'heads') tf.dispose(tf.tidy(() => pm.heads(tf.ones([2, D]) as tf.Tensor2D)));
       pm.dispose();
     };

@@ -53,7 +53,15 @@ import { BACKBONE_PREFIX, FedAvg, fedAvgOptions, type Network, type StrategyInit
 import { loadedModule } from '../loaded-module.js';
 import { runLocalLoop } from '../local-loop.js';
 import { KERNEL_CHOICES, SparseEtf, selectKernels, type EtfKernels, type KernelChoice } from '../native-ops/index.js';
-import { REFERENCE_REALIGN_NORM, disposeHeads, globalRealign, headParams, linearLogits, localRealign, type LinearParams } from './gla-fr.js';
+import {
+  REFERENCE_REALIGN_NORM,
+  disposeHeads,
+  globalRealign,
+  headParams,
+  linearLogits,
+  localRealign,
+  type LinearParams,
+} from './gla-fr.js';
 import { buildSseC, SSE_C_DEFAULTS, type SseC } from './sse-c.js';
 import { FEDLOGE_STREAMS } from './streams.js';
 import { exportFedLoGeModel } from './export.js';
@@ -108,7 +116,10 @@ export const fedLoGeOptions = fedAvgOptions.extend({
   etfLr: z.number().positive().default(FEDLOGE_DEFAULTS.etfLr).describe('Adam learning rate of the SSE-C refinement'),
   etfBias: z.enum(['random', 'zero']).default(FEDLOGE_DEFAULTS.etfBias).describe("SSE-C bias: 'random' (reference) or 'zero'"),
   realignNorm: z.number().positive().default(FEDLOGE_DEFAULTS.realignNorm).describe('GA-FR row norm τ'),
-  kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default(FEDLOGE_DEFAULTS.kernels).describe('head kernels'),
+  kernels: z
+    .enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]])
+    .default(FEDLOGE_DEFAULTS.kernels)
+    .describe('head kernels'),
   headStepNorm: z
     .number()
     .positive()
@@ -183,7 +194,9 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
     let scale = 1;
     const diagnostics = { featureNorm: 0, headScale: 0 };
     const headLoss = (head: Head) => (batch: Batch) =>
-      scale === 1 ? crossEntropy(head.apply(features!), batch.y) : (tf.mul(crossEntropy(head.apply(features!), batch.y), scale) as tf.Scalar);
+      scale === 1
+        ? crossEntropy(head.apply(features!), batch.y)
+        : (tf.mul(crossEntropy(head.apply(features!), batch.y), scale) as tf.Scalar);
     try {
       // Three groups, hence three optimisers, created once per client-round so momentum runs across the local epochs (§9.2).
       const { losses, steps } = runLocalLoop(

@@ -51,7 +51,14 @@ describe.each<KernelChoice>(['tfjs', 'native'])('GLA-FR with %s kernels', (choic
   });
 
   it('LA-FR for several clients equals one call per client', () => {
-    const locals = [tf.tensor2d(L), tf.tensor2d([[1, 0], [0, 2], [0, 0]])];
+    const locals = [
+      tf.tensor2d(L),
+      tf.tensor2d([
+        [1, 0],
+        [0, 2],
+        [0, 0],
+      ]),
+    ];
     const batched = localRealignAll(kernels, head, locals);
     const second = localRealign(kernels, head, locals[1]!);
     expect(Array.from(batched[1]!.weight.dataSync())).toEqual(Array.from(second.weight.dataSync()));

@@ -45,11 +45,7 @@ export function localRealign(kernels: EtfKernels, globalHead: LinearParams, loca
 }
 
 /** LA-FR for several clients in one kernel call; one head per entry of `localWeights`, in order. */
-export function localRealignAll(
-  kernels: EtfKernels,
-  globalHead: LinearParams,
-  localWeights: readonly tf.Tensor2D[],
-): LinearParams[] {
+export function localRealignAll(kernels: EtfKernels, globalHead: LinearParams, localWeights: readonly tf.Tensor2D[]): LinearParams[] {
   assertHead('localRealign', globalHead);
   const [C, d] = globalHead.weight.shape;
   localWeights.forEach((w, k) => {

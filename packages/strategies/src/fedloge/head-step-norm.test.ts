@@ -31,12 +31,27 @@ const aggregator = createAggregator(container, 'fedavg', {}, logger);
 const make = (options: Partial<FedLoGeOptions> = {}): FedLoGe =>
   createStrategy(container, 'fedloge', { etfSteps: 300, sparsity: 0.3, kernels: 'tfjs', ...options }, aggregator, logger) as FedLoGe;
 const server: ServerContext = {
-  numClients: 4, numClasses: C, clientClassCounts: [], clientSizes: [], models, rng: RUN_STREAMS.strategy(new Rng(SEED)), train, logger,
+  numClients: 4,
+  numClasses: C,
+  clientClassCounts: [],
+  clientSizes: [],
+  models,
+  rng: RUN_STREAMS.strategy(new Rng(SEED)),
+  train,
+  logger,
 };
 const INDICES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const context = (payload: ArrayRecord): ClientTrainContext => ({
-  round: 1, clientId: 2, payload, state: undefined, data: new FederatedClientData(dataset, 2, INDICES, { augment: false }),
-  train, numClasses: C, rng: RUN_STREAMS.clientTrain(new Rng(SEED), 1, 2), models, logger,
+  round: 1,
+  clientId: 2,
+  payload,
+  state: undefined,
+  data: new FederatedClientData(dataset, 2, INDICES, { augment: false }),
+  train,
+  numClasses: C,
+  rng: RUN_STREAMS.clientTrain(new Rng(SEED), 1, 2),
+  models,
+  logger,
 });
 
 /** tiny-mlp features relu(W1 x + b1) of the INDICES images under `arrays`, and their labels. */
@@ -79,7 +94,9 @@ describe('FedLoGe headStepNorm (stabiliser, off by default)', () => {
     expect(reference.resolvedOptions.headStepNorm).toBeUndefined();
     const update = await reference.trainClient(context(global));
     const g = biasGradient(global['gaux.weight']!.data, global['gaux.bias']!.data, fs, y);
-    Array.from(update.arrays['gaux.bias']!.data).forEach((v, c) => expect(v).toBeCloseTo(global['gaux.bias']!.data[c]! - train.lr * g[c]!, 5));
+    Array.from(update.arrays['gaux.bias']!.data).forEach((v, c) =>
+      expect(v).toBeCloseTo(global['gaux.bias']!.data[c]! - train.lr * g[c]!, 5),
+    );
     expect(update.metrics!['featureNorm']).toBeCloseTo(Math.sqrt(meanSquaredNorm), 4);
     expect(update.metrics!['headStepScale']).toBe(1);
     let moved = 0;
@@ -97,7 +114,9 @@ describe('FedLoGe headStepNorm (stabiliser, off by default)', () => {
     const scale = (rho * rho) / meanSquaredNorm;
     expect(update.metrics!['headStepScale']).toBeCloseTo(scale, 5);
     const g = biasGradient(global['gaux.weight']!.data, global['gaux.bias']!.data, fs, y);
-    Array.from(update.arrays['gaux.bias']!.data).forEach((v, c) => expect(v).toBeCloseTo(global['gaux.bias']!.data[c]! - train.lr * scale * g[c]!, 5));
+    Array.from(update.arrays['gaux.bias']!.data).forEach((v, c) =>
+      expect(v).toBeCloseTo(global['gaux.bias']!.data[c]! - train.lr * scale * g[c]!, 5),
+    );
     // The reported head loss is the unscaled cross-entropy, as without the option.
     expect(update.metrics!['gauxLoss']).toBeCloseTo(plain.metrics!['gauxLoss']!, 5);
     expect(update.arrays['backbone.fc.weight']!.data).toEqual(plain.arrays['backbone.fc.weight']!.data);

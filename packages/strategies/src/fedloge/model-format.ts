@@ -25,14 +25,7 @@ export const FEDLOGE_MODEL_VERSION = 1;
 export const MANIFEST_FILE = MODEL_MANIFEST_FILE;
 
 /** The array groups of an export, one binary file each. */
-export const MODEL_GROUPS = [
-  'backbone',
-  'sse-c',
-  'global-head',
-  'realigned-global-head',
-  'local-heads',
-  'realigned-local-heads',
-] as const;
+export const MODEL_GROUPS = ['backbone', 'sse-c', 'global-head', 'realigned-global-head', 'local-heads', 'realigned-local-heads'] as const;
 export type ModelGroup = (typeof MODEL_GROUPS)[number];
 
 /** manifest.json. */
@@ -76,7 +69,8 @@ export async function readManifest(dir: string): Promise<FedLoGeManifest> {
     what: 'FedLoGe model',
   });
   for (const group of MODEL_GROUPS) {
-    if (!manifest.groups?.[group]) throw new Error(`${dir}/${MANIFEST_FILE}: the manifest lists no '${group}' group; export the model again`);
+    if (!manifest.groups?.[group])
+      throw new Error(`${dir}/${MANIFEST_FILE}: the manifest lists no '${group}' group; export the model again`);
   }
   return manifest as FedLoGeManifest;
 }

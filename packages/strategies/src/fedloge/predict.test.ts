@@ -32,10 +32,21 @@ const logger = silentLogger();
 const backbone = { name: 'tiny-mlp', options: { featureDim: D } };
 const models = new PluginModelBuilder(container, { backbone }, dataset.imageShape, C);
 const strategy = createStrategy(
-  container, 'fedloge', { etfSteps: 200, sparsity: 0.3, realignNorm: 2.5 }, createAggregator(container, 'fedavg', {}, logger), logger,
+  container,
+  'fedloge',
+  { etfSteps: 200, sparsity: 0.3, realignNorm: 2.5 },
+  createAggregator(container, 'fedavg', {}, logger),
+  logger,
 ) as FedLoGe;
 const server: ServerContext = {
-  numClients: 3, numClasses: C, clientClassCounts: [], clientSizes: [], models, rng: RUN_STREAMS.strategy(new Rng(SEED)), train, logger,
+  numClients: 3,
+  numClasses: C,
+  clientClassCounts: [],
+  clientSizes: [],
+  models,
+  rng: RUN_STREAMS.strategy(new Rng(SEED)),
+  train,
+  logger,
 };
 
 describe('FedLoGe model export and inference modes', () => {
@@ -50,9 +61,16 @@ describe('FedLoGe model export and inference modes', () => {
     global = strategy.initialize(server);
     // Client 1 trained once (its head is in its state); clients 0 and 2 were never selected.
     const update = await strategy.trainClient({
-      round: 1, clientId: 1, payload: global, state: undefined,
+      round: 1,
+      clientId: 1,
+      payload: global,
+      state: undefined,
       data: new FederatedClientData(dataset, 1, [0, 1, 2, 3, 4, 5, 6, 7], { augment: false }),
-      train, numClasses: C, rng: RUN_STREAMS.clientTrain(new Rng(SEED), 1, 1), models, logger,
+      train,
+      numClasses: C,
+      rng: RUN_STREAMS.clientTrain(new Rng(SEED), 1, 1),
+      models,
+      logger,
     });
     global = { ...global, ...update.arrays };
     states = [undefined, update.state, undefined];
@@ -84,7 +102,11 @@ describe('FedLoGe model export and inference modes', () => {
 
   /** The strategy's own PM logits of client k for variant `name`. */
   function pm(k: number, name: string): number[][] {
-    const p = strategy.personalPredictor(global, { clientId: k, state: states[k], data: undefined as never, rng: RUN_STREAMS.personal(new Rng(SEED), 1, k) }, server);
+    const p = strategy.personalPredictor(
+      global,
+      { clientId: k, state: states[k], data: undefined as never, rng: RUN_STREAMS.personal(new Rng(SEED), 1, k) },
+      server,
+    );
     const gp = strategy.globalPredictor(global, server);
     try {
       if (p.kind !== 'heads') throw new Error('expected a heads predictor');
@@ -104,7 +126,14 @@ describe('FedLoGe model export and inference modes', () => {
   it('writes a self-describing manifest', async () => {
     const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
     expect(manifest).toMatchObject({ format: 'fedloge-model', numClasses: C, featureDim: D, numClients: 3, realignNorm: 2.5, backbone });
-    expect(manifest.groups['local-heads'].arrays.map((a: { key: string }) => a.key)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '2.weight', '2.bias']);
+    expect(manifest.groups['local-heads'].arrays.map((a: { key: string }) => a.key)).toEqual([
+      '0.weight',
+      '0.bias',
+      '1.weight',
+      '1.bias',
+      '2.weight',
+      '2.bias',
+    ]);
   });
 
   it("universal = the strategy's SSE-C GM", () => {

@@ -12,13 +12,7 @@
 import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs-core';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import {
-  getModelPlugin,
-  parsePluginOptions,
-  registerCorePlugins,
-  type ArrayRecord,
-  type Backbone,
-} from '@fedloge/core';
+import { getModelPlugin, parsePluginOptions, registerCorePlugins, type ArrayRecord, type Backbone } from '@fedloge/core';
 import { loadOrDispose, loadedModule } from '../loaded-module.js';
 import { SparseEtf, selectKernels, type EtfKernels, type KernelChoice } from '../native-ops/index.js';
 import { disposeHeads, linearLogits, type LinearParams } from './gla-fr.js';
@@ -70,7 +64,9 @@ export class FedLoGeModel {
       loadedModule((rng) => plugin.create({ inputShape: manifest.inputShape, rng }, backboneOptions), backboneState),
       (b) => {
         if (b.featureDim !== manifest.featureDim) {
-          throw new Error(`${dir}: backbone '${manifest.backbone.name}' gives ${b.featureDim}-d features but the manifest says ${manifest.featureDim}`);
+          throw new Error(
+            `${dir}: backbone '${manifest.backbone.name}' gives ${b.featureDim}-d features but the manifest says ${manifest.featureDim}`,
+          );
         }
       },
       (b) => b.dispose(),
@@ -122,7 +118,10 @@ export class FedLoGeModel {
             bias: tf.tensor1d(this.localHeads[`${clientId}.bias`]!.data),
           };
           // R_k's bias is the global head's, which GA-FR keeps unchanged.
-          const realigned = { weight: tf.tensor2d(this.realignedLocal[`${clientId}.weight`]!.data, [C, d]), bias: this.realignedGlobal.bias };
+          const realigned = {
+            weight: tf.tensor2d(this.realignedLocal[`${clientId}.weight`]!.data, [C, d]),
+            bias: this.realignedGlobal.bias,
+          };
           return tf.add(linearLogits(f, realigned), linearLogits(f, local)) as tf.Tensor2D;
         }
       }

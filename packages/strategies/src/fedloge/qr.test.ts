@@ -10,7 +10,8 @@ function uniformMatrix(rows: number, cols: number, seed: number): Float64Array {
 /** (Aᵀ B)[i][j] for row-major rows×cols matrices. */
 function gram(a: Float64Array, b: Float64Array, rows: number, cols: number): number[][] {
   const g = Array.from({ length: cols }, () => new Array<number>(cols).fill(0));
-  for (let i = 0; i < rows; i++) for (let p = 0; p < cols; p++) for (let q = 0; q < cols; q++) g[p]![q]! += a[i * cols + p]! * b[i * cols + q]!;
+  for (let i = 0; i < rows; i++)
+    for (let p = 0; p < cols; p++) for (let q = 0; q < cols; q++) g[p]![q]! += a[i * cols + p]! * b[i * cols + q]!;
   return g;
 }
 

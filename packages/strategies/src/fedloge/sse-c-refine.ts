@@ -226,11 +226,7 @@ export interface RefineTrace {
  * Run masked Adam on the non-zeros of `values` in place (torch.optim.Adam update:
  * θ ← θ − lr·m̂ / (√v̂ + ε)) and return the loss before and after.
  */
-export function refineSparseEtf(
-  objective: SparseEtfObjective,
-  values: Float64Array,
-  options: MaskedAdamOptions,
-): RefineTrace {
+export function refineSparseEtf(objective: SparseEtfObjective, values: Float64Array, options: MaskedAdamOptions): RefineTrace {
   const { steps, lr, earlyStop } = options;
   const beta1 = options.beta1 ?? 0.9;
   const beta2 = options.beta2 ?? 0.999;

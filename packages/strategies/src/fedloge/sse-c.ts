@@ -16,13 +16,7 @@
 import type { Rng } from '@fedloge/core';
 import { etfGeometry, type EtfGeometry } from './etf-geometry.js';
 import { reducedQrQ } from './qr.js';
-import {
-  SparseEtfObjective,
-  refineSparseEtf,
-  sparseSupportOf,
-  type EarlyStop,
-  type SparseEtfLoss,
-} from './sse-c-refine.js';
+import { SparseEtfObjective, refineSparseEtf, sparseSupportOf, type EarlyStop, type SparseEtfLoss } from './sse-c-refine.js';
 
 /** How the SSE-C's fixed bias is chosen. */
 export type SseCBias = 'random' | 'zero';
@@ -225,9 +219,7 @@ function validate(d: number, C: number, sparsity: number, targetNorm: number, st
     throw new RangeError(`${where}: expected an integer numClasses >= 2 but received ${C} of type ${typeof C}`);
   }
   if (!Number.isInteger(d) || d < C) {
-    throw new RangeError(
-      `${where}: expected an integer featureDim >= numClasses (${C}) for C orthonormal directions but received ${d}`,
-    );
+    throw new RangeError(`${where}: expected an integer featureDim >= numClasses (${C}) for C orthonormal directions but received ${d}`);
   }
   if (!(sparsity >= 0 && sparsity < 1)) throw new RangeError(`${where}: expected sparsity in [0, 1) but received ${sparsity}`);
   if (!(targetNorm > 0) || !Number.isFinite(targetNorm)) {

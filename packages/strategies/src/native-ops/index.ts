@@ -3,10 +3,4 @@ export { selectKernels, KERNEL_CHOICES } from './select-kernels.js';
 export type { EtfKernels, KernelChoice } from './etf-kernels.js';
 export { SparseEtf } from './sparse-etf.js';
 export { registerNativeKernels } from './register-native-kernels.js';
-export {
-  LOCAL_REALIGN,
-  RENORM_ROWS,
-  SPARSE_ETF_CROSS_ENTROPY,
-  SPARSE_ETF_PROJECT,
-  SPARSE_ETF_PROJECT_BACKWARD,
-} from './kernel-names.js';
+export { LOCAL_REALIGN, RENORM_ROWS, SPARSE_ETF_CROSS_ENTROPY, SPARSE_ETF_PROJECT, SPARSE_ETF_PROJECT_BACKWARD } from './kernel-names.js';

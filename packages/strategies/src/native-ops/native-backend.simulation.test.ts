@@ -6,7 +6,15 @@
  */
 import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs-core';
-import { Simulation, buildClientRuntime, initBackend, registerBackendProvider, silentLogger, FED_BATCH_NORM_TRAIN, FED_SGD_MOMENTUM_UPDATE } from '@fedloge/core';
+import {
+  Simulation,
+  buildClientRuntime,
+  initBackend,
+  registerBackendProvider,
+  silentLogger,
+  FED_BATCH_NORM_TRAIN,
+  FED_SGD_MOMENTUM_UPDATE,
+} from '@fedloge/core';
 import { nativeBackendProvider, nativeRuntime, type NativeBackend } from '@fedloge/cuda-kernels';
 import { describe, expect, it } from 'vitest';
 
@@ -57,20 +65,30 @@ describe(`one round on the native backend vs wasm${skipNote}`, () => {
     [{ name: 'fedavg' }, [FED_BATCH_NORM_TRAIN, FED_SGD_MOMENTUM_UPDATE]],
     [{ name: 'fedloge', options: { etfSteps: 200 } }, [FED_BATCH_NORM_TRAIN, FED_SGD_MOMENTUM_UPDATE, SPARSE_ETF_CROSS_ENTROPY]],
   ] as const) {
-    it.skipIf(!('addon' in runtimeStatus))(`${strategy.name}: same metrics within 0.5 pp, fused kernels used, no growth`, async () => {
-      const wasm = await oneRound('wasm', strategy);
-      const native = await oneRound('native', strategy);
-      for (const k of kernels) expect(native.kernels.has(k), k).toBe(true);
-      expectSameMetrics(native.metrics, wasm.metrics);
-      // The compared models learned something (chance is 0.2), so equal metrics are not equal guesses.
-      expect(Math.max(...Object.entries(wasm.metrics).filter(([k]) => /^gm\/.*\.acc$/.test(k)).map(([, v]) => v ?? 0))).toBeGreaterThan(0.3);
-      expect(Math.abs(native.trainLoss! - wasm.trainLoss!)).toBeLessThanOrEqual(1e-3 * Math.abs(wasm.trainLoss!));
-      // Repeating the round on the warm backend leaves exactly what the first one left.
-      const tensors = tf.memory().numTensors;
-      const buffers = (tf.backend() as NativeBackend).nativeMemory().buffersInUse;
-      await oneRound('native', strategy);
-      expect(tf.memory().numTensors).toBe(tensors);
-      expect((tf.backend() as NativeBackend).nativeMemory().buffersInUse).toBe(buffers);
-    }, 600_000);
+    it.skipIf(!('addon' in runtimeStatus))(
+      `${strategy.name}: same metrics within 0.5 pp, fused kernels used, no growth`,
+      async () => {
+        const wasm = await oneRound('wasm', strategy);
+        const native = await oneRound('native', strategy);
+        for (const k of kernels) expect(native.kernels.has(k), k).toBe(true);
+        expectSameMetrics(native.metrics, wasm.metrics);
+        // The compared models learned something (chance is 0.2), so equal metrics are not equal guesses.
+        expect(
+          Math.max(
+            ...Object.entries(wasm.metrics)
+              .filter(([k]) => /^gm\/.*\.acc$/.test(k))
+              .map(([, v]) => v ?? 0),
+          ),
+        ).toBeGreaterThan(0.3);
+        expect(Math.abs(native.trainLoss! - wasm.trainLoss!)).toBeLessThanOrEqual(1e-3 * Math.abs(wasm.trainLoss!));
+        // Repeating the round on the warm backend leaves exactly what the first one left.
+        const tensors = tf.memory().numTensors;
+        const buffers = (tf.backend() as NativeBackend).nativeMemory().buffersInUse;
+        await oneRound('native', strategy);
+        expect(tf.memory().numTensors).toBe(tensors);
+        expect((tf.backend() as NativeBackend).nativeMemory().buffersInUse).toBe(buffers);
+      },
+      600_000,
+    );
   }
 });

@@ -7,14 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { consoleLogger, type Logger } from '@fedloge/core';
 
 import type { EtfKernels } from './etf-kernels.js';
-import {
-  asAttrMap,
-  LOCAL_REALIGN,
-  RENORM_ROWS,
-  SPARSE_ETF_CROSS_ENTROPY,
-  SPARSE_ETF_PROJECT,
-  type NativeDevice,
-} from './kernel-names.js';
+import { asAttrMap, LOCAL_REALIGN, RENORM_ROWS, SPARSE_ETF_CROSS_ENTROPY, SPARSE_ETF_PROJECT, type NativeDevice } from './kernel-names.js';
 import { NATIVE_KERNEL_BACKENDS } from './backend-io.js';
 import { nativeKernelsSupportBackend, registerNativeKernels } from './register-native-kernels.js';
 import type { SparseEtf } from './sparse-etf.js';
@@ -62,7 +55,9 @@ export function nativeEtfKernels(device: NativeDevice, logger: Logger = consoleL
       assertShape('etfCrossEntropy', 'labels', labels, [f.shape[0]]);
       if (!backendSupported()) return tfjsEtfKernels.etfCrossEntropy(f, etf, labels);
       const intLabels = labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32');
-      const [loss, gradF] = tf.engine().runKernel(SPARSE_ETF_CROSS_ENTROPY, { f, labels: intLabels }, asAttrMap({ etf, device })) as tf.Tensor[];
+      const [loss, gradF] = tf
+        .engine()
+        .runKernel(SPARSE_ETF_CROSS_ENTROPY, { f, labels: intLabels }, asAttrMap({ etf, device })) as tf.Tensor[];
       // The gradient output is only for the tape (which keeps its own copy); the caller gets the loss.
       gradF!.dispose();
       if (intLabels !== labels) intLabels.dispose();

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, registerBackendProvider, Rng, silentLogger } from '@fedloge/core';
-import { cudaInfo, etfProjectForwardImpl, nativeBackendProvider, nativeRuntime, nativeStatus, type NativeBackend } from '@fedloge/cuda-kernels';
+import {
+  cudaInfo,
+  etfProjectForwardImpl,
+  nativeBackendProvider,
+  nativeRuntime,
+  nativeStatus,
+  type NativeBackend,
+} from '@fedloge/cuda-kernels';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { LOCAL_REALIGN, RENORM_ROWS, SPARSE_ETF_CROSS_ENTROPY, SPARSE_ETF_PROJECT, SPARSE_ETF_PROJECT_BACKWARD } from './kernel-names.js';
@@ -54,12 +61,19 @@ function runAll(kind: 'tfjs' | 'native' | 'cuda', etf: SparseEtf, r: Rng): tf.Te
   const k = selectKernels(kind);
   return tf.tidy(() => {
     const f = tf.tensor2d(randomArray(r, B * D), [B, D]);
-    const labels = tf.tensor1d(Int32Array.from({ length: B }, () => r.int(C)), 'int32');
+    const labels = tf.tensor1d(
+      Int32Array.from({ length: B }, () => r.int(C)),
+      'int32',
+    );
     const weights = tf.tensor2d(randomArray(r, B * C), [B, C]);
     const W = tf.tensor2d(randomArray(r, C * D), [C, D]);
     const zeroRowW = tf.concat([W.slice([0, 0], [C - 1, D]), tf.zeros([1, D])]) as tf.Tensor2D;
     const Ls = tf.tensor3d(randomArray(r, 4 * C * D, 0.1), [4, C, D]);
-    const masked = tf.tensor2d(Int32Array.from({ length: 4 * C }, () => (r.float() < 0.3 ? 1 : 0)), [4, C], 'int32');
+    const masked = tf.tensor2d(
+      Int32Array.from({ length: 4 * C }, () => (r.float() < 0.3 ? 1 : 0)),
+      [4, C],
+      'int32',
+    );
     const logits = k.projectEtf(f, etf);
     const dProject = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(k.projectEtf(x as tf.Tensor2D, etf), weights)))(f);
     const loss = k.etfCrossEntropy(f, etf, labels);
@@ -198,7 +212,9 @@ describe(`native-ops on the native backend${nativeBackendNote}`, () => {
     const f = tf.zeros([3, D + 1]) as tf.Tensor2D;
     expect(() => k.projectEtf(f, etf)).toThrow(/projectEtf: expected f of shape/);
     const labels = tf.zeros([2], 'int32') as tf.Tensor1D;
-    expect(() => tf.engine().runKernel(SPARSE_ETF_CROSS_ENTROPY, { f: tf.zeros([3, D]), labels }, { etf, device: 'cpu' } as never)).toThrow();
+    expect(() =>
+      tf.engine().runKernel(SPARSE_ETF_CROSS_ENTROPY, { f: tf.zeros([3, D]), labels }, { etf, device: 'cpu' } as never),
+    ).toThrow();
     tf.dispose([f, labels]);
   });
 });

@@ -10,11 +10,7 @@ import { NATIVE_KERNEL_BACKENDS, type NativeKernelBackend } from './backend-io.j
 import { localRealignConfig } from './local-realign.kernel.js';
 import { renormRowsConfig } from './renorm-rows.kernel.js';
 import { sparseEtfCrossEntropyConfig, sparseEtfCrossEntropyGradConfig } from './sparse-etf-cross-entropy.kernel.js';
-import {
-  sparseEtfProjectBackwardConfig,
-  sparseEtfProjectConfig,
-  sparseEtfProjectGradConfig,
-} from './sparse-etf-project.kernel.js';
+import { sparseEtfProjectBackwardConfig, sparseEtfProjectConfig, sparseEtfProjectGradConfig } from './sparse-etf-project.kernel.js';
 
 const KERNELS: readonly ((backendName: NativeKernelBackend) => tf.KernelConfig)[] = [
   sparseEtfProjectConfig,
@@ -36,7 +32,11 @@ const configs = new Map<NativeKernelBackend, readonly tf.KernelConfig[]>();
  */
 export function registerNativeKernels(): void {
   for (const backendName of NATIVE_KERNEL_BACKENDS) {
-    if (!configs.has(backendName)) configs.set(backendName, KERNELS.map((makeConfig) => makeConfig(backendName)));
+    if (!configs.has(backendName))
+      configs.set(
+        backendName,
+        KERNELS.map((makeConfig) => makeConfig(backendName)),
+      );
     for (const config of configs.get(backendName)!) registerKernelReplacing(config);
   }
   for (const grad of GRADIENTS) if (!tf.getGradient(grad.kernelName)) tf.registerGradient(grad);

@@ -34,9 +34,7 @@ export function selectKernels(choice: KernelChoice, logger: Logger = consoleLogg
     case 'cuda': {
       const info = cudaInfo();
       if (!info.available) {
-        throw new Error(
-          `selectKernels('cuda'): CUDA kernels unavailable: ${info.error}. Use 'native' (C++ on the CPU) or 'tfjs' instead.`,
-        );
+        throw new Error(`selectKernels('cuda'): CUDA kernels unavailable: ${info.error}. Use 'native' (C++ on the CPU) or 'tfjs' instead.`);
       }
       return nativeEtfKernels('cuda', logger);
     }

@@ -49,7 +49,15 @@ export function renderHeatMap({ title, counts, rowLabels, columnLabels }: HeatMa
         ),
       );
       if (showCounts && count > 0) {
-        cells.push(text(String(count), { class: 'cell-count', x: x + cellWidth / 2, y: y + cellHeight / 2 + 4, 'text-anchor': 'middle', fill: rampTextColour(t) }));
+        cells.push(
+          text(String(count), {
+            class: 'cell-count',
+            x: x + cellWidth / 2,
+            y: y + cellHeight / 2 + 4,
+            'text-anchor': 'middle',
+            fill: rampTextColour(t),
+          }),
+        );
       }
     });
     const total = row.reduce((a, b) => a + b, 0);
@@ -63,7 +71,13 @@ export function renderHeatMap({ title, counts, rowLabels, columnLabels }: HeatMa
     .map((label, c) => {
       if (c % columnEvery !== 0) return '';
       const cx = MARGIN.left + (c + 0.5) * cellWidth;
-      return text(label, { class: 'tick', x: cx, y: MARGIN.top - 6, 'text-anchor': 'start', transform: `rotate(-45 ${cx} ${MARGIN.top - 6})` });
+      return text(label, {
+        class: 'tick',
+        x: cx,
+        y: MARGIN.top - 6,
+        'text-anchor': 'start',
+        transform: `rotate(-45 ${cx} ${MARGIN.top - 6})`,
+      });
     })
     .join('');
   const totalsHeader = text('total', { class: 'tick note', x: MARGIN.left + plotWidth + 6, y: MARGIN.top - 6, 'text-anchor': 'start' });
@@ -72,13 +86,18 @@ export function renderHeatMap({ title, counts, rowLabels, columnLabels }: HeatMa
   const legendY = MARGIN.top + plotHeight + 18;
   const legendTicks = legendCounts(max).map((n) => {
     const lx = MARGIN.left + shade(n) * legendWidth;
-    return element('line', { class: 'axis', x1: lx, x2: lx, y1: legendY + 10, y2: legendY + 14 }) + text(String(n), { class: 'tick', x: lx, y: legendY + 26, 'text-anchor': 'middle' });
+    return (
+      element('line', { class: 'axis', x1: lx, x2: lx, y1: legendY + 10, y2: legendY + 14 }) +
+      text(String(n), { class: 'tick', x: lx, y: legendY + 26, 'text-anchor': 'middle' })
+    );
   });
   const gradientId = 'heat-ramp';
   const gradient = element(
     'linearGradient',
     { id: gradientId, x1: 0, x2: 1, y1: 0, y2: 0 },
-    rampStops().map(([offset, colour]) => element('stop', { offset, 'stop-color': colour })).join(''),
+    rampStops()
+      .map(([offset, colour]) => element('stop', { offset, 'stop-color': colour }))
+      .join(''),
   );
   const legend =
     element('defs', {}, gradient) +
@@ -88,7 +107,16 @@ export function renderHeatMap({ title, counts, rowLabels, columnLabels }: HeatMa
 
   const svg = element(
     'svg',
-    { class: 'chart heat-map', role: 'img', 'aria-label': title, viewBox: `0 0 ${width} ${height}`, width, height, 'data-rows': rows, 'data-columns': columns },
+    {
+      class: 'chart heat-map',
+      role: 'img',
+      'aria-label': title,
+      viewBox: `0 0 ${width} ${height}`,
+      width,
+      height,
+      'data-rows': rows,
+      'data-columns': columns,
+    },
     cells.join('') + columnText + totalsHeader + legend,
   );
   return `<figure class="chart-figure scroll">${svg}<figcaption>${escapeHtml(title)}</figcaption></figure>`;

@@ -83,7 +83,11 @@ export function renderLineChart({ title, xLabel, yLabel, series }: LineChartOpti
       const dots = s.points
         .filter((p): p is { x: number; y: number } => p.y !== null)
         .map((p) =>
-          element('circle', { class: 'point', cx: x(p.x), cy: y(p.y), r: 2.5, fill: style.colour }, tooltip(`${s.name}, round ${p.x}: ${p.y.toFixed(2)}%`)),
+          element(
+            'circle',
+            { class: 'point', cx: x(p.x), cy: y(p.y), r: 2.5, fill: style.colour },
+            tooltip(`${s.name}, round ${p.x}: ${p.y.toFixed(2)}%`),
+          ),
         );
       return element('g', { class: 'series-group' }, path + dots.join(''));
     });

@@ -19,9 +19,7 @@ export function update(
   arrays: Record<string, number[] | [number[], number[]]>,
   weight?: number,
 ): ClientContribution {
-  return weight === undefined
-    ? { clientId, numSamples, arrays: record(arrays) }
-    : { clientId, numSamples, arrays: record(arrays), weight };
+  return weight === undefined ? { clientId, numSamples, arrays: record(arrays) } : { clientId, numSamples, arrays: record(arrays), weight };
 }
 
 /** The values of one entry as a plain array. */
@@ -39,9 +37,7 @@ export function scaledAttackRound(attackers: readonly number[], scale = 1e3) {
   const size = 20;
   const centre = Array.from({ length: size }, (_, i) => 1 + 0.1 * i);
   const honest = Array.from({ length: 6 }, () => centre.map((c) => c + rng.normal(0, 0.01)));
-  const updates = honest.map((values, k) =>
-    update(k, 100, { w: attackers.includes(k) ? values.map((x) => x * scale) : values }),
-  );
+  const updates = honest.map((values, k) => update(k, 100, { w: attackers.includes(k) ? values.map((x) => x * scale) : values }));
   const honestIds = honest.map((_, k) => k).filter((k) => !attackers.includes(k));
   const honestMean = centre.map((_, i) => honestIds.reduce((s, k) => s + Math.fround(honest[k]![i]!), 0) / honestIds.length);
   return { updates, honestMean, current: record({ w: centre.map(() => 0) }) };

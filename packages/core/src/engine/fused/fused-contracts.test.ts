@@ -18,7 +18,10 @@ import {
   type FedSgdMomentumUpdateAttrs,
 } from './kernel-names.js';
 
-type CpuLike = { data: { get(id: tf.DataId): { values: Float32Array } }; makeTensorInfo(s: number[], d: string, v: Float32Array): tf.TensorInfo };
+type CpuLike = {
+  data: { get(id: tf.DataId): { values: Float32Array } };
+  makeTensorInfo(s: number[], d: string, v: Float32Array): tf.TensorInfo;
+};
 const vals = (b: unknown, t: tf.TensorInfo) => (b as CpuLike).data.get(t.dataId).values;
 const out = (b: unknown, shape: number[], v: Float32Array) => (b as CpuLike).makeTensorInfo(shape, 'float32', v);
 
@@ -82,7 +85,13 @@ const referenceKernels: tf.KernelConfig[] = [
         const vv = momentum && !firstStep ? vals(backend, v!) : null;
         const d = gv.map((gi, j) => (weightDecay ? f(gi + f(wv[j]! * f(weightDecay))) : gi));
         const next = momentum ? d.map((di, j) => (vv ? f(f(vv[j]! * f(momentum)) + di) : di)) : d;
-        ws.push(out(backend, [...w!.shape], wv.map((wi, j) => f(wi - f(next[j]! * f(lr))))));
+        ws.push(
+          out(
+            backend,
+            [...w!.shape],
+            wv.map((wi, j) => f(wi - f(next[j]! * f(lr)))),
+          ),
+        );
         if (momentum) vs.push(out(backend, [...w!.shape], next));
       }
       return [...ws, ...vs];
@@ -111,7 +120,12 @@ describe('fused kernel contracts, through plain-JS reference kernels on cpu', ()
     const rng = new Rng(1);
     const shape: [number, number, number, number] = [2, 3, 4, 5];
     const n = 2 * 3 * 4 * 5;
-    const [xd, gd, bd, rd] = [randomArray(rng.derive('x'), n), randomArray(rng.derive('g'), 5), randomArray(rng.derive('b'), 5), randomArray(rng.derive('r'), n)];
+    const [xd, gd, bd, rd] = [
+      randomArray(rng.derive('x'), n),
+      randomArray(rng.derive('g'), 5),
+      randomArray(rng.derive('b'), 5),
+      randomArray(rng.derive('r'), n),
+    ];
     const run = async () => {
       let values: Float32Array[] = [];
       const before = tf.memory().numTensors;
@@ -147,7 +161,19 @@ describe('fused kernel contracts, through plain-JS reference kernels on cpu', ()
       if (fused) register();
       const start = tf.memory().numTensors;
       const rng = new Rng(2);
-      const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(randomArray(rng.derive('w', i), s.reduce((a, b) => a * b)), s))));
+      const vars = shapes.map((s, i) =>
+        tf.tidy(() =>
+          tf.variable(
+            tf.tensor(
+              randomArray(
+                rng.derive('w', i),
+                s.reduce((a, b) => a * b),
+              ),
+              s,
+            ),
+          ),
+        ),
+      );
       const opt = new SGD(vars, { lr: 0.1, momentum: 0.5, weightDecay: 5e-4 });
       const counts: number[] = [];
       let calls = 0;

@@ -39,16 +39,17 @@ export function conv2DBackpropFilter(
     const padRight = Math.max(0, g.filterWidth - g.inWidth - g.padLeft + dilatedW);
     const xT = ops.transpose(x!, [3, 1, 2, 0]);
     const dyT = ops.transpose(dy!, [1, 2, 0, 3]);
-    let dW = ops.run(
-      'Conv2D',
-      { x: xT, filter: dyT },
-      {
-        strides: [1, 1],
-        pad: [[0, 0], [g.padTop, padBottom], [g.padLeft, padRight], [0, 0]],
-        dataFormat: 'NHWC',
-        dilations: [g.strideHeight, g.strideWidth],
-      } as unknown as tf.NamedAttrMap,
-    );
+    let dW = ops.run('Conv2D', { x: xT, filter: dyT }, {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [g.padTop, padBottom],
+        [g.padLeft, padRight],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [g.strideHeight, g.strideWidth],
+    } as unknown as tf.NamedAttrMap);
     if (dW.shape[1] !== g.filterHeight || dW.shape[2] !== g.filterWidth) {
       dW = ops.slice(dW, [0, 0, 0, 0], [g.inChannels, g.filterHeight, g.filterWidth, g.outChannels]);
     }

@@ -51,7 +51,17 @@ export function conv2DBackpropInput(
       const padded = ops.run(
         'PadV2',
         { x: spread },
-        { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, sh - 1],
+            [0, 0],
+            [0, sw - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
       );
       upHeight = g.outHeight * sh;
       upWidth = g.outWidth * sw;
@@ -63,16 +73,17 @@ export function conv2DBackpropInput(
     const padRight = Math.max(0, g.inWidth + g.filterWidth - 1 - padLeft - upWidth);
     const flipped = ops.run('Reverse', { x: filter! }, { dims: [0, 1] });
     const swapped = ops.transpose(flipped, [0, 1, 3, 2]);
-    let dx = ops.run(
-      'Conv2D',
-      { x: up, filter: swapped },
-      {
-        strides: [1, 1],
-        pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-      } as unknown as tf.NamedAttrMap,
-    );
+    let dx = ops.run('Conv2D', { x: up, filter: swapped }, {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [padTop, padBottom],
+        [padLeft, padRight],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    } as unknown as tf.NamedAttrMap);
     if (dx.shape[1] !== g.inHeight || dx.shape[2] !== g.inWidth) {
       dx = ops.slice(dx, [0, 0, 0, 0], [g.batch, g.inHeight, g.inWidth, g.inChannels]);
     }

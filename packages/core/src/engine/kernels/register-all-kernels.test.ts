@@ -21,8 +21,32 @@ const CASES: Case[] = [
   { why: '3x3 same stride 2, even size', x: [2, 8, 8, 3], k: 3, outChannels: 4, stride: 2, pad: 'same' },
   { why: '3x3 valid stride 2, even size (last row unread)', x: [2, 8, 10, 3], k: 3, outChannels: 4, stride: 2, pad: 'valid' },
   { why: '3x3 valid stride 2, odd size', x: [1, 9, 9, 2], k: 3, outChannels: 3, stride: 2, pad: 'valid' },
-  { why: '3x3 explicit pad 1 stride 2 (PyTorch ResNet)', x: [2, 8, 8, 3], k: 3, outChannels: 4, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
-  { why: '3x3 explicit pad 1 stride 1', x: [2, 5, 5, 3], k: 3, outChannels: 2, stride: 1, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  {
+    why: '3x3 explicit pad 1 stride 2 (PyTorch ResNet)',
+    x: [2, 8, 8, 3],
+    k: 3,
+    outChannels: 4,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
+  {
+    why: '3x3 explicit pad 1 stride 1',
+    x: [2, 5, 5, 3],
+    k: 3,
+    outChannels: 2,
+    stride: 1,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   { why: '1x1 stride 1 (matmul path)', x: [2, 5, 6, 4], k: 1, outChannels: 3, stride: 1, pad: 'valid' },
   { why: '1x1 stride 2 even (ResNet shortcut)', x: [2, 8, 8, 4], k: 1, outChannels: 6, stride: 2, pad: 'valid' },
   { why: '1x1 stride 2 odd', x: [2, 7, 9, 3], k: 1, outChannels: 2, stride: 2, pad: 'same' },
@@ -65,7 +89,10 @@ describe('conv backprop shims', () => {
     CASES.forEach((c, i) => reference.set(c, convGrads(c, 100 + i)));
   });
 
-  for (const [backend, title] of [['wasm', 'wasm matches cpu stock'], ['cpu', 'cpu shim matches cpu stock']] as const) {
+  for (const [backend, title] of [
+    ['wasm', 'wasm matches cpu stock'],
+    ['cpu', 'cpu shim matches cpu stock'],
+  ] as const) {
     it.each(CASES.map((c, i) => [c.why, c, i] as const))(`${title}: %s`, async (_why, c, i) => {
       registerKernelShims(backend);
       await tf.setBackend(backend);

@@ -4,7 +4,12 @@ import type { Backbone, Head } from '../../nn/module.js';
 import { crossEntropy } from '../../train/losses.js';
 
 /** Loss value and per-state-key gradients of CE(head(backbone(x))) in train mode. */
-export function lossAndGrads(backbone: Backbone, head: Head, x: tf.Tensor4D, y: tf.Tensor1D): { loss: number; grads: Record<string, Float32Array> } {
+export function lossAndGrads(
+  backbone: Backbone,
+  head: Head,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+): { loss: number; grads: Record<string, Float32Array> } {
   const vars = [...backbone.params.values(), ...head.params.values()];
   const keyOf = new Map<string, string>();
   for (const [k, v] of backbone.params) keyOf.set(v.name, `backbone.${k}`);

@@ -29,7 +29,8 @@ export async function expectParityWithNaN(
     let worst = 0;
     let firstNaNMismatch = -1;
     for (let i = 0; i < ref.values.length; i++) {
-      const b = ref.values[i]!, a = got[i]!;
+      const b = ref.values[i]!,
+        a = got[i]!;
       if (Number.isNaN(a) !== Number.isNaN(b)) {
         if (firstNaNMismatch < 0) firstNaNMismatch = i;
         continue;
@@ -37,7 +38,8 @@ export async function expectParityWithNaN(
       if (Number.isNaN(b) || a === b) continue; // equal infinities included
       worst = Math.max(worst, Math.abs(a - b) / Math.max(1, Math.abs(b)));
     }
-    const mismatch = firstNaNMismatch < 0 ? null : { index: firstNaNMismatch, native: got[firstNaNMismatch], cpu: ref.values[firstNaNMismatch] };
+    const mismatch =
+      firstNaNMismatch < 0 ? null : { index: firstNaNMismatch, native: got[firstNaNMismatch], cpu: ref.values[firstNaNMismatch] };
     expect(mismatch, `output ${k}: NaN on one backend only`).toBeNull();
     expect(worst, `output ${k}`).toBeLessThanOrEqual(tolerance);
   });

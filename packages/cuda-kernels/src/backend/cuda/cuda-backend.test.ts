@@ -21,7 +21,7 @@ const deviceHere = 'addon' in runtime;
 const silent: Logger = { info() {}, warn() {}, debug() {} };
 
 describe('cuda backend provider on this machine', () => {
-  it.skipIf(deviceHere)('reports why it is unavailable, with the addon\'s reason', () => {
+  it.skipIf(deviceHere)("reports why it is unavailable, with the addon's reason", () => {
     const reason = cudaBackendProvider.unavailableReason();
     expect(reason).toBeTruthy();
     const status = nativeAddon()?.cudaDeviceStatus?.();

@@ -96,9 +96,10 @@ export class CudaBackend extends KernelBackend {
 
   /** A tensor holding `values` (uploaded). */
   makeTensorInfo(shape: number[], dtype: DataType, values?: backend_util.BackendValues | string[]): TensorInfo {
-    const v = dtype === 'string' && values && values.length > 0 && typeof values[0] === 'string'
-      ? (values as string[]).map((s) => util.encodeString(s))
-      : (values as backend_util.BackendValues | undefined);
+    const v =
+      dtype === 'string' && values && values.length > 0 && typeof values[0] === 'string'
+        ? (values as string[]).map((s) => util.encodeString(s))
+        : (values as backend_util.BackendValues | undefined);
     return { dataId: this.write(v ?? null, shape, dtype), shape, dtype };
   }
 
@@ -176,11 +177,16 @@ export class CudaBackend extends KernelBackend {
   // ---- the counted CPU fallback ----
 
   /** Runs a tfjs-cpu kernel on host copies of the inputs and uploads its outputs; counts it under `kernelName`. */
-  runOnCpu(kernelName: string, kernelFunc: KernelFunc, inputs: NamedTensorInfoMap, attrs: NamedAttrMap | undefined): TensorInfo | TensorInfo[] {
+  runOnCpu(
+    kernelName: string,
+    kernelFunc: KernelFunc,
+    inputs: NamedTensorInfoMap,
+    attrs: NamedAttrMap | undefined,
+  ): TensorInfo | TensorInfo[] {
     const cpu = this.cpu();
     // Concat, AddN and friends take an array of inputs; the rest a name → tensor map.
     const cpuInputs = (Array.isArray(inputs) ? [] : {}) as NamedTensorInfoMap;
-    const origin = new Map<DataId, DataId>();  // cpu input dataId → our dataId (for outputs that alias an input)
+    const origin = new Map<DataId, DataId>(); // cpu input dataId → our dataId (for outputs that alias an input)
     const created: DataId[] = [];
     try {
       for (const [name, t] of Object.entries(inputs)) {
@@ -216,7 +222,7 @@ export class CudaBackend extends KernelBackend {
   private cpu(): MathBackendCPU {
     if (!this.cpuBackend) {
       this.cpuBackend = new MathBackendCPU();
-      (this.cpuBackend as unknown as { firstUse: boolean }).firstUse = false;  // no "use tfjs-node" banner
+      (this.cpuBackend as unknown as { firstUse: boolean }).firstUse = false; // no "use tfjs-node" banner
     }
     return this.cpuBackend;
   }

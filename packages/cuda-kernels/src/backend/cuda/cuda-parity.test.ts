@@ -31,7 +31,7 @@ describe(`cuda backend parity with tfjs-cpu on the GPU${note}`, () => {
       const addon = (runtime as { addon: CudaBackendAddon }).addon;
       const previous = addon.cudaSetTf32(mode === 'tf32');
       try {
-        await expectCaseParity('cuda', c, mode === 'tf32' && c.tf32 ? TF32_TOLERANCE : c.tolerance ?? 1e-4);
+        await expectCaseParity('cuda', c, mode === 'tf32' && c.tf32 ? TF32_TOLERANCE : (c.tolerance ?? 1e-4));
       } finally {
         addon.cudaSetTf32(previous);
       }
@@ -82,7 +82,17 @@ describe(`cuda backend parity with tfjs-cpu on the GPU${note}`, () => {
       d.dispose();
     });
     const after = cudaFallbackCounts();
-    for (const name of ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad', 'BatchMatMul', 'Relu', 'Softmax', 'Sum']) {
+    for (const name of [
+      'Conv2D',
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'MaxPool',
+      'MaxPoolGrad',
+      'BatchMatMul',
+      'Relu',
+      'Softmax',
+      'Sum',
+    ]) {
       expect(after[name] ?? 0, name).toBe(before[name] ?? 0);
     }
   });

@@ -34,7 +34,13 @@ const CASES: ConvCase[] = [
 ];
 
 /** C[m, n] = Σ_k A(m, k)·B(k, n) with A read through an index map into `a` (−1 reads 0). */
-function gemm(m: number, n: number, k: number, aAt: (i: number, kk: number) => number, bAt: (kk: number, j: number) => number): Float32Array {
+function gemm(
+  m: number,
+  n: number,
+  k: number,
+  aAt: (i: number, kk: number) => number,
+  bAt: (kk: number, j: number) => number,
+): Float32Array {
   const c = new Float32Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
@@ -66,11 +72,13 @@ describe(`cuda backend host probes: implicit-GEMM convolution maps${skip}`, () =
       let dx: Float32Array | null = null;
       let dw: Float32Array | null = null;
       tf.tidy(() => {
-        const xt = tf.tensor4d(x, c.x), wt = tf.tensor4d(w, c.w), dyt = tf.tensor4d(dy, dyShape as [number, number, number, number]);
+        const xt = tf.tensor4d(x, c.x),
+          wt = tf.tensor4d(w, c.w),
+          dyt = tf.tensor4d(dy, dyShape as [number, number, number, number]);
         const conv = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.stride, c.pad, 'NHWC', c.dilation);
         const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), dyt)));
         y = conv(xt, wt).dataSync() as Float32Array;
-        if (c.dilation > 1) return;  // tfjs has no dilated conv gradients
+        if (c.dilation > 1) return; // tfjs has no dilated conv gradients
         const [gx, gw] = g([xt, wt]);
         dx = gx!.dataSync() as Float32Array;
         dw = gw!.dataSync() as Float32Array;
@@ -82,16 +90,31 @@ describe(`cuda backend host probes: implicit-GEMM convolution maps${skip}`, () =
         const idx = map[i * k + kk]!;
         return idx < 0 ? 0 : src[idx]!;
       };
-      expect(maxError(gemm(fwd.m, fwd.n, fwd.k, at(x, fwd.a, fwd.k), (kk, j) => w[kk * fwd.n + j]!), y)).toBeLessThan(1e-5);
+      expect(
+        maxError(
+          gemm(fwd.m, fwd.n, fwd.k, at(x, fwd.a, fwd.k), (kk, j) => w[kk * fwd.n + j]!),
+          y,
+        ),
+      ).toBeLessThan(1e-5);
 
       if (dx === null) return;
       const bd = probes!.cudaConvIndexMap('backwardData', geometry);
       expect([bd.m, bd.n]).toEqual([x.length / info.inChannels, info.inChannels]);
-      expect(maxError(gemm(bd.m, bd.n, bd.k, at(dy, bd.a, bd.k), (kk, j) => w[bd.b![kk * bd.n + j]!]!), dx)).toBeLessThan(1e-5);
+      expect(
+        maxError(
+          gemm(bd.m, bd.n, bd.k, at(dy, bd.a, bd.k), (kk, j) => w[bd.b![kk * bd.n + j]!]!),
+          dx,
+        ),
+      ).toBeLessThan(1e-5);
 
       const bf = probes!.cudaConvIndexMap('backwardFilter', geometry);
       expect([bf.m, bf.n]).toEqual([w.length / info.outChannels, info.outChannels]);
-      expect(maxError(gemm(bf.m, bf.n, bf.k, at(x, bf.a, bf.k), (kk, j) => dy[kk * bf.n + j]!), dw!)).toBeLessThan(1e-5);
+      expect(
+        maxError(
+          gemm(bf.m, bf.n, bf.k, at(x, bf.a, bf.k), (kk, j) => dy[kk * bf.n + j]!),
+          dw!,
+        ),
+      ).toBeLessThan(1e-5);
     },
   );
 
@@ -104,7 +127,8 @@ describe(`cuda backend host probes: implicit-GEMM convolution maps${skip}`, () =
       for (let ow = 0; ow < info.outWidth; ow++)
         for (let kh = 0; kh < 3; kh++)
           for (let kw = 0; kw < 3; kw++) {
-            const ih = oh * 2 - info.padInfo.top + kh, iw = ow * 2 - info.padInfo.left + kw;
+            const ih = oh * 2 - info.padInfo.top + kh,
+              iw = ow * 2 - info.padInfo.left + kw;
             const expected = ih >= 0 && ih < 5 && iw >= 0 && iw < 6 ? ih * 6 + iw : -1;
             expect(map.a[(oh * info.outWidth + ow) * 9 + kh * 3 + kw]).toBe(expected);
           }
@@ -116,7 +140,7 @@ describe(`cuda backend host probes: caching allocator${skip}`, () => {
     const { events, stats } = probes!.cudaAllocatorProbe(1 << 30, [1000, -1, 900, 3 * 2 ** 20 + 1, 100]);
     expect(events[0]).toMatchObject({ capacity: 1024, fresh: true });
     expect(events[2]).toMatchObject({ capacity: 1024, fresh: false, address: (events[0] as { address: number }).address });
-    expect(events[3]).toMatchObject({ capacity: 3.5 * 2 ** 20, fresh: true });  // quarter steps above 1 MiB
+    expect(events[3]).toMatchObject({ capacity: 3.5 * 2 ** 20, fresh: true }); // quarter steps above 1 MiB
     expect(events[4]).toMatchObject({ capacity: 512, fresh: true });
     expect(stats).toMatchObject({ acquires: 4, rawAllocations: 3, blocksInUse: 3, blocksCached: 0 });
   });
@@ -124,7 +148,7 @@ describe(`cuda backend host probes: caching allocator${skip}`, () => {
   it.skipIf(!probes)('empties its cache before giving up, then reports out of memory as an error', () => {
     const mib = 2 ** 20;
     const { events, stats } = probes!.cudaAllocatorProbe(4 * mib, [3 * mib, -1, 2 * mib, 3 * mib]);
-    expect(events[2]).toMatchObject({ capacity: 2 * mib, fresh: true });  // only after trimming the cached 3 MiB
+    expect(events[2]).toMatchObject({ capacity: 2 * mib, fresh: true }); // only after trimming the cached 3 MiB
     expect(stats.trims).toBe(1);
     expect((events[3] as { error: string }).error).toMatch(/out of device memory allocating 3145728 bytes/);
     expect(stats).toMatchObject({ blocksInUse: 1, bytesInUse: 2 * mib, rawBytesUsed: 2 * mib });

@@ -78,8 +78,10 @@ export function describeFallbacks(counts: Record<string, number>): string | null
   const entries = Object.entries(counts);
   if (entries.length === 0) return null;
   const total = entries.reduce((s, [, n]) => s + n, 0);
-  return `cuda backend: ${total} kernel calls ran on the CPU fallback (download → tfjs-cpu → upload): ` +
-    entries.map(([name, n]) => `${name}×${n}`).join(', ');
+  return (
+    `cuda backend: ${total} kernel calls ran on the CPU fallback (download → tfjs-cpu → upload): ` +
+    entries.map(([name, n]) => `${name}×${n}`).join(', ')
+  );
 }
 
 let reportScheduled = false;
@@ -105,7 +107,9 @@ export const cudaBackendProvider = {
       });
     }
     const gib = (status.totalMemoryBytes / 2 ** 30).toFixed(0);
-    return `cuda (${status.deviceName}, ${gib} GiB, ${status.tensorCores ? 'TF32 tensor cores' : 'FP32'}; ` +
-      `${kernels.length} GPU kernels, the rest tfjs-cpu via counted download/upload)`;
+    return (
+      `cuda (${status.deviceName}, ${gib} GiB, ${status.tensorCores ? 'TF32 tensor cores' : 'FP32'}; ` +
+      `${kernels.length} GPU kernels, the rest tfjs-cpu via counted download/upload)`
+    );
   },
 };

@@ -4,7 +4,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 
-import { broadcastStrides, broadcastView, denseStrides, mergeDimensions, placeView, sliceView, tileView, transposeView, type StridedCopyView } from './strides.js';
+import {
+  broadcastStrides,
+  broadcastView,
+  denseStrides,
+  mergeDimensions,
+  placeView,
+  sliceView,
+  tileView,
+  transposeView,
+  type StridedCopyView,
+} from './strides.js';
 
 /** Runs a strided copy on the host exactly as the device kernel does (row-major over shape). */
 function applyCopy(view: StridedCopyView, x: ArrayLike<number>, y: number[]): number[] {
@@ -34,7 +44,18 @@ describe('cuda backend stride math', () => {
 
   it('broadcast strides read the right element for every output coordinate', async () => {
     await tf.setBackend('cpu');
-    const cases: [number[], number[]][] = [[[4, 1, 6], [5, 1]], [[3, 1], [1, 4]], [[2, 3, 4], [4]], [[1], [2, 2]]];
+    const cases: [number[], number[]][] = [
+      [
+        [4, 1, 6],
+        [5, 1],
+      ],
+      [
+        [3, 1],
+        [1, 4],
+      ],
+      [[2, 3, 4], [4]],
+      [[1], [2, 2]],
+    ];
     for (const [aShape, bShape] of cases) {
       const out = tf.backend_util.assertAndGetBroadcastShape(aShape, bShape);
       const as = broadcastStrides(aShape, out);
@@ -46,7 +67,9 @@ describe('cuda backend stride math', () => {
       const n = out.reduce((p, q) => p * q, 1);
       const mine: number[] = [];
       for (let i = 0; i < n; i++) {
-        let rest = i, ao = 0, bo = 0;
+        let rest = i,
+          ao = 0,
+          bo = 0;
         for (let d = m.shape.length - 1; d >= 0; d--) {
           const c = rest % m.shape[d]!;
           rest = Math.floor(rest / m.shape[d]!);
@@ -73,11 +96,16 @@ describe('cuda backend stride math', () => {
     await tf.setBackend('cpu');
     const shape = [3, 4, 5, 2];
     const x = iota(120);
-    for (const perm of [[3, 0, 2, 1], [0, 1, 3, 2], [1, 0, 2, 3]]) {
+    for (const perm of [
+      [3, 0, 2, 1],
+      [0, 1, 3, 2],
+      [1, 0, 2, 3],
+    ]) {
       const y = applyCopy(transposeView(shape, perm), x, new Array(120).fill(0));
       expect(y).toEqual(tf.tidy(() => Array.from(tf.transpose(tf.tensor(x, shape), perm).dataSync())));
     }
-    const begin = [1, 0, 2, 1], size = [2, 3, 2, 1];
+    const begin = [1, 0, 2, 1],
+      size = [2, 3, 2, 1];
     const s = applyCopy(sliceView(shape, begin, size), x, new Array(12).fill(0));
     expect(s).toEqual(tf.tidy(() => Array.from(tf.slice(tf.tensor(x, shape), begin, size).dataSync())));
     // concat along axis 2 = two place views into one output
@@ -93,7 +121,11 @@ describe('cuda backend stride math', () => {
     await tf.setBackend('cpu');
     const shape = [2, 3, 1];
     const x = iota(6);
-    for (const reps of [[2, 1, 3], [1, 2, 1], [3, 3, 2]]) {
+    for (const reps of [
+      [2, 1, 3],
+      [1, 2, 1],
+      [3, 3, 2],
+    ]) {
       const n = shape.reduce((a, s, d) => a * s * reps[d]!, 1);
       const y = applyCopy(tileView(shape, reps), x, new Array(n).fill(0));
       expect(y, `reps ${reps}`).toEqual(tf.tidy(() => Array.from(tf.tile(tf.tensor(x, shape), reps).dataSync())));

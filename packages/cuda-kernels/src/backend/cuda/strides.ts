@@ -40,15 +40,17 @@ export function broadcastStrides(inShape: readonly number[], outShape: readonly 
  * Drops size-1 dimensions and merges neighbours that every view walks contiguously (stride[d] = stride[d+1]·shape[d+1]
  * for each stride list), so `shape` keeps its element order with as few dimensions as possible.
  */
-export function mergeDimensions(shape: readonly number[], strideLists: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+export function mergeDimensions(
+  shape: readonly number[],
+  strideLists: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
   const outShape: number[] = [];
   const outStrides: number[][] = strideLists.map(() => []);
   for (let d = 0; d < shape.length; d++) {
     const size = shape[d]!;
     if (size === 1) continue;
     const last = outShape.length - 1;
-    const mergeable =
-      last >= 0 && strideLists.every((strides, j) => outStrides[j]![last] === strides[d]! * size);
+    const mergeable = last >= 0 && strideLists.every((strides, j) => outStrides[j]![last] === strides[d]! * size);
     if (mergeable) {
       outShape[last] = outShape[last]! * size;
       strideLists.forEach((strides, j) => (outStrides[j]![last] = strides[d]!));
@@ -72,7 +74,13 @@ export interface StridedCopyView {
   readonly yOffset: number;
 }
 
-function merged(shape: readonly number[], xStrides: readonly number[], yStrides: readonly number[], xOffset: number, yOffset: number): StridedCopyView {
+function merged(
+  shape: readonly number[],
+  xStrides: readonly number[],
+  yStrides: readonly number[],
+  xOffset: number,
+  yOffset: number,
+): StridedCopyView {
   const m = mergeDimensions(shape, [xStrides, yStrides]);
   return { shape: m.shape, xStrides: m.strides[0]!, yStrides: m.strides[1]!, xOffset, yOffset };
 }
@@ -81,7 +89,13 @@ function merged(shape: readonly number[], xStrides: readonly number[], yStrides:
 export function transposeView(xShape: readonly number[], perm: readonly number[]): StridedCopyView {
   const xDense = denseStrides(xShape);
   const yShape = perm.map((p) => xShape[p]!);
-  return merged(yShape, perm.map((p) => xDense[p]!), denseStrides(yShape), 0, 0);
+  return merged(
+    yShape,
+    perm.map((p) => xDense[p]!),
+    denseStrides(yShape),
+    0,
+    0,
+  );
 }
 
 /** y = x[begin .. begin + size) per dimension. */

@@ -1,19 +1,36 @@
 /** Conv2DBackpropFilter (the gradient of Conv2D with respect to the filter) on oneDNN. */
 import {
-  backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type Conv2DBackpropFilterInputs, type KernelConfig, type KernelFunc, type TensorInfo,
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropFilterInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
 import type { NativeBackend } from '../native-backend.js';
 import { conv2dGeometry } from './conv2d-geometry.js';
 import { float32Values, runCpuKernel } from './cpu-fallback.js';
 
-export function conv2DBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backend: NativeBackend; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
+export function conv2DBackpropFilter(args: {
+  inputs: Conv2DBackpropFilterInputs;
+  backend: NativeBackend;
+  attrs: Conv2DBackpropFilterAttrs;
+}): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape, strides, pad, dataFormat, dimRoundingMode } = attrs;
   const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
-    backend_util.convertConv2DDataFormat(dataFormat));
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
   const geometry = conv2dGeometry(info);
   const kernel = backend.addon.conv2dBackwardFilter;
   const shapeMatches = dy.shape.length === 4 && info.outShape.every((d, i) => d === dy.shape[i]);

@@ -1,7 +1,13 @@
 // The fused batch-norm kernels of the native backend against core's composite path on the cpu backend (the same
 // BatchNorm2d code, so the running statistics are checked too), a float64 hand computation, and bad input.
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchNorm2d, FED_BATCH_NORM_TRAIN as CORE_BN, FED_BATCH_NORM_TRAIN_GRAD as CORE_BN_GRAD, ParameterSet, batchNormTrain } from '@fedloge/core';
+import {
+  BatchNorm2d,
+  FED_BATCH_NORM_TRAIN as CORE_BN,
+  FED_BATCH_NORM_TRAIN_GRAD as CORE_BN_GRAD,
+  ParameterSet,
+  batchNormTrain,
+} from '@fedloge/core';
 import { describe, expect, it } from 'vitest';
 
 import { nativeAddon } from '../../load.js';
@@ -60,7 +66,8 @@ describe(`FedBatchNormTrain on the native backend${nativeSkipNote}`, () => {
       await tf.setBackend(backend);
       const params = new ParameterSet('bnTest');
       const bn = new BatchNorm2d(params, 'bn', { channels: 5 });
-      for (let step = 0; step < 2; step++) tf.tidy(() => bn.apply(tf.tensor4d(x.values, x.shape as [number, number, number, number]), 'train'));
+      for (let step = 0; step < 2; step++)
+        tf.tidy(() => bn.apply(tf.tensor4d(x.values, x.shape as [number, number, number, number]), 'train'));
       const result = [bn.runningMean, bn.runningVar].map((t) => Float32Array.from(t.dataSync()));
       params.dispose();
       return result;
@@ -97,16 +104,26 @@ describe(`FedBatchNormTrain on the native backend${nativeSkipNote}`, () => {
     expect(() => addon.batchNormTrainForward!(f(12), 4, 3, f(2), f(3), 1e-5, f(12), f(3), f(3))).toThrow(/gamma/);
     expect(() => addon.batchNormTrainForward!(f(12), 4, 3, f(3), f(3), 1e-5, f(11), f(3), f(3))).toThrow(/y/);
     expect(() => addon.batchNormTrainForward!(f(12), 0, 3, f(3), f(3), 1e-5, f(0), f(3), f(3))).toThrow(RangeError);
-    expect(() => addon.batchNormTrainForward!(new Int32Array(12) as unknown as Float32Array, 4, 3, f(3), f(3), 1e-5, f(12), f(3), f(3))).toThrow(TypeError);
+    expect(() =>
+      addon.batchNormTrainForward!(new Int32Array(12) as unknown as Float32Array, 4, 3, f(3), f(3), 1e-5, f(12), f(3), f(3)),
+    ).toThrow(TypeError);
     expect(() => addon.batchNormTrainBackward!(f(12), f(10), 4, 3, f(3), f(3), f(3), 1e-5, f(12), f(3), f(3))).toThrow(/x/);
     expect(() => addon.batchNormTrainBackward!(f(12), f(12), 4, 3, f(3), f(3), f(3), 1e-5, f(12), f(3), f(2))).toThrow(/dBeta/);
     await tf.setBackend('native');
     const inUse = (tf.backend() as unknown as { pool: { stats(): { buffersInUse: number } } }).pool.stats().buffersInUse;
     tf.tidy(() => {
       const x = tf.zeros([2, 2, 2, 3]);
-      expect(() => tf.engine().runKernel(FED_BATCH_NORM_TRAIN, { x, gamma: tf.ones([4]), beta: tf.zeros([3]) }, { epsilon: 1e-5 })).toThrow(/gamma must have shape \[3\]/);
+      expect(() => tf.engine().runKernel(FED_BATCH_NORM_TRAIN, { x, gamma: tf.ones([4]), beta: tf.zeros([3]) }, { epsilon: 1e-5 })).toThrow(
+        /gamma must have shape \[3\]/,
+      );
       expect(() =>
-        tf.engine().runKernel(FED_BATCH_NORM_TRAIN_GRAD, { dy: tf.zeros([2, 2, 3]), x, gamma: tf.ones([3]), mean: tf.zeros([3]), variance: tf.ones([3]) }, { epsilon: 1e-5 }),
+        tf
+          .engine()
+          .runKernel(
+            FED_BATCH_NORM_TRAIN_GRAD,
+            { dy: tf.zeros([2, 2, 3]), x, gamma: tf.ones([3]), mean: tf.zeros([3]), variance: tf.ones([3]) },
+            { epsilon: 1e-5 },
+          ),
       ).toThrow(/dy/);
     });
     expect((tf.backend() as unknown as { pool: { stats(): { buffersInUse: number } } }).pool.stats().buffersInUse).toBe(inUse);

@@ -21,8 +21,16 @@ export const fedBatchNormTrainGradConfig: KernelConfig = {
     const c = x.shape[x.shape.length - 1]!;
     const m = x.shape.slice(0, -1).reduce((a, d) => a * d, 1);
     check(m >= 1, K, `x [${x.shape}] has no rows`);
-    check(dy.shape.length === x.shape.length && dy.shape.every((d, i) => d === x.shape[i]), K, `dy [${dy.shape}] must have the shape of x [${x.shape}]`);
-    for (const [name, t] of [['gamma', gamma], ['mean', mean], ['variance', variance]] as const) {
+    check(
+      dy.shape.length === x.shape.length && dy.shape.every((d, i) => d === x.shape[i]),
+      K,
+      `dy [${dy.shape}] must have the shape of x [${x.shape}]`,
+    );
+    for (const [name, t] of [
+      ['gamma', gamma],
+      ['mean', mean],
+      ['variance', variance],
+    ] as const) {
       check(t.shape.length === 1 && t.shape[0] === c, K, `${name} must have shape [${c}] (channels of x) but has [${t.shape}]`);
     }
     check(Number.isFinite(epsilon) && epsilon >= 0, K, `attr epsilon must be a finite number >= 0 but is ${epsilon}`);

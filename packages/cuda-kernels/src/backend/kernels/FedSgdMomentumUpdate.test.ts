@@ -44,20 +44,27 @@ describe(`FedSgdMomentumUpdate on the native backend${nativeSkipNote}`, () => {
     expect(FED_SGD_MOMENTUM_UPDATE).toBe(CORE_SGD);
   });
 
-  for (const [momentum, weightDecay] of [[0.5, 5e-4], [0.9, 0], [0, 5e-4]] as const) {
-    it.skipIf(!nativeBackendAvailable)(`equals core's composite SGD bit for bit (momentum ${momentum}, weight decay ${weightDecay})`, async () => {
-      const cpu = await train('cpu', momentum, weightDecay);
-      const native = await train('native', momentum, weightDecay);
-      expect(cpu.kernels.has(FED_SGD_MOMENTUM_UPDATE)).toBe(false);
-      expect(native.kernels.has(FED_SGD_MOMENTUM_UPDATE)).toBe(true);
-      native.weights.forEach((w, i) => expect(Array.from(w), `variable ${i}`).toEqual(Array.from(cpu.weights[i]!)));
-      // The step moved the weights, and a clone sharing the variable's initial memory kept its values.
-      expect(Array.from(native.weights[0]!)).not.toEqual(Array.from(native.original));
-      expect(Array.from(native.cloneAfter)).toEqual(Array.from(native.original));
-      // Steady state: no tensor or pooled buffer more after step 3 than after step 2.
-      expect(native.counts[2]).toBe(native.counts[1]);
-      expect(native.inUse[2]).toBe(native.inUse[1]);
-    });
+  for (const [momentum, weightDecay] of [
+    [0.5, 5e-4],
+    [0.9, 0],
+    [0, 5e-4],
+  ] as const) {
+    it.skipIf(!nativeBackendAvailable)(
+      `equals core's composite SGD bit for bit (momentum ${momentum}, weight decay ${weightDecay})`,
+      async () => {
+        const cpu = await train('cpu', momentum, weightDecay);
+        const native = await train('native', momentum, weightDecay);
+        expect(cpu.kernels.has(FED_SGD_MOMENTUM_UPDATE)).toBe(false);
+        expect(native.kernels.has(FED_SGD_MOMENTUM_UPDATE)).toBe(true);
+        native.weights.forEach((w, i) => expect(Array.from(w), `variable ${i}`).toEqual(Array.from(cpu.weights[i]!)));
+        // The step moved the weights, and a clone sharing the variable's initial memory kept its values.
+        expect(Array.from(native.weights[0]!)).not.toEqual(Array.from(native.original));
+        expect(Array.from(native.cloneAfter)).toEqual(Array.from(native.original));
+        // Steady state: no tensor or pooled buffer more after step 3 than after step 2.
+        expect(native.counts[2]).toBe(native.counts[1]);
+        expect(native.inUse[2]).toBe(native.inUse[1]);
+      },
+    );
   }
 
   it.skipIf(!nativeBackendAvailable)('throws JS errors for mismatched tensors, in the binding and in the kernel', async () => {
@@ -67,13 +74,19 @@ describe(`FedSgdMomentumUpdate on the native backend${nativeSkipNote}`, () => {
     expect(() => addon.sgdMomentumUpdate!([f(4)], [f(4)], [f(5)], 0.1, 0.5, 0, [f(4)], [f(4)])).toThrow(/vs/);
     expect(() => addon.sgdMomentumUpdate!([f(4)], [f(4)], null, 0.1, 0.5, 0, [f(4)], null)).toThrow(/vOuts is required/);
     expect(() => addon.sgdMomentumUpdate!([f(4), f(2)], [f(4)], null, 0.1, 0, 0, [f(4), f(2)], null)).toThrow(/gs has 1/);
-    expect(() => addon.sgdMomentumUpdate!([f(4)], [new Int32Array(4) as unknown as Float32Array], null, 0.1, 0, 0, [f(4)], null)).toThrow(TypeError);
+    expect(() => addon.sgdMomentumUpdate!([f(4)], [new Int32Array(4) as unknown as Float32Array], null, 0.1, 0, 0, [f(4)], null)).toThrow(
+      TypeError,
+    );
     await tf.setBackend('native');
     const before = (tf.backend() as NativeBackend).pool.stats().buffersInUse;
     tf.tidy(() => {
       const attrs = { count: 1, lr: 0.1, momentum: 0.5, weightDecay: 0, firstStep: false };
-      expect(() => tf.engine().runKernel(FED_SGD_MOMENTUM_UPDATE, { w0: tf.zeros([3]), g0: tf.zeros([4]), v0: tf.zeros([3]) }, attrs)).toThrow(/g0 \[4\] must have the shape of w0 \[3\]/);
-      expect(() => tf.engine().runKernel(FED_SGD_MOMENTUM_UPDATE, { w0: tf.zeros([3]), g0: tf.zeros([3]) }, attrs)).toThrow(/missing input 'v0'/);
+      expect(() =>
+        tf.engine().runKernel(FED_SGD_MOMENTUM_UPDATE, { w0: tf.zeros([3]), g0: tf.zeros([4]), v0: tf.zeros([3]) }, attrs),
+      ).toThrow(/g0 \[4\] must have the shape of w0 \[3\]/);
+      expect(() => tf.engine().runKernel(FED_SGD_MOMENTUM_UPDATE, { w0: tf.zeros([3]), g0: tf.zeros([3]) }, attrs)).toThrow(
+        /missing input 'v0'/,
+      );
     });
     expect((tf.backend() as NativeBackend).pool.stats().buffersInUse).toBe(before);
   });

@@ -25,7 +25,11 @@ export const fedSgdMomentumUpdateConfig: KernelConfig = {
     const backend = b as NativeBackend;
     const { count, lr, momentum, weightDecay, firstStep } = attrs as unknown as Attrs;
     check(Number.isInteger(count) && count >= 0, K, `attr count must be a non-negative integer but is ${count}`);
-    for (const [name, value] of [['lr', lr], ['momentum', momentum], ['weightDecay', weightDecay]] as const) {
+    for (const [name, value] of [
+      ['lr', lr],
+      ['momentum', momentum],
+      ['weightDecay', weightDecay],
+    ] as const) {
       check(Number.isFinite(value), K, `attr ${name} must be a finite number but is ${value}`);
     }
     const withVelocity = momentum !== 0 && !firstStep;
@@ -43,7 +47,11 @@ export const fedSgdMomentumUpdateConfig: KernelConfig = {
       const w = input(`w${i}`);
       const sameShape = (name: string) => {
         const t = input(name);
-        check(t.shape.length === w.shape.length && t.shape.every((d, k) => d === w.shape[k]), K, `${name} [${t.shape}] must have the shape of w${i} [${w.shape}]`);
+        check(
+          t.shape.length === w.shape.length && t.shape.every((d, k) => d === w.shape[k]),
+          K,
+          `${name} [${t.shape}] must have the shape of w${i} [${w.shape}]`,
+        );
         return float32Input(backend, t, K, name);
       };
       ws.push(float32Input(backend, w, K, `w${i}`));

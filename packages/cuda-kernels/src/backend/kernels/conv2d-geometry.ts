@@ -10,11 +10,23 @@ export function conv2dGeometry(info: backend_util.Conv2DInfo): Int32Array | null
   if (info.dataFormat !== 'channelsLast') return null;
   const { top, left, bottom, right } = info.padInfo;
   const fields = [
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth,
-    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-    top, left, bottom, right,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    top,
+    left,
+    bottom,
+    right,
   ];
   if (fields.some((v) => !Number.isInteger(v))) return null;
   if (fields.slice(0, 13).some((v) => v < 1) || fields.slice(13).some((v) => v < 0)) return null;

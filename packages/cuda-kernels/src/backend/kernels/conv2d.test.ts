@@ -17,7 +17,12 @@ interface Case {
   readonly dilations?: number;
 }
 
-const pad1: Pad = [[0, 0], [1, 1], [1, 1], [0, 0]];
+const pad1: Pad = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
 const CASES: readonly Case[] = [
   { name: '3×3 same, odd non-square input', x: [2, 7, 5, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
   { name: '3×3 same, stride 2 (tfjs pads bottom/right)', x: [2, 7, 6, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
@@ -25,7 +30,18 @@ const CASES: readonly Case[] = [
   { name: '1×1 stride 2 valid, batch 3', x: [3, 6, 6, 4], filter: [1, 1, 4, 8], strides: 2, pad: 'valid' },
   { name: '2×2 stride 2 valid leaving the last row and column unused', x: [1, 5, 5, 2], filter: [2, 2, 2, 3], strides: 2, pad: 'valid' },
   { name: 'explicit pads 1, stride 2, batch 1', x: [1, 8, 8, 3], filter: [3, 3, 3, 5], strides: 2, pad: pad1 },
-  { name: 'explicit asymmetric pads', x: [2, 6, 7, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
+  {
+    name: 'explicit asymmetric pads',
+    x: [2, 6, 7, 2],
+    filter: [3, 3, 2, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [0, 2],
+      [1, 0],
+      [0, 0],
+    ],
+  },
   { name: 'dilation 2', x: [1, 9, 9, 2], filter: [3, 3, 2, 3], strides: 1, pad: 'same', dilations: 2 },
   // Layers of the small CNN (Fashion-MNIST 28×28×1) and ResNet-8 (CIFAR 32×32×3), at batch 2.
   { name: 'small CNN conv1 28×28×1 → 32', x: [2, 28, 28, 1], filter: [3, 3, 1, 32], strides: 1, pad: 'same' },
@@ -57,7 +73,7 @@ describe(`native Conv2D (oneDNN) vs tfjs-cpu${nativeSkipNote}`, () => {
     );
   });
 
-  it.skipIf(!nativeBackendAvailable)('cases oneDNN cannot express run tfjs-cpu\'s kernel (NCHW, dimRoundingMode ceil)', async () => {
+  it.skipIf(!nativeBackendAvailable)("cases oneDNN cannot express run tfjs-cpu's kernel (NCHW, dimRoundingMode ceil)", async () => {
     await expectParity([randomTensor([2, 3, 7, 6], 11), randomTensor([3, 3, 3, 4], 12)], (x, w) =>
       tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', 'NCHW'),
     );
@@ -82,7 +98,9 @@ describe(`native Conv2D (oneDNN) vs tfjs-cpu${nativeSkipNote}`, () => {
     const y = new Float32Array(2 * 6 * 5 * 4);
     addon.conv2dForward!(x.values as Float32Array, w.values as Float32Array, geometry, y);
     await tf.setBackend('cpu');
-    const reference = tf.tidy(() => tf.conv2d(tf.tensor4d(x.values, [2, 6, 5, 3]), tf.tensor4d(w.values, [3, 3, 3, 4]), 1, 'same').dataSync());
+    const reference = tf.tidy(() =>
+      tf.conv2d(tf.tensor4d(x.values, [2, 6, 5, 3]), tf.tensor4d(w.values, [3, 3, 3, 4]), 1, 'same').dataSync(),
+    );
     expect(maxRelativeError(y, reference)).toBeLessThanOrEqual(1e-5);
   });
 

@@ -10,7 +10,8 @@ import type { NativeBackend } from '../native-backend.js';
 /** Runs tfjs-cpu's kernel `kernelName` with the same arguments: nothing the native kernels skip is unsupported. */
 export function runCpuKernel(kernelName: string, args: { inputs: object; backend: object; attrs?: object }): TensorInfo | TensorInfo[] {
   const config = tf.getKernel(kernelName, 'cpu');
-  if (!config) throw new Error(`native backend: no tfjs-cpu kernel '${kernelName}' to fall back on (is @tensorflow/tfjs-backend-cpu loaded?)`);
+  if (!config)
+    throw new Error(`native backend: no tfjs-cpu kernel '${kernelName}' to fall back on (is @tensorflow/tfjs-backend-cpu loaded?)`);
   return config.kernelFunc(args as Parameters<KernelFunc>[0]);
 }
 

@@ -43,7 +43,9 @@ describe(`native unary kernels match tfjs-cpu${nativeSkipNote}`, () => {
     const pos = { ...randomTensor([6, 13], 8, 1), values: randomTensor([6, 13], 8, 1).values.map((v) => Math.abs(v) + 0.1) };
     await expectParityWithNaN([x, pos], (a, b) =>
       tf.grads((u: tf.Tensor, v: tf.Tensor) =>
-        tf.sum(tf.add(tf.mul(tf.relu(u), tf.sqrt(v)), tf.add(tf.mul(tf.exp(tf.neg(u)), tf.log(v)), tf.add(tf.sigmoid(u), tf.tanh(tf.abs(u)))))),
+        tf.sum(
+          tf.add(tf.mul(tf.relu(u), tf.sqrt(v)), tf.add(tf.mul(tf.exp(tf.neg(u)), tf.log(v)), tf.add(tf.sigmoid(u), tf.tanh(tf.abs(u))))),
+        ),
       )([a!, b!]),
     );
   });
@@ -59,22 +61,43 @@ describe(`native unary kernels match tfjs-cpu${nativeSkipNote}`, () => {
 
 /** Shape pairs that broadcast in every position: same, scalars, trailing rows, columns, middle axes, empty. */
 const BROADCASTS: ReadonlyArray<[number[], number[]]> = [
-  [[3, 4], [3, 4]],
+  [
+    [3, 4],
+    [3, 4],
+  ],
   [[], [3, 4]],
   [[3, 4], []],
   [[], []],
   [[5, 6], [6]],
   [[6], [5, 6]],
-  [[5, 1], [1, 6]],
-  [[5, 6], [5, 1]],
-  [[2, 1, 4], [3, 1]],
-  [[2, 3, 4], [2, 1, 4]],
-  [[1, 3, 1, 5], [2, 1, 4, 1]],
+  [
+    [5, 1],
+    [1, 6],
+  ],
+  [
+    [5, 6],
+    [5, 1],
+  ],
+  [
+    [2, 1, 4],
+    [3, 1],
+  ],
+  [
+    [2, 3, 4],
+    [2, 1, 4],
+  ],
+  [
+    [1, 3, 1, 5],
+    [2, 1, 4, 1],
+  ],
   [[0, 3], [3]],
   [[1], [0]],
   [[37], [37]],
   [[9, 28, 28, 32], [32]],
-  [[300, 257], [300, 1]],
+  [
+    [300, 257],
+    [300, 1],
+  ],
   [[80_000], []],
 ];
 
@@ -114,7 +137,12 @@ describe(`native binary kernels broadcast as tfjs-cpu${nativeSkipNote}`, () => {
     const b = { ...randomTensor([5, 1], 4, 1), values: randomTensor([5, 1], 4, 1).values.map((v) => v + 2) };
     await expectParityWithNaN([a, b], (x, y) =>
       tf.grads((u: tf.Tensor, v: tf.Tensor) =>
-        tf.sum(tf.add(tf.div(tf.mul(u, v), tf.add(tf.square(v), 1)), tf.add(tf.maximum(u, tf.mul(u, -0.5)), tf.squaredDifference(u, tf.mul(u, 0.5))))),
+        tf.sum(
+          tf.add(
+            tf.div(tf.mul(u, v), tf.add(tf.square(v), 1)),
+            tf.add(tf.maximum(u, tf.mul(u, -0.5)), tf.squaredDifference(u, tf.mul(u, 0.5))),
+          ),
+        ),
       )([x!, y!]),
     );
   });
@@ -153,10 +181,17 @@ describe(`native comparisons and Select${nativeSkipNote}`, () => {
   run('where(cond, a, b) and its gradients, with broadcast branches', async () => {
     const a = randomTensor([4, 5], 1);
     const b = randomTensor([5], 2);
-    await expectParityWithNaN([a, b], (x, y) => {
-      const cond = tf.greater(x!, y!);
-      return [tf.where(cond, x!, y!), ...tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.where(cond, tf.square(u), tf.mul(v, 3))))([x!, tf.broadcastTo(y!, [4, 5])])];
-    }, 0);
+    await expectParityWithNaN(
+      [a, b],
+      (x, y) => {
+        const cond = tf.greater(x!, y!);
+        return [
+          tf.where(cond, x!, y!),
+          ...tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.where(cond, tf.square(u), tf.mul(v, 3))))([x!, tf.broadcastTo(y!, [4, 5])]),
+        ];
+      },
+      0,
+    );
   });
 });
 
@@ -171,7 +206,17 @@ describe(`native Cast${nativeSkipNote}`, () => {
       const n = shape.reduce((a, b) => a * b, 1);
       const i: HostTensor = { values: Int32Array.from({ length: n }, (_, k) => (k % 3) - 1), shape, dtype: 'int32' };
       const b: HostTensor = { values: Uint8Array.from({ length: n }, (_, k) => k % 2), shape, dtype: 'bool' };
-      await expectParityWithNaN([i, b], (x, y) => [tf.cast(x!, 'float32'), tf.cast(x!, 'bool'), tf.cast(y!, 'float32'), tf.cast(y!, 'int32'), tf.cast(tf.cast(x!, 'float32'), 'int32')], 0);
+      await expectParityWithNaN(
+        [i, b],
+        (x, y) => [
+          tf.cast(x!, 'float32'),
+          tf.cast(x!, 'bool'),
+          tf.cast(y!, 'float32'),
+          tf.cast(y!, 'int32'),
+          tf.cast(tf.cast(x!, 'float32'), 'int32'),
+        ],
+        0,
+      );
     }
   });
 });

@@ -31,8 +31,17 @@ export function check(cond: boolean, kernel: string, message: string): asserts c
  * New float32 tensors of `shapes` over pooled memory, filled by one call of `fill` with their arrays. If `fill` throws,
  * the outputs are freed (their buffers go back to the pool) before the error propagates.
  */
-export function float32Outputs(backend: NativeBackend, shapes: readonly (readonly number[])[], fill: (outs: Float32Array[]) => void): TensorInfo[] {
-  const arrays = shapes.map((shape) => backend.allocate(shape.reduce((a, d) => a * d, 1), 'float32'));
+export function float32Outputs(
+  backend: NativeBackend,
+  shapes: readonly (readonly number[])[],
+  fill: (outs: Float32Array[]) => void,
+): TensorInfo[] {
+  const arrays = shapes.map((shape) =>
+    backend.allocate(
+      shape.reduce((a, d) => a * d, 1),
+      'float32',
+    ),
+  );
   const infos = shapes.map((shape, i) => backend.makeTensorInfo([...shape], 'float32', arrays[i]!));
   try {
     fill(arrays);

@@ -54,9 +54,7 @@ describe(`native MaxPool / MaxPoolGrad vs tfjs-cpu${nativeSkipNote}`, () => {
 
   it.skipIf(!nativeBackendAvailable)('windows of −∞ and NaN: −∞ out, no gradient, exactly as on cpu', async () => {
     // One 2×2 window per channel: channel 0 all −∞, channel 1 NaN and −∞, channel 2 NaN and 3 (NaN never wins).
-    const values = new Float32Array([
-      -Infinity, NaN, NaN, -Infinity, -Infinity, 3, -Infinity, -Infinity, 1, -Infinity, NaN, -2,
-    ]);
+    const values = new Float32Array([-Infinity, NaN, NaN, -Infinity, -Infinity, 3, -Infinity, -Infinity, 1, -Infinity, NaN, -2]);
     const inputs: HostTensor[] = [{ values, shape: [1, 2, 2, 3] }];
     const program = (x: tf.Tensor) => {
       const f = (a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');

@@ -5,11 +5,20 @@ import type { backend_util } from '@tensorflow/tfjs-core';
 export function pool2dGeometry(info: backend_util.Conv2DInfo): Int32Array | null {
   if (info.dataFormat !== 'channelsLast' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
   const fields = [
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth,
-    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
-    info.padInfo.top, info.padInfo.left,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
   ];
-  if (fields.some((v) => !Number.isInteger(v)) || fields.slice(0, 10).some((v) => v < 1) || fields.slice(10).some((v) => v < 0)) return null;
+  if (fields.some((v) => !Number.isInteger(v)) || fields.slice(0, 10).some((v) => v < 1) || fields.slice(10).some((v) => v < 0))
+    return null;
   return Int32Array.from(fields);
 }

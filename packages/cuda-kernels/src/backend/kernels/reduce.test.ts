@@ -24,16 +24,40 @@ const CASES: ReadonlyArray<[number[], number | number[] | undefined]> = [
   [[3, 5], 0],
   [[3, 5], 1],
   [[3, 5], -1],
-  [[3, 5], [0, 1]],
-  [[2, 3, 4, 5], [0, 2]],
-  [[2, 3, 4, 5], [1, 3]],
-  [[2, 3, 4, 5], [-1, 0]],
-  [[2, 3, 4, 5], [3, 1, 2]],
+  [
+    [3, 5],
+    [0, 1],
+  ],
+  [
+    [2, 3, 4, 5],
+    [0, 2],
+  ],
+  [
+    [2, 3, 4, 5],
+    [1, 3],
+  ],
+  [
+    [2, 3, 4, 5],
+    [-1, 0],
+  ],
+  [
+    [2, 3, 4, 5],
+    [3, 1, 2],
+  ],
   [[2, 1, 4, 1], [1]],
-  [[2, 1, 4, 1], [0, 3]],
+  [
+    [2, 1, 4, 1],
+    [0, 3],
+  ],
   [[1, 1], 0],
-  [[9, 28, 28, 32], [0, 1, 2]], // bias gradient of an NHWC activation
-  [[9, 28, 28, 32], [1, 2]], // global average pooling
+  [
+    [9, 28, 28, 32],
+    [0, 1, 2],
+  ], // bias gradient of an NHWC activation
+  [
+    [9, 28, 28, 32],
+    [1, 2],
+  ], // global average pooling
   [[300, 257], -1],
   [[70_001], 0],
 ];
@@ -57,14 +81,21 @@ describe(`native reductions match tfjs-cpu${nativeSkipNote}`, () => {
     const empty = randomTensor([0, 3], 1);
     const ints: HostTensor = { values: Int32Array.of(1, -2, 3, 4, 5, -6), shape: [2, 3], dtype: 'int32' };
     const bools: HostTensor = { values: Uint8Array.of(1, 0, 1, 1, 1, 0), shape: [2, 3], dtype: 'bool' };
-    await expectParityWithNaN([empty, ints, bools], (e, i, b) => [tf.sum(e!, 0), tf.sum(i!, 1), tf.max(i!, 0), tf.sum(b!), tf.mean(e!, 1)], 0);
+    await expectParityWithNaN(
+      [empty, ints, bools],
+      (e, i, b) => [tf.sum(e!, 0), tf.sum(i!, 1), tf.max(i!, 0), tf.sum(b!), tf.mean(e!, 1)],
+      0,
+    );
   });
 
   run('gradients through sum, mean, max and min over several axes', async () => {
     const x = randomTensor([3, 4, 5], 9, 2);
     await expectParityWithNaN([x], (t) =>
       tf.grads((u: tf.Tensor) =>
-        tf.add(tf.add(tf.sum(tf.square(tf.mean(u, [0, 2], true))), tf.sum(tf.max(u, [1]))), tf.sum(tf.mul(tf.min(u, -1), tf.sum(u, [0, 2])))),
+        tf.add(
+          tf.add(tf.sum(tf.square(tf.mean(u, [0, 2], true))), tf.sum(tf.max(u, [1]))),
+          tf.sum(tf.mul(tf.min(u, -1), tf.sum(u, [0, 2]))),
+        ),
       )([t!]),
     );
   });
@@ -72,10 +103,22 @@ describe(`native reductions match tfjs-cpu${nativeSkipNote}`, () => {
 
 describe(`native ArgMax / ArgMin${nativeSkipNote}`, () => {
   run('match tfjs-cpu exactly on every axis, with ties (first wins) and NaN', async () => {
-    for (const [shape, axis] of [[[7], 0], [[4, 6], 0], [[4, 6], 1], [[4, 6], -1], [[2, 3, 5], 1], [[1, 5], 0], [[300, 10], 1]] as const) {
+    for (const [shape, axis] of [
+      [[7], 0],
+      [[4, 6], 0],
+      [[4, 6], 1],
+      [[4, 6], -1],
+      [[2, 3, 5], 1],
+      [[1, 5], 0],
+      [[300, 10], 1],
+    ] as const) {
       const h = randomTensor(shape, shape.length + axis + 5, 3);
       const ties = { ...h, values: h.values.map((v) => Math.round(v)) };
-      await expectParityWithNaN([ties, withNaN(h, 5, 1)], (t, n) => [tf.argMax(t!, axis), tf.argMin(t!, axis), tf.argMax(n!, axis), tf.argMin(n!, axis)], 0);
+      await expectParityWithNaN(
+        [ties, withNaN(h, 5, 1)],
+        (t, n) => [tf.argMax(t!, axis), tf.argMin(t!, axis), tf.argMax(n!, axis), tf.argMin(n!, axis)],
+        0,
+      );
     }
   });
 });

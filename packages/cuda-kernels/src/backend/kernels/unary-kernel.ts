@@ -5,7 +5,11 @@ import type { UnaryOpName } from '../../load.js';
 import type { NativeBackend } from '../native-backend.js';
 import { float32Values, stockKernel } from './native-kernel.js';
 
-export function unaryKernel(kernelName: string, op: UnaryOpName, alphaOf: (attrs: Record<string, unknown>) => number = () => 0): KernelConfig {
+export function unaryKernel(
+  kernelName: string,
+  op: UnaryOpName,
+  alphaOf: (attrs: Record<string, unknown>) => number = () => 0,
+): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const backend = args.backend as NativeBackend;
     const x = args.inputs['x'] as TensorInfo;

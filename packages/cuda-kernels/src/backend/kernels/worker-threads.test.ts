@@ -65,8 +65,20 @@ describe(`native oneDNN kernels from several worker threads${nativeSkipNote}`, (
       return [y, dw];
     });
     // Three workers over the same cases in rotated orders: shared shapes, different cache fill orders.
-    const orders = [[0, 1, 2], [1, 2, 0], [2, 0, 1]];
-    const results = await Promise.all(orders.map((order) => runWorker(status.path, order.map((i) => cases[i]!), 8)));
+    const orders = [
+      [0, 1, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+    ];
+    const results = await Promise.all(
+      orders.map((order) =>
+        runWorker(
+          status.path,
+          order.map((i) => cases[i]!),
+          8,
+        ),
+      ),
+    );
     results.forEach((perWorker, w) =>
       perWorker.forEach(([y, dw], k) => {
         const [ey, edw] = expected[orders[w]![k]!]!;

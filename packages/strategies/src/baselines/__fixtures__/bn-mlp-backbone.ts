@@ -31,7 +31,8 @@ export class BnMlpBackbone extends ParameterSet implements Backbone {
     return tf.tidy(() => {
       const flat = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
       // BatchNorm2d over [B, 1, 1, d]: per-feature statistics, as BatchNorm1d.
-      const norm = (bn: BatchNorm2d, h: tf.Tensor2D) => tf.reshape(bn.apply(tf.reshape(h, [h.shape[0], 1, 1, this.featureDim]) as tf.Tensor4D, mode), h.shape);
+      const norm = (bn: BatchNorm2d, h: tf.Tensor2D) =>
+        tf.reshape(bn.apply(tf.reshape(h, [h.shape[0], 1, 1, this.featureDim]) as tf.Tensor4D, mode), h.shape);
       return tf.relu(tf.add(norm(this.bn1, this.fc.apply(flat)), norm(this.projectionBn, this.projection.apply(flat)))) as tf.Tensor2D;
     });
   }

@@ -53,7 +53,9 @@ export interface Harness {
 }
 
 /** @param backbone `tiny-mlp` (default), `bn-mlp` (with BatchNorm) or a core backbone such as `resnet8`. */
-export function harness(backbone: { name: string; options?: unknown } = { name: 'tiny-mlp', options: { featureDim: FEATURE_DIM } }): Harness {
+export function harness(
+  backbone: { name: string; options?: unknown } = { name: 'tiny-mlp', options: { featureDim: FEATURE_DIM } },
+): Harness {
   const container = testCoreContainer();
   registerPlugin(container, bnMlpModelPlugin);
   const dataset = createPatternDataset({ numClasses: NUM_CLASSES, trainPerClass: 40, testPerClass: 10, seed: 3 });

@@ -44,7 +44,5 @@ export function averageClassGradients(updates: readonly ArrayRecord[], numClasse
       sums.set(c, sum);
     }
   }
-  return new Map(
-    [...sums].map(([c, s]) => [c, { weight: s.weight.map((v) => v / s.count), bias: s.bias.map((v) => v / s.count) }]),
-  );
+  return new Map([...sums].map(([c, s]) => [c, { weight: s.weight.map((v) => v / s.count), bias: s.bias.map((v) => v / s.count) }]));
 }

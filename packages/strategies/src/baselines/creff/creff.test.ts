@@ -9,7 +9,15 @@ const h = harness();
 // Class 2 is absent from client A.
 const clientA = h.client(0, [10, 5, 0, 3]);
 const clientB = h.client(1, [2, 3, 6, 9]);
-const small = { featuresPerClass: 5, matchSteps: 30, retrainEpochs: 20, retrainBatchSize: 8, retrainLr: 0.1, gradientDraws: 1, realBatchSize: 64 };
+const small = {
+  featuresPerClass: 5,
+  matchSteps: 30,
+  retrainEpochs: 20,
+  retrainBatchSize: 8,
+  retrainLr: 0.1,
+  gradientDraws: 1,
+  realBatchSize: 64,
+};
 
 describe('CReFF', () => {
   it("defaults to the official code's values (100 features per class, 10 draws) and says when a run scales them down", () => {
@@ -37,7 +45,9 @@ describe('CReFF', () => {
     const payload = strategy.payloadFor(1, global);
     expect(payload['creff.features']).toBeUndefined();
     const update = await strategy.trainClient(h.trainContext(clientA, payload));
-    const gradientKeys = Object.keys(update.arrays).filter((k) => k.startsWith('creff.gradient.')).sort();
+    const gradientKeys = Object.keys(update.arrays)
+      .filter((k) => k.startsWith('creff.gradient.'))
+      .sort();
     expect(gradientKeys).toEqual(['0.bias', '0.weight', '1.bias', '1.weight', '3.bias', '3.weight'].map((k) => `creff.gradient.${k}`));
     // Independent: every image of class c (realBatchSize exceeds the counts), global backbone in
     // eval mode, autodiff of CE with respect to the re-trained classifier.
@@ -49,10 +59,15 @@ describe('CReFF', () => {
     for (const c of [0, 1, 3]) {
       const [gw, gb] = tf.tidy(() => {
         const features = net.backbone.apply(batch.x, 'eval');
-        const rows = tf.tensor1d(Array.from(labels).flatMap((y, i) => (y === c ? [i] : [])), 'int32');
+        const rows = tf.tensor1d(
+          Array.from(labels).flatMap((y, i) => (y === c ? [i] : [])),
+          'int32',
+        );
         const own = tf.gather(features, rows) as tf.Tensor2D;
         const y = tf.fill([rows.size], c, 'int32') as tf.Tensor1D;
-        return tf.grads((wt: tf.Tensor, bt: tf.Tensor) => crossEntropy(tf.add(tf.matMul(own, wt, false, true), bt) as tf.Tensor2D, y))([w, b]).map((t) => t.dataSync());
+        return tf
+          .grads((wt: tf.Tensor, bt: tf.Tensor) => crossEntropy(tf.add(tf.matMul(own, wt, false, true), bt) as tf.Tensor2D, y))([w, b])
+          .map((t) => t.dataSync());
       });
       expect(maxAbsDiff(update.arrays[`creff.gradient.${c}.weight`]!.data, gw!)).toBeLessThan(1e-5);
       expect(maxAbsDiff(update.arrays[`creff.gradient.${c}.bias`]!.data, gb!)).toBeLessThan(1e-5);
@@ -94,7 +109,12 @@ describe('CReFF', () => {
       const b = r['creff.classifier.bias']!.data;
       let n = 0;
       for (let i = 0; i < NUM_CLASSES * 5; i++) {
-        const scores = Array.from({ length: NUM_CLASSES }, (_, c) => b[c]! + Array.from({ length: FEATURE_DIM }, (_, j) => w[c * FEATURE_DIM + j]! * f[i * FEATURE_DIM + j]!).reduce((s, v) => s + v, 0));
+        const scores = Array.from(
+          { length: NUM_CLASSES },
+          (_, c) =>
+            b[c]! +
+            Array.from({ length: FEATURE_DIM }, (_, j) => w[c * FEATURE_DIM + j]! * f[i * FEATURE_DIM + j]!).reduce((s, v) => s + v, 0),
+        );
         if (scores.indexOf(Math.max(...scores)) === Math.floor(i / 5)) n++;
       }
       return n;
@@ -113,7 +133,11 @@ describe('CReFF', () => {
     gm.dispose();
     expect(heads.map(([name]) => name)).toEqual(['re-trained', 'fedavg']);
     const linear = (prefix: string) =>
-      Array.from({ length: NUM_CLASSES }, (_, c) => global[`${prefix}bias`]!.data[c]! + f[0]!.reduce((s, v, j) => s + v * global[`${prefix}weight`]!.data[c * FEATURE_DIM + j]!, 0));
+      Array.from(
+        { length: NUM_CLASSES },
+        (_, c) =>
+          global[`${prefix}bias`]!.data[c]! + f[0]!.reduce((s, v, j) => s + v * global[`${prefix}weight`]!.data[c * FEATURE_DIM + j]!, 0),
+      );
     expect(maxAbsDiff(heads[0]![1], linear('creff.classifier.'))).toBeLessThan(1e-5);
     expect(maxAbsDiff(heads[1]![1], linear('head.'))).toBeLessThan(1e-5);
   });

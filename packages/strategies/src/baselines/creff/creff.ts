@@ -147,18 +147,28 @@ export class CReFF extends FedAvg<CreffOptions> {
   override aggregateTrain(round: number, global: ArrayRecord, results: readonly ClientResult[], ctx: ServerContext): ArrayRecord {
     const next = super.aggregateTrain(round, global, results, ctx);
     const dim = ctx.models.featureDim;
-    const real = averageClassGradients(results.map((r) => r.arrays), ctx.numClasses, dim);
+    const real = averageClassGradients(
+      results.map((r) => r.arrays),
+      ctx.numClasses,
+      dim,
+    );
     const features = global[FEDERATED_FEATURES_KEY];
     if (!features) throw new Error(`creff: the global arrays have no '${FEDERATED_FEATURES_KEY}'; were they produced by CReFF.initialize?`);
     const o = this.options;
     const classifier = classifierTensors(global, ctx.numClasses, dim);
     let matched;
     try {
-      matched = matchFederatedFeatures(features.data, classifier, real, { featuresPerClass: o.featuresPerClass, steps: o.matchSteps, lr: o.featureLr });
+      matched = matchFederatedFeatures(features.data, classifier, real, {
+        featuresPerClass: o.featuresPerClass,
+        steps: o.matchSteps,
+        lr: o.featureLr,
+      });
     } finally {
       tf.dispose([classifier.weight, classifier.bias]);
     }
-    ctx.logger.debug(`creff round ${round}: gradient matching ${matched.lossBefore.toFixed(4)} → ${matched.lossAfter.toFixed(4)} over ${real.size} classes`);
+    ctx.logger.debug(
+      `creff round ${round}: gradient matching ${matched.lossBefore.toFixed(4)} → ${matched.lossAfter.toFixed(4)} over ${real.size} classes`,
+    );
     const retrained = retrainClassifier(
       matched.features,
       federatedFeatureLabels(ctx.numClasses, o.featuresPerClass),
@@ -214,7 +224,11 @@ export class CReFF extends FedAvg<CreffOptions> {
         const perClass = this.drawClassFeatures(net.backbone, ctx, rng, held);
         for (const [c, rows] of perClass) {
           const [gw, gb] = tf.tidy(() => {
-            const [w, b] = linearClassifierGradient(classifier, tf.tensor2d(rows, [rows.length / dim, dim]), tf.fill([rows.length / dim], c, 'int32') as tf.Tensor1D);
+            const [w, b] = linearClassifierGradient(
+              classifier,
+              tf.tensor2d(rows, [rows.length / dim, dim]),
+              tf.fill([rows.length / dim], c, 'int32') as tf.Tensor1D,
+            );
             return [w.dataSync(), b.dataSync()];
           });
           const sum = sums.get(c)!;
@@ -230,12 +244,7 @@ export class CReFF extends FedAvg<CreffOptions> {
   }
 
   /** One shuffled pass: the eval-mode features of the first `realBatchSize` images of each class. */
-  private drawClassFeatures(
-    backbone: Backbone,
-    ctx: ClientTrainContext,
-    rng: Rng,
-    held: readonly number[],
-  ): Map<number, Float32Array> {
+  private drawClassFeatures(backbone: Backbone, ctx: ClientTrainContext, rng: Rng, held: readonly number[]): Map<number, Float32Array> {
     const limit = this.options.realBatchSize;
     const wanted = new Map(held.map((c) => [c, Math.min(limit, ctx.data.classCounts[c]!)]));
     const rows = new Map<number, number[]>(held.map((c) => [c, []]));

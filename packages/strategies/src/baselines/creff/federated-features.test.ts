@@ -18,7 +18,9 @@ function realGradient(weight: tf.Tensor2D, bias: tf.Tensor1D, c: number, rng: Rn
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i]! * b[i]!;
     na += a[i]! * a[i]!;
@@ -34,9 +36,15 @@ describe('federated features', () => {
 
   it('matching moves the features of reported classes so their classifier gradient aligns with the real one', () => {
     const rng = new Rng(7);
-    const weight = tf.tensor2d(Array.from({ length: C * D }, () => rng.normal(0, 0.5)), [C, D]);
+    const weight = tf.tensor2d(
+      Array.from({ length: C * D }, () => rng.normal(0, 0.5)),
+      [C, D],
+    );
     const bias = tf.zeros([C]) as tf.Tensor1D;
-    const real = new Map([[0, realGradient(weight, bias, 0, rng)], [2, realGradient(weight, bias, 2, rng)]]);
+    const real = new Map([
+      [0, realGradient(weight, bias, 0, rng)],
+      [2, realGradient(weight, bias, 2, rng)],
+    ]);
     const start = initialFederatedFeatures(rng.derive('features'), C, M, D);
     const before = tf.memory().numTensors;
 
@@ -50,7 +58,12 @@ describe('federated features', () => {
     expect(Array.from(slice(result.features, 0))).not.toEqual(Array.from(slice(start, 0)));
     // The synthetic weight gradient of class 2 now points where the real one does.
     const synthetic = (f: Float32Array) =>
-      tf.tidy(() => linearClassifierGradient({ weight, bias }, tf.tensor2d(slice(f, 2), [M, D]), tf.fill([M], 2, 'int32') as tf.Tensor1D)[0].dataSync().slice() as Float32Array);
+      tf.tidy(
+        () =>
+          linearClassifierGradient({ weight, bias }, tf.tensor2d(slice(f, 2), [M, D]), tf.fill([M], 2, 'int32') as tf.Tensor1D)[0]
+            .dataSync()
+            .slice() as Float32Array,
+      );
     expect(cosine(synthetic(result.features), real.get(2)!.weight)).toBeGreaterThan(cosine(synthetic(start), real.get(2)!.weight));
     expect(cosine(synthetic(result.features), real.get(2)!.weight)).toBeGreaterThan(0.9);
     tf.dispose([weight, bias]);
@@ -60,8 +73,12 @@ describe('federated features', () => {
     const weight = tf.zeros([C, D]) as tf.Tensor2D;
     const bias = tf.zeros([C]) as tf.Tensor1D;
     const start = new Float32Array(C * M * D).fill(0.5);
-    expect(Array.from(matchFederatedFeatures(start, { weight, bias }, new Map(), { featuresPerClass: M, steps: 3, lr: 1 }).features)).toEqual(Array.from(start));
-    expect(() => matchFederatedFeatures(new Float32Array(7), { weight, bias }, new Map(), { featuresPerClass: M, steps: 3, lr: 1 })).toThrow(/expected 3·5·4 = 60/);
+    expect(
+      Array.from(matchFederatedFeatures(start, { weight, bias }, new Map(), { featuresPerClass: M, steps: 3, lr: 1 }).features),
+    ).toEqual(Array.from(start));
+    expect(() =>
+      matchFederatedFeatures(new Float32Array(7), { weight, bias }, new Map(), { featuresPerClass: M, steps: 3, lr: 1 }),
+    ).toThrow(/expected 3·5·4 = 60/);
     tf.dispose([weight, bias]);
   });
 });

@@ -65,7 +65,11 @@ export function matchFederatedFeatures(
   const variable = tf.tidy(() => tf.variable(tf.tensor2d(features, [numClasses * m, dim]), true));
   // All reported classes in one batched computation: their rows, their labels and their targets.
   const reported = [...realGradients.keys()];
-  const labels = tf.tensor2d(reported.flatMap((c) => new Array<number>(m).fill(c)), [reported.length, m], 'int32');
+  const labels = tf.tensor2d(
+    reported.flatMap((c) => new Array<number>(m).fill(c)),
+    [reported.length, m],
+    'int32',
+  );
   const targetWeight = tf.tensor3d(concat(reported.map((c) => realGradients.get(c)!.weight)), [reported.length, numClasses, dim]);
   const targetBias = tf.tensor2d(concat(reported.map((c) => realGradients.get(c)!.bias)), [reported.length, numClasses]);
   const loss = (): tf.Scalar =>

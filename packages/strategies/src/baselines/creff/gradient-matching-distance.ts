@@ -30,7 +30,9 @@ function rowCosineDistance(syn: tf.Tensor, real: tf.Tensor): tf.Scalar {
  */
 export function gradientMatchingDistance(synthetic: readonly tf.Tensor[], real: readonly tf.Tensor[]): tf.Scalar {
   if (synthetic.length !== real.length) {
-    throw new RangeError(`gradientMatchingDistance: ${synthetic.length} synthetic gradients but ${real.length} real ones; pass one per parameter`);
+    throw new RangeError(
+      `gradientMatchingDistance: ${synthetic.length} synthetic gradients but ${real.length} real ones; pass one per parameter`,
+    );
   }
   return tf.tidy(() => {
     let total: tf.Scalar = tf.scalar(0);

@@ -6,9 +6,18 @@ import { groupedLinearClassifierGradient, linearClassifierGradient } from './lin
 describe('linearClassifierGradient', () => {
   it('matches autodiff of mean cross-entropy', () => {
     const before = tf.memory().numTensors;
-    const weight = tf.tensor2d([[0.2, -0.1, 0.4], [0.0, 0.3, -0.2], [-0.5, 0.1, 0.1], [0.3, 0.3, 0.3]]);
+    const weight = tf.tensor2d([
+      [0.2, -0.1, 0.4],
+      [0.0, 0.3, -0.2],
+      [-0.5, 0.1, 0.1],
+      [0.3, 0.3, 0.3],
+    ]);
     const bias = tf.tensor1d([0.1, -0.2, 0.0, 0.05]);
-    const features = tf.tensor2d([[1, 2, 0.5], [-1, 0, 2], [0.3, 0.3, -0.7]]);
+    const features = tf.tensor2d([
+      [1, 2, 0.5],
+      [-1, 0, 2],
+      [0.3, 0.3, -0.7],
+    ]);
     const labels = tf.tensor1d([3, 0, 0], 'int32');
     const [gw, gb] = linearClassifierGradient({ weight, bias }, features, labels);
     const auto = tf.grads((w: tf.Tensor, b: tf.Tensor) =>
@@ -23,13 +32,39 @@ describe('linearClassifierGradient', () => {
 
   it('grouped: each group equals the single-batch gradient of its rows', () => {
     const before = tf.memory().numTensors;
-    const weight = tf.tensor2d([[0.2, -0.1], [0.0, 0.3], [-0.5, 0.1]]);
+    const weight = tf.tensor2d([
+      [0.2, -0.1],
+      [0.0, 0.3],
+      [-0.5, 0.1],
+    ]);
     const bias = tf.tensor1d([0.1, -0.2, 0.0]);
-    const features = tf.tensor3d([[[1, 2], [-1, 0]], [[0.3, 0.3], [2, -1]]]);
-    const labels = tf.tensor2d([[2, 2], [0, 1]], [2, 2], 'int32');
+    const features = tf.tensor3d([
+      [
+        [1, 2],
+        [-1, 0],
+      ],
+      [
+        [0.3, 0.3],
+        [2, -1],
+      ],
+    ]);
+    const labels = tf.tensor2d(
+      [
+        [2, 2],
+        [0, 1],
+      ],
+      [2, 2],
+      'int32',
+    );
     const [gw, gb] = groupedLinearClassifierGradient({ weight, bias }, features, labels);
     for (let g = 0; g < 2; g++) {
-      const [w1, b1] = tf.tidy(() => linearClassifierGradient({ weight, bias }, tf.squeeze(tf.slice(features, [g, 0, 0], [1, 2, 2]), [0]) as tf.Tensor2D, tf.squeeze(tf.slice(labels, [g, 0], [1, 2]), [0]) as tf.Tensor1D).map((t) => t.dataSync()));
+      const [w1, b1] = tf.tidy(() =>
+        linearClassifierGradient(
+          { weight, bias },
+          tf.squeeze(tf.slice(features, [g, 0, 0], [1, 2, 2]), [0]) as tf.Tensor2D,
+          tf.squeeze(tf.slice(labels, [g, 0], [1, 2]), [0]) as tf.Tensor1D,
+        ).map((t) => t.dataSync()),
+      );
       const gwRow = tf.tidy(() => tf.slice(gw, [g, 0, 0], [1, 3, 2]).dataSync());
       const gbRow = tf.tidy(() => tf.slice(gb, [g, 0], [1, 3]).dataSync());
       w1!.forEach((v, i) => expect(gwRow[i]).toBeCloseTo(v, 6));

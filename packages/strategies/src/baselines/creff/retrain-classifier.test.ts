@@ -25,7 +25,9 @@ describe('retrainClassifier', () => {
     // Predict by hand: argmax_c (w_c · x + b_c).
     let correct = 0;
     for (let i = 0; i < labels.length; i++) {
-      const scores = [0, 1, 2].map((c) => fitted.bias[c]! + [0, 1, 2].reduce((s, j) => s + fitted.weight[c * 3 + j]! * features[i * 3 + j]!, 0));
+      const scores = [0, 1, 2].map(
+        (c) => fitted.bias[c]! + [0, 1, 2].reduce((s, j) => s + fitted.weight[c * 3 + j]! * features[i * 3 + j]!, 0),
+      );
       if (scores.indexOf(Math.max(...scores)) === labels[i]) correct++;
     }
     expect(correct).toBe(labels.length);
@@ -42,7 +44,9 @@ describe('retrainClassifier', () => {
       const b = tf.tensor1d(fresh.bias);
       const x = tf.tensor2d(features, [6, 3]);
       const y = tf.tensor1d(labels, 'int32');
-      const [gw, gb] = tf.grads((wt: tf.Tensor, bt: tf.Tensor) => crossEntropy(tf.add(tf.matMul(x, wt, false, true), bt) as tf.Tensor2D, y))([w, b]);
+      const [gw, gb] = tf.grads((wt: tf.Tensor, bt: tf.Tensor) =>
+        crossEntropy(tf.add(tf.matMul(x, wt, false, true), bt) as tf.Tensor2D, y),
+      )([w, b]);
       return [Array.from(tf.sub(w, tf.mul(gw!, 0.3)).dataSync()), Array.from(tf.sub(b, tf.mul(gb!, 0.3)).dataSync())];
     });
     expect(Math.max(...expected[0]!.map((v, i) => Math.abs(v - stepped.weight[i]!)))).toBeLessThan(1e-6);
@@ -54,6 +58,8 @@ describe('retrainClassifier', () => {
     const fresh = retrainClassifier(features, labels, 3, { epochs: 0, batchSize: 4, lr: 0.1 }, new Rng(3));
     for (const v of [...fresh.weight, ...fresh.bias]) expect(Math.abs(v)).toBeLessThanOrEqual(1 / Math.sqrt(3));
     // Same stream, same classifier.
-    expect(Array.from(retrainClassifier(features, labels, 3, { epochs: 0, batchSize: 4, lr: 0.1 }, new Rng(3)).weight)).toEqual(Array.from(fresh.weight));
+    expect(Array.from(retrainClassifier(features, labels, 3, { epochs: 0, batchSize: 4, lr: 0.1 }, new Rng(3)).weight)).toEqual(
+      Array.from(fresh.weight),
+    );
   });
 });

@@ -46,7 +46,8 @@ export function retrainClassifier(
     throw new RangeError(`retrainClassifier: ${features.length} feature values do not split into ${n} rows`);
   }
   for (const y of labels) {
-    if (!(Number.isInteger(y) && y >= 0 && y < numClasses)) throw new RangeError(`retrainClassifier: label ${y} is outside [0, ${numClasses})`);
+    if (!(Number.isInteger(y) && y >= 0 && y < numClasses))
+      throw new RangeError(`retrainClassifier: label ${y} is outside [0, ${numClasses})`);
   }
   const dim = features.length / n;
   const bound = kaimingUniformBound(dim);

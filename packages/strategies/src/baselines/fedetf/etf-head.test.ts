@@ -33,6 +33,8 @@ describe('EtfHead', () => {
   });
 
   it('rejects a projection narrower than the number of classes', () => {
-    expect(() => new EtfHead({ inputDim: 3, numClasses: 4, projectionDim: 3, rng: new Rng(1) })).toThrow(/projectionDim >= numClasses \(4\)/);
+    expect(() => new EtfHead({ inputDim: 3, numClasses: 4, projectionDim: 3, rng: new Rng(1) })).toThrow(
+      /projectionDim >= numClasses \(4\)/,
+    );
   });
 });

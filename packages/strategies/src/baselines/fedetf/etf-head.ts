@@ -51,7 +51,11 @@ export class EtfHead extends ParameterSet implements Head {
     this.numClasses = numClasses;
     this.projection = new Linear(this, 'projection', { inFeatures: inputDim, outFeatures: projectionDim }, args.rng.derive('projection'));
     this.temperature = this.addParam('temperature', [], Float32Array.of(1));
-    this.etf = this.addParam('etf', [projectionDim, numClasses], Float32Array.from(simplexEtf(projectionDim, numClasses, args.rng.derive('etf'))));
+    this.etf = this.addParam(
+      'etf',
+      [projectionDim, numClasses],
+      Float32Array.from(simplexEtf(projectionDim, numClasses, args.rng.derive('etf'))),
+    );
   }
 
   apply(features: tf.Tensor2D): tf.Tensor2D {

@@ -53,7 +53,8 @@ describe('FedETF', () => {
     for (const client of [clientA, clientB]) {
       const update = await strategy.trainClient(h.trainContext(client, global, { train: { localEpochs: 2 } }));
       expect(sameEntry(update.arrays, global, 'head.etf')).toBe(true);
-      for (const k of ['head.projection.weight', 'head.temperature', 'backbone.fc.weight']) expect(sameEntry(update.arrays, global, k)).toBe(false);
+      for (const k of ['head.projection.weight', 'head.temperature', 'backbone.fc.weight'])
+        expect(sameEntry(update.arrays, global, k)).toBe(false);
       results.push({ ...update, clientId: client.clientId });
     }
     const next = strategy.aggregateTrain(1, global, results, server);
@@ -95,7 +96,7 @@ describe('FedETF', () => {
     tf.dispose([x, y]);
   });
 
-  it('defaults to the run\'s E and a scaled-down alternation schedule, which it says loudly', () => {
+  it("defaults to the run's E and a scaled-down alternation schedule, which it says loudly", () => {
     const strategy = h.strategy<FedETF>(fedEtfPlugin);
     expect(strategy.summary()['options']).toEqual({
       projectionDim: null,
@@ -105,8 +106,14 @@ describe('FedETF', () => {
       "FedETF's PM fine-tuning is 2 × (1 + 1) epochs (official 20 × (3 + 3)); its PM is not the paper's setting " +
         '(adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 } restores it).',
     );
-    expect(fedEtfPlugin.description).toMatch(/SCALED DOWN by default for speed: 2 × \(1 \+ 1\) fine-tuning epochs, official 20 × \(3 \+ 3\)/);
-    expect(h.strategy<FedETF>(fedEtfPlugin, { adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 } }).scaledDown()).toBeUndefined();
-    expect(() => h.strategy<FedETF>(fedEtfPlugin, { projectionDim: 3 }).initialize(h.server([clientA]))).toThrow(/projectionDim >= numClasses/);
+    expect(fedEtfPlugin.description).toMatch(
+      /SCALED DOWN by default for speed: 2 × \(1 \+ 1\) fine-tuning epochs, official 20 × \(3 \+ 3\)/,
+    );
+    expect(
+      h.strategy<FedETF>(fedEtfPlugin, { adaptation: { rounds: 20, etfEpochs: 3, projectionEpochs: 3 } }).scaledDown(),
+    ).toBeUndefined();
+    expect(() => h.strategy<FedETF>(fedEtfPlugin, { projectionDim: 3 }).initialize(h.server([clientA]))).toThrow(
+      /projectionDim >= numClasses/,
+    );
   });
 });

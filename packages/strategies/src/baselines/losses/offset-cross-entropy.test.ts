@@ -26,8 +26,8 @@ function referenceLoss(z: number[][], y: number[], offsets: number[]): number {
 describe('offsetCrossEntropy', () => {
   it('Balanced Softmax equals CE(z + log n) computed by hand', () => {
     const counts = [50, 7, 300, 2];
-    const got = tf.tidy(() =>
-      offsetCrossEntropy(tf.tensor2d(logits), tf.tensor1d(labels, 'int32'), logCountOffsets(counts)).dataSync()[0]!,
+    const got = tf.tidy(
+      () => offsetCrossEntropy(tf.tensor2d(logits), tf.tensor1d(labels, 'int32'), logCountOffsets(counts)).dataSync()[0]!,
     );
     expect(got).toBeCloseTo(referenceLoss(logits, labels, counts.map(Math.log)), 5);
   });
@@ -55,8 +55,8 @@ describe('offsetCrossEntropy', () => {
   it('FedLC calibration equals CE(z − τ n^{-1/4}) computed by hand', () => {
     const counts = [16, 1, 81, 256];
     const tau = 0.7;
-    const got = tf.tidy(() =>
-      offsetCrossEntropy(tf.tensor2d(logits), tf.tensor1d(labels, 'int32'), logitCalibrationOffsets(counts, tau)).dataSync()[0]!,
+    const got = tf.tidy(
+      () => offsetCrossEntropy(tf.tensor2d(logits), tf.tensor1d(labels, 'int32'), logitCalibrationOffsets(counts, tau)).dataSync()[0]!,
     );
     // 16^{-1/4} = 1/2, 1^{-1/4} = 1, 81^{-1/4} = 1/3, 256^{-1/4} = 1/4.
     expect(got).toBeCloseTo(referenceLoss(logits, labels, [-tau / 2, -tau, -tau / 3, -tau / 4]), 5);

@@ -15,9 +15,7 @@ import { crossEntropy } from '@fedloge/core';
 export function offsetCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, offsets: Float32Array): tf.Scalar {
   const numClasses = logits.shape[1];
   if (offsets.length !== numClasses) {
-    throw new RangeError(
-      `offsetCrossEntropy: expected ${numClasses} class offsets (one per logit column) but received ${offsets.length}`,
-    );
+    throw new RangeError(`offsetCrossEntropy: expected ${numClasses} class offsets (one per logit column) but received ${offsets.length}`);
   }
   return tf.tidy(() => crossEntropy(tf.add(logits, tf.tensor1d(offsets)) as tf.Tensor2D, labels));
 }

@@ -21,12 +21,7 @@ export const PROX_FORMS = ['sqL2/2', 'l2'] as const satisfies readonly ProxForm[
  * The penalty for `weights` against `anchors` (same order, same shapes). Differentiable with
  * respect to `weights`; the anchors are constants.
  */
-export function proximalTerm(
-  weights: readonly tf.Tensor[],
-  anchors: readonly tf.Tensor[],
-  mu: number,
-  form: ProxForm,
-): tf.Scalar {
+export function proximalTerm(weights: readonly tf.Tensor[], anchors: readonly tf.Tensor[], mu: number, form: ProxForm): tf.Scalar {
   if (weights.length !== anchors.length) {
     throw new RangeError(`proximalTerm: ${weights.length} weights but ${anchors.length} anchors; pass one anchor per weight`);
   }

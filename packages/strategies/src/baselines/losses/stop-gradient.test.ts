@@ -7,7 +7,9 @@ describe('stopGradient', () => {
     const before = tf.memory().numTensors;
     const x = tf.tensor1d([1, 2, 3]);
     // f(x) = Σ x² + Σ stop(x)³: only the first term has a gradient, 2x.
-    const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => tf.add(tf.sum(tf.square(t)), tf.sum(tf.pow(stopGradient(t), 3))) as tf.Scalar)(x);
+    const { value, grad } = tf.valueAndGrad(
+      (t: tf.Tensor) => tf.add(tf.sum(tf.square(t)), tf.sum(tf.pow(stopGradient(t), 3))) as tf.Scalar,
+    )(x);
     expect(value.dataSync()[0]).toBeCloseTo(14 + 36, 5);
     expect(Array.from(grad.dataSync())).toEqual([2, 4, 6]);
     tf.dispose([x, value, grad]);

@@ -27,14 +27,36 @@ const convGrads = (strides: number, pad: 'same' | 'valid') => (x: tf.Tensor, w: 
 };
 
 export const PARITY_CASES: readonly ParityCase[] = [
-  { name: 'unary ops', inputs: [randomTensor([7, 33], 1, 3)], program: (x) => [tf.relu(x!), tf.exp(x!), tf.tanh(x!), tf.sigmoid(x!), tf.neg(x!), tf.abs(x!), tf.square(x!), tf.step(x!)] },
-  { name: 'log / sqrt of positives', inputs: [randomTensor([5, 9], 2)], program: (x) => { const p = tf.add(tf.abs(x!), 0.1); return [tf.log(p), tf.sqrt(p), tf.rsqrt(p), tf.reciprocal(p)]; } },
+  {
+    name: 'unary ops',
+    inputs: [randomTensor([7, 33], 1, 3)],
+    program: (x) => [tf.relu(x!), tf.exp(x!), tf.tanh(x!), tf.sigmoid(x!), tf.neg(x!), tf.abs(x!), tf.square(x!), tf.step(x!)],
+  },
+  {
+    name: 'log / sqrt of positives',
+    inputs: [randomTensor([5, 9], 2)],
+    program: (x) => {
+      const p = tf.add(tf.abs(x!), 0.1);
+      return [tf.log(p), tf.sqrt(p), tf.rsqrt(p), tf.reciprocal(p)];
+    },
+  },
   {
     name: 'binary ops with broadcasting',
     inputs: [randomTensor([4, 1, 6], 3), randomTensor([5, 1], 4), randomTensor([6], 5)],
-    program: (a, b, c) => [tf.add(a!, b!), tf.sub(b!, a!), tf.mul(a!, c!), tf.div(a!, tf.add(tf.abs(c!), 1)), tf.maximum(a!, b!), tf.squaredDifference(a!, c!)],
+    program: (a, b, c) => [
+      tf.add(a!, b!),
+      tf.sub(b!, a!),
+      tf.mul(a!, c!),
+      tf.div(a!, tf.add(tf.abs(c!), 1)),
+      tf.maximum(a!, b!),
+      tf.squaredDifference(a!, c!),
+    ],
   },
-  { name: 'comparisons', inputs: [randomTensor([3, 4], 6), randomTensor([4], 7)], program: (a, b) => [tf.cast(tf.greater(a!, b!), 'float32'), tf.cast(tf.lessEqual(a!, b!), 'float32')] },
+  {
+    name: 'comparisons',
+    inputs: [randomTensor([3, 4], 6), randomTensor([4], 7)],
+    program: (a, b) => [tf.cast(tf.greater(a!, b!), 'float32'), tf.cast(tf.lessEqual(a!, b!), 'float32')],
+  },
   {
     name: 'reductions over axes',
     inputs: [randomTensor([3, 4, 5, 6], 8)],
@@ -44,7 +66,13 @@ export const PARITY_CASES: readonly ParityCase[] = [
   {
     name: 'matMul with transposes',
     inputs: [randomTensor([37, 19], 10), randomTensor([19, 70], 11), randomTensor([70, 37], 12)],
-    program: (a, b, c) => [tf.matMul(a!, b!), tf.matMul(a!, c!, true, true), tf.matMul(b!, a!, true, true), tf.matMul(c!, c!, true, false), tf.matMul(a!, a!, false, true)],
+    program: (a, b, c) => [
+      tf.matMul(a!, b!),
+      tf.matMul(a!, c!, true, true),
+      tf.matMul(b!, a!, true, true),
+      tf.matMul(c!, c!, true, false),
+      tf.matMul(a!, a!, false, true),
+    ],
     tf32: true,
   },
   {
@@ -53,16 +81,49 @@ export const PARITY_CASES: readonly ParityCase[] = [
     program: (a, b) => tf.matMul(a!, b!),
     tf32: true,
   },
-  { name: 'dense layer forward and gradients', inputs: [randomTensor([16, 30], 15), randomTensor([30, 10], 16), randomTensor([10], 17)],
-    program: (x, w, b) => tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.relu(tf.add(tf.matMul(xx, ww), bb))))([x!, w!, b!]),
+  {
+    name: 'dense layer forward and gradients',
+    inputs: [randomTensor([16, 30], 15), randomTensor([30, 10], 16), randomTensor([10], 17)],
+    program: (x, w, b) =>
+      tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.relu(tf.add(tf.matMul(xx, ww), bb))))([x!, w!, b!]),
     tf32: true,
   },
-  { name: 'conv2d 3×3 same stride 1', inputs: [randomTensor([2, 9, 7, 3], 18), randomTensor([3, 3, 3, 5], 19)], program: (x, w) => conv(1, 'same')(x!, w!), tf32: true },
-  { name: 'conv2d 3×3 same stride 2 (odd sizes)', inputs: [randomTensor([2, 9, 7, 3], 20), randomTensor([3, 3, 3, 4], 21)], program: (x, w) => conv(2, 'same')(x!, w!), tf32: true },
-  { name: 'conv2d 5×5 valid stride 2', inputs: [randomTensor([1, 11, 12, 2], 22), randomTensor([5, 5, 2, 3], 23)], program: (x, w) => conv(2, 'valid')(x!, w!), tf32: true },
-  { name: 'conv2d gradients, same stride 1', inputs: [randomTensor([2, 7, 7, 3], 24), randomTensor([3, 3, 3, 4], 25), randomTensor([2, 7, 7, 4], 26)], program: (x, w, r) => convGrads(1, 'same')(x!, w!, r!), tf32: true },
-  { name: 'conv2d gradients, same stride 2', inputs: [randomTensor([2, 9, 7, 3], 27), randomTensor([3, 3, 3, 4], 28), randomTensor([2, 5, 4, 4], 29)], program: (x, w, r) => convGrads(2, 'same')(x!, w!, r!), tf32: true },
-  { name: 'conv2d gradients, valid stride 2', inputs: [randomTensor([1, 11, 12, 2], 30), randomTensor([5, 5, 2, 3], 31), randomTensor([1, 4, 4, 3], 32)], program: (x, w, r) => convGrads(2, 'valid')(x!, w!, r!), tf32: true },
+  {
+    name: 'conv2d 3×3 same stride 1',
+    inputs: [randomTensor([2, 9, 7, 3], 18), randomTensor([3, 3, 3, 5], 19)],
+    program: (x, w) => conv(1, 'same')(x!, w!),
+    tf32: true,
+  },
+  {
+    name: 'conv2d 3×3 same stride 2 (odd sizes)',
+    inputs: [randomTensor([2, 9, 7, 3], 20), randomTensor([3, 3, 3, 4], 21)],
+    program: (x, w) => conv(2, 'same')(x!, w!),
+    tf32: true,
+  },
+  {
+    name: 'conv2d 5×5 valid stride 2',
+    inputs: [randomTensor([1, 11, 12, 2], 22), randomTensor([5, 5, 2, 3], 23)],
+    program: (x, w) => conv(2, 'valid')(x!, w!),
+    tf32: true,
+  },
+  {
+    name: 'conv2d gradients, same stride 1',
+    inputs: [randomTensor([2, 7, 7, 3], 24), randomTensor([3, 3, 3, 4], 25), randomTensor([2, 7, 7, 4], 26)],
+    program: (x, w, r) => convGrads(1, 'same')(x!, w!, r!),
+    tf32: true,
+  },
+  {
+    name: 'conv2d gradients, same stride 2',
+    inputs: [randomTensor([2, 9, 7, 3], 27), randomTensor([3, 3, 3, 4], 28), randomTensor([2, 5, 4, 4], 29)],
+    program: (x, w, r) => convGrads(2, 'same')(x!, w!, r!),
+    tf32: true,
+  },
+  {
+    name: 'conv2d gradients, valid stride 2',
+    inputs: [randomTensor([1, 11, 12, 2], 30), randomTensor([5, 5, 2, 3], 31), randomTensor([1, 4, 4, 3], 32)],
+    program: (x, w, r) => convGrads(2, 'valid')(x!, w!, r!),
+    tf32: true,
+  },
   {
     name: 'max pool forward and gradient',
     inputs: [randomTensor([2, 9, 8, 3], 33), randomTensor([2, 5, 4, 3], 34)],
@@ -72,9 +133,34 @@ export const PARITY_CASES: readonly ParityCase[] = [
     },
   },
   { name: 'softmax and log-softmax', inputs: [randomTensor([6, 10], 35, 4)], program: (x) => [tf.softmax(x!), tf.logSoftmax(x!)] },
-  { name: 'transpose, slice, concat, reshape', inputs: [randomTensor([3, 4, 5], 36)],
-    program: (x) => [tf.transpose(x!, [2, 0, 1]), tf.slice(x!, [1, 0, 2], [2, 3, 2]), tf.concat([x!, x!], 1), tf.reshape(x!, [12, 5]), tf.concat([x!, tf.neg(x!)], 2)] },
-  { name: 'tile, broadcastTo, pad', inputs: [randomTensor([2, 1, 3], 43)], program: (x) => [tf.tile(x!, [2, 3, 1]), tf.broadcastTo(x!, [4, 2, 5, 3]), tf.pad(x!, [[1, 0], [0, 2], [1, 1]], 0.5)] },
+  {
+    name: 'transpose, slice, concat, reshape',
+    inputs: [randomTensor([3, 4, 5], 36)],
+    program: (x) => [
+      tf.transpose(x!, [2, 0, 1]),
+      tf.slice(x!, [1, 0, 2], [2, 3, 2]),
+      tf.concat([x!, x!], 1),
+      tf.reshape(x!, [12, 5]),
+      tf.concat([x!, tf.neg(x!)], 2),
+    ],
+  },
+  {
+    name: 'tile, broadcastTo, pad',
+    inputs: [randomTensor([2, 1, 3], 43)],
+    program: (x) => [
+      tf.tile(x!, [2, 3, 1]),
+      tf.broadcastTo(x!, [4, 2, 5, 3]),
+      tf.pad(
+        x!,
+        [
+          [1, 0],
+          [0, 2],
+          [1, 1],
+        ],
+        0.5,
+      ),
+    ],
+  },
   {
     name: 'batch norm: moments, normalisation with scale and offset, and its gradients',
     inputs: [randomTensor([4, 3, 3, 5], 40, 2), randomTensor([5], 41), randomTensor([5], 42)],
@@ -83,7 +169,10 @@ export const PARITY_CASES: readonly ParityCase[] = [
         const { mean, variance } = tf.moments(xx, [0, 1, 2]);
         return tf.batchNorm(xx, mean, variance, b, g, 1e-3);
       };
-      return [bn(x!, gamma!, beta!), ...tf.grads((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(bn(xx, g, b))))([x!, gamma!, beta!])];
+      return [
+        bn(x!, gamma!, beta!),
+        ...tf.grads((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(bn(xx, g, b))))([x!, gamma!, beta!]),
+      ];
     },
   },
   {

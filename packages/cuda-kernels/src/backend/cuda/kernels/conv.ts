@@ -16,7 +16,14 @@ type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 
 /** Launches conv kind 0/1/2 into a new tensor of `outShape` (zeros when an input is empty). */
-function conv(backend: CudaBackend, kind: 0 | 1 | 2, info: backend_util.Conv2DInfo, in0: TensorInfo, in1: TensorInfo, outShape: number[]): TensorInfo {
+function conv(
+  backend: CudaBackend,
+  kind: 0 | 1 | 2,
+  info: backend_util.Conv2DInfo,
+  in0: TensorInfo,
+  in1: TensorInfo,
+  outShape: number[],
+): TensorInfo {
   if (sizeOf(outShape) === 0) return backend.makeOutput(outShape, 'float32');
   if (sizeOf(in0.shape) === 0 || sizeOf(in1.shape) === 0) return filled(backend, outShape, 'float32', 0);
   const out = backend.makeOutput(outShape, 'float32');
@@ -32,8 +39,14 @@ function forward(args: Parameters<KernelFunc>[0]): TensorInfo | null {
   const a = args.attrs ?? {};
   if (a['dataFormat'] === 'NCHW' || !float32(x, filter)) return null;
   const info = backend_util.computeConv2DInfo(
-    x!.shape as Shape4, filter!.shape as Shape4, a['strides'] as number | [number, number],
-    (a['dilations'] ?? 1) as number | [number, number], a['pad'] as Pad, a['dimRoundingMode'] as Rounding, false, 'channelsLast',
+    x!.shape as Shape4,
+    filter!.shape as Shape4,
+    a['strides'] as number | [number, number],
+    (a['dilations'] ?? 1) as number | [number, number],
+    a['pad'] as Pad,
+    a['dimRoundingMode'] as Rounding,
+    false,
+    'channelsLast',
   );
   return conv(gpuOf(args).backend, 0, info, x!, filter!, info.outShape);
 }
@@ -55,8 +68,14 @@ const backpropInput: KernelFunc = (args) => {
   if (a['dataFormat'] === 'NCHW' || !float32(dy, filter)) return onCpu('Conv2DBackpropInput', args);
   const inputShape = a['inputShape'] as Shape4;
   const info = backend_util.computeConv2DInfo(
-    inputShape, filter!.shape as Shape4, a['strides'] as number | [number, number], 1, a['pad'] as Pad,
-    a['dimRoundingMode'] as Rounding, false, 'channelsLast',
+    inputShape,
+    filter!.shape as Shape4,
+    a['strides'] as number | [number, number],
+    1,
+    a['pad'] as Pad,
+    a['dimRoundingMode'] as Rounding,
+    false,
+    'channelsLast',
   );
   return conv(gpuOf(args).backend, 1, info, dy!, filter!, [...inputShape]);
 };
@@ -67,8 +86,14 @@ const backpropFilter: KernelFunc = (args) => {
   if (a['dataFormat'] === 'NCHW' || !float32(x, dy)) return onCpu('Conv2DBackpropFilter', args);
   const filterShape = a['filterShape'] as Shape4;
   const info = backend_util.computeConv2DInfo(
-    x!.shape as Shape4, filterShape, a['strides'] as number | [number, number], 1, a['pad'] as Pad,
-    a['dimRoundingMode'] as Rounding, false, 'channelsLast',
+    x!.shape as Shape4,
+    filterShape,
+    a['strides'] as number | [number, number],
+    1,
+    a['pad'] as Pad,
+    a['dimRoundingMode'] as Rounding,
+    false,
+    'channelsLast',
   );
   return conv(gpuOf(args).backend, 2, info, x!, dy!, [...filterShape]);
 };

@@ -11,15 +11,52 @@ import type { CudaBackend } from '../cuda-backend.js';
 
 /** UnaryOp codes, in the C++ enum's order. */
 export const UNARY_OP = {
-  neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, rsqrt: 5, square: 6, relu: 7, relu6: 8, sigmoid: 9, tanh: 10,
-  reciprocal: 11, sign: 12, floor: 13, ceil: 14, step: 15, leakyRelu: 16, clip: 17, elu: 18, softplus: 19,
-  log1p: 20, expm1: 21, sin: 22, cos: 23, identity: 24, scale: 25,
+  neg: 0,
+  abs: 1,
+  exp: 2,
+  log: 3,
+  sqrt: 4,
+  rsqrt: 5,
+  square: 6,
+  relu: 7,
+  relu6: 8,
+  sigmoid: 9,
+  tanh: 10,
+  reciprocal: 11,
+  sign: 12,
+  floor: 13,
+  ceil: 14,
+  step: 15,
+  leakyRelu: 16,
+  clip: 17,
+  elu: 18,
+  softplus: 19,
+  log1p: 20,
+  expm1: 21,
+  sin: 22,
+  cos: 23,
+  identity: 24,
+  scale: 25,
 } as const;
 
 /** BinaryOp codes, in the C++ enum's order (comparisons from `greater` on write bool). */
 export const BINARY_OP = {
-  add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6, squaredDifference: 7, reluGrad: 8, eluGrad: 9,
-  greater: 10, greaterEqual: 11, less: 12, lessEqual: 13, equal: 14, notEqual: 15,
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  max: 4,
+  min: 5,
+  pow: 6,
+  squaredDifference: 7,
+  reluGrad: 8,
+  eluGrad: 9,
+  greater: 10,
+  greaterEqual: 11,
+  less: 12,
+  lessEqual: 13,
+  equal: 14,
+  notEqual: 15,
 } as const;
 
 /** y = op(x) on the device for a float32 x. */
@@ -37,7 +74,15 @@ export function binary(backend: CudaBackend, op: number, a: TensorInfo, b: Tenso
   if (merged.shape.length > MAX_RANK) return null;
   const out = backend.makeOutput(shape, op >= BINARY_OP.greater ? 'bool' : 'float32');
   if (sizeOf(shape) > 0) {
-    backend.addon!.cudaBinary(op, handle(backend, a), handle(backend, b), handle(backend, out), merged.shape, merged.strides[0]!, merged.strides[1]!);
+    backend.addon!.cudaBinary(
+      op,
+      handle(backend, a),
+      handle(backend, b),
+      handle(backend, out),
+      merged.shape,
+      merged.strides[0]!,
+      merged.strides[1]!,
+    );
   }
   return out;
 }
@@ -45,22 +90,47 @@ export function binary(backend: CudaBackend, op: number, a: TensorInfo, b: Tenso
 type Params = (attrs: NamedAttrMap) => [number, number];
 
 const UNARY: readonly [string, number, Params?][] = [
-  ['Neg', UNARY_OP.neg], ['Abs', UNARY_OP.abs], ['Exp', UNARY_OP.exp], ['Log', UNARY_OP.log], ['Sqrt', UNARY_OP.sqrt],
-  ['Rsqrt', UNARY_OP.rsqrt], ['Square', UNARY_OP.square], ['Relu', UNARY_OP.relu], ['Relu6', UNARY_OP.relu6],
-  ['Sigmoid', UNARY_OP.sigmoid], ['Tanh', UNARY_OP.tanh], ['Reciprocal', UNARY_OP.reciprocal], ['Sign', UNARY_OP.sign],
-  ['Floor', UNARY_OP.floor], ['Ceil', UNARY_OP.ceil], ['Elu', UNARY_OP.elu], ['Softplus', UNARY_OP.softplus],
-  ['Log1p', UNARY_OP.log1p], ['Expm1', UNARY_OP.expm1], ['Sin', UNARY_OP.sin], ['Cos', UNARY_OP.cos],
+  ['Neg', UNARY_OP.neg],
+  ['Abs', UNARY_OP.abs],
+  ['Exp', UNARY_OP.exp],
+  ['Log', UNARY_OP.log],
+  ['Sqrt', UNARY_OP.sqrt],
+  ['Rsqrt', UNARY_OP.rsqrt],
+  ['Square', UNARY_OP.square],
+  ['Relu', UNARY_OP.relu],
+  ['Relu6', UNARY_OP.relu6],
+  ['Sigmoid', UNARY_OP.sigmoid],
+  ['Tanh', UNARY_OP.tanh],
+  ['Reciprocal', UNARY_OP.reciprocal],
+  ['Sign', UNARY_OP.sign],
+  ['Floor', UNARY_OP.floor],
+  ['Ceil', UNARY_OP.ceil],
+  ['Elu', UNARY_OP.elu],
+  ['Softplus', UNARY_OP.softplus],
+  ['Log1p', UNARY_OP.log1p],
+  ['Expm1', UNARY_OP.expm1],
+  ['Sin', UNARY_OP.sin],
+  ['Cos', UNARY_OP.cos],
   ['Step', UNARY_OP.step, (a) => [Number(a['alpha'] ?? 0), 0]],
   ['LeakyRelu', UNARY_OP.leakyRelu, (a) => [Number(a['alpha']), 0]],
   ['ClipByValue', UNARY_OP.clip, (a) => [Number(a['clipValueMin']), Number(a['clipValueMax'])]],
 ];
 
 const BINARY: readonly [string, number][] = [
-  ['Add', BINARY_OP.add], ['Sub', BINARY_OP.sub], ['Multiply', BINARY_OP.mul], ['RealDiv', BINARY_OP.div],
-  ['Maximum', BINARY_OP.max], ['Minimum', BINARY_OP.min], ['Pow', BINARY_OP.pow],
-  ['SquaredDifference', BINARY_OP.squaredDifference], ['Greater', BINARY_OP.greater],
-  ['GreaterEqual', BINARY_OP.greaterEqual], ['Less', BINARY_OP.less], ['LessEqual', BINARY_OP.lessEqual],
-  ['Equal', BINARY_OP.equal], ['NotEqual', BINARY_OP.notEqual],
+  ['Add', BINARY_OP.add],
+  ['Sub', BINARY_OP.sub],
+  ['Multiply', BINARY_OP.mul],
+  ['RealDiv', BINARY_OP.div],
+  ['Maximum', BINARY_OP.max],
+  ['Minimum', BINARY_OP.min],
+  ['Pow', BINARY_OP.pow],
+  ['SquaredDifference', BINARY_OP.squaredDifference],
+  ['Greater', BINARY_OP.greater],
+  ['GreaterEqual', BINARY_OP.greaterEqual],
+  ['Less', BINARY_OP.less],
+  ['LessEqual', BINARY_OP.lessEqual],
+  ['Equal', BINARY_OP.equal],
+  ['NotEqual', BINARY_OP.notEqual],
 ];
 
 const unaryKernels = UNARY.map(([name, op, params]) =>
@@ -99,7 +169,14 @@ const cast = gpuKernel('Cast', (args) => {
   }
   const out = backend.makeOutput(x.shape, dtype as keyof typeof CAST_TYPE);
   const n = sizeOf(x.shape);
-  if (n > 0) addon.cudaCast(handle(backend, x), CAST_TYPE[x.dtype as keyof typeof CAST_TYPE], handle(backend, out), CAST_TYPE[dtype as keyof typeof CAST_TYPE], n);
+  if (n > 0)
+    addon.cudaCast(
+      handle(backend, x),
+      CAST_TYPE[x.dtype as keyof typeof CAST_TYPE],
+      handle(backend, out),
+      CAST_TYPE[dtype as keyof typeof CAST_TYPE],
+      n,
+    );
   return out;
 });
 

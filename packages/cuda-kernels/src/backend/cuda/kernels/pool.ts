@@ -10,8 +10,12 @@ type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 
 function poolInfo(shape: number[], attrs: Record<string, unknown>): backend_util.Conv2DInfo {
   return backend_util.computePool2DInfo(
-    shape as Shape4, attrs['filterSize'] as number | [number, number], attrs['strides'] as number | [number, number], 1,
-    attrs['pad'] as Pad, attrs['dimRoundingMode'] as Rounding,
+    shape as Shape4,
+    attrs['filterSize'] as number | [number, number],
+    attrs['strides'] as number | [number, number],
+    1,
+    attrs['pad'] as Pad,
+    attrs['dimRoundingMode'] as Rounding,
   );
 }
 

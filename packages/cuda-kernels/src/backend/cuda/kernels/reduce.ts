@@ -20,7 +20,10 @@ export function reduce(backend: CudaBackend, op: number, x: TensorInfo, axes: nu
   let temp: TensorInfo | null = null;
   const perm = backend_util.getAxesPermutation(axes, rank);
   if (perm !== null) {
-    temp = backend.makeOutput(perm.map((p) => x.shape[p]!), 'float32');
+    temp = backend.makeOutput(
+      perm.map((p) => x.shape[p]!),
+      'float32',
+    );
     if (!stridedCopy(backend, x, temp, transposeView(x.shape, perm))) {
       backend.disposeData(temp.dataId);
       return null;

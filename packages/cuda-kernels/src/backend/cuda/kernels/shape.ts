@@ -16,7 +16,16 @@ const DEVICE_DTYPES: readonly DataType[] = ['float32', 'int32', 'bool'];
 export function stridedCopy(backend: CudaBackend, x: TensorInfo, y: TensorInfo, view: StridedCopyView): boolean {
   if (view.shape.length > MAX_RANK) return false;
   if (sizeOf(view.shape) === 0 || sizeOf(x.shape) === 0) return true;
-  backend.addon!.cudaStridedCopy(handle(backend, x), handle(backend, y), bytesPerElement(x.dtype), view.shape, view.xStrides, view.yStrides, view.xOffset, view.yOffset);
+  backend.addon!.cudaStridedCopy(
+    handle(backend, x),
+    handle(backend, y),
+    bytesPerElement(x.dtype),
+    view.shape,
+    view.xStrides,
+    view.yStrides,
+    view.xOffset,
+    view.yOffset,
+  );
   return true;
 }
 
@@ -45,7 +54,7 @@ function alias(backend: CudaBackend, x: TensorInfo, shape: number[]): TensorInfo
 const reshape = gpuKernel('Reshape', (args) => {
   const x = args.inputs['x']!;
   const shape = util.inferFromImplicitShape((args.attrs ?? {})['shape'] as number[], sizeOf(x.shape));
-  if (sizeOf(shape) !== sizeOf(x.shape)) return onCpu('Reshape', args);  // tfjs-cpu raises its error
+  if (sizeOf(shape) !== sizeOf(x.shape)) return onCpu('Reshape', args); // tfjs-cpu raises its error
   return alias(gpuOf(args).backend, x, shape);
 });
 
@@ -70,7 +79,10 @@ const transpose = gpuKernel('Transpose', (args) => {
   const perm = (args.attrs ?? {})['perm'] as number[];
   if (!DEVICE_DTYPES.includes(x.dtype)) return onCpu('Transpose', args);
   const { backend } = gpuOf(args);
-  const out = backend.makeOutput(perm.map((p) => x.shape[p]!), x.dtype);
+  const out = backend.makeOutput(
+    perm.map((p) => x.shape[p]!),
+    x.dtype,
+  );
   if (stridedCopy(backend, x, out, transposeView(x.shape, perm))) return out;
   backend.disposeData(out.dataId);
   return onCpu('Transpose', args);
@@ -118,7 +130,19 @@ const pad = gpuKernel('PadV2', (args) => {
   const outShape = x.shape.map((s, d) => paddings[d]![0] + s + paddings[d]![1]);
   const { backend } = gpuOf(args);
   const out = filled(backend, outShape, x.dtype, constantValue);
-  if (stridedCopy(backend, x, out, placeView(x.shape, outShape, paddings.map((p) => p[0])))) return out;
+  if (
+    stridedCopy(
+      backend,
+      x,
+      out,
+      placeView(
+        x.shape,
+        outShape,
+        paddings.map((p) => p[0]),
+      ),
+    )
+  )
+    return out;
   backend.disposeData(out.dataId);
   return onCpu('PadV2', args);
 });
@@ -161,5 +185,16 @@ const addN = gpuKernel('AddN', (args) => {
 });
 
 export const SHAPE_KERNELS: readonly KernelConfig[] = [
-  reshape, identity, fill, constantLike('ZerosLike', 0), constantLike('OnesLike', 1), transpose, slice, concat, pad, tile, broadcastTo, addN,
+  reshape,
+  identity,
+  fill,
+  constantLike('ZerosLike', 0),
+  constantLike('OnesLike', 1),
+  transpose,
+  slice,
+  concat,
+  pad,
+  tile,
+  broadcastTo,
+  addN,
 ];
