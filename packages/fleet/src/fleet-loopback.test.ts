@@ -102,7 +102,7 @@ describe('FleetClient <-> FleetServer over loopback', () => {
       'pushMessages',
       {
         node: { nodeId: client.nodeId },
-        messagesList: [{ metadata: { ...reply.metadata, messageId: deflated.messageId } }],
+        messagesList: [{ metadata: { ...reply.metadata, messageId: deflated.messageId }, content: {} }],
         messageObjectTrees: [toTreeInit(deflated.tree)],
       },
       md(),
@@ -194,6 +194,50 @@ describe('FleetClient <-> FleetServer over loopback', () => {
     expect((mis as FleetCallError).details).toMatch(/was sent to node/);
     server.abandon(forA);
     expect(refused.length).toBe(3);
+  });
+
+  it("sends and expects Flower's envelope: an empty-content marker or an error, never neither", async () => {
+    const server = await startServer();
+    const client = await connectClient(server);
+    const refused: string[] = [];
+    server.on('reply-refused', (r) => refused.push(r.reason));
+    const id = server.send(client.nodeId, { messageType: 'train', content: recordDict({ m: metricRecord({ x: 1 }) }) });
+    const raw = await rawCall(
+      `127.0.0.1:${server.port}`,
+      'pullMessages',
+      { node: { nodeId: client.nodeId } },
+      signedCallMetadata(client.key),
+    );
+    const wire = raw.messagesList[0]!;
+    expect(wire.content).toBeDefined(); // what Flower's message_from_proto needs
+    expect(wire.content?.items ?? []).toEqual([]);
+    expect(wire.error).toBeUndefined();
+    const msg = await pull(client);
+
+    // A reply envelope with neither content nor error is what Flower's SuperLink answers with UNKNOWN.
+    const reply = createReply(msg, { content: recordDict() });
+    const deflated = deflateMessage(reply);
+    const bare = await rawCall(
+      `127.0.0.1:${server.port}`,
+      'pushMessages',
+      {
+        node: { nodeId: client.nodeId },
+        messagesList: [{ metadata: { ...reply.metadata, messageId: deflated.messageId } }],
+        messageObjectTrees: [toTreeInit(deflated.tree)],
+      },
+      signedCallMetadata(client.key),
+    ).catch((e: unknown) => e);
+    expect(bare).toMatchObject({ code: status.UNKNOWN, details: expect.stringMatching(/Invalid arguments for Message/) });
+
+    // A reply that would outlive its instruction is refused with Flower's reason.
+    const greedy = { ...reply, metadata: { ...reply.metadata, ttl: reply.metadata.ttl + 60 } };
+    await expect(client.pushReply(greedy)).rejects.toMatchObject({ code: status.FAILED_PRECONDITION });
+    expect(refused.at(-1)).toMatch(/exceeds the allowed maximum/);
+
+    // An error reply travels as Error{code, reason} with no content and arrives as an error.
+    const waiting = server.awaitReply(id, 5_000);
+    await client.pushReply(createReply(msg, { error: { code: 3, reason: 'unsupported message type' } }));
+    expect((await waiting).error).toEqual({ code: 3, reason: 'unsupported message type' });
   });
 
   it('answers bad signatures, stale timestamps and keys outside the allow-list with UNAUTHENTICATED', async () => {

@@ -9,7 +9,8 @@ and is written from Flower's published protocol, not from the TypeScript package
 * objects are "<Type> <child ids> <body length>\\0<body>" with SHA-256 hex ids; arrays are np.save bytes cut
   into chunks of at most 5 MiB (identical chunks stored once, the Array body lists chunk indices); records and
   record dicts are json.dumps bodies, metric/config records are protobuf bodies, a Message body is the
-  Message protobuf with the metadata (message_id blanked) and no content;
+  Message protobuf with the metadata (message_id blanked) and no content; inline, the Message carries an
+  empty RecordDict as the content marker (Flower sets exactly one of content and error);
 * node auth: each call carries flwr-public-key-bin (PEM SubjectPublicKeyInfo), flwr-timestamp (ISO 8601) and
   flwr-signature-bin (ECDSA-SHA256, DER), verified with python3-cryptography.
 
@@ -85,8 +86,11 @@ message("Error", [("code", 1, "sint64", False), ("reason", 2, "string", False)])
 message("Metadata", [("run_id", 1, "uint64", False), ("message_id", 2, "string", False), ("src_node_id", 3, "uint64", False),
                      ("dst_node_id", 4, "uint64", False), ("reply_to_message_id", 5, "string", False), ("group_id", 6, "string", False),
                      ("ttl", 7, "double", False), ("message_type", 8, "string", False), ("created_at", 9, "double", False)])
-# Field 2 (content, a RecordDict) is never set on the Fleet API: content travels as objects.
-message("Message", [("metadata", 1, P + "Metadata", False), ("error", 3, P + "Error", False)])
+# Flower's Message: exactly one of content (2) and error (3) is set. On the Fleet API the records travel as
+# objects, so the inline content is an empty RecordDict, a marker (flwr.common.message.remove_content_from_message);
+# Flower's message_from_proto refuses a Message with neither. Its fields are not needed here: declared empty.
+message("RecordDict", [])
+message("Message", [("metadata", 1, P + "Metadata", False), ("content", 2, P + "RecordDict", False), ("error", 3, P + "Error", False)])
 message("ObjectTree", [("object_id", 1, "string", False), ("children", 2, P + "ObjectTree", True)])
 for lst, t in (("DoubleList", "double"), ("SintList", "sint64"), ("UintList", "uint64"), ("BoolList", "bool"), ("StringList", "string"), ("BytesList", "bytes")):
     message(lst, [("vals", 1, t, True)])
@@ -348,6 +352,7 @@ class Peer:
         self.delivered = True
         m = r.messages_list.add()
         m.metadata.CopyFrom(self.instruction_md)
+        m.content.SetInParent()  # the empty-content marker, as Flower's GrpcGrid pushes an instruction
         r.message_object_trees.append(tree_proto(self.instruction_tree))
         return r
 
@@ -385,7 +390,8 @@ class Peer:
         self.check("reply_to_message_id is the instruction id", md.reply_to_message_id == self.instruction_tree[0])
         self.check("reply keeps run, group and type", (md.run_id, md.group_id, md.message_type) == (RUN_ID, "1", "train"))
         self.check("message_id is the tree root", md.message_id == tree[0])
-        self.check("message carries no inline content", not msg.HasField("error") and len(msg.SerializeToString()) < 1000)
+        self.check("reply carries the empty-content marker and no error (Flower: exactly one of content or error)",
+                   msg.HasField("content") and msg.content.ByteSize() == 0 and not msg.HasField("error"), msg)
         # Compute the expected reply independently from the same metadata.
         exp = Objects()
         named = [(k, exp.array(a)) for k, a in expected_reply_arrays()]

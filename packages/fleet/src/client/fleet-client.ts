@@ -3,7 +3,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Client, type ServiceError, status } from '@grpc/grpc-js';
 import { signedCallMetadata } from '../auth/call-auth.js';
 import { generateNodeKey, type NodeKey } from '../auth/node-key.js';
-import { MessageSchema, ObjectTreeSchema, type ObjectTree } from '../gen/flwr/proto/message_pb.js';
+import { ObjectTreeSchema, type ObjectTree } from '../gen/flwr/proto/message_pb.js';
 import type { Scalar } from '../gen/flwr/proto/transport_pb.js';
 import {
   Fleet,
@@ -17,7 +17,7 @@ import { channelCredentials, type ClientTlsOptions, DEFAULT_MAX_MESSAGE_BYTES, m
 import type { FleetMessage } from '../message.js';
 import { deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
-import { metadataToProto } from '../objects/metadata-proto.js';
+import { envelopeBody, messageEnvelope } from '../objects/message-envelope.js';
 import { type ObjectTreeNode, postOrderIds } from '../objects/object-content.js';
 import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleep } from './backoff.js';
 
@@ -283,17 +283,25 @@ export class FleetClient {
     const treeProto = res.messageObjectTrees[0];
     if (!wire || !treeProto) return undefined;
     const tree = treeFromProto(treeProto);
-    const runId = wire.metadata?.runId ?? 0n;
-    if (wire.metadata && wire.metadata.messageId !== tree.objectId) {
+    if (!wire.metadata) throw new Error('the link sent a message without metadata');
+    const runId = wire.metadata.runId;
+    if (wire.metadata.messageId !== tree.objectId) {
       throw new Error(`pulled message id ${wire.metadata.messageId} differs from its object tree root ${tree.objectId}`);
     }
+    const body = envelopeBody(wire);
     const ids = [...new Set(postOrderIds(tree))];
     const objects = new Map<string, Uint8Array>();
     await forEachLimited(ids, this.opts.parallelObjects, async (objectId) => {
       objects.set(objectId, await this.pullObject(runId, objectId));
     });
     await this.call('confirmMessageReceived', (nodeId) => ({ node: { nodeId }, runId, messageObjectId: tree.objectId }));
-    return inflateMessage(tree.objectId, objects);
+    const message = inflateMessage(tree.objectId, objects);
+    // The inline marker and the Message object must agree (Flower sets one from the other).
+    if (body !== (message.error ? 'error' : 'content'))
+      throw new Error(
+        `message ${tree.objectId}: its envelope says '${body}' but its Message object carries ${message.error ? 'an error' : 'content'}`,
+      );
+    return message;
   }
 
   /**
@@ -335,11 +343,11 @@ export class FleetClient {
    */
   async pushReply(reply: FleetMessage, clientappRuntimeS = 0): Promise<PushReport> {
     const deflated = deflateMessage(reply, this.opts.chunkBytes);
-    const metadata = metadataToProto({ ...reply.metadata, messageId: deflated.messageId });
+    const envelope = messageEnvelope({ ...reply.metadata, messageId: deflated.messageId }, reply.error);
     const runId = reply.metadata.runId;
     const res = await this.call('pushMessages', (nodeId) => ({
       node: { nodeId },
-      messagesList: [create(MessageSchema, { metadata })],
+      messagesList: [envelope],
       messageObjectTrees: [treeToProto(deflated.tree)],
       clientappRuntimeList: [clientappRuntimeS],
     }));

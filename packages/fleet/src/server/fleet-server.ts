@@ -10,7 +10,7 @@ import {
 import { EventEmitter } from 'node:events';
 import { verifyCallMetadata } from '../auth/call-auth.js';
 import { publicKeyFingerprint } from '../auth/node-key.js';
-import { MessageSchema, type Metadata, type ObjectTree, ObjectTreeSchema } from '../gen/flwr/proto/message_pb.js';
+import { type Message, type ObjectTree, ObjectTreeSchema } from '../gen/flwr/proto/message_pb.js';
 import { RunSchema, RunStatusSchema } from '../gen/flwr/proto/run_pb.js';
 import { type Scalar, ScalarSchema } from '../gen/flwr/proto/transport_pb.js';
 import type { ScalarValue } from '../client/fleet-client.js';
@@ -19,7 +19,8 @@ import { DEFAULT_MAX_MESSAGE_BYTES, messageSizeOptions, serverCredentials, type 
 import { DEFAULT_TTL_S, type FleetMessage, type MessageMetadata, SUPERLINK_NODE_ID } from '../message.js';
 import { type DeflatedContent, deflateContent, deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
-import { metadataToProto } from '../objects/metadata-proto.js';
+import { envelopeBody, messageEnvelope, messageEnvelopeProblems, replyConsistencyProblems } from '../objects/message-envelope.js';
+import { metadataFromProto } from '../objects/metadata-proto.js';
 import type { ObjectTreeNode } from '../objects/object-content.js';
 import type { RecordDict } from '../records/record-dict.js';
 import { type NodeChange, type NodeInfo, NodeRegistry } from './node-registry.js';
@@ -106,7 +107,8 @@ class StatusError extends Error {
 interface Instruction {
   readonly messageId: string;
   readonly nodeId: bigint;
-  readonly metadata: Metadata;
+  /** What PullMessages hands out inline: metadata and the empty-content marker. */
+  readonly envelope: Message;
   readonly tree: ObjectTree;
   readonly objectIds: readonly string[];
   readonly expiresAtMs: number;
@@ -118,6 +120,8 @@ interface Instruction {
 
 interface PartialReply {
   readonly messageId: string;
+  /** What the inline envelope announced; the Message object must agree. */
+  readonly body: 'content' | 'error';
   readonly objectIds: readonly string[];
   readonly missing: Set<string>;
 }
@@ -125,6 +129,7 @@ interface PartialReply {
 interface Outstanding {
   readonly messageId: string;
   readonly nodeId: bigint;
+  readonly metadata: MessageMetadata;
   reply: PartialReply | undefined;
   result: FleetMessage | undefined;
   waiter: { resolve: (m: FleetMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
@@ -286,7 +291,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
       const instruction: Instruction = {
         messageId,
         nodeId,
-        metadata: metadataToProto({ ...metadata, messageId }),
+        envelope: messageEnvelope({ ...metadata, messageId }),
         tree: treeToProto(deflated.tree),
         objectIds: ids,
         expiresAtMs: (createdAt + metadata.ttl) * 1000,
@@ -296,7 +301,14 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
       let queue = this.queues.get(nodeId);
       if (!queue) this.queues.set(nodeId, (queue = []));
       queue.push(instruction);
-      this.outstanding.set(messageId, { messageId, nodeId, reply: undefined, result: undefined, waiter: undefined });
+      this.outstanding.set(messageId, {
+        messageId,
+        nodeId,
+        metadata: { ...metadata, messageId },
+        reply: undefined,
+        result: undefined,
+        waiter: undefined,
+      });
       return messageId;
     }
   }
@@ -448,7 +460,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
             continue;
           }
           ins.pulls++;
-          return { messagesList: [create(MessageSchema, { metadata: ins.metadata })], messageObjectTrees: [ins.tree] };
+          return { messagesList: [ins.envelope], messageObjectTrees: [ins.tree] };
         }
         return {};
       }),
@@ -511,6 +523,13 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     if (tree.objectId !== md.messageId)
       throw new StatusError(status.INVALID_ARGUMENT, `message id ${md.messageId} is not its object tree root ${tree.objectId}`);
     const replyTo = md.replyToMessageId;
+    // Flower's message_from_proto rejects a Message with neither content nor error before anything else.
+    const body = envelopeBody(msg);
+    if (body === 'neither' || body === 'both')
+      throw new StatusError(status.UNKNOWN, 'Invalid arguments for Message: exactly one of content or error must be set');
+    const metadata = metadataFromProto(md);
+    const invalid = messageEnvelopeProblems({ metadata, body, isReply: true });
+    if (invalid.length > 0) this.refuse(nodeId, replyTo, invalid.join('; '));
     if (md.srcNodeId !== nodeId) this.refuse(nodeId, replyTo, `src_node_id ${md.srcNodeId} is not the calling node ${nodeId}`);
     const o = this.outstanding.get(replyTo);
     if (!o) {
@@ -522,6 +541,8 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
       );
     }
     if (o.nodeId !== nodeId) this.refuse(nodeId, replyTo, `message ${replyTo} was sent to node ${o.nodeId}, not to ${nodeId}`);
+    const inconsistent = replyConsistencyProblems(metadata, o.metadata);
+    if (inconsistent.length > 0) this.refuse(nodeId, replyTo, inconsistent.join('; '));
     if (o.result) this.refuse(nodeId, replyTo, `message ${replyTo} already has a reply`);
     if (o.reply && o.reply.messageId !== md.messageId) {
       // A different reply replaces an unfinished upload (e.g. the node restarted and recomputed).
@@ -530,7 +551,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     }
     if (!o.reply) {
       const ids = distinctPostOrder(tree);
-      o.reply = { messageId: md.messageId, objectIds: ids, missing: new Set(this.store.retain(ids)) };
+      o.reply = { messageId: md.messageId, body, objectIds: ids, missing: new Set(this.store.retain(ids)) };
     } else {
       // A resumed upload: recompute what is still missing.
       for (const id of [...o.reply.missing]) if (this.store.has(id)) o.reply.missing.delete(id);
@@ -564,6 +585,10 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
       if (m.replyToMessageId !== o.messageId || m.srcNodeId !== o.nodeId || m.runId !== this.options.run.runId) {
         throw new Error('the Message object metadata does not match the announced reply');
       }
+      if (reply.body !== (message.error ? 'error' : 'content'))
+        throw new Error(
+          `the reply's envelope says '${reply.body}' but its Message object carries ${message.error ? 'an error' : 'content'}`,
+        );
     } catch (err) {
       this.emit('reply-refused', {
         nodeId: o.nodeId,
