@@ -5,19 +5,28 @@
 //
 // Environment:
 //   FEDKERN_CUDA=OFF         build CPU-only even when nvcc is found
+//   FEDKERN_CUDA=ON          require CUDA: configure fails when no working nvcc is found (default: CUDA when found)
+//   FEDKERN_DNNL=OFF         build without oneDNN even when it is installed (an addon for a machine without libdnnl)
+//   FEDKERN_BUILD_DIR=dir    build there instead of build/ (relative to the package; tests use a scratch folder)
 //   CUDACXX=/path/to/nvcc    pick the CUDA compiler (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc)
 //   CUDAARCHS="90;90a"       override the GPU architectures (default 80;86;89;90;90a, as in CMakeLists.txt)
-//   FEDKERN_BUILD_STRICT=1   exit non-zero on failure (for CI jobs that must have the addon)
+//   FEDKERN_BUILD_STRICT=1   exit non-zero on failure, and never retry CPU-only after a failed CUDA build (the GPU
+//                            check and CI jobs that must have the addon they asked for)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const strict = process.env.FEDKERN_BUILD_STRICT === '1';
+const buildDir = process.env.FEDKERN_BUILD_DIR
+  ? isAbsolute(process.env.FEDKERN_BUILD_DIR)
+    ? process.env.FEDKERN_BUILD_DIR
+    : join(packageRoot, process.env.FEDKERN_BUILD_DIR)
+  : join(packageRoot, 'build');
 /** The GPU architectures built by default (the same list as CMakeLists.txt, which plain `cmake` runs use). */
 const DEFAULT_CUDA_ARCHITECTURES = '80;86;89;90;90a';
 
@@ -33,7 +42,7 @@ function fallback(reason) {
  */
 function cmakeJsCompile(cmakeJsBin, defines, env) {
   for (const step of ['configure', 'build']) {
-    const args = [cmakeJsBin, step, ...(step === 'configure' ? defines.map((d) => `--CD${d}`) : [])];
+    const args = [cmakeJsBin, step, '--out', buildDir, ...(step === 'configure' ? defines.map((d) => `--CD${d}`) : [])];
     console.log(`[@fedloge/cuda-kernels] ${['cmake-js', ...args.slice(1)].join(' ')}`);
     const result = spawnSync(process.execPath, args, { cwd: packageRoot, stdio: 'inherit', env });
     if (result.error) return result.error.message;
@@ -49,7 +58,7 @@ function cmakeJsCompile(cmakeJsBin, defines, env) {
  * Any older manifest is removed first, so an interrupted build never leaves a stale one that matches.
  */
 function writeManifest() {
-  const addon = join(packageRoot, 'build', 'Release', 'fedkern.node');
+  const addon = join(buildDir, 'Release', 'fedkern.node');
   const manifest = `${addon}.manifest.json`;
   rmSync(manifest, { force: true });
   if (!existsSync(addon)) return;
@@ -74,7 +83,10 @@ function main() {
   const env = { ...process.env };
   // Without this, cmake-js under `npm install` may pick up npm_config_nodedir and look for napi.h in the wrong place.
   delete env.npm_config_nodedir;
-  const cudaOff = (process.env.FEDKERN_CUDA ?? '').toUpperCase() === 'OFF';
+  const cudaSwitch = (process.env.FEDKERN_CUDA ?? '').toUpperCase();
+  const cudaOff = cudaSwitch === 'OFF';
+  const cudaRequired = cudaSwitch === 'ON';
+  const dnnlOff = (process.env.FEDKERN_DNNL ?? '').toUpperCase() === 'OFF';
   const defaultNvcc = '/usr/local/cuda/bin/nvcc';
   if (!cudaOff && !env.CUDACXX && spawnSync('nvcc', ['--version']).status !== 0 && existsSync(defaultNvcc)) {
     env.CUDACXX = defaultNvcc;
@@ -82,24 +94,40 @@ function main() {
 
   const started = Date.now();
   // A build that is cut short must not leave the previous build's manifest beside a partial file.
-  rmSync(join(packageRoot, 'build', 'Release', 'fedkern.node.manifest.json'), { force: true });
+  rmSync(join(buildDir, 'Release', 'fedkern.node.manifest.json'), { force: true });
   // Always pass the switches explicitly: CMake caches them, so an earlier CPU-only build, or an earlier
   // CUDAARCHS=80 iteration build, would otherwise stick to later builds.
   const archs = process.env.CUDAARCHS || DEFAULT_CUDA_ARCHITECTURES;
   const failure = cmakeJsCompile(
     cmakeJsBin,
-    [`FEDKERN_CUDA=${cudaOff ? 'OFF' : 'ON'}`, ...(cudaOff ? [] : [`CMAKE_CUDA_ARCHITECTURES=${archs}`])],
+    [
+      `FEDKERN_CUDA=${cudaOff ? 'OFF' : 'ON'}`,
+      `FEDKERN_CUDA_REQUIRED=${cudaRequired ? 'ON' : 'OFF'}`,
+      `FEDKERN_DNNL=${dnnlOff ? 'OFF' : 'ON'}`,
+      ...(cudaOff ? [] : [`CMAKE_CUDA_ARCHITECTURES=${archs}`]),
+    ],
     env,
   );
   if (failure === null) {
     writeManifest();
-    console.log(`[@fedloge/cuda-kernels] built build/Release/fedkern.node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `[@fedloge/cuda-kernels] built ${join(buildDir, 'Release', 'fedkern.node')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     return;
+  }
+  if (!cudaOff && strict) {
+    // Strict builds fail closed: a CPU-only addon in place of the CUDA one asked for would let a GPU check "pass"
+    // without running a single kernel on the device.
+    return fallback(`${failure} (CUDA build failed; FEDKERN_BUILD_STRICT=1, so no CPU-only retry)`);
   }
   if (!cudaOff) {
     // A broken CUDA toolchain should not cost the CPU kernels: retry without CUDA before giving up.
     console.warn(`[@fedloge/cuda-kernels] build with CUDA failed (${failure}); retrying CPU-only`);
-    const cpuFailure = cmakeJsCompile(cmakeJsBin, ['FEDKERN_CUDA=OFF'], env);
+    const cpuFailure = cmakeJsCompile(
+      cmakeJsBin,
+      ['FEDKERN_CUDA=OFF', 'FEDKERN_CUDA_REQUIRED=OFF', `FEDKERN_DNNL=${dnnlOff ? 'OFF' : 'ON'}`],
+      env,
+    );
     if (cpuFailure === null) {
       writeManifest();
       console.warn('[@fedloge/cuda-kernels] built CPU-only kernels (CUDA build failed; see the log above)');
