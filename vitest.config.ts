@@ -17,7 +17,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    // bench/*.test.ts run each benchmark in its smoke mode, so the manual benchmarks cannot rot.
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/bench/**/*.test.ts', 'test/**/*.test.ts'],
     // The cpu backend and the op gradients, as `@fedloge/core` registers them on import, for tests that
     // use tfjs directly (the cuda-kernels tests, which do not import core, included).
     setupFiles: ['packages/core/src/engine/tfjs-runtime.ts'],
