@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Benchmark of the sparse-ETF and GLA-FR kernels: tfjs dense ops on the wasm backend vs the native C++ kernels
 // (vs CUDA when a device is usable). Run `npx nx run cuda-kernels:bench` (builds dist/ first) or
-// `node bench/bench.mjs [--min-ms 1500]` after `npx tsc -b packages/cuda-kernels`.
+// `node bench/bench.mjs [--min-ms 1500]` after `npx tsc -b packages/cuda-kernels`. `--smoke`: one tiny case of each
+// kernel for ~50 ms (bench/bench.test.ts runs it so the script cannot rot).
 //
 // Reported per case: median time per call, the speed-up over tfjs, and the effective bandwidth = bytes each
 // implementation must at least move (inputs read once + outputs written once; dense S for tfjs, CSR for native)
-// divided by the time.
+// divided by the time, and the process's peak resident memory so far (peak RSS).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '@fedloge/core/data';
@@ -14,7 +15,8 @@ import os from 'node:os';
 import { cudaInfo, denseToCsr, etfProjectBackward, etfProjectForward, localRealignRows, nativeStatus } from '../dist/index.js';
 
 const args = process.argv.slice(2);
-const minMs = Number(args[args.indexOf('--min-ms') + 1] ?? 0) || 1500;
+const smoke = args.includes('--smoke');
+const minMs = smoke ? 50 : Number(args[args.indexOf('--min-ms') + 1] ?? 0) || 1500;
 const rng = new Rng(2024).derive('bench');
 
 function randomArray(n, std = 1) {
@@ -40,7 +42,8 @@ function timeIt(fn) {
 
 const rows = [];
 function record(caseName, impl, ms, bytes, baselineMs) {
-  rows.push({ caseName, impl, ms, gbs: bytes / (ms * 1e6), ratio: baselineMs / ms });
+  // maxRSS is in KiB on Linux.
+  rows.push({ caseName, impl, ms, gbs: bytes / (ms * 1e6), ratio: baselineMs / ms, peakRssMb: process.resourceUsage().maxRSS / 1024 });
 }
 
 /** A [C × d] ETF-like matrix with FedLoGe's 60 % zeros. */
@@ -126,12 +129,19 @@ console.log(
 );
 console.log(`timing: median of ≥ 5 calls over ≥ ${minMs} ms after 3 warm-up calls\n`);
 
-benchProjection(64, 512, 100, devices);
-benchProjection(256, 512, 1000, devices);
-benchRealign(1000, 100, 512, devices);
+if (smoke) {
+  benchProjection(8, 32, 10, devices);
+  benchRealign(4, 10, 32, devices);
+} else {
+  benchProjection(64, 512, 100, devices);
+  benchProjection(256, 512, 1000, devices);
+  benchRealign(1000, 100, 512, devices);
+}
 
-console.log('| case | implementation | ms / call | speed-up vs tfjs | effective GB/s |');
-console.log('|---|---|---:|---:|---:|');
+console.log('| case | implementation | ms / call | speed-up vs tfjs | effective GB/s | peak RSS MB (process so far) |');
+console.log('|---|---|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.caseName} | ${r.impl} | ${r.ms.toFixed(3)} | ${r.ratio.toFixed(2)}× | ${r.gbs.toFixed(2)} |`);
+  console.log(
+    `| ${r.caseName} | ${r.impl} | ${r.ms.toFixed(3)} | ${r.ratio.toFixed(2)}× | ${r.gbs.toFixed(2)} | ${r.peakRssMb.toFixed(0)} |`,
+  );
 }

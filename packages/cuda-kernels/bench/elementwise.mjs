@@ -2,7 +2,9 @@
 // Per-kernel benchmark of the native backend's elementwise / broadcast / reduction kernels against tfjs-cpu and
 // tfjs-wasm on the large shapes one training step of the core models produces (test/native-kernel-census.test.ts),
 // one thread each. Times are whole tfjs op calls (engine overhead included), median ms per call.
-//   npx tsc -b packages/cuda-kernels && node packages/cuda-kernels/bench/elementwise.mjs [--min-ms 400]
+//   npx tsc -b packages/cuda-kernels && node packages/cuda-kernels/bench/elementwise.mjs [--min-ms 400] [--smoke]
+// Each line ends with the process's peak resident memory so far (peak RSS). --smoke: three cases on small shapes for
+// ~20 ms each (bench/elementwise.test.ts runs it so the script cannot rot).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -11,7 +13,8 @@ import { nativeAddon } from '../dist/load.js';
 import { registerNativeBackend } from '../dist/index.js';
 
 const args = process.argv.slice(2);
-const minMs = Number(args[args.indexOf('--min-ms') + 1] ?? 0) || 400;
+const smoke = args.includes('--smoke');
+const minMs = smoke ? 20 : Number(args[args.indexOf('--min-ms') + 1] ?? 0) || 400;
 
 registerNativeBackend();
 nativeAddon().setNumThreads(1);
@@ -59,8 +62,16 @@ const CASES = [
   ['Softmax', 'softmax [32,10]', [[32, 10]], (x) => tf.softmax(x)],
 ];
 
+// Smoke: a unary, a broadcast binary and a reduction kernel, on a batch of 2 instead of 32.
+const SMOKE_CASES = [CASES[0], CASES[3], CASES[9]].map(([kernel, label, shapes, op]) => [
+  kernel,
+  label.replace('[32,', '[2,'),
+  shapes.map((s) => (s.length === 4 ? [2, ...s.slice(1)] : s)),
+  op,
+]);
+
 const results = [];
-for (const [kernel, label, shapes, op] of CASES) {
+for (const [kernel, label, shapes, op] of smoke ? SMOKE_CASES : CASES) {
   const row = { kernel, label };
   for (const backend of ['native', 'cpu', 'wasm']) {
     await tf.setBackend(backend);
@@ -74,6 +85,8 @@ for (const [kernel, label, shapes, op] of CASES) {
       .toFixed(3)
       .padStart(
         8,
-      )} ms   cpu/native ${(row.cpu / row.native).toFixed(1).padStart(5)}×   wasm/native ${(row.wasm / row.native).toFixed(1).padStart(5)}×`,
+      )} ms   cpu/native ${(row.cpu / row.native).toFixed(1).padStart(5)}×   wasm/native ${(row.wasm / row.native).toFixed(1).padStart(5)}×   peak RSS ${(
+      process.resourceUsage().maxRSS / 1024
+    ).toFixed(0)} MB`,
   );
 }

@@ -4,9 +4,11 @@
 // full training step (forward, backward, SGD with momentum) of each model on native vs wasm.
 //
 //   npx tsc -b packages/core/tsconfig.json packages/cuda-kernels/tsconfig.json
-//   node packages/cuda-kernels/bench/native-kernels.mjs [--batch 32] [--threads 1] [--min-ms 300] [--skip-steps]
+//   node packages/cuda-kernels/bench/native-kernels.mjs [--batch 32] [--threads 1] [--min-ms 300] [--skip-steps] [--smoke]
 //
-// Times are the minimum over repeated calls (the least disturbed by other processes on a shared machine).
+// Times are the minimum over repeated calls (the least disturbed by other processes on a shared machine). Each table
+// and step line ends with the process's peak resident memory so far (peak RSS). --smoke: batch 2, 5 ms per kernel,
+// 2 timed steps (bench/native-kernels.test.ts runs it so the script cannot rot).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
@@ -20,8 +22,13 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1' },
     'min-ms': { type: 'string', default: '300' },
     'skip-steps': { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
   },
 });
+if (values.smoke) Object.assign(values, { batch: '2', 'min-ms': '5' });
+const timedSteps = values.smoke ? 2 : 10;
+/** Peak resident memory of this process so far, MB (maxRSS is in KiB on Linux). */
+const peakRss = () => `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
 const B = Number(values.batch);
 const minMs = Number(values['min-ms']);
 const addon = nativeAddon();
@@ -156,14 +163,14 @@ for (const model of ['cnn', 'resnet8']) {
       `  ${(label + (times > 1 ? ` ×${times}` : '')).padEnd(26)}${CONFIGS.map(([n]) => results[i][n].toFixed(3).padStart(13)).join('')}`,
     ),
   );
-  console.log(`  ${'sum per step'.padEnd(26)}${CONFIGS.map(([n]) => totals[n].toFixed(2).padStart(13)).join('')}`);
+  console.log(`  ${'sum per step'.padEnd(26)}${CONFIGS.map(([n]) => totals[n].toFixed(2).padStart(13)).join('')}   ${peakRss()}`);
 }
 addon.setConvLayout('blocked');
 
 if (!values['skip-steps']) {
   const { CORE_MODEL_PLUGINS, LinearHead, Rng, SGD, crossEntropy, minimize } = core;
   const shapes = { cnn: [28, 28, 1], resnet8: [32, 32, 3] };
-  console.log(`\ntraining step (forward + backward + SGD momentum), batch ${B}, ms (min / median of 10):`);
+  console.log(`\ntraining step (forward + backward + SGD momentum), batch ${B}, ms (min / median of ${timedSteps}):`);
   for (const backend of ['native', 'wasm']) {
     await tf.setBackend(backend);
     for (const name of ['cnn', 'resnet8']) {
@@ -180,13 +187,16 @@ if (!values['skip-steps']) {
       const step = () => minimize(opt, () => crossEntropy(head.apply(net.apply(x, 'train')), y));
       step();
       const times = [];
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < timedSteps; i++) {
         const t0 = performance.now();
         step();
         times.push(performance.now() - t0);
       }
       times.sort((p, q) => p - q);
-      console.log(`  ${backend.padEnd(7)} ${name.padEnd(8)} ${times[0].toFixed(1).padStart(7)} / ${times[5].toFixed(1).padStart(7)}`);
+      const median = times[Math.floor(times.length / 2)];
+      console.log(
+        `  ${backend.padEnd(7)} ${name.padEnd(8)} ${times[0].toFixed(1).padStart(7)} / ${median.toFixed(1).padStart(7)}   ${peakRss()}`,
+      );
       tf.dispose([x, y]);
       opt.dispose();
       net.dispose();

@@ -11,10 +11,12 @@ what a PyTorch user trains with); the TS side is NHWC. The flops and parameter c
 Run by train-step.mjs, one configuration per process:
   /usr/bin/python3 torch_models.py --model resnet8 --batch 32 --threads 1 --steps 20 --warmup 3 \
       --max-seconds 60 [--count-only]
-It prints one JSON object: {"params": n, "times_ms": [...], "torch": version, "threads": n}.
+It prints one JSON object: {"params": n, "times_ms": [...], "torch": version, "threads": n, "peak_rss_kb": n}
+(peak_rss_kb: this process's peak resident memory, getrusage's ru_maxrss, KiB on Linux).
 """
 import argparse
 import json
+import resource
 import sys
 import time
 
@@ -128,6 +130,7 @@ def main():
             return loss.item()  # the TS step reads the loss back too (minimize → dataSync)
 
         out["times_ms"] = timed_steps(step, args.steps, args.warmup, args.max_seconds)
+    out["peak_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     json.dump(out, sys.stdout)
     print()
 

@@ -6,6 +6,7 @@
 //   npx nx run cuda-kernels:bench-train [-- flags]   (builds dist/ first), or after `npm run build`:
 //   node packages/cuda-kernels/bench/train-step.mjs [--threads 1] [--models cnn@32,resnet8] [--backends wasm,native,cuda,torch]
 //        [--steps 20] [--warmup 3] [--max-seconds 60] [--skip native:resnet34,wasm:resnet34] [--profile] [--json FILE]
+//   --smoke: one tiny configuration (cnn@4, 2 steps) on every backend, for bench/train-step.test.ts; seconds, not minutes.
 //
 // A model without @B runs its default batches (cnn, resnet8: 32 and 128; resnet18, resnet34: 32). Each configuration
 // warms up (cut short when a step is slow), then times min(--steps, --max-seconds / step) steps, so slow
@@ -14,7 +15,9 @@
 // --skip backend:model[@batch] (reported as skipped) or whole models with --models.
 // Reported: median and p10–p90 per step in ms, and the time ratios native/PyTorch and native/wasm (< 1: native
 // faster). --profile adds, per JS backend and configuration, the kernels of one step by total time and the engine/JS
-// overhead (step time − Σ kernel time).
+// overhead (step time − Σ kernel time). Every line also gives the peak resident memory (peak RSS): for the JS backends
+// the peak of this process so far (they share it, so a later backend's figure includes the earlier ones' peak), for
+// PyTorch that of its own child process.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -53,8 +56,10 @@ const { values: flags } = parseArgs({
     skip: { type: 'string', default: '' },
     profile: { type: 'boolean', default: false },
     json: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
   },
 });
+if (flags.smoke) Object.assign(flags, { models: 'cnn@4', steps: '2', warmup: '1', 'max-seconds': '5' });
 const threads = positiveInt('threads', flags.threads);
 const steps = positiveInt('steps', flags.steps);
 const warmup = positiveInt('warmup', flags.warmup);
@@ -97,7 +102,7 @@ const machine = {
   cores: cpus.length,
   loadavg: os.loadavg().map((l) => Number(l.toFixed(2))),
   node: process.version,
-  tfjs: tf.version.tfjs,
+  tfjs: tf.version_core, // tfjs-core's own version: the umbrella package's `tf.version` is gone since the move to tfjs-core
 };
 console.log(
   `machine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadavg.join(' / ')} (1/5/15 min), node ${machine.node}, tfjs ${machine.tfjs}`,
@@ -115,6 +120,9 @@ function summarise(times) {
   const sorted = [...times].sort((a, b) => a - b);
   return { steps: sorted.length, median: quantile(sorted, 0.5), p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9) };
 }
+
+/** Peak resident memory of this process so far, MB (maxRSS is in KiB on Linux). */
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 /** Warm up (stopping early when a step takes > maxSeconds/4), then time as many steps as fit in maxSeconds. */
 function timeSteps(step) {
@@ -285,9 +293,10 @@ for (const config of configs) {
     tsParams = training.params;
     try {
       const stats = summarise(timeSteps(training.step));
-      results.push({ ...config, backend, params: training.params, ...stats });
+      const peakRss = peakRssMb();
+      results.push({ ...config, backend, params: training.params, ...stats, peakRssMb: peakRss });
       console.log(
-        `  ${backend.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps)`,
+        `  ${backend.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps)  peak RSS ${peakRss.toFixed(0)} MB (this process so far)`,
       );
       if (flags.profile) {
         const profile = profileStep(training.step, backend, stats.median > 2000 ? 1 : 3);
@@ -313,9 +322,18 @@ for (const config of configs) {
       );
     }
     const stats = summarise(torch.times_ms);
-    results.push({ ...config, backend: 'torch', params: torch.params, torchVersion: torch.torch, torchThreads: torch.threads, ...stats });
+    const peakRss = torch.peak_rss_kb / 1024;
+    results.push({
+      ...config,
+      backend: 'torch',
+      params: torch.params,
+      torchVersion: torch.torch,
+      torchThreads: torch.threads,
+      ...stats,
+      peakRssMb: peakRss,
+    });
     console.log(
-      `  ${'torch'.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps; torch ${torch.torch}, ${torch.threads} thread(s); ${torch.params} parameters = TS model)`,
+      `  ${'torch'.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps; torch ${torch.torch}, ${torch.threads} thread(s); ${torch.params} parameters = TS model)  peak RSS ${peakRss.toFixed(0)} MB (its process)`,
     );
   }
 }
@@ -331,8 +349,16 @@ function countTsParams(config) {
 const cell = (r) =>
   !r ? '—' : r.skip ? (r.skip.startsWith('left out') ? 'not run' : 'skipped') : `${fmt(r.median)} (${fmt(r.p10)}–${fmt(r.p90)})`;
 const ratio = (a, b) => (a && b && !a.skip && !b.skip ? (a.median / b.median).toFixed(2) : '—');
-const header = ['model', 'B', 'params', ...backends.map((b) => `${b} ms`), 'native/torch', 'native/wasm'];
-console.log(`\nms per training step, median (p10–p90), ${threads} thread(s); ratios are native time / other time (< 1: native faster)\n`);
+const peakCell = (row) =>
+  backends
+    .filter((b) => row[b]?.peakRssMb !== undefined)
+    .map((b) => `${b} ${row[b].peakRssMb.toFixed(0)}`)
+    .join(' / ') || '—';
+const header = ['model', 'B', 'params', ...backends.map((b) => `${b} ms`), 'native/torch', 'native/wasm', 'peak RSS MB'];
+console.log(
+  `\nms per training step, median (p10–p90), ${threads} thread(s); ratios are native time / other time (< 1: native faster); ` +
+    'peak RSS: JS backends = this process so far, torch = its child process\n',
+);
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 const summary = [];
@@ -341,7 +367,7 @@ for (const config of configs) {
   const params = Object.values(row).find((r) => r.params)?.params ?? '—';
   summary.push({ ...config, nativeOverTorch: ratio(row.native, row.torch), nativeOverWasm: ratio(row.native, row.wasm) });
   console.log(
-    `| ${[config.model, config.batch, params, ...backends.map((b) => cell(row[b])), ratio(row.native, row.torch), ratio(row.native, row.wasm)].join(' | ')} |`,
+    `| ${[config.model, config.batch, params, ...backends.map((b) => cell(row[b])), ratio(row.native, row.torch), ratio(row.native, row.wasm), peakCell(row)].join(' | ')} |`,
   );
 }
 for (const [name, state] of backendState) if (state.skip) console.log(`\n${name} skipped: ${state.skip}`);
