@@ -4,7 +4,10 @@
 // Payloads: the small CNN's state (421 930 floats, 1.69 MB) and a ResNet-34-sized one (21.3 M
 // floats, 85.2 MB). One process, loopback: server and clients share the CPU, as on one host.
 //
-//   node packages/cli/bench/network.mjs [--clients 4] [--rounds 3]      (after npx tsc -b packages/cli/tsconfig.json)
+//   node packages/cli/bench/network.mjs [--clients 4] [--rounds 3] [--smoke]   (after npx tsc -b packages/cli/tsconfig.json)
+//
+// Each line ends with the process's peak resident memory so far (peak RSS: server and clients share the process).
+// --smoke: 2 clients, 1 round, the small CNN's payload only (bench/network.test.ts runs it so the script cannot rot).
 import { parseArgs } from 'node:util';
 import { FleetServer, generateNodeKey } from '@fedloge/fleet';
 import { ClientDirectory } from '../dist/network/client-directory.js';
@@ -13,7 +16,14 @@ import { FleetServerLink } from '../dist/network/fleet-server-link.js';
 import { NetworkExecutor } from '../dist/network/network-executor.js';
 import { NodeRunner } from '../dist/network/node-runner.js';
 
-const { values } = parseArgs({ options: { clients: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    smoke: { type: 'boolean', default: false },
+  },
+});
+if (values.smoke) Object.assign(values, { clients: '2', rounds: '1' });
 const K = Number(values.clients);
 const ROUNDS = Number(values.rounds);
 const quiet = { info: () => {}, warn: (m) => console.error(`warn: ${m}`), debug: () => {} };
@@ -78,17 +88,20 @@ async function networkRounds(record, rounds) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`network engine vs in-process, ${K} clients per round, ${ROUNDS} rounds each, loopback, one process`);
-console.log('payload              MB   in-process ms/round   network ms/round (median)   overhead ms   MB/s (down+up)');
-for (const [name, floats] of [
+console.log(
+  'payload              MB   in-process ms/round   network ms/round (median)   overhead ms   MB/s (down+up)   peak RSS MB (process so far)',
+);
+const PAYLOADS = [
   ['small CNN', 421_930],
   ['ResNet-34 size', 21_300_000],
-]) {
+];
+for (const [name, floats] of values.smoke ? PAYLOADS.slice(0, 1) : PAYLOADS) {
   const record = payload(floats);
   const mb = (floats * 4) / 1e6;
   const inproc = await inProcessRound(record);
   const net = median(await networkRounds(record, ROUNDS));
   const rate = (2 * K * mb) / (net / 1000);
   console.log(
-    `${name.padEnd(18)} ${mb.toFixed(2).padStart(6)}   ${inproc.toFixed(2).padStart(19)}   ${net.toFixed(0).padStart(26)}   ${(net - inproc).toFixed(0).padStart(11)}   ${rate.toFixed(1).padStart(14)}`,
+    `${name.padEnd(18)} ${mb.toFixed(2).padStart(6)}   ${inproc.toFixed(2).padStart(19)}   ${net.toFixed(0).padStart(26)}   ${(net - inproc).toFixed(0).padStart(11)}   ${rate.toFixed(1).padStart(14)}   ${(process.resourceUsage().maxRSS / 1024).toFixed(0).padStart(28)}`,
   );
 }

@@ -3,9 +3,11 @@
 // linear head, per backend. Not a test: run after `npx tsc -b packages/core/tsconfig.json`.
 //
 //   node packages/core/bench/train-step.mjs [--backend wasm,cpu] [--model cnn,resnet8]
-//        [--batch 32] [--steps 10] [--profile]
+//        [--batch 32] [--steps 10] [--profile] [--smoke]
 //
-// --profile prints, per configuration, the kernels of one step sorted by total time (tf.profile).
+// --profile prints, per configuration, the kernels of one step sorted by total time (tf.profile). Every line gives
+// the process's peak resident memory so far (peak RSS). --smoke: the small CNN at batch 4 on wasm for 2 steps
+// (bench/train-step.test.ts runs it so the script cannot rot).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { CORE_MODEL_PLUGINS, LinearHead, Rng, SGD, crossEntropy, initBackend, minimize, silentLogger } from '../dist/index.js';
@@ -19,8 +21,10 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '32' },
     steps: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
   },
 });
+if (values.smoke) Object.assign(values, { backend: 'wasm', model: 'cnn', batch: '4', steps: '2' });
 const batch = Number(values.batch);
 
 function randomBatch(rng, shape) {
@@ -71,7 +75,7 @@ for (const backend of values.backend.split(',')) {
     const median = times[Math.floor(times.length / 2)];
     // The minimum is the least disturbed by other processes on a shared machine.
     console.log(
-      `  ${name.padEnd(9)} B=${batch}  median ${median.toFixed(1).padStart(7)} ms/step, min ${times[0].toFixed(1).padStart(7)} ms  (${steps} steps)`,
+      `  ${name.padEnd(9)} B=${batch}  median ${median.toFixed(1).padStart(7)} ms/step, min ${times[0].toFixed(1).padStart(7)} ms  (${steps} steps)  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
     );
     if (values.profile) await profileStep(step);
     tf.dispose([x, y]);

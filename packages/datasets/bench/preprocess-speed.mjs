@@ -3,8 +3,9 @@
 // typical size (500 × 375, quality 90, a smooth pattern with noise, ~65 KB each; ImageNet averages ~110 KB),
 // then times the decoding pass (`preprocessImages`) at shorter side 256 and 128 and the reading of
 // train batches (224- or 112-pixel random-resized crops) from the resulting cache, with the resident memory after.
-// Run `node packages/datasets/bench/preprocess-speed.mjs [--images 1000] [--concurrency n]` after
-// `npx tsc -b packages/datasets`.
+// Run `node packages/datasets/bench/preprocess-speed.mjs [--images 1000] [--concurrency n] [--smoke]` after
+// `npx tsc -b packages/datasets`. Every figure line ends with the process's peak resident memory so far (peak RSS).
+// --smoke: 12 images, batches of 4 (bench/preprocess-speed.test.ts runs it so the script cannot rot).
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +15,13 @@ import { loadImageFolderList } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
-const count = option('images', 1000);
+const smoke = args.includes('--smoke');
+const count = smoke ? 12 : option('images', 1000);
+const batch = smoke ? 4 : 64; // smoke: at least one batch out of 12 images
 const concurrency = option('concurrency', availableParallelism());
 const root = mkdtempSync(join(tmpdir(), 'fedloge-preprocess-bench-'));
+/** Peak resident memory of this process so far (maxRSS is in KiB on Linux). */
+const peakRss = () => `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
 
 async function writeImages() {
   const rng = new Rng(1);
@@ -65,9 +70,8 @@ try {
     const seconds = (performance.now() - start) / 1000;
     const decoded = count + 10;
     console.log(
-      `shorter side ${resolution}: ${seconds.toFixed(1)} s for ${decoded} images = ${((1000 * seconds) / decoded).toFixed(1)} s per 1 000 images`,
+      `shorter side ${resolution}: ${seconds.toFixed(1)} s for ${decoded} images = ${((1000 * seconds) / decoded).toFixed(1)} s per 1 000 images   ${peakRss()}`,
     );
-    const batch = 64;
     const out = new Float32Array(batch * imageSize * imageSize * 3);
     const rng = new Rng(2);
     const rssBefore = process.memoryUsage().rss;
@@ -84,13 +88,13 @@ try {
     }
     const ms = performance.now() - t0;
     console.log(
-      `  train batches (${imageSize}-px random-resized crop + flip, page cache warm): ${((1000 * ms) / read / 1000).toFixed(2)} s per 1 000 images`,
+      `  train batches (${imageSize}-px random-resized crop + flip, page cache warm): ${((1000 * ms) / read / 1000).toFixed(2)} s per 1 000 images   ${peakRss()}`,
     );
     // The process does not hold the cache: reading it through barely changes the resident size.
     const cacheMb = (data.train.count * resolution * resolution * 3) / 1e6;
     const grew = (process.memoryUsage().rss - rssBefore) / 1e6;
     console.log(
-      `  resident memory grew by ${Math.round(grew)} MB while reading all ${read} train images (train cache file: ${cacheMb.toFixed(0)} MB)`,
+      `  resident memory grew by ${Math.round(grew)} MB while reading all ${read} train images (train cache file: ${cacheMb.toFixed(0)} MB)   ${peakRss()}`,
     );
     data.close();
   }
