@@ -25,6 +25,7 @@ export {
 export {
   createReply,
   DEFAULT_TTL_S,
+  ErrorCode,
   type FleetMessage,
   type MessageError,
   type MessageMetadata,
@@ -40,6 +41,14 @@ export {
   STYPE_NUMPY,
 } from './objects/deflate.js';
 export { inflateMessage } from './objects/inflate.js';
+export {
+  envelopeBody,
+  messageEnvelope,
+  messageEnvelopeProblems,
+  MESSAGE_TTL_TOLERANCE_S,
+  MIN_CREATED_AT_S,
+  replyConsistencyProblems,
+} from './objects/message-envelope.js';
 export {
   buildObject,
   isObjectId,

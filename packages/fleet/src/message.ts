@@ -9,6 +9,19 @@ export const DEFAULT_TTL_S = 43_200;
 /** Message types Flower's apps dispatch on (a type may carry a ".suffix", e.g. "train.fedprox"). */
 export const MessageType = { train: 'train', evaluate: 'evaluate', query: 'query', system: 'system' } as const;
 
+/** Flower's `Error.code` values (flwr.common.constant.ErrorCode). */
+export const ErrorCode = {
+  unknown: 0,
+  loadClientAppException: 1,
+  clientAppRaisedException: 2,
+  messageUnavailable: 3,
+  replyMessageUnavailable: 4,
+  nodeUnavailable: 5,
+  modFailedPrecondition: 6,
+  invalidFab: 7,
+  clientAppCrashed: 8,
+} as const;
+
 export interface MessageMetadata {
   readonly runId: bigint;
   /** SHA-256 id of the Message object; empty until the message is deflated. */

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateNodeKey, loadNodeKeyFile, type ClientTlsOptions, type NodeKey } from '@fedloge/fleet';
+import { DEFAULT_HEARTBEAT_INTERVAL_S, generateNodeKey, loadNodeKeyFile, type ClientTlsOptions, type NodeKey } from '@fedloge/fleet';
 import type { BackendChoice, ClientRuntimeSpec, Logger } from '@fedloge/core';
 import { UsageError } from '../config/errors.js';
 import { parseConfigArgs } from '../config/flags.js';
@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../output/atomic-write.js';
 import { makeFolders } from '../output/output-path.js';
 import { ClientHost } from '../network/client-host.js';
 import { parseClientIds } from '../network/client-ids.js';
+import { parseNodeConfig, partitionIdOf } from '../network/node-config.js';
 import { CLIENT_FLAGS, formatFlags, parseAddress, takeFlags, type FlagValues } from '../network/network-flags.js';
 import { NodeRunner } from '../network/node-runner.js';
 import { configHash } from '../run/checkpoints.js';
@@ -23,6 +24,9 @@ import { WorkerThreadExecutor } from '../workers/worker-executor.js';
 import type { Command, CommandContext } from './command.js';
 import { reportError } from './report-error.js';
 import { streamLogger } from './train.js';
+
+/** Flower's bounds on a node's heartbeat interval (HEARTBEAT_MIN_INTERVAL, HEARTBEAT_MAX_INTERVAL). */
+const FLOWER_HEARTBEAT_RANGE_S = [10, 1800] as const;
 
 export const clientCommand: Command = {
   name: 'client',
@@ -36,10 +40,10 @@ export const clientCommand: Command = {
       }
       if (values['server'] === undefined)
         throw new UsageError('--server <host:port> is required (the address `fedloge server --listen` serves).');
-      if (values['clients'] === undefined)
-        throw new UsageError('--clients <ids> is required, e.g. --clients 0-9 (the logical clients this process hosts).');
       const address = parseAddress(String(values['server']), '--server');
-      const clientIds = parseClientIds(String(values['clients']));
+      const nodeConfig = values['node-config'] !== undefined ? parseNodeConfig(String(values['node-config'])) : {};
+      const clientIds = hostedClients(values['clients'], partitionIdOf(nodeConfig));
+      const heartbeatIntervalS = heartbeatInterval(values['heartbeat'], ctx.stderr);
       const tls = clientTls(values);
       const out = String(values['out'] ?? resolve(ctx.cwd, 'fedloge-client'));
       const logger = streamLogger(ctx.stderr);
@@ -64,9 +68,11 @@ export const clientCommand: Command = {
               address: `${address.host}:${address.port}`,
               key: nodeKey(out, k),
               ...(tls ? { tls } : {}),
-              heartbeatIntervalS: typeof values['heartbeat'] === 'number' ? values['heartbeat'] : 30,
+              heartbeatIntervalS,
+              selfRegister: values['no-self-register'] !== true,
             },
             logger,
+            nodeConfig,
           ),
       );
       await Promise.all(runners.map((r) => r.start()));
@@ -86,6 +92,40 @@ export const clientCommand: Command = {
     }
   },
 };
+
+/**
+ * The logical clients this process hosts: `--clients`, or the one a Flower-style `--node-config partition-id=k`
+ * names (one node, as a Flower SuperNode). Both may be given only when they agree.
+ */
+function hostedClients(clients: string | number | boolean | undefined, partitionId: number | undefined): number[] {
+  if (clients === undefined) {
+    if (partitionId === undefined)
+      throw new UsageError(
+        '--clients <ids> is required, e.g. --clients 0-9 (the logical clients this process hosts), or --node-config partition-id=<k>.',
+      );
+    return [partitionId];
+  }
+  const ids = parseClientIds(String(clients));
+  if (partitionId !== undefined && (ids.length !== 1 || ids[0] !== partitionId))
+    throw new UsageError(
+      `--node-config partition-id=${partitionId} names one client, but --clients ${String(clients)} names ${ids.join(', ')}.`,
+    );
+  return ids;
+}
+
+/** `--heartbeat`: Flower's SuperLink takes [10, 1800] s; shorter intervals only work with `fedloge server` (fast failure detection in tests). */
+function heartbeatInterval(value: string | number | boolean | undefined, stderr: NodeJS.WritableStream): number {
+  const s = typeof value === 'number' ? value : DEFAULT_HEARTBEAT_INTERVAL_S;
+  if (!(s >= 1 && s <= FLOWER_HEARTBEAT_RANGE_S[1]))
+    throw new UsageError(
+      `--heartbeat ${s}: expected seconds in [1, ${FLOWER_HEARTBEAT_RANGE_S[1]}] (a Flower SuperLink takes [10, 1800]).`,
+    );
+  if (s < FLOWER_HEARTBEAT_RANGE_S[0])
+    stderr.write(
+      `warning: --heartbeat ${s} is below ${FLOWER_HEARTBEAT_RANGE_S[0]} s: fedloge server accepts it, a Flower SuperLink refuses the node\n`,
+    );
+  return s;
+}
 
 /** The node key of client `k`, made on first use and kept in `<out>/keys` (its public half beside it, for the server's allow-list). */
 function nodeKey(out: string, k: number): NodeKey {

@@ -32,9 +32,11 @@ import {
   readHello,
   readTrainMessage,
   trainReply,
+  type ConfigValue,
   type MessageContent,
   type MessageType,
 } from './task-messages.js';
+import type { NodeConfig } from './node-config.js';
 
 /** Builds the executor that trains this process's clients for a run. */
 export type ExecutorFactory = (spec: ClientRuntimeSpec, backend: BackendChoice) => Promise<ClientExecutor>;
@@ -54,6 +56,16 @@ export interface ClientHostOptions {
 }
 
 export const CLIENT_STATE_FILE = 'client-states.ckpt';
+
+/** What a node knows beside the message, as a Flower ClientApp's `Context` holds it. */
+export interface MessageContext {
+  /** The run config the link serves for the message's run (GetRun's override_config). */
+  readonly runConfig: Readonly<Record<string, ConfigValue>>;
+  /** This node's `--node-config`. */
+  readonly nodeConfig: NodeConfig;
+}
+
+const NO_CONTEXT: MessageContext = { runConfig: {}, nodeConfig: {} };
 
 export class ClientHost {
   private readonly states = new ClientStateStore();
@@ -77,7 +89,12 @@ export class ClientHost {
   }
 
   /** Answer one message for hosted client `clientId`. Throws for a message it cannot serve (sent back as an error reply). */
-  async handle(clientId: number, type: MessageType, content: MessageContent): Promise<MessageContent> {
+  async handle(
+    clientId: number,
+    type: MessageType,
+    content: MessageContent,
+    _context: MessageContext = NO_CONTEXT,
+  ): Promise<MessageContent> {
     if (!this.options.clientIds.includes(clientId))
       throw new Error(`client ${clientId} is not hosted here (hosted: ${this.options.clientIds.join(', ')})`);
     if (type === 'query') {

@@ -99,7 +99,19 @@ export const CLIENT_FLAGS: readonly FlagDef[] = [
     flag: 'heartbeat',
     kind: 'number',
     placeholder: '<s>',
-    description: 'Heartbeat interval announced to the server; a node silent for twice that is offline (default 30).',
+    description:
+      'Heartbeat interval announced to the server; a node silent for twice that is offline (default 30; a Flower SuperLink takes 10-1800).',
+  },
+  {
+    flag: 'node-config',
+    kind: 'string',
+    placeholder: "'<k=v ...>'",
+    description: "This node's settings, as Flower's --node-config: 'partition-id=3 num-partitions=10' (partition-id: the client hosted).",
+  },
+  {
+    flag: 'no-self-register',
+    kind: 'boolean',
+    description: "Do not register the node key (a SuperLink with --enable-supernode-auth, where 'flwr supernode register' did it).",
   },
   { flag: 'insecure', kind: 'boolean', description: 'Connect without TLS (loopback and tests).' },
   { flag: 'help', kind: 'boolean', description: 'Show this help.' },

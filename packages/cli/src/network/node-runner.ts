@@ -4,11 +4,12 @@
  * loses the server keeps retrying with backoff (the wire layer's calls, and this loop's polling),
  * so a link that goes down and comes back, or a server restarted with --resume, finds its nodes again.
  */
-import { createReply, FleetClient, type FleetClientOptions, type FleetMessage } from '@fedloge/fleet';
+import { createReply, ErrorCode, FleetClient, type FleetClientOptions, type FleetMessage } from '@fedloge/fleet';
 import type { Logger } from '@fedloge/core';
-import type { ClientHost } from './client-host.js';
+import type { ClientHost, MessageContext } from './client-host.js';
 import { fromRecordDict, toRecordDict } from './fleet-records.js';
-import type { MessageType } from './task-messages.js';
+import type { NodeConfig } from './node-config.js';
+import { SERVED_MESSAGE_TYPES, type ConfigValue, type MessageType } from './task-messages.js';
 
 // Idle polling backs off to 500 ms: a round's message waits at most that long (Flower's SuperNode polls every few seconds).
 const IDLE_POLL_MS = { first: 50, max: 500 };
@@ -18,12 +19,15 @@ export class NodeRunner {
   private readonly client: FleetClient;
   private stopped = false;
   private loop: Promise<void> | undefined;
+  /** Each run's config as the link serves it (GetRun's override_config), fetched once per run. */
+  private readonly runConfigs = new Map<bigint, Promise<Readonly<Record<string, ConfigValue>>>>();
 
   constructor(
     readonly clientId: number,
     private readonly host: ClientHost,
     options: FleetClientOptions,
     private readonly logger: Logger,
+    private readonly nodeConfig: NodeConfig = {},
   ) {
     this.client = new FleetClient({
       ...options,
@@ -83,16 +87,25 @@ export class NodeRunner {
   }
 
   private async answer(message: FleetMessage): Promise<void> {
-    const type = message.metadata.messageType.split('.')[0] as MessageType;
+    // Flower's ClientApps dispatch on the type before any '.', e.g. "train.fedprox".
+    const type = message.metadata.messageType.split('.')[0]!;
     const started = performance.now();
     let reply: FleetMessage;
     try {
+      if (!SERVED_MESSAGE_TYPES.includes(type as MessageType))
+        throw new Error(
+          `message type '${message.metadata.messageType}' is not served by fedloge clients (they answer ${SERVED_MESSAGE_TYPES.join(', ')})`,
+        );
       if (!message.content) throw new Error('the message carries no content');
-      const content = await this.host.handle(this.clientId, type, fromRecordDict(message.content));
+      const context: MessageContext = { runConfig: await this.runConfig(message.metadata.runId), nodeConfig: this.nodeConfig };
+      const content = await this.host.handle(this.clientId, type as MessageType, fromRecordDict(message.content), context);
       reply = createReply(message, { content: toRecordDict(content) });
     } catch (e) {
       this.logger.warn(`client ${this.clientId}: ${type} message failed: ${(e as Error).message}`);
-      reply = createReply(message, { error: { code: 2, reason: `client ${this.clientId}: ${(e as Error).message}` } });
+      // What a Flower ClientApp that raises sends back: the reason, no content.
+      reply = createReply(message, {
+        error: { code: ErrorCode.clientAppRaisedException, reason: `client ${this.clientId}: ${(e as Error).message}` },
+      });
     }
     try {
       await this.client.pushReply(reply, (performance.now() - started) / 1000);
@@ -100,6 +113,23 @@ export class NodeRunner {
       // A reply the server refuses (its round closed) or cannot take: the next message decides what happens.
       this.logger.warn(`client ${this.clientId}: the server did not take the ${type} reply: ${(e as Error).message}`);
     }
+  }
+
+  private runConfig(runId: bigint): Promise<Readonly<Record<string, ConfigValue>>> {
+    let config = this.runConfigs.get(runId);
+    if (!config) {
+      config = this.client.getRun(runId).then((run) => {
+        const out: Record<string, ConfigValue> = {};
+        for (const [k, v] of run.config) {
+          if (typeof v === 'bigint') out[k] = Number(v);
+          else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+        }
+        return out;
+      });
+      config.catch(() => this.runConfigs.delete(runId)); // ask again with the next message
+      this.runConfigs.set(runId, config);
+    }
+    return config;
   }
 
   async stop(): Promise<void> {

@@ -36,6 +36,9 @@ export interface MessageContent {
 /** Flower's message types we send or answer. */
 export type MessageType = 'train' | 'evaluate' | 'query';
 
+/** The message types a fedloge client answers; any other (e.g. "system", SecAgg+ stages) gets an Error reply. */
+export const SERVED_MESSAGE_TYPES: readonly MessageType[] = ['train', 'evaluate', 'query'];
+
 /** Record names (Flower's defaults first). */
 export const RECORD = {
   arrays: 'arrays',
