@@ -1,3 +1,4 @@
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger.js';
@@ -76,5 +77,62 @@ describe('initBackend with backend providers', () => {
     await expect(initBackend({ backend: 'native', logger: silentLogger() })).rejects.toThrow(
       "Backend 'native' was requested but is unavailable: built without oneDNN (install libdnnl-dev)",
     );
+  });
+});
+
+describe('initBackend with a provider self-test', () => {
+  /** A provider named cuda whose backend is a real tfjs-cpu copy, so init and activation succeed. */
+  function cudaLikeProvider(selfTest: () => Promise<string | null>) {
+    return {
+      name: 'cuda' as const,
+      unavailableReason: () => null,
+      init: async () => {
+        if (!tf.findBackendFactory('cuda')) {
+          tf.registerBackend('cuda', () => new MathBackendCPU(), 0);
+          for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'cuda' });
+        }
+        return 'a device';
+      },
+      selfTest,
+    };
+  }
+
+  it("'auto' skips a backend whose self-test fails, with one line saying why", async () => {
+    let ran = 0;
+    registerBackendProvider(
+      cudaLikeProvider(async () => {
+        ran++;
+        expect(tf.getBackend()).toBe('cuda'); // the self-test sees its backend active
+        return 'matMul 65×100 · 100×17, output 0: element 3 is 0, the cpu backend gives 1.5';
+      }),
+    );
+    registerBackendProvider({ name: 'native', unavailableReason: () => 'no oneDNN', init: async () => '' });
+    const logger = silentLogger();
+    const info = await initBackend({ backend: 'auto', logger, threads: 2 });
+    expect(ran).toBe(1);
+    expect(info.name).not.toBe('cuda');
+    expect(tf.getBackend()).toBe(info.name);
+    expect(info.skipped?.[0]).toEqual({
+      name: 'cuda',
+      reason: 'start-up self-test failed: matMul 65×100 · 100×17, output 0: element 3 is 0, the cpu backend gives 1.5',
+    });
+    expect(logger.warnings.filter((w) => w.includes('cuda'))).toEqual([
+      'The cuda backend failed its start-up self-test (matMul 65×100 · 100×17, output 0: element 3 is 0, the cpu backend gives 1.5); falling back.',
+    ]);
+  });
+
+  it("an explicit 'cuda' request whose self-test fails throws that reason", async () => {
+    registerBackendProvider(cudaLikeProvider(async () => 'a kernel failed: cudaErrorIllegalAddress'));
+    await expect(initBackend({ backend: 'cuda', logger: silentLogger(), threads: 5 })).rejects.toThrow(
+      "Backend 'cuda' failed its start-up self-test against the cpu backend: a kernel failed: cudaErrorIllegalAddress",
+    );
+  });
+
+  it("'auto' picks a backend whose self-test passes", async () => {
+    registerBackendProvider(cudaLikeProvider(async () => null));
+    const info = await initBackend({ backend: 'auto', logger: silentLogger(), threads: 7 });
+    expect(info.name).toBe('cuda');
+    expect(info.detail).toBe('a device');
+    expect(tf.getBackend()).toBe('cuda');
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Picking and preparing the tfjs backend a process (or worker thread) trains on.
  *
- * Preference for `auto`: cuda (our addon's GPU backend, when built with CUDA and a device is
- * usable) → tensorflow (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`; optional, looked
+ * Preference for `auto`: cuda (our addon's GPU backend, when built with CUDA, a device is usable
+ * and its start-up self-test against the cpu backend passes) → tensorflow (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`; optional, looked
  * up at run time, since they cannot be installed offline) → native (our addon's oneDNN CPU backend)
  * → wasm (XNNPACK, SIMD; single-threaded in Node) → the pure-JS cpu backend. `auto` says in one
  * line what it chose and why each better one was skipped.
@@ -31,6 +31,12 @@ export interface BackendProvider {
   unavailableReason(): string | null;
   /** Registers the tfjs backend and its kernels and sets its thread count; returns a detail line. */
   init(options: { readonly threads: number }): Promise<string>;
+  /**
+   * Runs once after `init`, with the backend active: compares a few of its kernels with the cpu backend (milliseconds).
+   * Resolves null when they agree, else why not. A failure makes `auto` fall back and an explicit request throw, so
+   * a backend that computes wrong numbers never trains. Optional: providers without one are trusted.
+   */
+  selfTest?(): Promise<string | null>;
 }
 
 const providers = new Map<string, BackendProvider>();
@@ -97,9 +103,22 @@ export function initBackend(options: InitBackendOptions): Promise<BackendInfo> {
 async function initProvided(name: 'native' | 'cuda', threads: number): Promise<BackendInfo> {
   const reason = providerUnavailable(name);
   if (reason !== null) throw new Error(`Backend '${name}' was requested but is unavailable: ${reason}`);
-  const detail = await providers.get(name)!.init({ threads });
+  const provider = providers.get(name)!;
+  const detail = await provider.init({ threads });
   await activate(name);
+  const failure = provider.selfTest ? await provider.selfTest() : null;
+  if (failure !== null) throw new SelfTestFailure(name, failure);
   return { name, detail };
+}
+
+/** A provider's backend started but computed wrong numbers (or could not launch) in its start-up self-test. */
+class SelfTestFailure extends Error {
+  constructor(
+    readonly backend: 'native' | 'cuda',
+    readonly reason: string,
+  ) {
+    super(`Backend '${backend}' failed its start-up self-test against the cpu backend: ${reason}`);
+  }
 }
 
 function providerUnavailable(name: 'native' | 'cuda'): string | null {
@@ -141,7 +160,13 @@ async function select(choice: BackendChoice, logger: Logger, threads: number): P
         try {
           return await initProvided(name, threads);
         } catch (e) {
-          skipped.push({ name, reason: errorMessage(e) });
+          if (e instanceof SelfTestFailure) {
+            // The one line that says why a backend that is present was not chosen.
+            logger.warn(`The ${name} backend failed its start-up self-test (${e.reason}); falling back.`);
+            skipped.push({ name, reason: `start-up self-test failed: ${e.reason}` });
+          } else {
+            skipped.push({ name, reason: errorMessage(e) });
+          }
           return null;
         }
       };
@@ -158,7 +183,7 @@ async function select(choice: BackendChoice, logger: Logger, threads: number): P
       const native = await tryProvided('native');
       if (native) return chosen(native);
       const nativeSkip = skipped.find((s) => s.name === 'native');
-      if (nativeSkip && providers.has('native'))
+      if (nativeSkip && providers.has('native') && !nativeSkip.reason.startsWith('start-up self-test failed'))
         logger.warn(`The native backend is unavailable (${nativeSkip.reason}); falling back to wasm.`);
       try {
         return chosen(await initWasm());

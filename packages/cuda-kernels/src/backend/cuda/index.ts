@@ -8,3 +8,4 @@ export {
   describeFallbacks,
   registerCudaBackend,
 } from './register.js';
+export { cudaSelfTest, SELF_TEST_KERNELS } from './self-test.js';

@@ -11,6 +11,7 @@ import { inheritKernels, registerKernelReplacing } from '../kernel-registry.js';
 import { CudaBackend } from './cuda-backend.js';
 import { addonMemory, type CudaBackendAddon } from './device.js';
 import { CUDA_KERNELS } from './kernels/index.js';
+import { cudaSelfTest } from './self-test.js';
 
 export const CUDA_BACKEND_NAME = 'cuda' as const;
 
@@ -111,5 +112,9 @@ export const cudaBackendProvider = {
       `cuda (${status.deviceName}, ${gib} GiB, ${status.tensorCores ? 'TF32 tensor cores' : 'FP32'}; ` +
       `${kernels.length} GPU kernels, the rest tfjs-cpu via counted download/upload)`
     );
+  },
+  /** GPU kernels against tfjs-cpu on small fixed inputs (./self-test.ts); core runs it before `auto` may pick cuda. */
+  selfTest(): Promise<string | null> {
+    return cudaSelfTest(CUDA_BACKEND_NAME);
   },
 };
