@@ -98,7 +98,7 @@ void requireSameRank(Napi::Env env, const char* fn, const std::vector<int64_t>& 
 }  // namespace
 
 /// cudaDeviceStatus(): {compiled, available, reason, deviceName, computeCapability, totalMemoryBytes, tensorCores,
-/// architectures}. Never throws.
+/// architectures, lost}. Never throws.
 Napi::Value CudaDeviceStatus(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const gpu::DeviceStatus s = gpu::deviceStatus();
@@ -111,6 +111,8 @@ Napi::Value CudaDeviceStatus(const Napi::CallbackInfo& info) {
   o.Set("totalMemoryBytes", s.totalMemoryBytes);
   o.Set("tensorCores", s.tensorCores);
   o.Set("architectures", s.architectures);
+  const std::string lost = gpu::lostReason();
+  o.Set("lost", lost.empty() ? env.Null() : Napi::String::New(env, lost));
   return o;
 }
 

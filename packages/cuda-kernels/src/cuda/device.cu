@@ -52,6 +52,7 @@ struct Runtime {
   std::unordered_map<Handle, Buffer> buffers;
   Handle next = 1;
   bool tf32 = true;
+  bool deterministic = false;
   explicit Runtime(DeviceRaw raw) : allocator(raw) {}
 };
 
@@ -102,7 +103,8 @@ DeviceStatus probe() {
   return s;
 }
 
-Runtime& runtime() {
+/// The runtime, created on first use; no lost-device check (deviceFree needs it after a sticky error).
+Runtime& runtimeUnchecked() {
   static Runtime* rt = [] {
     const DeviceStatus& s = deviceStatus();
     if (!s.available) throw std::runtime_error("CUDA unavailable: " + s.reason);
@@ -115,9 +117,18 @@ Runtime& runtime() {
     auto* created = new Runtime(raw);  // never destroyed: the driver may be gone at process exit
     const char* env = std::getenv("FEDKERN_CUDA_TF32");
     created->tf32 = !(env && std::string(env) == "0");
+    const char* det = std::getenv("FEDKERN_CUDA_DETERMINISTIC");
+    created->deterministic = det && std::string(det) == "1";
     return created;
   }();
   return *rt;
+}
+
+/// The runtime of every call but deviceFree: throws the lost-device message after a sticky error.
+Runtime& runtime() {
+  Runtime& rt = runtimeUnchecked();
+  cuda::throwIfLost();
+  return rt;
 }
 
 Buffer& lookup(Runtime& rt, Handle h, const char* what) {
@@ -147,6 +158,14 @@ Handle deviceAlloc(size_t bytes) {
 }
 
 void deviceFree(Handle h) {
+  if (!cuda::lostReason().empty()) {
+    // Disposal after a sticky error must not throw: tfjs frees tensors while unwinding from the error that matters.
+    // The memory went with the context; only the handle is forgotten.
+    Runtime& rt = runtimeUnchecked();
+    std::lock_guard<std::mutex> lock(rt.mutex);
+    rt.buffers.erase(h);
+    return;
+  }
   Runtime& rt = runtime();
   std::lock_guard<std::mutex> lock(rt.mutex);
   Buffer& b = lookup(rt, h, "deviceFree");
@@ -203,5 +222,8 @@ void deviceTrim() {
 
 void setTf32(bool enabled) { runtime().tf32 = enabled; }
 bool tf32Enabled() { return runtime().tf32; }
+void setDeterministic(bool enabled) { runtime().deterministic = enabled; }
+bool deterministicEnabled() { return runtime().deterministic; }
+std::string lostReason() { return cuda::lostReason(); }
 
 }  // namespace fedkern::gpu

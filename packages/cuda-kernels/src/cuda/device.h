@@ -59,6 +59,16 @@ void deviceTrim();
 void setTf32(bool enabled);
 bool tf32Enabled();
 
+/// Deterministic mode (default off; FEDKERN_CUDA_DETERMINISTIC=1 turns it on): no split-K GEMM (whose chunks add in
+/// whatever order the atomics land) and a gather max-pool gradient instead of atomicAdd scatter, so a run gives the
+/// same bits every time, at some speed cost for long-K products such as the filter gradient.
+void setDeterministic(bool enabled);
+bool deterministicEnabled();
+
+/// The first sticky CUDA error of the process ("" while none). Once set, every call but deviceFree() throws
+/// "CUDA device lost: <that error> …": the context is gone, so the run must fail with its cause, not cascade.
+std::string lostReason();
+
 // ---- kernels: pointers are device pointers from devicePointer(); all launches are asynchronous ----
 
 enum class UnaryOp : int32_t {

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "device.h"
 #include "launch.cuh"
 
 namespace fedkern::gpu {
@@ -178,7 +179,8 @@ void runGemm(A a, B b, float* c, int64_t ldc, int64_t cBatchStride, int64_t m, i
              const char* name) {
   if (m == 0 || n == 0 || batch == 0) return;
   const GemmGrid grid = gemmGrid(m, n, batch, kTileM, kTileN);
-  const int32_t splits = k > 0 ? splitKFor(grid.x * grid.y * batch, k, sms) : 1;
+  // Split-K adds its chunks with atomics, in no fixed order: deterministic mode keeps one chunk.
+  const int32_t splits = k > 0 && !deterministicEnabled() ? splitKFor(grid.x * grid.y * batch, k, sms) : 1;
   if (splits > 1 || k == 0) {
     for (int64_t bi = 0; bi < batch; ++bi)
       cuda::check(cudaMemset2DAsync(c + bi * cBatchStride, ldc * sizeof(float), 0, n * sizeof(float), m, stream()), "cudaMemset2DAsync");

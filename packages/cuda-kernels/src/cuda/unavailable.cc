@@ -32,6 +32,9 @@ DeviceMemoryStats deviceMemoryStats() { unavailable(); }
 void deviceTrim() { unavailable(); }
 void setTf32(bool) { unavailable(); }
 bool tf32Enabled() { unavailable(); }
+void setDeterministic(bool) { unavailable(); }
+bool deterministicEnabled() { unavailable(); }
+std::string lostReason() { return {}; }
 void launchUnary(UnaryOp, const float*, float*, int64_t, float, float) { unavailable(); }
 void launchBinary(BinaryOp, const float*, const float*, void*, const BroadcastGeometry&) { unavailable(); }
 void launchStridedCopy(const void*, void*, const StridedCopy&, int32_t) { unavailable(); }

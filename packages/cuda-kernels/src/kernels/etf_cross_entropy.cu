@@ -36,25 +36,27 @@ __global__ void softmaxXentRowsKernel(float* __restrict__ logits, int32_t batch,
 double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF) {
   if (batch <= 0) return 0.0;
   cuda::requireDevice();
-  cuda::DeviceCsr ds(s);
   const CsrMatrix st = transposeCsr(s);
-  cuda::DeviceCsr dst(st.view());
-  cuda::DeviceBuffer<float> df(f, static_cast<size_t>(batch) * s.cols);
-  cuda::DeviceBuffer<float> dbias(bias, bias ? static_cast<size_t>(s.rows) : 0);
-  cuda::DeviceBuffer<int32_t> dlabels(labels, static_cast<size_t>(batch));
-  cuda::DeviceBuffer<float> dlogits(static_cast<size_t>(batch) * s.rows);
-  cuda::DeviceBuffer<float> dloss(static_cast<size_t>(batch));
-  cuda::DeviceBuffer<float> dgrad(static_cast<size_t>(batch) * s.cols);
+  cuda::Scratch& ws = cuda::Scratch::forThisThread();
+  ws.begin();
+  const cuda::DeviceCsr ds(s, ws);
+  const cuda::DeviceCsr dst(st.view(), ws);
+  const float* df = ws.upload(f, static_cast<size_t>(batch) * s.cols);
+  const float* dbias = bias ? ws.upload(bias, static_cast<size_t>(s.rows)) : nullptr;
+  const int32_t* dlabels = ws.upload(labels, static_cast<size_t>(batch));
+  float* dlogits = ws.take<float>(static_cast<size_t>(batch) * s.rows);
+  float* dloss = ws.take<float>(static_cast<size_t>(batch));
+  float* dgrad = ws.take<float>(static_cast<size_t>(batch) * s.cols);
 
-  cuda::launchCsrProject(df.get(), batch, ds, bias ? dbias.get() : nullptr, dlogits.get());
-  cuda::softmaxXentRowsKernel<<<cuda::gridFor(batch, 1), cuda::kBlock>>>(dlogits.get(), batch, s.rows, dlabels.get(), 1.0f / batch,
-                                                                         dloss.get());
-  cuda::finishLaunch("softmaxXentRowsKernel");
-  cuda::launchCsrProject(dlogits.get(), batch, dst, nullptr, dgrad.get());
-  dgrad.download(gradF);
-
+  cuda::launchCsrProject(df, batch, ds, dbias, dlogits, ws.stream());
+  cuda::softmaxXentRowsKernel<<<cuda::gridFor(batch, 1), cuda::kBlock, 0, ws.stream()>>>(dlogits, batch, s.rows, dlabels, 1.0f / batch,
+                                                                                         dloss);
+  cuda::checkLaunch("softmaxXentRowsKernel");
+  cuda::launchCsrProject(dlogits, batch, dst, nullptr, dgrad, ws.stream());
+  ws.download(dgrad, gradF, static_cast<size_t>(batch) * s.cols);
   std::vector<float> perSample(static_cast<size_t>(batch));
-  dloss.download(perSample.data());
+  ws.download(dloss, perSample.data(), perSample.size());
+  ws.finish("etfCrossEntropyCuda");
   double total = 0.0;
   for (float l : perSample) total += l;
   return total / batch;

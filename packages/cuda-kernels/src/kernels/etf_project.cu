@@ -27,34 +27,42 @@ __global__ void csrProjectKernel(const float* __restrict__ x, int32_t batch, int
 
 }  // namespace
 
-void launchCsrProject(const float* x, int32_t batch, const DeviceCsr& a, const float* bias, float* out) {
+void launchCsrProject(const float* x, int32_t batch, const DeviceCsr& a, const float* bias, float* out, cudaStream_t stream) {
   const int64_t outputs = int64_t{batch} * a.rows;
   if (outputs == 0) return;
-  csrProjectKernel<<<gridFor(outputs, kBlock / kWarp), kBlock>>>(x, batch, a.rows, a.cols, a.rowPtr.get(), a.colIdx.get(), a.values.get(),
-                                                                 bias, out);
-  finishLaunch("csrProjectKernel");
+  csrProjectKernel<<<gridFor(outputs, kBlock / kWarp), kBlock, 0, stream>>>(x, batch, a.rows, a.cols, a.rowPtr, a.colIdx, a.values, bias,
+                                                                            out);
+  checkLaunch("csrProjectKernel");
 }
 
 }  // namespace cuda
 
 void etfProjectForwardCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits) {
   cuda::requireDevice();
-  cuda::DeviceCsr ds(s);
-  cuda::DeviceBuffer<float> df(f, static_cast<size_t>(batch) * s.cols);
-  cuda::DeviceBuffer<float> dbias(bias, bias ? static_cast<size_t>(s.rows) : 0);
-  cuda::DeviceBuffer<float> dout(static_cast<size_t>(batch) * s.rows);
-  cuda::launchCsrProject(df.get(), batch, ds, bias ? dbias.get() : nullptr, dout.get());
-  dout.download(logits);
+  cuda::Scratch& ws = cuda::Scratch::forThisThread();
+  ws.begin();
+  const cuda::DeviceCsr ds(s, ws);
+  const float* df = ws.upload(f, static_cast<size_t>(batch) * s.cols);
+  const float* dbias = bias ? ws.upload(bias, static_cast<size_t>(s.rows)) : nullptr;
+  const size_t outputs = static_cast<size_t>(batch) * s.rows;
+  float* dout = ws.take<float>(outputs);
+  cuda::launchCsrProject(df, batch, ds, dbias, dout, ws.stream());
+  ws.download(dout, logits, outputs);
+  ws.finish("etfProjectForwardCuda");
 }
 
 void etfProjectBackwardCuda(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF) {
   cuda::requireDevice();
   const CsrMatrix st = transposeCsr(s);
-  cuda::DeviceCsr dst(st.view());
-  cuda::DeviceBuffer<float> dg(gradLogits, static_cast<size_t>(batch) * s.rows);
-  cuda::DeviceBuffer<float> dout(static_cast<size_t>(batch) * s.cols);
-  cuda::launchCsrProject(dg.get(), batch, dst, nullptr, dout.get());
-  dout.download(gradF);
+  cuda::Scratch& ws = cuda::Scratch::forThisThread();
+  ws.begin();
+  const cuda::DeviceCsr dst(st.view(), ws);
+  const float* dg = ws.upload(gradLogits, static_cast<size_t>(batch) * s.rows);
+  const size_t outputs = static_cast<size_t>(batch) * s.cols;
+  float* dout = ws.take<float>(outputs);
+  cuda::launchCsrProject(dg, batch, dst, nullptr, dout, ws.stream());
+  ws.download(dout, gradF, outputs);
+  ws.finish("etfProjectBackwardCuda");
 }
 
 }  // namespace fedkern

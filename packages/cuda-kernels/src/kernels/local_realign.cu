@@ -31,14 +31,17 @@ void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float*
   cuda::requireDevice();
   const int64_t rows = int64_t{clients} * classes;
   if (rows == 0 || dim == 0) return;
-  cuda::DeviceBuffer<float> dg(g, static_cast<size_t>(classes) * dim);
-  cuda::DeviceBuffer<float> dl(locals, static_cast<size_t>(rows) * dim);
-  cuda::DeviceBuffer<uint8_t> dmask(masked, masked ? static_cast<size_t>(rows) : 0);
-  cuda::DeviceBuffer<float> dout(static_cast<size_t>(rows) * dim);
-  cuda::localRealignKernel<<<cuda::gridFor(rows, 1), cuda::kBlock>>>(dg.get(), classes, dim, dl.get(), rows, masked ? dmask.get() : nullptr,
-                                                                     dout.get());
-  cuda::finishLaunch("localRealignKernel");
-  dout.download(out);
+  cuda::Scratch& ws = cuda::Scratch::forThisThread();
+  ws.begin();
+  const float* dg = ws.upload(g, static_cast<size_t>(classes) * dim);
+  const float* dl = ws.upload(locals, static_cast<size_t>(rows) * dim);
+  const uint8_t* dmask = masked ? ws.upload(masked, static_cast<size_t>(rows)) : nullptr;
+  const size_t n = static_cast<size_t>(rows) * dim;
+  float* dout = ws.take<float>(n);
+  cuda::localRealignKernel<<<cuda::gridFor(rows, 1), cuda::kBlock, 0, ws.stream()>>>(dg, classes, dim, dl, rows, dmask, dout);
+  cuda::checkLaunch("localRealignKernel");
+  ws.download(dout, out, n);
+  ws.finish("localRealignCuda");
 }
 
 }  // namespace fedkern

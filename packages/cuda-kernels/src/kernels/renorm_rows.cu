@@ -24,11 +24,14 @@ void renormRowsCuda(const float* w, int32_t rows, int32_t cols, float scale, flo
   cuda::requireDevice();
   const size_t n = static_cast<size_t>(rows) * cols;
   if (n == 0) return;
-  cuda::DeviceBuffer<float> dw(w, n);
-  cuda::DeviceBuffer<float> dout(n);
-  cuda::renormRowsKernel<<<cuda::gridFor(rows, 1), cuda::kBlock>>>(dw.get(), rows, cols, scale, dout.get());
-  cuda::finishLaunch("renormRowsKernel");
-  dout.download(out);
+  cuda::Scratch& ws = cuda::Scratch::forThisThread();
+  ws.begin();
+  const float* dw = ws.upload(w, n);
+  float* dout = ws.take<float>(n);
+  cuda::renormRowsKernel<<<cuda::gridFor(rows, 1), cuda::kBlock, 0, ws.stream()>>>(dw, rows, cols, scale, dout);
+  cuda::checkLaunch("renormRowsKernel");
+  ws.download(dout, out, n);  // out may alias w: the upload above has been queued first
+  ws.finish("renormRowsCuda");
 }
 
 }  // namespace fedkern

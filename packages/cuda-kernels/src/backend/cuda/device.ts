@@ -17,6 +17,11 @@ export interface CudaDeviceStatus {
   readonly tensorCores: boolean;
   /** The architectures compiled in, e.g. "80 86 89 90 90a". */
   readonly architectures: string;
+  /**
+   * The first sticky CUDA error of the process (e.g. "download: cudaErrorIllegalAddress: …"), null while none; absent
+   * in builds older than this field. Once set, every device call throws "CUDA device lost: …".
+   */
+  readonly lost?: string | null;
 }
 
 /** The caching allocator's counters (`cudaMemoryStats`). */

@@ -28,6 +28,7 @@ export function cudaRuntime(): { addon: CudaBackendAddon } | { reason: string } 
   const status = addon.cudaDeviceStatus();
   if (!status.compiled) return { reason: status.reason ?? 'fedkern.node was built without CUDA' };
   if (!status.available) return { reason: `no usable CUDA device: ${status.reason ?? 'unknown reason'}` };
+  if (status.lost) return { reason: `the CUDA device was lost earlier in this process: ${status.lost}` };
   return { addon: addon as CudaBackendAddon };
 }
 
