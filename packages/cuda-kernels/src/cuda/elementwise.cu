@@ -105,6 +105,16 @@ __device__ __forceinline__ float loadAs(const void* x, int32_t type, int64_t i) 
   return static_cast<float>(static_cast<const uint8_t*>(x)[i]);
 }
 
+/// ECMAScript ToInt32, as tfjs-cpu's cast (Int32Array.from) does it: NaN and ±inf give 0, the rest is truncated and
+/// wrapped modulo 2³². (A plain float → int conversion saturates on the GPU: +inf would give INT32_MAX.)
+__device__ __forceinline__ int32_t toInt32(float v) {
+  if (!isfinite(v)) return 0;
+  if (fabsf(v) < 2147483648.0f) return static_cast<int32_t>(v);  // truncates toward zero
+  double m = fmod(trunc(static_cast<double>(v)), 4294967296.0);
+  if (m < 0) m += 4294967296.0;
+  return static_cast<int32_t>(static_cast<uint32_t>(m));
+}
+
 __global__ void castKernel(const void* x, int32_t fromType, void* y, int32_t toType, int64_t n) {
   for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n; i += int64_t{gridDim.x} * blockDim.x) {
     if (fromType == 1 && toType == 1) {
@@ -115,7 +125,7 @@ __global__ void castKernel(const void* x, int32_t fromType, void* y, int32_t toT
     if (toType == 0)
       static_cast<float*>(y)[i] = v;
     else if (toType == 1)
-      static_cast<int32_t*>(y)[i] = static_cast<int32_t>(truncf(v));  // tfjs: Int32Array.from
+      static_cast<int32_t*>(y)[i] = toInt32(v);
     else
       static_cast<uint8_t*>(y)[i] = v != 0.0f ? 1 : 0;
   }
