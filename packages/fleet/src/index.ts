@@ -2,6 +2,7 @@
  * @fedloge/fleet: Flower's Fleet API (Flower >= 1.25) over gRPC, for TypeScript.
  * - FleetClient: the SuperNode side (join a Flower SuperLink or our FleetServer).
  * - FleetServer: an embedded SuperLink for our own server engine.
+ * - ServerAppIoClient: the ServerApp side of a Flower SuperLink (its ServerAppIo API).
  * - Records and objects: RecordDict/ArrayRecord/MetricRecord/ConfigRecord and Flower's content-addressed
  *   object encoding (.npy arrays in ≤ 5 MiB chunks, SHA-256 ids).
  * - Node auth: P-384 keys, signed timestamps in call metadata.
@@ -99,3 +100,19 @@ export {
   type RunDescription,
   type SendOptions,
 } from './server/fleet-server.js';
+export {
+  type AppInputs,
+  type Instruction,
+  type LinkRun,
+  prepareInstruction,
+  type PreparedInstruction,
+  RunState,
+  type RunStatusValue,
+  RunSubState,
+  ServerAppIoCallError,
+  ServerAppIoClient,
+  type ServerAppIoClientOptions,
+  type ServerAppIoEvent,
+  SuperLinkUnreachableError,
+} from './serverappio/serverappio-client.js';
+export { APP_HEARTBEAT, type AppHeartbeat, appHeartbeatDelayS, startAppHeartbeat } from './serverappio/app-heartbeat.js';
