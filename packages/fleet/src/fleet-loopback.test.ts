@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawCall } from './__fixtures__/raw-call.js';
@@ -194,6 +195,20 @@ describe('FleetClient <-> FleetServer over loopback', () => {
     expect((mis as FleetCallError).details).toMatch(/was sent to node/);
     server.abandon(forA);
     expect(refused.length).toBe(3);
+  });
+
+  it('serves its FAB by the hash Flower computes (hex SHA-256), and NOT_FOUND for any other hash', async () => {
+    const fab = new TextEncoder().encode('PK\u0003\u0004 a FAB is a zip; its bytes are what is hashed');
+    const server = await startServer({ run: { runId: 42n, fab } });
+    const client = await connectClient(server);
+    const run = await client.getRun(42n);
+    expect(run.fabHash).toBe(createHash('sha256').update(fab).digest('hex'));
+    expect(Buffer.from(await client.getFab(run.fabHash, 42n)).equals(Buffer.from(fab))).toBe(true);
+    await expect(client.getFab('0'.repeat(64), 42n)).rejects.toMatchObject({ code: status.NOT_FOUND });
+    const bare = await startServer();
+    const other = await connectClient(bare);
+    expect((await other.getRun(42n)).fabHash).toBe('');
+    await expect(other.getFab('', 42n)).rejects.toMatchObject({ code: status.NOT_FOUND, details: expect.stringMatching(/--fab/) });
   });
 
   it("sends and expects Flower's envelope: an empty-content marker or an error, never neither", async () => {

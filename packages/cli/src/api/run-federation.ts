@@ -13,6 +13,7 @@ import {
   type ClientStateStore,
   type Logger,
   type Plugin,
+  type Reporter,
   type RoundRecord,
   type RunResult,
 } from '@fedloge/core';
@@ -44,6 +45,12 @@ export interface RunFederationOptions {
   readonly plugins?: readonly Plugin[];
   /** Clear a non-empty output folder instead of refusing it (`--overwrite`). */
   readonly overwrite?: boolean;
+  /**
+   * Observers of the run's lifecycle (core's `Reporter`: run start with the initial global arrays, each round's
+   * start, each client's update, evaluations, each round's end with the global arrays, the run's end), called
+   * beside the run folder's own writers and awaited.
+   */
+  readonly reporters?: readonly Reporter[];
 }
 
 export interface FederationResult {
@@ -71,6 +78,10 @@ export async function runFederation(config: RunConfigInput, options: RunFederati
   const resolved = validateConfig(resolveInputPaths(config as Record<string, unknown>, cwd));
   const output = options.output ?? discard();
   const onRound = options.onRound;
+  const reporters: Reporter[] = [
+    ...(onRound ? [{ onRoundEnd: (record: RoundRecord) => onRound(record) }] : []),
+    ...(options.reporters ?? []),
+  ];
   const outcome = await trainRun(
     { config: resolved, configFile: undefined },
     { cwd, stdout: output, stderr: output, logger: options.logger ?? consoleLogger, tty: false },
@@ -78,7 +89,7 @@ export async function runFederation(config: RunConfigInput, options: RunFederati
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.overwrite ? { overwrite: true } : {}),
       ...(options.plugins ? { plugins: options.plugins } : {}),
-      ...(onRound ? { reporters: [{ onRoundEnd: (record: RoundRecord) => onRound(record) }] } : {}),
+      ...(reporters.length > 0 ? { reporters } : {}),
     },
   );
   return {

@@ -77,7 +77,7 @@ export const clientCommand: Command = {
       );
       await Promise.all(runners.map((r) => r.start()));
       ctx.stderr.write(
-        `client: hosting ${clientIds.length} client(s) [${String(values['clients'])}] for ${address.host}:${address.port}; state in ${out}\n`,
+        `client: hosting ${clientIds.length} client(s) [${clientIds.join(', ')}] for ${address.host}:${address.port}; state in ${out}\n`,
       );
       const signal = await new Promise<NodeJS.Signals>((done) => {
         process.once('SIGINT', () => done('SIGINT'));

@@ -35,6 +35,7 @@ export const serverCommand: Command = {
       const listen = parseAddress(String(values['listen'] ?? '0.0.0.0:9092'), '--listen', true);
       const tls = serverTls(values);
       const allowed = values['allow-keys'] !== undefined ? readPemBlocks(String(values['allow-keys']), 'PUBLIC KEY') : undefined;
+      const fab = values['fab'] !== undefined ? readFab(String(values['fab'])) : undefined;
       const plan = args.resume !== undefined ? planResume({ ...args, resume: args.resume }, ctx.cwd) : undefined;
       const resolved = plan?.resolved ?? resolveConfig(args, ctx.cwd);
       const { config } = resolved;
@@ -45,7 +46,7 @@ export const serverCommand: Command = {
         open: async () => {
           const server = await FleetServer.start({
             address: `${listen.host}:${listen.port}`,
-            run: { runId, config: { 'fedloge.strategy': config.strategy.name } },
+            run: { runId, config: { 'fedloge.strategy': config.strategy.name }, ...(fab ? { fab } : {}) },
             ...(tls ? { tls } : {}),
             ...(allowed ? { allowedNodeKeys: allowed } : {}),
           });
@@ -106,6 +107,20 @@ function serverTls(values: Readonly<Record<string, string | number | boolean | u
     privateKey: readFileSync(String(key)),
     ...(ca !== undefined ? { clientRootCerts: readFileSync(String(ca)) } : {}),
   };
+}
+
+/** A FAB file: a zip (Flower's `flwr build` output), served as it is. */
+function readFab(file: string): Uint8Array {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`--fab ${file}: cannot read it (${(e as Error).message}).`);
+  }
+  // Every zip starts with a local file header "PK\x03\x04"; a SuperNode unzips the FAB to read its pyproject.toml.
+  if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50)
+    throw new UsageError(`--fab ${file}: not a FAB (a FAB is the zip that 'flwr build' writes).`);
+  return bytes;
 }
 
 /** The PEM blocks of one kind in a file (an allow-list: one public key per node). */

@@ -2,6 +2,11 @@
  * Which Fleet node hosts which logical client. A node is anonymous to the SuperLink, so when one
  * comes online the server sends it a "hello" query (the run to rebuild) and the reply names the
  * client it hosts (`partition-id`). A client that reconnects as a new node replaces its old node.
+ *
+ * A Flower SuperNode running an ordinary Flower ClientApp has no query handler: its runtime answers
+ * the hello with an Error reply. Such a node is taken as a Flower node and given the lowest client id
+ * no node holds (its ClientApp picks its data from its own `--node-config partition-id`, which the
+ * SuperLink never sees); it can serve FedAvg-family strategies, whose clients keep no state here.
  */
 import type { Logger } from '@fedloge/core';
 import type { FleetLink } from './fleet-link.js';
@@ -13,6 +18,8 @@ export class ClientDirectory {
   private readonly online = new Set<string>();
   /** Hello messages awaiting their reply → node. */
   private readonly hellos = new Map<string, string>();
+  /** Nodes that answered the hello like a Flower ClientApp (an Error reply). */
+  private readonly flowerNodes = new Set<string>();
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -43,7 +50,19 @@ export class ClientDirectory {
     if (nodeId === undefined) return false;
     this.hellos.delete(messageId);
     if (error !== undefined || content === undefined) {
-      this.logger.warn(`node ${nodeId} could not join the run: ${error ?? 'empty reply'}`);
+      const free = this.lowestFreeClient();
+      if (error === undefined || free === undefined) {
+        this.logger.warn(
+          `node ${nodeId} could not join the run: ${error ?? 'empty reply'}${free === undefined ? ' (every client has a node)' : ''}`,
+        );
+        return true;
+      }
+      this.flowerNodes.add(nodeId);
+      this.logger.warn(
+        `node ${nodeId} answered the fedloge hello with an error (${error}): taking it as a Flower ClientApp node serving client ${free} ` +
+          '(the lowest free id; its data is what its own --node-config partition-id selects)',
+      );
+      this.assign(free, nodeId);
       return true;
     }
     let clientId: number;
@@ -53,6 +72,16 @@ export class ClientDirectory {
       this.logger.warn(`node ${nodeId}: ${(e as Error).message}`);
       return true;
     }
+    this.assign(clientId, nodeId);
+    return true;
+  }
+
+  /** Whether `nodeId` is a Flower ClientApp node (no fedloge client behind it). */
+  isFlowerNode(nodeId: string): boolean {
+    return this.flowerNodes.has(nodeId);
+  }
+
+  private assign(clientId: number, nodeId: string): void {
     const previous = this.nodeOfClient.get(clientId);
     if (previous !== undefined && previous !== nodeId) {
       this.clientOfNode.delete(previous);
@@ -62,7 +91,13 @@ export class ClientDirectory {
     this.clientOfNode.set(nodeId, clientId);
     this.logger.debug(`client ${clientId} joined on node ${nodeId}`);
     this.changed();
-    return true;
+  }
+
+  /** The lowest client id of the run without an online node, if any. */
+  private lowestFreeClient(): number | undefined {
+    const total = this.hello.spec.partition.trainIndices.length;
+    for (let k = 0; k < total; k++) if (this.nodeOf(k) === undefined) return k;
+    return undefined;
   }
 
   /** The online node hosting `clientId`, if any. */

@@ -17,7 +17,7 @@
 import type { ClientExecutor, ClientTask, ClientTaskResult, Logger } from '@fedloge/core';
 import type { ClientDirectory } from './client-directory.js';
 import type { FleetLink, Reply } from './fleet-link.js';
-import { readTrainReply, trainMessage } from './task-messages.js';
+import { RECORD, readTrainReply, trainMessage } from './task-messages.js';
 
 export interface NetworkExecutorOptions {
   readonly link: FleetLink;
@@ -186,6 +186,7 @@ export class NetworkExecutor implements ClientExecutor {
       this.options.logger.warn(`Round ${round}: client ${clientId} failed: ${reply.error}`);
     } else {
       try {
+        if (p.nodeId !== undefined && this.options.directory.isFlowerNode(p.nodeId)) checkFlowerReply(p.task, reply);
         p.result = readTrainReply(reply.content, clientId);
       } catch (e) {
         p.failed = (e as Error).message;
@@ -206,6 +207,26 @@ export class NetworkExecutor implements ClientExecutor {
       p.failed = `its node ${nodeId} went offline`;
     }
   }
+}
+
+/**
+ * A Flower ClientApp trains the arrays it was sent and returns the same names; it cannot keep a strategy's
+ * client state (FedLoGe's local heads, personal layers), which only a fedloge client holds.
+ */
+function checkFlowerReply(task: ClientTask, reply: Reply): void {
+  if (task.state !== undefined)
+    throw new Error(
+      `client ${task.clientId} is served by a Flower ClientApp node, which cannot keep this strategy's client state; host it with fedloge client`,
+    );
+  const sent = Object.keys(task.payload).sort().join(',');
+  const got = Object.keys(reply.content?.arrays[RECORD.arrays] ?? {})
+    .sort()
+    .join(',');
+  if (got !== sent)
+    throw new Error(
+      `client ${task.clientId}'s Flower ClientApp replied with arrays [${got}], not the [${sent}] it was sent: ` +
+        'a ClientApp must return the model it trained under the same names',
+    );
 }
 
 function describe(missing: readonly Pending[]): string {

@@ -52,6 +52,14 @@ export const SERVER_FLAGS: readonly FlagDef[] = [
     description: 'Only nodes whose ECDSA P-384 public key (PEM, one block per node) is in this file may join.',
     path: true,
   },
+  {
+    flag: 'fab',
+    kind: 'string',
+    placeholder: '<app.fab>',
+    description:
+      "A Flower App Bundle to serve with GetFab (what Flower SuperNodes fetch before their first message; 'flwr build' makes one).",
+    path: true,
+  },
   { flag: 'insecure', kind: 'boolean', description: 'Listen without TLS (loopback and tests).' },
 ];
 

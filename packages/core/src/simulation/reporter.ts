@@ -16,6 +16,8 @@ export interface RunStartInfo {
   readonly config: ResolvedSimulationConfig;
   /** The strategy's `summary()`, when it has one. */
   readonly strategySummary?: Record<string, unknown>;
+  /** The global arrays round 1 starts from (`strategy.initialize`, or the checkpoint a resumed run continues). Read-only. */
+  readonly global: ArrayRecord;
 }
 
 export interface ClientProgress {

@@ -221,6 +221,7 @@ export class Simulation {
         numClasses: this.serverFacts.numClasses,
         config: this.config,
         ...(summary ? { strategySummary: summary } : {}),
+        global: this.globalArrays,
       });
 
       const records: RoundRecord[] = [];

@@ -7,10 +7,12 @@ import {
   status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { verifyCallMetadata } from '../auth/call-auth.js';
 import { publicKeyFingerprint } from '../auth/node-key.js';
 import { type Message, type ObjectTree, ObjectTreeSchema } from '../gen/flwr/proto/message_pb.js';
+import { FabSchema } from '../gen/flwr/proto/fab_pb.js';
 import { RunSchema, RunStatusSchema } from '../gen/flwr/proto/run_pb.js';
 import { type Scalar, ScalarSchema } from '../gen/flwr/proto/transport_pb.js';
 import type { ScalarValue } from '../client/fleet-client.js';
@@ -35,7 +37,8 @@ export interface RunDescription {
   readonly config?: ReadonlyMap<string, ScalarValue> | Readonly<Record<string, ScalarValue>>;
   readonly fabId?: string;
   readonly fabVersion?: string;
-  readonly fabHash?: string;
+  /** A Flower App Bundle (the .fab zip) this link serves with GetFab; its hash (hex SHA-256, as Flower computes it) becomes the run's fab_hash. */
+  readonly fab?: Uint8Array;
 }
 
 export interface FleetServerOptions {
@@ -175,6 +178,8 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
   private readonly allowedKeys: ReadonlySet<string> | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly runConfig: Map<string, Scalar>;
+  /** Hex SHA-256 of the FAB served, or '' (Flower's fab_hash of a run without one). */
+  private readonly fabHash: string;
   private boundPort = 0;
   /** Content already deflated, by RecordDict identity: a round's model sent to N nodes is encoded once. */
   private readonly deflatedContent = new WeakMap<RecordDict, DeflatedContent>();
@@ -189,6 +194,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     const entries =
       cfg instanceof Map ? [...(cfg as ReadonlyMap<string, ScalarValue>)] : Object.entries(cfg as Record<string, ScalarValue>);
     this.runConfig = new Map(entries.map(([k, v]) => [k, scalarToProto(k, v)]));
+    this.fabHash = options.run.fab ? createHash('sha256').update(options.run.fab).digest('hex') : '';
     this.grpc = new Server(messageSizeOptions(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES));
     this.grpc.addService(FLEET_SERVICE_DEFINITION, this.handlers());
     this.sweepTimer = setInterval(() => this.nodes.sweep(), options.sweepIntervalMs ?? 500);
@@ -496,14 +502,23 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
             runId: run.runId,
             fabId: run.fabId ?? '',
             fabVersion: run.fabVersion ?? '',
-            fabHash: run.fabHash ?? '',
+            fabHash: this.fabHash,
             overrideConfig: Object.fromEntries(this.runConfig),
             status: create(RunStatusSchema, { status: 'running' }),
           }),
         };
       }),
       getFab: h('getFab', true, (req) => {
-        throw new StatusError(status.NOT_FOUND, `this link serves no FAB (asked for ${req.hashStr || 'an empty hash'})`);
+        // A Flower SuperNode fetches the run's FAB before its first message and stops when it cannot have it.
+        const fab = this.options.run.fab;
+        if (!fab)
+          throw new StatusError(
+            status.NOT_FOUND,
+            `this link serves no FAB (asked for ${req.hashStr || 'an empty hash'}); start it with --fab`,
+          );
+        if (req.hashStr !== this.fabHash)
+          throw new StatusError(status.NOT_FOUND, `no FAB with hash ${req.hashStr}; this link serves ${this.fabHash}`);
+        return { fab: create(FabSchema, { hashStr: this.fabHash, content: fab, verifications: {} }) };
       }),
     };
   }
