@@ -6,7 +6,10 @@
  *   it), with local overrides for the data (`--data-dir`, `--partition`: a site's own folder), or
  *   from a local config (`--config`) when a server that is not ours (a Flower ServerApp) drives us.
  * - Training runs on a worker thread (the worker executor, one task at a time), so the main thread
- *   keeps answering heartbeats while a client trains for minutes.
+ *   keeps answering heartbeats while a client trains for minutes. So does evaluation (a Flower
+ *   ServerApp's `evaluate` messages): the client's PM on its local test set, from the received
+ *   global arrays and, for strategies with a personal predictor (FedLoGe's local head), the
+ *   state kept here; the same number the server-side evaluator reports for that client.
  * - Each hosted client's persistent state (local heads, personal parts) is kept here and written
  *   to this process's checkpoint file after each update. Our server holds the authoritative copy
  *   (it sends it with each train message and gets the new one back, for PM evaluation and its own
@@ -20,6 +23,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
   type BackendChoice,
+  type ClientEvalTask,
   type ClientExecutor,
   type ClientRuntimeSpec,
   type Logger,
@@ -28,7 +32,9 @@ import { writeFileAtomic } from '../output/atomic-write.js';
 import { makeFolders } from '../output/output-path.js';
 import {
   MessageFormatError,
+  evaluateReply,
   helloReply,
+  readEvaluateMessage,
   readHello,
   readTrainMessage,
   trainReply,
@@ -105,23 +111,13 @@ export class ClientHost {
       return helloReply(clientId);
     }
     if (type === 'train') return this.train(clientId, content);
-    throw new MessageFormatError(`message type '${type}' is not served by fedloge clients yet (train and query are)`);
+    if (type === 'evaluate') return this.evaluate(clientId, content);
+    throw new MessageFormatError(`message type '${type}' is not served by fedloge clients (train, evaluate and query are)`);
   }
 
   private async train(clientId: number, content: MessageContent): Promise<MessageContent> {
     const request = readTrainMessage(content);
-    if (request.clientId !== undefined && request.clientId !== clientId) {
-      throw new MessageFormatError(`the train message names client ${request.clientId} but reached the node of client ${clientId}`);
-    }
-    if (!this.runtime || (request.runId !== undefined && request.runId !== this.runtime.runId)) {
-      const { fallback } = this.options;
-      if (request.runId === undefined && fallback) this.useRun(fallback.runId, fallback.spec, this.options.backend ?? fallback.backend);
-      else
-        throw new Error(
-          'this client has not been told the run (no hello from a fedloge server); start it with --config run.yaml to join another server',
-        );
-    }
-    const executor = await this.runtime!.executor;
+    const executor = await this.executorFor('train', clientId, request);
     this.options.logger.info(`client ${clientId}: round ${request.round}: training`);
     const state = request.state ?? this.states.get(clientId);
     const task = { round: request.round, clientId, payload: request.payload, state };
@@ -133,6 +129,44 @@ export class ClientHost {
     this.saveStates();
     this.options.logger.info(`client ${clientId}: round ${request.round}: trained in ${result!.seconds.toFixed(1)} s, replying`);
     return trainReply(result!, request.returnState);
+  }
+
+  /** Evaluate the received model as the client's PM on its local test set (see the file comment). */
+  private async evaluate(clientId: number, content: MessageContent): Promise<MessageContent> {
+    const request = readEvaluateMessage(content);
+    const executor = await this.executorFor('evaluate', clientId, request);
+    if (!executor.evaluate) throw new Error('this client executor cannot evaluate (it implements only training)');
+    const task: ClientEvalTask = { round: request.round, clientId, global: request.global, state: this.states.get(clientId) };
+    this.options.logger.info(`client ${clientId}: round ${request.round}: evaluating`);
+    const run = this.queue.then(() => executor.evaluate!(task));
+    this.queue = run.catch(() => undefined);
+    const result = await run;
+    const reply = evaluateReply(result);
+    this.options.logger.info(
+      `client ${clientId}: round ${request.round}: PM (${result.variant}${result.masked ? ', masked' : ''}) ` +
+        `acc ${String(result.accuracy.acc)}, loss ${String(result.loss)} on ${result.numExamples} local test images, replying`,
+    );
+    return reply;
+  }
+
+  /** The run's executor for a message: the one our server's hello set up, else the `--config` run. */
+  private async executorFor(
+    type: 'train' | 'evaluate',
+    clientId: number,
+    request: { readonly clientId: number | undefined; readonly runId: string | undefined },
+  ): Promise<ClientExecutor> {
+    if (request.clientId !== undefined && request.clientId !== clientId) {
+      throw new MessageFormatError(`the ${type} message names client ${request.clientId} but reached the node of client ${clientId}`);
+    }
+    if (!this.runtime || (request.runId !== undefined && request.runId !== this.runtime.runId)) {
+      const { fallback } = this.options;
+      if (request.runId === undefined && fallback) this.useRun(fallback.runId, fallback.spec, this.options.backend ?? fallback.backend);
+      else
+        throw new Error(
+          'this client has not been told the run (no hello from a fedloge server); start it with --config run.yaml to join another server',
+        );
+    }
+    return this.runtime!.executor;
   }
 
   private useRun(runId: string, spec: ClientRuntimeSpec, backend: BackendChoice): void {

@@ -7,7 +7,17 @@
 import { deflateMessage, inflateMessage, SUPERLINK_NODE_ID, type FleetMessage } from '@fedloge/fleet';
 import { describe, expect, it } from 'vitest';
 import { fromRecordDict, toRecordDict } from './fleet-records.js';
-import { KEY, RECORD, readTrainMessage, readTrainReply, trainMessage, trainReply, type MessageContent } from './task-messages.js';
+import {
+  KEY,
+  RECORD,
+  evaluateReply,
+  readEvaluateMessage,
+  readTrainMessage,
+  readTrainReply,
+  trainMessage,
+  trainReply,
+  type MessageContent,
+} from './task-messages.js';
 
 const w = { shape: [2, 3], data: Float32Array.of(1, -2, 3.5, 0, 1e-8, -7) };
 const head = { shape: [3], data: Float32Array.of(0.25, 0.5, 0.75) };
@@ -43,6 +53,7 @@ describe('train messages', () => {
       state: { 'local.bias': head },
       returnState: true,
       runId: 'run-1',
+      config: { [KEY.round]: 3, [KEY.clientId]: 7, [KEY.run]: 'run-1', [KEY.returnState]: true },
     });
   });
 
@@ -79,5 +90,50 @@ describe('train messages', () => {
     expect(() => readTrainReply({ arrays: { arrays: {} }, metrics: { metrics: {} }, configs: {} }, 3)).toThrow(
       /client 3's train reply must hold 'num-examples' > 0/,
     );
+  });
+});
+
+describe('evaluate messages', () => {
+  const result = {
+    round: 2,
+    clientId: 3,
+    numExamples: 25,
+    variant: 'stage1',
+    masked: true,
+    loss: 1.5,
+    accuracy: { acc: 0.6, head: 0.75, middle: 0.5, tail: null },
+    seconds: 0.25,
+  };
+
+  it('read the global arrays and the round of a Flower FedAvg evaluate message', () => {
+    const sent: MessageContent = { arrays: { arrays: { 'backbone.w': w } }, metrics: {}, configs: { config: { [KEY.round]: 2 } } };
+    expect(readEvaluateMessage(roundTrip(sent))).toEqual({ round: 2, global: { 'backbone.w': w }, clientId: undefined, runId: undefined });
+  });
+
+  it('reply with one metric record and no array record, num-examples an integer, empty groups left out', () => {
+    const dict = toRecordDict(evaluateReply(result));
+    expect([...dict].filter(([, r]) => r.kind === 'array')).toEqual([]);
+    expect([...dict].filter(([, r]) => r.kind === 'metric').map(([n]) => n)).toEqual([RECORD.metrics]);
+    const metrics = dict.get(RECORD.metrics);
+    expect(metrics?.kind === 'metric' && Object.fromEntries(metrics.values)).toEqual({
+      eval_loss: 1.5,
+      eval_acc: 0.6,
+      'num-examples': 25n,
+    });
+    const back = roundTrip(evaluateReply(result));
+    expect(back.configs[RECORD.reply]).toEqual({
+      [KEY.clientId]: 3,
+      [KEY.evalSeconds]: 0.25,
+      [KEY.pmVariant]: 'stage1',
+      [KEY.pmMasked]: true,
+      eval_acc_head: 0.75,
+      eval_acc_middle: 0.5,
+    });
+  });
+
+  it('refuse a client without local test data rather than report a made-up PM', () => {
+    expect(() =>
+      evaluateReply({ ...result, numExamples: 0, loss: null, accuracy: { acc: null, head: null, middle: null, tail: null } }),
+    ).toThrow(/client 3 has no local test data/);
   });
 });

@@ -18,11 +18,25 @@
  * Flower's FedAvg checks that a reply has exactly one array record and one metric record, so the
  * state travels back only to our server, which asks for it.
  *
+ * evaluate (server → client; Flower's FedAvg `configure_evaluate`, our server sends none)
+ *   "arrays"  ArrayRecord   the global arrays
+ *   "config"  ConfigRecord  "server-round": round, and the strategy's evaluate config
+ * evaluate reply: the client's PM on its local test set (the model the server-side evaluator
+ * scores for that client)
+ *   "metrics" MetricRecord  "eval_loss", "eval_acc" (the names of Flower's template ClientApps,
+ *                           client.pytorch_msg_api.py.tpl) and "num-examples" (the local test size,
+ *                           the weight of Flower's `aggregate_evaluate`)
+ *   "fedloge.reply" ConfigRecord  "partition-id", "eval-seconds", "pm-variant", "pm-masked" and
+ *                           the group accuracies "eval_acc_head" / "_middle" / "_tail" where the
+ *                           group has test data. They are not in "metrics": Flower averages only
+ *                           replies whose metric records have the same keys, and a group may be
+ *                           empty on one client and not on another.
+ *
  * query "hello" (our server → client, once per node): "config" with "fedloge.kind": "hello",
  * "fedloge.run", "fedloge.spec" (the ClientRuntimeSpec as JSON) and "fedloge.backend"; the reply's
  * "metrics" carries "partition-id", which is how the server learns which node hosts which client.
  */
-import type { ArrayRecord, BackendChoice, ClientRuntimeSpec, ClientTask, ClientTaskResult } from '@fedloge/core';
+import type { ArrayRecord, BackendChoice, ClientEvalResult, ClientRuntimeSpec, ClientTask, ClientTaskResult } from '@fedloge/core';
 
 export type ConfigValue = string | number | boolean;
 
@@ -59,6 +73,12 @@ export const KEY = {
   spec: 'fedloge.spec',
   backend: 'fedloge.backend',
   trainSeconds: 'train-seconds',
+  evalSeconds: 'eval-seconds',
+  // Flower's template ClientApps report their evaluation under these names.
+  evalLoss: 'eval_loss',
+  evalAcc: 'eval_acc',
+  pmVariant: 'pm-variant',
+  pmMasked: 'pm-masked',
 } as const;
 
 /** A malformed message or reply: says which record or key was wrong. */
@@ -86,6 +106,8 @@ export interface TrainRequest {
   /** Whether the reply must carry the new state (our server). */
   readonly returnState: boolean;
   readonly runId: string | undefined;
+  /** The whole "config" record (a Flower ServerApp's train config: "lr", "proximal-mu", …). */
+  readonly config: Readonly<Record<string, ConfigValue>>;
 }
 
 export function readTrainMessage(content: MessageContent): TrainRequest {
@@ -96,21 +118,85 @@ export function readTrainMessage(content: MessageContent): TrainRequest {
     );
   }
   const config = content.configs[RECORD.config] ?? {};
-  const round = config[KEY.round];
-  if (typeof round !== 'number' || !Number.isInteger(round) || round < 1) {
-    throw new MessageFormatError(
-      `a train message's '${RECORD.config}' record must hold '${KEY.round}' as an integer >= 1 (got ${String(round)})`,
-    );
-  }
   const clientId = config[KEY.clientId];
   const runId = config[KEY.run];
   return {
-    round,
+    round: readRound(config, 'train'),
     payload,
     state: content.arrays[RECORD.state],
     clientId: typeof clientId === 'number' ? clientId : undefined,
     returnState: config[KEY.returnState] === true,
     runId: typeof runId === 'string' ? runId : undefined,
+    config,
+  };
+}
+
+function readRound(config: Readonly<Record<string, ConfigValue>>, type: MessageType): number {
+  const round = config[KEY.round];
+  if (typeof round !== 'number' || !Number.isInteger(round) || round < 1) {
+    throw new MessageFormatError(
+      `a ${type} message's '${RECORD.config}' record must hold '${KEY.round}' as an integer >= 1 (got ${String(round)})`,
+    );
+  }
+  return round;
+}
+
+/** What a client reads from an evaluate message (a Flower ServerApp's `configure_evaluate`). */
+export interface EvaluateRequest {
+  readonly round: number;
+  /** The global arrays to evaluate. */
+  readonly global: ArrayRecord;
+  readonly clientId: number | undefined;
+  readonly runId: string | undefined;
+}
+
+export function readEvaluateMessage(content: MessageContent): EvaluateRequest {
+  const global = content.arrays[RECORD.arrays];
+  if (!global) {
+    throw new MessageFormatError(
+      `an evaluate message must carry the model to evaluate in an array record named '${RECORD.arrays}' (found: ${names(content.arrays)})`,
+    );
+  }
+  const config = content.configs[RECORD.config] ?? {};
+  const clientId = config[KEY.clientId];
+  const runId = config[KEY.run];
+  return {
+    round: readRound(config, 'evaluate'),
+    global,
+    clientId: typeof clientId === 'number' ? clientId : undefined,
+    runId: typeof runId === 'string' ? runId : undefined,
+  };
+}
+
+/**
+ * The reply to an evaluate message: exactly one metric record, as Flower's FedAvg
+ * `aggregate_evaluate` requires (`validate_message_reply_consistency`, weighted by "num-examples").
+ */
+export function evaluateReply(result: ClientEvalResult): MessageContent {
+  if (result.numExamples === 0 || result.loss === null || result.accuracy.acc === null) {
+    throw new Error(
+      `client ${result.clientId} has no local test data, so it has no PM to report (the server-side PM leaves such a client out too)`,
+    );
+  }
+  const groups: Record<string, number> = {};
+  for (const group of ['head', 'middle', 'tail'] as const) {
+    const acc = result.accuracy[group];
+    if (acc !== null) groups[`${KEY.evalAcc}_${group}`] = acc;
+  }
+  return {
+    arrays: {},
+    metrics: {
+      [RECORD.metrics]: { [KEY.evalLoss]: result.loss, [KEY.evalAcc]: result.accuracy.acc, [KEY.numExamples]: result.numExamples },
+    },
+    configs: {
+      [RECORD.reply]: {
+        [KEY.clientId]: result.clientId,
+        [KEY.evalSeconds]: result.seconds,
+        [KEY.pmVariant]: result.variant,
+        [KEY.pmMasked]: result.masked,
+        ...groups,
+      },
+    },
   };
 }
 

@@ -1,13 +1,14 @@
 /**
  * Entry of a client worker thread: rebuilds backend, plugins, data set and strategy from the plain
  * `WorkerInit` (core's executor contract, client-runtime.ts), then trains one task at a time with
- * `runClientTask`. Randomness comes only from the task's derived stream, so a task gives the same
- * update here as on the main thread.
+ * `runClientTask` (or evaluates one client with `evaluateClientTask`). Randomness comes only from
+ * the task's derived stream, so a task gives the same update here as on the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   buildClientData,
   buildClientRuntime,
+  evaluateClientTask,
   initBackend,
   loadDatasetPlugin,
   runClientTask,
@@ -57,6 +58,10 @@ port.on('message', (message: ToWorker) => {
   void (async () => {
     try {
       const { runtime, clients } = await state;
+      if (message.type === 'evaluate') {
+        send({ type: 'evaluated', id: message.id, result: await evaluateClientTask(runtime, clients, message.task) });
+        return;
+      }
       const client = clients[message.task.clientId];
       if (!client) throw new RangeError(`Client ${message.task.clientId} does not exist (the partition has ${clients.length} clients)`);
       const result = await runClientTask(runtime, client, message.task);

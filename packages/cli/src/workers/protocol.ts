@@ -2,7 +2,15 @@
  * Messages between the WorkerThreadExecutor (main thread) and a client worker. Everything is
  * structured-clone data: typed arrays, numbers, strings, plain objects; no tensor crosses.
  */
-import type { BackendChoice, BackendInfo, ClientRuntimeSpec, ClientTask, ClientTaskResult } from '@fedloge/core';
+import type {
+  BackendChoice,
+  BackendInfo,
+  ClientEvalResult,
+  ClientEvalTask,
+  ClientRuntimeSpec,
+  ClientTask,
+  ClientTaskResult,
+} from '@fedloge/core';
 
 /** `workerData` of a client worker: how to rebuild the run's client side. */
 export interface WorkerInit {
@@ -12,8 +20,10 @@ export interface WorkerInit {
   readonly index: number;
 }
 
-/** Main thread → worker. */
-export type ToWorker = { readonly type: 'task'; readonly id: number; readonly task: ClientTask };
+/** Main thread → worker: train a task, or evaluate the received model on one client. */
+export type ToWorker =
+  | { readonly type: 'task'; readonly id: number; readonly task: ClientTask }
+  | { readonly type: 'evaluate'; readonly id: number; readonly task: ClientEvalTask };
 
 /** An Error flattened for postMessage. */
 export interface SerializedError {
@@ -27,6 +37,7 @@ export type FromWorker =
   | { readonly type: 'ready'; readonly backend: BackendInfo }
   | { readonly type: 'init-failed'; readonly error: SerializedError }
   | { readonly type: 'result'; readonly id: number; readonly result: ClientTaskResult }
+  | { readonly type: 'evaluated'; readonly id: number; readonly result: ClientEvalResult }
   | { readonly type: 'task-failed'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'debug'; readonly message: string };
 

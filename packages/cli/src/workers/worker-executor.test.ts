@@ -93,6 +93,16 @@ describe('WorkerThreadExecutor', () => {
     expect(inline[0]!.arrays[key]!.data).not.toEqual(global[key]!.data);
   });
 
+  it('evaluates a client exactly as the inline executor does, and reports a failing evaluation with its client', async () => {
+    const task = { round: 1, clientId: 2, global, state: undefined };
+    const inline = await new InlineExecutor(runtime).evaluate(task);
+    const threaded = await workers.evaluate(task);
+    expect({ ...threaded, seconds: 0 }).toEqual({ ...inline, seconds: 0 });
+    expect(inline.numExamples).toBe(partition.localTestIndices[2]!.length);
+    await expect(workers.evaluate({ ...task, clientId: 99 })).rejects.toThrow(/evaluation of round 1, client 99: Client 99 does not exist/);
+    expect((await workers.run([{ round: 2, clientId: 1, payload: global, state: undefined }])).map((r) => r.clientId)).toEqual([1]);
+  });
+
   it('reports a failing task with its client, then keeps working', async () => {
     const bad: ClientTask[] = [{ round: 1, clientId: 99, payload: global, state: undefined }];
     await expect(workers.run(bad)).rejects.toThrow(/round 1, client 99: Client 99 does not exist/);

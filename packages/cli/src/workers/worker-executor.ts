@@ -8,7 +8,7 @@
  * are returned in task order whatever order they finish in.
  */
 import { Worker } from 'node:worker_threads';
-import type { BackendInfo, ClientExecutor, ClientTask, ClientTaskResult, Logger } from '@fedloge/core';
+import type { BackendInfo, ClientEvalResult, ClientEvalTask, ClientExecutor, ClientTask, ClientTaskResult, Logger } from '@fedloge/core';
 import type { FromWorker, SerializedError, ToWorker, WorkerInit } from './protocol.js';
 import { clientWorkerEntry } from './worker-entry.js';
 
@@ -163,6 +163,32 @@ export class WorkerThreadExecutor implements ClientExecutor {
       };
       if (tasks.length === 0) return settle();
       for (const slot of this.slots) dispatch(slot);
+    });
+  }
+
+  /** Evaluate on the first worker (a host that evaluates serves one message at a time). */
+  evaluate(task: ClientEvalTask): Promise<ClientEvalResult> {
+    if (this.disposed) return Promise.reject(new Error('WorkerThreadExecutor.evaluate after dispose'));
+    if (this.broken) return Promise.reject(this.broken);
+    if (this.onMessage) return Promise.reject(new Error('WorkerThreadExecutor.evaluate: a run is still in progress'));
+    const slot = this.slots[0]!;
+    const id = this.nextId++;
+    return new Promise<ClientEvalResult>((resolve, reject) => {
+      const settle = (outcome: { error: Error } | { result: ClientEvalResult }) => {
+        slot.busy = undefined;
+        this.onMessage = undefined;
+        this.failure = undefined;
+        if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.result);
+      };
+      this.failure = (error) => settle({ error });
+      this.onMessage = (from, message) => {
+        if (from !== slot || (message.type !== 'evaluated' && message.type !== 'task-failed') || message.id !== id) return;
+        if (message.type === 'evaluated') settle({ result: message.result });
+        else settle({ error: asError(`Worker ${slot.index}, evaluation of round ${task.round}, client ${task.clientId}`, message.error) });
+      };
+      slot.busy = { id, position: -1 };
+      slot.worker.postMessage({ type: 'evaluate', id, task } satisfies ToWorker);
     });
   }
 

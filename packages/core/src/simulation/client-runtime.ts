@@ -13,6 +13,10 @@
  * Randomness comes only from `RUN_STREAMS.clientTrain(new Rng(spec.seed), round, clientId)`, so the
  * result does not depend on which worker ran a task or in which order. Everything in tasks and
  * results is structured-clone safe (typed arrays, numbers, plain objects); no tensor crosses.
+ *
+ * An executor that hosts clients for a server that asks them to evaluate (a Flower ServerApp's
+ * `evaluate` messages) also implements `evaluate`: `evaluateClientTask(runtime, clients, task)`
+ * (client-evaluation.ts) with the same rebuilt runtime.
  */
 import type { DependencyContainer } from 'tsyringe';
 import type { ArrayRecord } from '../arrays.js';
@@ -22,6 +26,7 @@ import { createAggregator, createStrategy, type DatasetRef } from '../plugins/re
 import { Rng } from '../random.js';
 import type { Aggregator } from '../aggregator.js';
 import type { ClientResult, ModelBuilder, Strategy, TrainConfig } from '../strategy.js';
+import { evaluateClientTask, type ClientEvalResult, type ClientEvalTask } from './client-evaluation.js';
 import { FederatedClientData } from './federated-client-data.js';
 import { PluginModelBuilder, type ModelSpec, type PluginRef } from './plugin-model-builder.js';
 import { callHook } from './strategy-error.js';
@@ -49,6 +54,11 @@ export interface ClientExecutor {
    * call with the task's `StrategyError`.
    */
   run(tasks: readonly ClientTask[], onResult?: (result: ClientTaskResult) => void): Promise<ClientTaskResult[]>;
+  /**
+   * Evaluate the received model on one client's local test set (its PM, as the server-side
+   * evaluator scores it). Missing: this executor's clients are not asked to evaluate.
+   */
+  evaluate?(task: ClientEvalTask): Promise<ClientEvalResult>;
   /** Release threads or other resources. */
   dispose?(): void | Promise<void>;
 }
@@ -157,5 +167,9 @@ export class InlineExecutor implements ClientExecutor {
       await new Promise((resolve) => setImmediate(resolve));
     }
     return results;
+  }
+
+  evaluate(task: ClientEvalTask): Promise<ClientEvalResult> {
+    return evaluateClientTask(this.runtime, this.clients, task);
   }
 }

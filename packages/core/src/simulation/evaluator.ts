@@ -16,21 +16,24 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ArrayRecord } from '../arrays.js';
-import type { FederatedData, SplitName } from '../dataset.js';
+import type { FederatedData } from '../dataset.js';
 import { argmaxRows } from '../metrics/argmax.js';
 import { perClassAccuracy, tallyPredictions } from '../metrics/class-tally.js';
+import { globalModelAccuracy, globalTestDistribution, meanOverClients, type ShotAccuracy } from '../metrics/shot-accuracy.js';
+import type { ClientData, GlobalPredictor, ServerContext, Strategy } from '../strategy.js';
 import {
-  clientModelAccuracy,
-  globalModelAccuracy,
-  globalTestDistribution,
-  meanOverClients,
-  type ShotAccuracy,
-} from '../metrics/shot-accuracy.js';
-import { Rng } from '../random.js';
-import type { ClientData, GlobalPredictor, PersonalPredictor, ServerContext, Strategy } from '../strategy.js';
+  NO_DATA,
+  downloadLogits,
+  localTestSets,
+  personalLogits,
+  personalPredictorFor,
+  scoreLocalLogits,
+  testImages,
+  type ClientScores,
+  type LocalTestSet,
+} from './client-scoring.js';
 import type { ClientStateStore } from './client-state-store.js';
-import { callHook, callHookSync, type HookSite } from './strategy-error.js';
-import { RUN_STREAMS } from './streams.js';
+import { callHookSync, type HookSite } from './strategy-error.js';
 
 /** The metrics of one evaluation. Accuracies are fractions. */
 export interface Evaluation {
@@ -62,40 +65,19 @@ export interface EvaluatorOptions {
   readonly seed: number;
 }
 
-/** Per-client, per-variant accuracies, masked and unmasked. */
-type ClientScores = Map<string, { masked: ShotAccuracy; unmasked: ShotAccuracy }>;
-
-const NO_DATA: ShotAccuracy = { acc: null, head: null, middle: null, tail: null };
-
 export class Evaluator {
   private readonly numClasses: number;
   private readonly testLabels: Int32Array;
   private readonly globalDistribution: number[];
   /** Per client: local test indices, their labels, T[k] and which classes are present. */
-  private readonly local: { indices: Int32Array; labels: Int32Array; counts: number[]; present: boolean[] }[];
+  private readonly local: readonly LocalTestSet[];
 
   constructor(private readonly options: EvaluatorOptions) {
     const { dataset, partition } = options.data;
     this.numClasses = dataset.numClasses;
     this.testLabels = Int32Array.from(dataset.test.labels);
     this.globalDistribution = globalTestDistribution(this.testLabels, partition.localTestIndices, this.numClasses);
-    if (partition.localTestIndices.length !== partition.trainIndices.length) {
-      throw new RangeError(
-        `The partition has ${partition.trainIndices.length} clients' train indices but ${partition.localTestIndices.length} local test sets; they must match`,
-      );
-    }
-    this.local = partition.localTestIndices.map((idx, k) => {
-      const indices = Int32Array.from(idx);
-      for (const i of indices) {
-        if (!(i >= 0 && i < dataset.test.count)) {
-          throw new RangeError(`Client ${k}'s local test index ${i} is outside the test split (size ${dataset.test.count})`);
-        }
-      }
-      const labels = indices.map((i) => this.testLabels[i]!);
-      const counts = new Array<number>(this.numClasses).fill(0);
-      for (const y of labels) counts[y]!++;
-      return { indices, labels, counts, present: counts.map((n) => n > 0) };
-    });
+    this.local = localTestSets(options.data);
   }
 
   /** Evaluate the strategy's GM and PM predictors for `global` after `round`. */
@@ -161,7 +143,7 @@ export class Evaluator {
     try {
       for (let start = 0; start < count; start += this.options.batchSize) {
         const indices = range(start, Math.min(start + this.options.batchSize, count));
-        parts.push(tf.tidy(() => callHookSync(site, () => predictor.features(this.images('test', indices)))));
+        parts.push(tf.tidy(() => callHookSync(site, () => predictor.features(testImages(this.options.data, 'test', indices)))));
         // Let the event loop breathe between batches (progress bars, worker messages).
         await Promise.resolve();
       }
@@ -183,75 +165,27 @@ export class Evaluator {
     site: (hook: string, clientId?: number) => HookSite,
   ): Promise<ClientScores> {
     const local = this.local[k]!;
-    const scores: ClientScores = new Map();
     // acc_k is undefined without local test data; such a client is left out of every PM mean.
-    if (local.indices.length === 0) return scores;
+    if (local.indices.length === 0) return new Map();
 
     const { strategy } = this.options;
-    const personal: PersonalPredictor | undefined = strategy.personalPredictor
-      ? await callHook(site('personalPredictor', k), () =>
-          strategy.personalPredictor!(
-            global,
-            {
-              clientId: k,
-              state: states.get(k),
-              data: this.options.clients[k]!,
-              rng: RUN_STREAMS.personal(new Rng(this.options.seed), round, k),
-            },
-            ctx,
-          ),
-        )
-      : undefined;
+    const client = { clientId: k, state: states.get(k), data: this.options.clients[k]! };
+    const personal = await personalPredictorFor(strategy, global, client, round, this.options.seed, ctx, site('personalPredictor', k));
     try {
       const logits = personal
-        ? await this.clientLogits(k, personal, globalFeatures, site)
+        ? await personalLogits(
+            personal,
+            local,
+            () => tf.tidy(() => tf.gather(globalFeatures, tf.tensor1d(local.indices, 'int32'))),
+            this.options.data,
+            this.options.batchSize,
+            (hook) => site(hook, k),
+          )
         : new Map([...gmLogits].map(([name, all]) => [name, this.rows(all, local.indices)]));
-      for (const [name, values] of logits) {
-        const n = local.indices.length;
-        const unmasked = tallyPredictions(argmaxRows(values, n, this.numClasses), local.labels, this.numClasses);
-        const masked = tallyPredictions(argmaxRows(values, n, this.numClasses, local.present), local.labels, this.numClasses);
-        scores.set(name, {
-          masked: clientModelAccuracy(masked, local.counts),
-          unmasked: clientModelAccuracy(unmasked, local.counts),
-        });
-      }
+      return scoreLocalLogits(logits, local, this.numClasses);
     } finally {
       personal?.dispose();
     }
-    return scores;
-  }
-
-  /** Logits of client k's local test set per variant, as plain arrays. */
-  private async clientLogits(
-    k: number,
-    personal: PersonalPredictor,
-    globalFeatures: tf.Tensor2D,
-    site: (hook: string, clientId?: number) => HookSite,
-  ): Promise<Map<string, Float32Array>> {
-    const local = this.local[k]!;
-    if (personal.kind === 'heads') {
-      const logits = tf.tidy(() =>
-        callHookSync(site('personalPredictor.heads', k), () =>
-          personal.heads(tf.gather(globalFeatures, tf.tensor1d(local.indices, 'int32'))),
-        ),
-      );
-      return downloadLogits(logits, this.numClasses, 'personalPredictor.heads');
-    }
-    // A `model` predictor: forward the images batch by batch and stitch the logits together.
-    const n = local.indices.length;
-    const out = new Map<string, Float32Array>();
-    for (let start = 0; start < n; start += this.options.batchSize) {
-      const end = Math.min(start + this.options.batchSize, n);
-      const batch = tf.tidy(() =>
-        callHookSync(site('personalPredictor.predict', k), () => personal.predict(this.images('test', local.indices.subarray(start, end)))),
-      );
-      for (const [name, values] of await downloadLogits(batch, this.numClasses, 'personalPredictor.predict')) {
-        let all = out.get(name);
-        if (!all) out.set(name, (all = new Float32Array(n * this.numClasses)));
-        all.set(values, start * this.numClasses);
-      }
-    }
-    return out;
   }
 
   /** Rows `indices` of the row-major `[testCount, C]` matrix `all`. */
@@ -261,31 +195,6 @@ export class Evaluator {
     indices.forEach((i, r) => out.set(all.subarray(i * C, (i + 1) * C), r * C));
     return out;
   }
-
-  /** Normalised, unaugmented images of `indices` as an NHWC tensor. */
-  private images(split: SplitName, indices: ArrayLike<number>): tf.Tensor4D {
-    const { dataset } = this.options.data;
-    const [h, w, c] = dataset.imageShape;
-    const pixels = new Float32Array(indices.length * h * w * c);
-    dataset.fillBatch(split, indices, pixels, { augment: false });
-    return tf.tensor4d(pixels, [indices.length, h, w, c]);
-  }
-}
-
-/** Read each variant's `[n, C]` logits into a Float32Array and dispose the tensors. */
-async function downloadLogits(logits: Record<string, tf.Tensor2D>, numClasses: number, source: string): Promise<Map<string, Float32Array>> {
-  const out = new Map<string, Float32Array>();
-  try {
-    for (const [name, t] of Object.entries(logits)) {
-      if (t.rank !== 2 || t.shape[1] !== numClasses) {
-        throw new Error(`${source} returned logits of shape [${t.shape.join(', ')}] for variant '${name}'; expected [n, ${numClasses}]`);
-      }
-      out.set(name, (await t.data()) as Float32Array);
-    }
-  } finally {
-    for (const t of Object.values(logits)) t.dispose();
-  }
-  return out;
 }
 
 function range(start: number, end: number): Int32Array {

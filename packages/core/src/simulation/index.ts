@@ -6,6 +6,8 @@ export { SIMULATION_DEFAULTS, clientsPerRoundFor, headlinePmMasked, resolveSimul
 export type { PmMasking, ResolvedSimulationConfig, SimulationConfig } from './simulation-config.js';
 export { InlineExecutor, buildClientData, buildClientRuntime, runClientTask } from './client-runtime.js';
 export type { ClientExecutor, ClientRuntime, ClientRuntimeSpec, ClientTask, ClientTaskResult } from './client-runtime.js';
+export { evaluateClientTask, evaluationContext } from './client-evaluation.js';
+export type { ClientEvalResult, ClientEvalTask } from './client-evaluation.js';
 export { ClientStateStore } from './client-state-store.js';
 export { FederatedClientData } from './federated-client-data.js';
 export { PluginModelBuilder } from './plugin-model-builder.js';
