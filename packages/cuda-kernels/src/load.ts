@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { CudaBackendAddon } from './backend/cuda/device.js';
 import { addonDamage } from './addon-integrity.js';
+import { applyOpenMpDefaults } from './openmp-env.js';
 import type { CsrMatrix, CudaInfo, Device } from './types.js';
 
 /**
@@ -196,6 +197,8 @@ export function loadAddon(candidates: readonly string[]): { addon: NativeAddon |
   if ((process.env['FEDKERN_NATIVE'] ?? '').toUpperCase() === 'OFF') {
     return { addon: null, status: { loaded: false, reason: 'disabled by FEDKERN_NATIVE=OFF' } };
   }
+  // Before the first dlopen: libgomp reads its settings only then (openmp-env.ts says why the waiting policy matters).
+  applyOpenMpDefaults();
   const require = createRequire(import.meta.url);
   const failures: string[] = [];
   for (const path of candidates) {
