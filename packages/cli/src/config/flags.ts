@@ -63,6 +63,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   },
   { flag: 'eval-every', path: ['evalEvery'], kind: 'number', placeholder: '<n>' },
   { flag: 'workers', path: ['workers'], kind: 'count-or-auto', placeholder: '<n|auto>' },
+  { flag: 'threads', path: ['threads'], kind: 'count-or-auto', placeholder: '<n|auto>' },
   { flag: 'out', path: ['out'], kind: 'string', placeholder: '<dir>' },
   { flag: 'checkpoint-every', path: ['checkpoint', 'every'], kind: 'number', placeholder: '<k>' },
   { flag: 'keep-checkpoints', path: ['checkpoint', 'keep'], kind: 'number', placeholder: '<n>' },
@@ -78,7 +79,7 @@ export const COMMAND_FLAGS = [
     kind: 'string',
     placeholder: '<run folder>',
     description:
-      "Continue an interrupted run from its newest checkpoint, with the run's own config (flags may only change out-of-band settings such as --workers).",
+      "Continue an interrupted run from its newest checkpoint, with the run's own config (flags may only change out-of-band settings such as --workers or --threads).",
   },
   { flag: 'overwrite', kind: 'boolean', description: 'Clear a non-empty --out run folder first (otherwise it is refused).' },
   { flag: 'help', kind: 'boolean', description: 'Show this help.' },

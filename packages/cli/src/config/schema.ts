@@ -171,6 +171,12 @@ export const RunConfigSchema = z
       .union([z.int().min(0), z.literal('auto')], { error: 'a whole number >= 0 or "auto"' })
       .default('auto')
       .describe('Worker threads that train clients; 0 trains on the main thread; auto = min(2, cores) when it helps.'),
+    threads: z
+      .union([z.int().min(1), z.literal('auto')], { error: 'a whole number >= 1 or "auto"' })
+      .default('auto')
+      .describe(
+        'CPU threads of the tensor backend (native: oneDNN/OpenMP) in each thread that trains; auto = OMP_NUM_THREADS when set, else all cores on the main thread and 1 per worker thread.',
+      ),
     checkpoint: checkpointSection,
     partition: z
       .string()

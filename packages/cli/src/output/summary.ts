@@ -4,6 +4,7 @@ import type { DatasetProvenance } from '@fedloge/datasets';
 import { REPLACED_BY_PARTITION } from '../config/partition-conflicts.js';
 import type { RunConfig } from '../config/schema.js';
 import type { ExportedModel } from '../run/export-model.js';
+import type { ThreadChoice } from '../run/threads.js';
 import { variantLabels } from './variant-labels.js';
 
 /** Software versions recorded with every run. */
@@ -22,6 +23,8 @@ export interface SummaryInput {
   readonly backend: BackendInfo;
   /** Worker threads that trained clients (0: the main thread). */
   readonly workers: number;
+  /** Backend threads of each thread that trained, and where the count came from. */
+  readonly threads: ThreadChoice;
   readonly versions: RunVersions;
   readonly startedAt: Date;
   readonly finishedAt: Date;
@@ -66,6 +69,8 @@ export interface RunSummary {
   readonly seed: number;
   readonly backend: BackendInfo;
   readonly workers: number;
+  /** Backend threads of each thread that trained, and where the count came from. */
+  readonly threads: ThreadChoice;
   readonly versions: RunVersions;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -117,6 +122,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     seed: input.config.seed,
     backend: input.backend,
     workers: input.workers,
+    threads: input.threads,
     versions: input.versions,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),

@@ -2,10 +2,9 @@
  * The addon's tensor backends, handed to core's backend selection (core depends on no addon), and the one line a
  * run prints about the backend it got.
  */
-import { availableParallelism } from 'node:os';
-
 import { registerBackendProvider, type BackendInfo } from '@fedloge/core';
 import { nativeBackendProvider } from '@fedloge/cuda-kernels';
+import { resolveThreads } from './threads.js';
 // ---- the `cuda` backend ----
 import { cudaBackendProvider } from '@fedloge/cuda-kernels';
 // ---- end `cuda` backend ----
@@ -21,11 +20,11 @@ export function registerAddonBackends(): void {
 }
 
 /**
- * Threads for the backend of the thread that trains: one per worker thread (each trains one client), all cores when
- * clients train on the main thread. Never both: oneDNN's OpenMP threads and worker threads would compete for cores.
+ * Threads for the backend of the thread that trains when no config says: OMP_NUM_THREADS, else one per worker thread
+ * (each trains one client), all cores when clients train on the main thread (run/threads.ts).
  */
 export function backendThreads(workers: number): number {
-  return workers > 0 ? 1 : availableParallelism();
+  return resolveThreads({ configured: 'auto', workers }).threads;
 }
 
 /** `backend: native (oneDNN 2.6.3, …); skipped cuda (why), tensorflow (why)`. */

@@ -20,9 +20,11 @@ export const CHECKPOINT_DIR = 'checkpoints';
 
 /**
  * Config keys that may differ between a run and its resume: where and how it runs, not what it
- * computes (results do not depend on worker threads; `out` is the resumed folder itself).
+ * computes (results do not depend on worker threads; `out` is the resumed folder itself). The
+ * backend's thread count only reorders the native kernels' float sums (a given count gives the
+ * same bits), so it may change too, at the cost of the last digits.
  */
-export const RESUME_FREE_KEYS: readonly string[] = ['out', 'workers', 'checkpoint', 'exportPartition'];
+export const RESUME_FREE_KEYS: readonly string[] = ['out', 'workers', 'threads', 'checkpoint', 'exportPartition'];
 
 /** The CLI's part of a checkpoint file. */
 export interface CheckpointMeta {

@@ -45,7 +45,7 @@ export function planResume(args: ParsedConfigArgs & { resume: string }, cwd: str
   const differences = configDifferences(before, resolved.config);
   if (differences.length > 0) {
     throw new ConfigError(
-      [...differences, 'only --workers, --checkpoint-every, --keep-checkpoints and --export-partition may change on resume'],
+      [...differences, 'only --workers, --threads, --checkpoint-every, --keep-checkpoints and --export-partition may change on resume'],
       `Cannot resume ${dir}: the config differs from the one the run started with`,
     );
   }

@@ -42,7 +42,8 @@ import { trainReportData } from '../report/from-run.js';
 import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
-import { backendThreads, describeBackend, registerAddonBackends } from './backend-providers.js';
+import { describeBackend, registerAddonBackends } from './backend-providers.js';
+import { describeThreads, resolveThreads, threadsInUse } from './threads.js';
 import { checkPluginChoices } from './check-plugins.js';
 import { exportRunModel } from './export-model.js';
 import { CHECKPOINT_DIR, CheckpointWriter, type LoadedCheckpoint } from './checkpoints.js';
@@ -142,10 +143,17 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const explicitWorkers =
     inMemoryPlugins.length > 0 ? 0 : config.workers === 'auto' ? undefined : resolveWorkerCount(config.workers, config.clients.perRound);
   registerAddonBackends();
-  const backend = await initBackend({ backend: config.backend, logger: io.logger, threads: backendThreads(explicitWorkers ?? 0) });
+  const backend = await initBackend({
+    backend: config.backend,
+    logger: io.logger,
+    threads: resolveThreads({ configured: config.threads, workers: explicitWorkers ?? 0 }).threads,
+  });
   const workers =
     explicitWorkers ?? (backend.name === 'native' || backend.name === 'cuda' ? 0 : resolveWorkerCount('auto', config.clients.perRound));
+  // Again now that `workers: auto` is settled: the count each thread that trains uses (the workers' own, with workers).
+  const threads = threadsInUse(resolveThreads({ configured: config.threads, workers }), backend.name);
   say(describeBackend(backend));
+  say(describeThreads(threads, workers));
   if (resume?.meta.backend !== undefined && resume.meta.backend !== backend.name) {
     io.logger.warn(
       `the run started on backend '${resume.meta.backend}' and resumes on '${backend.name}'; its numbers will differ from an ` +
@@ -183,7 +191,11 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     executor = made.executor;
     say(made.describe);
   } else if (workers > 0) {
-    executor = await WorkerThreadExecutor.start({ size: workers, init: { spec, backend: backend.name }, logger: io.logger });
+    executor = await WorkerThreadExecutor.start({
+      size: workers,
+      init: { spec, backend: backend.name, threads: threads.threads },
+      logger: io.logger,
+    });
     say(`workers: ${workers} threads train clients`);
   } else {
     executor = new InlineExecutor(runtime);
@@ -212,6 +224,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       outDir: dir.path,
       backend,
       workers,
+      threads,
       versions: collectVersions(),
       startedAt,
       finishedAt: new Date(),

@@ -40,8 +40,8 @@ interface WorkerState {
 async function setUp(): Promise<WorkerState> {
   const { spec } = init;
   registerAddonBackends();
-  // One thread per worker: the workers are the parallelism (see backend-providers.ts).
-  const backend = await initBackend({ backend: init.backend, logger, threads: 1 });
+  // One thread per worker unless the run chose more: the workers are the parallelism (see run/threads.ts).
+  const backend = await initBackend({ backend: init.backend, logger, threads: init.threads ?? 1 });
   const container = await buildPluginContainer(spec.pluginModules, spec.pluginBaseDir);
   // Never downloads: the main thread has found (or fetched) the files already.
   const dataset = await loadDatasetPlugin(container, spec.dataset, { download: false, logger });

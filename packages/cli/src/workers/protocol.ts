@@ -16,6 +16,8 @@ import type {
 export interface WorkerInit {
   readonly spec: ClientRuntimeSpec;
   readonly backend: BackendChoice;
+  /** Backend threads of this worker (the run's `threads`); 1 when absent. */
+  readonly threads?: number;
   /** Index of this worker, for messages. */
   readonly index: number;
 }
