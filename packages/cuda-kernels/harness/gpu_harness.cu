@@ -6,6 +6,8 @@
 //
 //   gpu_harness [--small] [--json FILE]   the sweep (--small: the sizes compute-sanitizer can afford)
 //   gpu_harness --lost [--json FILE]      an illegal access on purpose, then checks the lost-device state (own process)
+//   gpu_harness --bench [--json FILE]     timings with CUDA events, medians: GEMM 4096³ TF32/FP32, elementwise add,
+//                                         reductions and a device-to-device copy as bandwidth (no pass/fail)
 //
 // Prints one line per check and "N passed, N failed"; exits 0 only when every check passed.
 //
@@ -15,6 +17,7 @@
 // exact; elementwise 2⁻²⁰ relative (libdevice's expf/logf/tanhf are within a few ulp); head kernels 1e-4 of the output's scale.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -694,6 +697,70 @@ int runLost() {
   return 0;
 }
 
+// ---- benchmarks (--bench): CUDA events on the backend's stream, medians ----
+
+std::vector<std::pair<std::string, double>> figures;
+
+double eventMs(const std::function<void()>& fn, int reps) {
+  cudaEvent_t start, end;
+  cuda::check(cudaEventCreate(&start), "cudaEventCreate");
+  cuda::check(cudaEventCreate(&end), "cudaEventCreate");
+  for (int i = 0; i < 2; ++i) fn();
+  std::vector<double> times;
+  for (int i = 0; i < reps; ++i) {
+    cuda::check(cudaEventRecord(start, gpu::stream()), "cudaEventRecord");
+    fn();
+    cuda::check(cudaEventRecord(end, gpu::stream()), "cudaEventRecord");
+    cuda::check(cudaEventSynchronize(end), "cudaEventSynchronize");
+    float ms = 0;
+    cuda::check(cudaEventElapsedTime(&ms, start, end), "cudaEventElapsedTime");
+    times.push_back(ms);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(end);
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+void figure(const std::string& name, double value, const char* unit) {
+  figures.emplace_back(name, value);
+  std::printf("bench %s: %.3f %s\n", name.c_str(), value, unit);
+  std::fflush(stdout);
+}
+
+void runBench() {
+  {
+    const int64_t n = 4096;
+    Buf a(n * n * 4), b(n * n * 4), c(n * n * 4);
+    gpu::launchFill(a.ptr(), n * n, 0x3f800000u);
+    gpu::launchFill(b.ptr(), n * n, 0x3f000000u);
+    for (bool tf32 : {true, false}) {
+      gpu::setTf32(tf32);
+      const double ms = eventMs([&] { gpu::launchBatchMatMul(a.ptr(), b.ptr(), c.ptr(), 1, n, n, n, false, false, 0, 0); }, 10);
+      figure(std::string("gemm_4096_ms.") + (tf32 ? "tf32" : "fp32"), ms, "ms");
+      figure(std::string("gemm_4096_TFLOPs.") + (tf32 ? "tf32" : "fp32"), 2.0 * n * n * n / ms / 1e9, "TFLOP/s");
+    }
+    gpu::setTf32(true);
+  }
+  const int64_t n = int64_t{1} << 28;  // 1 GiB of float32 per buffer
+  const double gb = n * 4 / 1e9;
+  Buf x(n * 4), y(n * 4), z(n * 4), r(16384 * 4);
+  gpu::launchFill(x.ptr(), n, 0x3f800000u);
+  gpu::launchFill(z.ptr(), n, 0x3f800000u);
+  const double copy =
+      eventMs([&] { cuda::check(cudaMemcpyAsync(y.ptr(), x.ptr(), n * 4, cudaMemcpyDeviceToDevice, gpu::stream()), "copy"); }, 10);
+  figure("copy_d2d_GBps", 2 * gb / copy * 1e3, "GB/s");
+  gpu::BroadcastGeometry g{1, {n}, {1}, {1}};
+  const double add = eventMs([&] { gpu::launchBinary(gpu::BinaryOp::kAdd, x.ptr(), z.ptr(), y.ptr<void>(), g); }, 10);
+  figure("add_GBps", 3 * gb / add * 1e3, "GB/s");
+  const double relu = eventMs([&] { gpu::launchUnary(gpu::UnaryOp::kRelu, x.ptr(), y.ptr(), n, 0, 0); }, 10);
+  figure("relu_GBps", 2 * gb / relu * 1e3, "GB/s");
+  const double rows = eventMs([&] { gpu::launchReduce(gpu::ReduceOp::kSum, x.ptr(), r.ptr(), 16384, n / 16384); }, 10);
+  figure("sum_16384_rows_GBps", gb / rows * 1e3, "GB/s");
+  const double one = eventMs([&] { gpu::launchReduce(gpu::ReduceOp::kSum, x.ptr(), r.ptr(), 1, n); }, 3);
+  figure("sum_one_row_GBps", gb / one * 1e3, "GB/s");  // one block per row: a whole-tensor sum uses one SM
+}
+
 std::string jsonEscape(const std::string& s) {
   std::string o;
   for (char c : s) {
@@ -717,17 +784,19 @@ std::string jsonNumber(double v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool small = false, lost = false;
+  bool small = false, lost = false, benchmark = false;
   const char* json = nullptr;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--small"))
       small = true;
     else if (!std::strcmp(argv[i], "--lost"))
       lost = true;
+    else if (!std::strcmp(argv[i], "--bench"))
+      benchmark = true;
     else if (!std::strcmp(argv[i], "--json") && i + 1 < argc)
       json = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--small] [--lost] [--json FILE]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--small | --lost | --bench] [--json FILE]\n", argv[0]);
       return 2;
     }
   }
@@ -738,6 +807,11 @@ int main(int argc, char** argv) {
   if (status.available) {
     if (lost) {
       runLost();
+    } else if (benchmark) {
+      guarded("benchmark", [] {
+        runBench();
+        record("benchmark ran", true, 0, 0);
+      });
     } else {
       gemmSweep(small);
       for (bool tf32 : {false, true})
@@ -777,7 +851,10 @@ int main(int argc, char** argv) {
                      jsonEscape(r.name).c_str(), r.ok ? "true" : "false", jsonNumber(r.error).c_str(), jsonNumber(r.tolerance).c_str(),
                      jsonEscape(r.detail).c_str());
       }
-      std::fprintf(out, "]}\n");
+      std::fprintf(out, "],\"bench\":{");
+      for (size_t i = 0; i < figures.size(); ++i)
+        std::fprintf(out, "%s\"%s\":%s", i ? "," : "", jsonEscape(figures[i].first).c_str(), jsonNumber(figures[i].second).c_str());
+      std::fprintf(out, "}}\n");
       std::fclose(out);
     }
   }

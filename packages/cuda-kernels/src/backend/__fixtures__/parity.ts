@@ -5,6 +5,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { expect } from 'vitest';
 
 import { nativeRuntime, registerNativeBackend } from '../register.js';
+import { maxRelativeError, type HostTensor } from './host-tensor.js';
+
+export { maxRelativeError, randomTensor, type HostTensor } from './host-tensor.js';
 
 const runtime = nativeRuntime();
 /** Whether the native backend can run here; tests skip with {@link nativeSkipNote} otherwise. */
@@ -12,25 +15,6 @@ export const nativeBackendAvailable = 'addon' in runtime;
 export const nativeSkipNote = 'addon' in runtime ? '' : ` (skipped: ${runtime.reason})`;
 
 if (nativeBackendAvailable) registerNativeBackend();
-
-/** Plain inputs of a parity case: values with shapes and dtypes, rebuilt as tensors on each backend. */
-export interface HostTensor {
-  readonly values: Float32Array | Int32Array | Uint8Array;
-  readonly shape: readonly number[];
-  readonly dtype?: 'float32' | 'int32' | 'bool';
-}
-
-/** Deterministic pseudo-random floats in [-scale, scale) (an LCG: no dependency on core). */
-export function randomTensor(shape: readonly number[], seed: number, scale = 1): HostTensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    values[i] = ((s / 4294967296) * 2 - 1) * scale;
-  }
-  return { values, shape };
-}
 
 /** Runs `program` on `backend` with `inputs` as tensors; returns every output's values and shape, disposes all. */
 export async function runOn(
@@ -45,16 +29,6 @@ export async function runOn(
     const list = Array.isArray(out) ? out : [out];
     return { values: list.map((t) => Float32Array.from(t.dataSync())), shapes: list.map((t) => [...t.shape]) };
   });
-}
-
-/** max |a − b| / max(1, |b|) over all elements. */
-export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!));
-    if (!(d <= worst)) worst = Number.isNaN(d) ? Infinity : d;
-  }
-  return worst;
 }
 
 /** Runs `program` on cpu and native and expects equal shapes and values within `tolerance` (relative). */

@@ -3,9 +3,7 @@
 // fallback-only backend over host memory (cuda-backend.test.ts), so every case is exercised on every machine.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients'; // the cases differentiate
-import { expect } from 'vitest';
-
-import { maxRelativeError, randomTensor, type HostTensor } from '../../__fixtures__/parity.js';
+import { maxRelativeError, randomTensor, type HostTensor } from '../../__fixtures__/host-tensor.js';
 
 export interface ParityCase {
   readonly name: string;
@@ -206,12 +204,22 @@ export async function runOn(
   });
 }
 
-/** Runs a case on cpu and on `backend` and expects equal shapes and values within its tolerance. */
-export async function expectCaseParity(backend: string, c: ParityCase, tolerance = c.tolerance ?? 1e-4): Promise<void> {
+/** What differs between `backend` and cpu on a case: shapes, or outputs beyond `tolerance`; empty when they agree. */
+export async function caseMismatches(backend: string, c: ParityCase, tolerance = c.tolerance ?? 1e-4): Promise<string[]> {
   const reference = await runOn('cpu', c.inputs, c.program);
   const actual = await runOn(backend, c.inputs, c.program);
-  expect(actual.shapes).toEqual(reference.shapes);
+  if (JSON.stringify(actual.shapes) !== JSON.stringify(reference.shapes))
+    return [`${c.name}: shapes ${JSON.stringify(actual.shapes)}, the cpu backend gives ${JSON.stringify(reference.shapes)}`];
+  const problems: string[] = [];
   reference.values.forEach((ref, i) => {
-    expect(maxRelativeError(actual.values[i]!, ref), `${c.name}: output ${i}`).toBeLessThanOrEqual(tolerance);
+    const error = maxRelativeError(actual.values[i]!, ref);
+    if (!(error <= tolerance)) problems.push(`${c.name}: output ${i} differs by ${error} (tolerance ${tolerance})`);
   });
+  return problems;
+}
+
+/** Runs a case on cpu and on `backend`; throws, naming each output that differs, unless they agree within tolerance. */
+export async function expectCaseParity(backend: string, c: ParityCase, tolerance = c.tolerance ?? 1e-4): Promise<void> {
+  const problems = await caseMismatches(backend, c, tolerance);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
 }
