@@ -46,7 +46,9 @@ export const serverCommand: Command = {
         open: async () => {
           const server = await FleetServer.start({
             address: `${listen.host}:${listen.port}`,
-            run: { runId, config: { 'fedloge.strategy': config.strategy.name }, ...(fab ? { fab } : {}) },
+            // A Flower SuperNode fuses the run config into its FAB's [tool.flwr.app.config] and refuses keys the FAB
+            // does not declare (flwr.common.config.fuse_dicts), so with a FAB the run adds none of its own.
+            run: { runId, ...(fab ? { fab, config: {} } : { config: { 'fedloge.strategy': config.strategy.name } }) },
             ...(tls ? { tls } : {}),
             ...(allowed ? { allowedNodeKeys: allowed } : {}),
           });

@@ -21,6 +21,7 @@ const start = {
     seed: 1,
     train: { localEpochs: 1, batchSize: 32, lr: 0.1, momentum: 0, weightDecay: 0 },
   },
+  global: {},
 } satisfies RunStartInfo;
 
 const record: RoundRecord = {
