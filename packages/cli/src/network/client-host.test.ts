@@ -33,7 +33,7 @@ import { validateConfig } from '../config/validate.js';
 import { buildPluginContainer } from '../run/plugin-container.js';
 import { clientRuntimeSpec } from '../run/runtime-spec.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
-import { ClientHost, type ExecutorFactory } from './client-host.js';
+import { ClientHost, type ExecutorFactory, type MessageContext } from './client-host.js';
 import { toRecordDict } from './fleet-records.js';
 import { RECORD, type ConfigValue, type MessageContent } from './task-messages.js';
 
@@ -240,4 +240,72 @@ describe('ClientHost: evaluate', () => {
       /evaluate message's 'config' record must hold 'server-round' as an integer >= 1/,
     );
   });
+});
+
+describe("ClientHost: a Flower server's config keys", () => {
+  const hosts: ClientHost[] = [];
+  afterAll(async () => {
+    await Promise.all(hosts.map((h) => h.dispose()));
+  });
+
+  /** Client 0's round-1 update as a run whose own settings are `spec`'s would train it. */
+  async function reference(spec: ClientRuntimeSpec, global: ArrayRecord): Promise<ArrayRecord> {
+    const [result] = await new InlineExecutor(await runtimeFor(spec)).run([{ round: 1, clientId: 0, payload: global, state: undefined }]);
+    return result!.arrays;
+  }
+
+  const context = (runConfig: Record<string, ConfigValue>): MessageContext => ({ runConfig, nodeConfig: {} });
+
+  it('trains with the message config over the run config over the local config; unknown keys logged once per run', async () => {
+    const spec = specFor({ name: 'fedavg' });
+    const lines: string[] = [];
+    const host = hostFor(spec, inline, quietLogger(lines));
+    hosts.push(host);
+    const global = await (await runtimeFor(spec)).strategy.initialize(serverContext(await runtimeFor(spec), 'initialize', 0));
+    const run = context({ lr: 0.9, 'batch-size': 8, 'num-server-rounds': 3, 'fraction-train': 0.5 });
+    const message = flowerMessage(global, 1, { lr: 0.2, 'local-epochs': 2, optimizer: 'sgd' });
+    const reply = await host.handle(0, 'train', message, run);
+
+    // lr from the message (not the run config's 0.9), batch size from the run config, the rest local.
+    const expected = await reference({ ...spec, train: { ...spec.train, lr: 0.2, localEpochs: 2, batchSize: 8 } }, global);
+    expect(reply.arrays[RECORD.arrays]).toEqual(expected);
+    expect(reply.arrays[RECORD.arrays]).not.toEqual(await reference(spec, global));
+
+    await host.handle(0, 'train', message, run);
+    const ignored = lines.filter((l) => l.includes('config keys ignored'));
+    expect(ignored).toEqual([
+      'run flower-run: config keys ignored (they set no fedloge option; see docs/flower-config-keys.md): optimizer, num-server-rounds, fraction-train',
+    ]);
+  }, 120_000);
+
+  it("gives FedProx the server's proximal-mu, and refuses it for a strategy without a proximal term", async () => {
+    const spec = specFor({ name: 'fedprox' });
+    const runtime = await runtimeFor(spec);
+    const global = await runtime.strategy.initialize(serverContext(runtime, 'initialize', 0));
+    const host = hostFor(spec, inline);
+    hosts.push(host);
+    const reply = await host.handle(0, 'train', flowerMessage(global, 1, { 'proximal-mu': 2 }), context({ 'proximal-mu': 0 }));
+    const fedProxMu2 = specFor({ name: 'fedprox', options: { mu: 2 } });
+    expect(reply.arrays[RECORD.arrays]).toEqual(await reference(fedProxMu2, global));
+    expect(reply.arrays[RECORD.arrays]).not.toEqual(await reference(spec, global));
+
+    const fedavg = hostFor(specFor({ name: 'fedavg' }), inline);
+    hosts.push(fedavg);
+    await expect(fedavg.handle(0, 'train', flowerMessage(global, 1, { 'proximal-mu': 0.01 }))).rejects.toThrow(
+      /'proximal-mu' = 0\.01 in the message's "config" record sets strategy\.options\.mu, but strategy 'fedavg' has no such option \(it has no proximal term/,
+    );
+  }, 120_000);
+
+  it('refuses a bad value with the key and the value, before training', async () => {
+    const spec = specFor({ name: 'fedavg' });
+    const host = hostFor(spec, inline);
+    hosts.push(host);
+    const global = await (await runtimeFor(spec)).strategy.initialize(serverContext(await runtimeFor(spec), 'initialize', 0));
+    await expect(host.handle(0, 'train', flowerMessage(global, 1, { lr: 'abc' }))).rejects.toThrow(
+      `'lr' in the message's "config" record is "abc" (string); expected number > 0 for train.lr`,
+    );
+    await expect(host.handle(0, 'train', flowerMessage(global, 1), context({ 'local-epochs': 0 }))).rejects.toThrow(
+      `'local-epochs' in the run config is 0 (number); expected integer >= 1 for train.localEpochs`,
+    );
+  }, 120_000);
 });

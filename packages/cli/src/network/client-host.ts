@@ -15,6 +15,9 @@
  *   (it sends it with each train message and gets the new one back, for PM evaluation and its own
  *   checkpoint in the in-process format); a Flower server never sees it, and then this copy is
  *   the only one.
+ * - A Flower ServerApp's train config ("lr", "local-epochs", FedProx's "proximal-mu", …) and the
+ *   run config set the training options of that task, over the run's own
+ *   (flower-config-keys.ts, docs/flower-config-keys.md).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +45,7 @@ import {
   type MessageContent,
   type MessageType,
 } from './task-messages.js';
+import { trainOverrides } from './flower-config-keys.js';
 import type { NodeConfig } from './node-config.js';
 
 /** Builds the executor that trains this process's clients for a run. */
@@ -75,7 +79,16 @@ const NO_CONTEXT: MessageContext = { runConfig: {}, nodeConfig: {} };
 
 export class ClientHost {
   private readonly states = new ClientStateStore();
-  private runtime: { readonly runId: string; readonly executor: Promise<ClientExecutor> } | undefined;
+  private runtime:
+    | {
+        readonly runId: string;
+        /** The strategy the run trains with (which config keys apply). */
+        readonly strategy: string;
+        readonly executor: Promise<ClientExecutor>;
+        /** Config keys that set nothing here, already logged for this run. */
+        readonly ignoredKeys: Set<string>;
+      }
+    | undefined;
   /** Tasks run one at a time, in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
   private lastRound = 0;
@@ -99,7 +112,7 @@ export class ClientHost {
     clientId: number,
     type: MessageType,
     content: MessageContent,
-    _context: MessageContext = NO_CONTEXT,
+    context: MessageContext = NO_CONTEXT,
   ): Promise<MessageContent> {
     if (!this.options.clientIds.includes(clientId))
       throw new Error(`client ${clientId} is not hosted here (hosted: ${this.options.clientIds.join(', ')})`);
@@ -110,17 +123,34 @@ export class ClientHost {
       await this.runtime!.executor;
       return helloReply(clientId);
     }
-    if (type === 'train') return this.train(clientId, content);
+    if (type === 'train') return this.train(clientId, content, context);
     if (type === 'evaluate') return this.evaluate(clientId, content);
     throw new MessageFormatError(`message type '${type}' is not served by fedloge clients (train, evaluate and query are)`);
   }
 
-  private async train(clientId: number, content: MessageContent): Promise<MessageContent> {
+  private async train(clientId: number, content: MessageContent, context: MessageContext): Promise<MessageContent> {
     const request = readTrainMessage(content);
     const executor = await this.executorFor('train', clientId, request);
-    this.options.logger.info(`client ${clientId}: round ${request.round}: training`);
+    const runtime = this.runtime!;
+    const { overrides, unknown } = trainOverrides(request.config, context.runConfig, runtime.strategy);
+    const unlogged = unknown.filter((k) => !runtime.ignoredKeys.has(k));
+    if (unlogged.length) {
+      for (const k of unlogged) runtime.ignoredKeys.add(k);
+      this.options.logger.info(
+        `run ${runtime.runId}: config keys ignored (they set no fedloge option; see docs/flower-config-keys.md): ${unlogged.join(', ')}`,
+      );
+    }
+    const changed = overrides ? { ...overrides.train, ...overrides.strategyOptions } : {};
+    this.options.logger.info(
+      `client ${clientId}: round ${request.round}: training` +
+        (overrides
+          ? ` with ${Object.entries(changed)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join(', ')} from the server's config`
+          : ''),
+    );
     const state = request.state ?? this.states.get(clientId);
-    const task = { round: request.round, clientId, payload: request.payload, state };
+    const task = { round: request.round, clientId, payload: request.payload, state, ...(overrides ? { overrides } : {}) };
     const run = this.queue.then(() => executor.run([task]));
     this.queue = run.catch(() => undefined);
     const [result] = await run;
@@ -178,6 +208,8 @@ export class ClientHost {
     );
     this.runtime = {
       runId,
+      strategy: spec.strategy.name,
+      ignoredKeys: new Set(),
       executor: (previous ? previous.executor.then((e) => e.dispose?.()) : Promise.resolve()).then(() =>
         this.options.makeExecutor(local, backend),
       ),

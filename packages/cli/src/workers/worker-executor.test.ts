@@ -103,6 +103,14 @@ describe('WorkerThreadExecutor', () => {
     expect((await workers.run([{ round: 2, clientId: 1, payload: global, state: undefined }])).map((r) => r.clientId)).toEqual([1]);
   });
 
+  it("trains a task's overrides on a worker as in line, and not as the run's own settings", async () => {
+    const task: ClientTask = { round: 1, clientId: 0, payload: global, state: undefined, overrides: { train: { lr: 0.5, batchSize: 8 } } };
+    const inline = await new InlineExecutor(runtime).run([task]);
+    expectIdentical(inline, await workers.run([task]));
+    const plain = await new InlineExecutor(runtime).run([{ ...task, overrides: undefined }]);
+    expect(plain[0]!.arrays).not.toEqual(inline[0]!.arrays);
+  });
+
   it('reports a failing task with its client, then keeps working', async () => {
     const bad: ClientTask[] = [{ round: 1, clientId: 99, payload: global, state: undefined }];
     await expect(workers.run(bad)).rejects.toThrow(/round 1, client 99: Client 99 does not exist/);

@@ -40,6 +40,22 @@ export interface ClientTask {
   readonly payload: ArrayRecord;
   /** The client's persistent state, undefined before its first update. */
   readonly state: ArrayRecord | undefined;
+  /**
+   * Settings of this task only, over the run's (a Flower ServerApp's train config, e.g. "lr");
+   * undefined: the run's settings.
+   */
+  readonly overrides?: TaskOverrides;
+}
+
+/** Per-task replacements of run settings; every field is optional and replaces the run's value. */
+export interface TaskOverrides {
+  /** Replaces fields of the run's `TrainConfig`. */
+  readonly train?: Partial<TrainConfig>;
+  /**
+   * Replaces options of the run's strategy (e.g. FedProx's `mu`); the strategy is rebuilt with
+   * the merged options, validated by its plugin's schema.
+   */
+  readonly strategyOptions?: Readonly<Record<string, unknown>>;
 }
 
 /** A client's update, with the wall time its training took. */
@@ -90,6 +106,11 @@ export interface ClientRuntime {
   readonly seed: number;
   readonly augment: boolean;
   readonly logger: Logger;
+  /**
+   * The run's strategy rebuilt with some options replaced (for `TaskOverrides.strategyOptions`);
+   * missing: this runtime cannot rebuild it, and tasks with strategy overrides fail.
+   */
+  readonly strategyWith?: (overrides: Readonly<Record<string, unknown>>) => Strategy;
 }
 
 /**
@@ -105,7 +126,16 @@ export function buildClientRuntime(
   const aggregator = createAggregator(container, spec.aggregator.name, spec.aggregator.options, logger);
   const strategy = createStrategy(container, spec.strategy.name, spec.strategy.options, aggregator, logger);
   const models = new PluginModelBuilder(container, spec.model, data.dataset.imageShape, data.dataset.numClasses);
-  return { strategy, aggregator, data, models, train: spec.train, seed: spec.seed, augment: spec.augment, logger };
+  // One rebuilt strategy per distinct set of overrides (a Flower server sends the same config every round).
+  const rebuilt = new Map<string, Strategy>();
+  const strategyWith = (overrides: Readonly<Record<string, unknown>>): Strategy => {
+    const options = { ...(spec.strategy.options as Record<string, unknown> | undefined), ...overrides };
+    const key = JSON.stringify(options);
+    let built = rebuilt.get(key);
+    if (!built) rebuilt.set(key, (built = createStrategy(container, spec.strategy.name, options, aggregator, logger)));
+    return built;
+  };
+  return { strategy, aggregator, data, models, train: spec.train, seed: spec.seed, augment: spec.augment, logger, strategyWith };
 }
 
 /** One `FederatedClientData` per client of the partition, index = client id. */
@@ -121,7 +151,7 @@ export function buildClientData(data: FederatedData, augment: boolean): Federate
 /** Train one task with `runtime.strategy.trainClient`; errors come back tagged with strategy, round and client. */
 export async function runClientTask(runtime: ClientRuntime, client: FederatedClientData, task: ClientTask): Promise<ClientTaskResult> {
   const started = performance.now();
-  const { strategy } = runtime;
+  const strategy = strategyFor(runtime, task);
   const site = { strategy: strategy.name, hook: 'trainClient', round: task.round, clientId: task.clientId };
   const update = await callHook(site, () =>
     strategy.trainClient({
@@ -130,7 +160,7 @@ export async function runClientTask(runtime: ClientRuntime, client: FederatedCli
       payload: task.payload,
       state: task.state,
       data: client,
-      train: runtime.train,
+      train: task.overrides?.train ? { ...runtime.train, ...task.overrides.train } : runtime.train,
       numClasses: runtime.data.dataset.numClasses,
       rng: RUN_STREAMS.clientTrain(new Rng(runtime.seed), task.round, task.clientId),
       models: runtime.models,
@@ -144,6 +174,19 @@ export async function runClientTask(runtime: ClientRuntime, client: FederatedCli
     );
   }
   return { ...update, clientId: task.clientId, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The runtime's strategy, or the one rebuilt with the task's option overrides. */
+function strategyFor(runtime: ClientRuntime, task: ClientTask): Strategy {
+  const overrides = task.overrides?.strategyOptions;
+  if (!overrides || Object.keys(overrides).length === 0) return runtime.strategy;
+  if (!runtime.strategyWith) {
+    throw new Error(
+      `Round ${task.round}, client ${task.clientId}: the task replaces strategy options (${Object.keys(overrides).join(', ')}) ` +
+        'but this runtime cannot rebuild its strategy; build it with buildClientRuntime',
+    );
+  }
+  return runtime.strategyWith(overrides);
 }
 
 /** Trains the tasks one after another on the calling thread. */

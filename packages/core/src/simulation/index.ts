@@ -5,7 +5,7 @@ export type { SimulationCheckpoint, SimulationOptions } from './simulation.js';
 export { SIMULATION_DEFAULTS, clientsPerRoundFor, headlinePmMasked, resolveSimulationConfig } from './simulation-config.js';
 export type { PmMasking, ResolvedSimulationConfig, SimulationConfig } from './simulation-config.js';
 export { InlineExecutor, buildClientData, buildClientRuntime, runClientTask } from './client-runtime.js';
-export type { ClientExecutor, ClientRuntime, ClientRuntimeSpec, ClientTask, ClientTaskResult } from './client-runtime.js';
+export type { ClientExecutor, ClientRuntime, ClientRuntimeSpec, ClientTask, ClientTaskResult, TaskOverrides } from './client-runtime.js';
 export { evaluateClientTask, evaluationContext } from './client-evaluation.js';
 export type { ClientEvalResult, ClientEvalTask } from './client-evaluation.js';
 export { ClientStateStore } from './client-state-store.js';
