@@ -5,6 +5,7 @@ import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 import { serverCommand } from './server.js';
 import { clientCommand } from './client.js';
+import { serverappCommand } from './serverapp.js';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   [trainCommand.name]: trainCommand,
@@ -12,6 +13,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   [predictCommand.name]: predictCommand,
   [serverCommand.name]: serverCommand,
   [clientCommand.name]: clientCommand,
+  [serverappCommand.name]: serverappCommand,
 };
 
 export type { Command, CommandContext } from './command.js';
@@ -21,3 +23,4 @@ export { compareCommand, compareHelp } from './compare.js';
 export { formatOutcome, predictCommand, predictHelp } from './predict.js';
 export { serverCommand, serverHelp } from './server.js';
 export { clientCommand, clientHelp } from './client.js';
+export { serverappCommand, serverappHelp } from './serverapp.js';
