@@ -186,7 +186,7 @@ describe('ClientHost: evaluate', () => {
     const record = toRecordDict(reply).get('metrics');
     expect(record?.kind === 'metric' && record.values.get('num-examples')).toBe(BigInt(indices.length));
     expect(record?.kind === 'metric' && typeof record.values.get('eval_acc')).toBe('number');
-  }, 120_000);
+  }, 300_000);
 
   it('FedAvg in line: the PM is the received global model, unmasked; every tensor disposed', async () => {
     const spec = specFor({ name: 'fedavg' });
@@ -228,7 +228,7 @@ describe('ClientHost: evaluate', () => {
     });
     gp.dispose();
     expect(reply.metrics[RECORD.metrics]!['eval_loss']).toBeCloseTo(loss, 5);
-  }, 120_000);
+  }, 300_000);
 
   it('refuses an evaluate message without arrays, naming the record it needs', async () => {
     const host = hostFor(specFor({ name: 'fedavg' }), inline);
@@ -276,7 +276,7 @@ describe("ClientHost: a Flower server's config keys", () => {
     expect(ignored).toEqual([
       'run flower-run: config keys ignored (they set no fedloge option; see docs/flower-config-keys.md): optimizer, num-server-rounds, fraction-train',
     ]);
-  }, 120_000);
+  }, 300_000);
 
   it("gives FedProx the server's proximal-mu, and refuses it for a strategy without a proximal term", async () => {
     const spec = specFor({ name: 'fedprox' });
@@ -294,7 +294,7 @@ describe("ClientHost: a Flower server's config keys", () => {
     await expect(fedavg.handle(0, 'train', flowerMessage(global, 1, { 'proximal-mu': 0.01 }))).rejects.toThrow(
       /'proximal-mu' = 0\.01 in the message's "config" record sets strategy\.options\.mu, but strategy 'fedavg' has no such option \(it has no proximal term/,
     );
-  }, 120_000);
+  }, 300_000);
 
   it('refuses a bad value with the key and the value, before training', async () => {
     const spec = specFor({ name: 'fedavg' });
@@ -307,5 +307,5 @@ describe("ClientHost: a Flower server's config keys", () => {
     await expect(host.handle(0, 'train', flowerMessage(global, 1), context({ 'local-epochs': 0 }))).rejects.toThrow(
       `'local-epochs' in the run config is 0 (number); expected integer >= 1 for train.localEpochs`,
     );
-  }, 120_000);
+  }, 300_000);
 });

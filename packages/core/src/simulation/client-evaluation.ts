@@ -17,8 +17,9 @@ import {
   localTestSets,
   personalLogits,
   personalPredictorFor,
-  testImages,
   scoreLocalLogits,
+  testImages,
+  type LocalTestSet,
 } from './client-scoring.js';
 import type { FederatedClientData } from './federated-client-data.js';
 import { SIMULATION_DEFAULTS, headlinePmMasked, type PmMasking } from './simulation-config.js';
@@ -75,6 +76,9 @@ export function evaluationContext(runtime: ClientRuntime, clients: readonly Fede
   };
 }
 
+/** Local test sets per data set, built on a host's first evaluation (a host evaluates every round). */
+const localSets = new WeakMap<object, readonly LocalTestSet[]>();
+
 /** Evaluate `task` on the calling thread; errors come back tagged with strategy, hook, round and client. */
 export async function evaluateClientTask(
   runtime: ClientRuntime,
@@ -86,7 +90,9 @@ export async function evaluateClientTask(
   const { round, clientId: k } = task;
   const client = clients[k];
   if (!client) throw new RangeError(`Client ${k} does not exist (the partition has ${clients.length} clients)`);
-  const local = localTestSets(data)[k]!;
+  let sets = localSets.get(data);
+  if (!sets) localSets.set(data, (sets = localTestSets(data)));
+  const local = sets[k]!;
   const masked = headlinePmMasked(task.pmMasking ?? 'reference', strategy);
   const n = local.indices.length;
   const result = (variant: string, loss: number | null, accuracy: ShotAccuracy): ClientEvalResult => ({
