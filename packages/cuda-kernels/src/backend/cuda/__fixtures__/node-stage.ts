@@ -237,7 +237,7 @@ function trainLosses(model: keyof typeof INPUT_SHAPES, b: number, n: number): nu
   const shape = INPUT_SHAPES[model];
   const net = plugin.create({ inputShape: shape, rng: rng.derive('backbone') }, {});
   const head = new LinearHead({ inputDim: net.featureDim, numClasses: 10, rng: rng.derive('head') });
-  const opt = new SGD([...net.params.values(), ...head.params.values()], { lr: 0.05, momentum: 0.9 });
+  const opt = new SGD([...net.params.values(), ...head.params.values()], { lr: 0.01, momentum: 0.9 });
   const data = rng.derive('data');
   const x = tf.tensor4d(
     Float32Array.from({ length: b * shape[0] * shape[1] * shape[2] }, () => data.normal()),
