@@ -80,6 +80,8 @@ export {
 } from './auth/call-auth.js';
 export { type ClientTlsOptions, DEFAULT_MAX_MESSAGE_BYTES, type ServerTlsOptions } from './grpc/tls.js';
 export { backoffDelayMs, type RetryOptions } from './client/backoff.js';
+/** gRPC status codes (FleetCallError.code), so callers need not depend on grpc-js. */
+export { status as GrpcStatus } from '@grpc/grpc-js';
 export {
   DEFAULT_HEARTBEAT_INTERVAL_S,
   FleetCallError,

@@ -4,7 +4,15 @@
  * loses the server keeps retrying with backoff (the wire layer's calls, and this loop's polling),
  * so a link that goes down and comes back, or a server restarted with --resume, finds its nodes again.
  */
-import { createReply, ErrorCode, FleetClient, type FleetClientOptions, type FleetMessage } from '@fedloge/fleet';
+import {
+  createReply,
+  ErrorCode,
+  FleetCallError,
+  FleetClient,
+  GrpcStatus,
+  type FleetClientOptions,
+  type FleetMessage,
+} from '@fedloge/fleet';
 import type { Logger } from '@fedloge/core';
 import type { ClientHost, MessageContext } from './client-host.js';
 import { fromRecordDict, toRecordDict } from './fleet-records.js';
@@ -54,6 +62,7 @@ export class NodeRunner {
         return await this.client.connect();
       } catch (e) {
         if (this.stopped) throw e;
+        if (e instanceof FleetCallError && REFUSALS.has(e.code)) throw refusal(this.clientId, e);
         if (/UNAUTHENTICATED|PERMISSION_DENIED|refused|allow/i.test((e as Error).message)) throw e;
         this.logger.warn(`client ${this.clientId}: cannot reach the server (${(e as Error).message}); retrying in ${wait} ms`);
         await sleep(wait);
@@ -137,6 +146,26 @@ export class NodeRunner {
     await this.client.close();
     await this.loop?.catch(() => undefined);
   }
+}
+
+/** Answers that retrying cannot change: the link refused this node (its key, its settings), it did not fail to answer. */
+const REFUSALS: ReadonlySet<number> = new Set([
+  GrpcStatus.UNAUTHENTICATED,
+  GrpcStatus.PERMISSION_DENIED,
+  GrpcStatus.FAILED_PRECONDITION,
+  GrpcStatus.INVALID_ARGUMENT,
+]);
+
+function refusal(clientId: number, e: FleetCallError): Error {
+  const hint = /No SuperNode found|registered via the CLI/i.test(e.details)
+    ? " A SuperLink started with --enable-supernode-auth only lets in node keys registered with 'flwr supernode register <the key's .pub.pem>'" +
+      ' (this client keeps them in <--out>/keys); start this client with --no-self-register.'
+    : /heartbeat/i.test(e.details)
+      ? ' A Flower SuperLink takes --heartbeat in [10, 1800] s.'
+      : '';
+  return new Error(`client ${clientId}: the server refused the node at ${e.method}: ${GrpcStatus[e.code]} (${e.details}).${hint}`, {
+    cause: e,
+  });
 }
 
 function sleep(ms: number): Promise<void> {

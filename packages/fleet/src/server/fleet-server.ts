@@ -436,7 +436,11 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         return { nodeId: this.nodes.register(caller.fingerprint, caller.publicKeyPem) };
       }),
       activateNode: h('activateNode', false, (req, caller) => {
-        const nodeId = this.nodes.idForKey(caller.fingerprint);
+        let nodeId = this.nodes.idForKey(caller.fingerprint);
+        // The allow-list is this link's `flwr supernode register`: a Flower SuperNode started with its own key
+        // (--auth-supernode-private-key) never calls RegisterNode and activates straight away.
+        if (nodeId === undefined && this.allowedKeys && publicKeyFingerprintSafe(req.publicKey) === caller.fingerprint)
+          nodeId = this.nodes.register(caller.fingerprint, caller.publicKeyPem);
         if (nodeId === undefined || publicKeyFingerprintSafe(req.publicKey) !== caller.fingerprint) {
           throw new StatusError(status.NOT_FOUND, 'unknown node: no SuperNode is registered with this public key');
         }
