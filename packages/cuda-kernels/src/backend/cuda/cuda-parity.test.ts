@@ -26,6 +26,11 @@ describe(`cuda backend parity with tfjs-cpu on the GPU${note}`, () => {
     }
   });
 
+  // On a machine that must have a GPU, a skipped suite would read as a pass.
+  it.runIf(process.env['FEDKERN_REQUIRE_CUDA'] === '1')('has a usable device (FEDKERN_REQUIRE_CUDA=1)', () => {
+    expect(available, `the cuda backend is unavailable${note}`).toBe(true);
+  });
+
   for (const mode of ['tf32', 'fp32'] as const) {
     it.skipIf(!available).each(PARITY_CASES.map((c) => [c.name, c] as const))(`${mode}: %s`, async (_name, c) => {
       const addon = (runtime as { addon: CudaBackendAddon }).addon;
