@@ -2,9 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '@fedloge/core';
 
-import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
+import { FASHION_MNIST_DIR, tempDir, tinyPartition, writeTinyPartition } from '../__fixtures__/tiny-run.js';
 import { runCli } from '../__fixtures__/run-cli.js';
+import { validateConfig } from '../config/validate.js';
+import { clientRuntimeSpec } from '../run/runtime-spec.js';
+import { WorkerThreadExecutor } from '../workers/worker-executor.js';
 
 const saved = process.env['OMP_NUM_THREADS'];
 afterEach(() => {
@@ -12,10 +16,10 @@ afterEach(() => {
   else process.env['OMP_NUM_THREADS'] = saved;
 });
 
-/** A one-round native run on the main thread; its start lines and summary.json's `threads`. */
-async function tinyNativeRun(extra: string[]): Promise<{ stderr: string; threads: unknown }> {
+/** A native run (on the main thread unless `extra` says otherwise); its start lines, summary.json's `threads`, metrics. */
+async function tinyNativeRun(extra: string[], rounds = 1): Promise<{ stderr: string; threads: unknown; metrics: unknown[] }> {
   const dir = tempDir('threads');
-  writeTinyPartition(dir, 2, 24);
+  writeTinyPartition(dir, 2, 44);
   const args = [
     'train',
     '--partition',
@@ -27,10 +31,25 @@ async function tinyNativeRun(extra: string[]): Promise<{ stderr: string; threads
     '--clients-per-round',
     '2',
   ];
-  args.push('--rounds', '1', '--batch-size', '8', '--backend', 'native', '--workers', '0', '--out', 'out', ...extra);
+  args.push('--rounds', String(rounds), '--batch-size', '16', '--backend', 'native', '--workers', '0', '--out', 'out', ...extra);
   const { code, stderr } = await runCli(args, dir);
   expect(code, stderr).toBe(0);
-  return { stderr, threads: JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).threads };
+  const metrics = readFileSync(join(dir, 'out', 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => withoutTimings(JSON.parse(line)));
+  return { stderr, threads: JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).threads, metrics };
+}
+
+/** A metrics record without its wall-clock fields (`seconds`, `trainSeconds`, …), which no two runs share. */
+function withoutTimings(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTimings);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !/seconds/i.test(key))
+      .map(([key, v]) => [key, withoutTimings(v)]),
+  );
 }
 
 describe('fedloge train: threads', () => {
@@ -48,5 +67,33 @@ describe('fedloge train: threads', () => {
     expect(stderr).toMatch(/^backend: native \(oneDNN [\d.]+, 2 threads,/m);
     expect(stderr).toMatch(/^threads: 2 per training thread \(from --threads \/ threads:\)$/m);
     expect(threads).toEqual({ threads: 2, source: 'threads setting' });
+  });
+
+  it('gives the same metrics on a worker thread as on the main thread at the same thread count, and says how to match', async () => {
+    delete process.env['OMP_NUM_THREADS'];
+    const inline = await tinyNativeRun(['--threads', '1'], 2);
+    const onWorker = await tinyNativeRun(['--workers', '1'], 2);
+    expect(onWorker.threads).toEqual({ threads: 1, source: 'default' });
+    expect(onWorker.stderr).toMatch(
+      /^threads: 1 per training thread \(default: one per worker thread; a --workers 0 run gives the same numbers with --threads 1\)$/m,
+    );
+    expect(onWorker.metrics).toHaveLength(2);
+    expect(onWorker.metrics).toEqual(inline.metrics);
+  });
+
+  it("trains a network client's worker with the thread count in the server's spec", async () => {
+    const config = validateConfig({
+      dataset: { dataDir: FASHION_MNIST_DIR, download: false },
+      clients: { total: 2, perRound: 2 },
+      backend: 'native',
+    });
+    // As fedloge client starts it: no thread count of its own, the run's in the spec.
+    const spec = clientRuntimeSpec(config, tinyPartition(2, 8), process.cwd(), 2);
+    const executor = await WorkerThreadExecutor.start({ size: 1, init: { spec, backend: 'native' }, logger: silentLogger() });
+    try {
+      expect(executor.backends[0]?.detail).toMatch(/^oneDNN [\d.]+, 2 threads,/);
+    } finally {
+      await executor.dispose();
+    }
   });
 });

@@ -71,5 +71,15 @@ export function describeThreads(choice: ThreadChoice, workers: number): string {
         : choice.source === 'single-threaded backend'
           ? 'the backend runs one'
           : 'from --threads / threads:';
-  return `threads: ${choice.threads} per training thread (${why})`;
+  // The same seed gives the same numbers wherever clients train only at the same thread count (the native kernels'
+  // float sums follow it), and the default differs between the two ways of training: say so where it applies.
+  const note =
+    choice.source !== 'default'
+      ? ''
+      : workers > 0
+        ? '; a --workers 0 run gives the same numbers with --threads 1'
+        : choice.threads > 1
+          ? `; a run on worker threads gives the same numbers with --threads ${choice.threads}`
+          : '';
+  return `threads: ${choice.threads} per training thread (${why}${note})`;
 }

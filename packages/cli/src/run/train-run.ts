@@ -183,7 +183,8 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     say(`partition: written to ${partitionFile}`);
   }
 
-  const spec = clientRuntimeSpec(config, data.partition, io.cwd);
+  // The run's thread count travels with the spec, so network clients train as this process would.
+  const spec = clientRuntimeSpec(config, data.partition, io.cwd, threads.threads);
   const runtime = buildClientRuntime(container, spec, data, io.logger);
   let executor: ClientExecutor;
   if (options.executor) {

@@ -40,8 +40,9 @@ interface WorkerState {
 async function setUp(): Promise<WorkerState> {
   const { spec } = init;
   registerAddonBackends();
-  // One thread per worker unless the run chose more: the workers are the parallelism (see run/threads.ts).
-  const backend = await initBackend({ backend: init.backend, logger, threads: init.threads ?? 1 });
+  // The run's count (one per worker by default: the workers are the parallelism; run/threads.ts). A network client
+  // gets it in the server's spec, so its numbers match the server's own run.
+  const backend = await initBackend({ backend: init.backend, logger, threads: init.threads ?? spec.threads ?? 1 });
   const container = await buildPluginContainer(spec.pluginModules, spec.pluginBaseDir);
   // Never downloads: the main thread has found (or fetched) the files already.
   const dataset = await loadDatasetPlugin(container, spec.dataset, { download: false, logger });

@@ -95,6 +95,12 @@ export interface ClientRuntimeSpec {
   readonly seed: number;
   /** Train-time augmentation on or off for the whole run. */
   readonly augment: boolean;
+  /**
+   * Backend threads of every thread that trains clients (worker threads, network clients), fixed by the run: the
+   * native kernels' float sums depend on the thread count, so this is what keeps a seed's numbers the same wherever
+   * clients train. Absent (older senders): 1.
+   */
+  readonly threads?: number;
 }
 
 /** The live objects that train clients. */
