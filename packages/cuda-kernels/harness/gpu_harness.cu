@@ -13,8 +13,9 @@
 //
 // Tolerances, as a fraction of Σ|a|·|b| over each output's terms (a rigorous rounding bound, so only a wrong index
 // or a lost term can exceed it): FP32 GEMM/convolution (K + 66)·2⁻²⁴ (K additions, up to 64 split-K chunks); TF32
-// 2⁻¹⁰ + (K + 66)·2⁻²⁴ (10-bit mantissas in the products, FP32 accumulation); sums (n + 2)·2⁻²⁴ of Σ|x|; max/min/pool forward/casts/copies
-// exact; elementwise 2⁻²⁰ relative (libdevice's expf/logf/tanhf are within a few ulp); head kernels 1e-4 of the output's scale.
+// 2⁻¹⁰ + (K + 66)·2⁻²⁴ (10-bit mantissas in the products, FP32 accumulation); sums (n + 2)·2⁻²⁴ of Σ|x|; max/min,
+// pool forward, casts and copies exact; broadcasting binary ops 2⁻²¹ relative; unary ops 2⁻²⁰ relative to
+// max(|ref|, 1e-2) (libdevice's expf/logf/tanhf are within a few ulp); head kernels 1e-4 of the output's scale.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -371,7 +372,7 @@ void checkBroadcast() {
         const double got = cmp ? gotB[i] : gotF[i];
         err = std::max(err, std::fabs(got - ref) / std::max(std::fabs(ref), 1e-30));
       }
-      const double tol = cmp ? 0 : std::ldexp(1.0, -23);
+      const double tol = cmp ? 0 : std::ldexp(1.0, -21);  // squaredDifference rounds (a − b), then squares: ~3 ulp
       record(name, err <= tol, err, tol);
     });
   }
@@ -482,7 +483,8 @@ void checkUnary() {
           continue;
         }
         const double ref = u.ref(x[i]);
-        err = std::max(err, std::fabs(got[i] - ref) / std::max(std::fabs(ref), 1e-6));
+        // relative, floored at 1e-2: log near 1 and tanh near 0 are tiny, where a few ulp of the input dominate
+        err = std::max(err, std::fabs(got[i] - ref) / std::max(std::fabs(ref), 1e-2));
       }
       const double tol = std::ldexp(1.0, -20);
       record(name, err <= tol, err, tol);

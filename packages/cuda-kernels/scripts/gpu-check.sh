@@ -10,7 +10,7 @@
 #                                                          closed, the addon built from the carried headers without
 #                                                          oneDNN, the carried Node running the bundled stage against
 #                                                          the CPU-emulated device
-#   packages/cuda-kernels/scripts/gpu-check.sh             (GPU machine) the check itself, about 5 of its 8 minutes
+#   packages/cuda-kernels/scripts/gpu-check.sh             (GPU machine) the check itself, within a 450-s budget
 #
 # Stages on the GPU machine, each under `timeout` within an overall budget ($GPU_CHECK_BUDGET_S, default 450 s):
 #   device        nvidia-smi: name and compute capability (the build targets exactly that architecture; 90 → 90a)
@@ -183,7 +183,11 @@ build_carry() {
   # What travels: the working tree (tracked and untracked files git does not ignore) plus the carry.
   local carry_bytes tree_bytes
   carry_bytes=$(du -sb "$carry" | cut -f1)
-  tree_bytes=$(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c '%s' 2>/dev/null | awk '{s+=$1} END {print s+0}')
+  if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+    tree_bytes=$(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c '%s' 2>/dev/null | awk '{s+=$1} END {print s+0}')
+  else # not a checkout: everything but the usual ignored folders
+    tree_bytes=$(du -sb --exclude=node_modules --exclude=build --exclude=dist --exclude=.git --exclude=.nx "$root" | cut -f1)
+  fi
   awk -v c="$carry_bytes" -v n="$(stat -c %s "$archive")" -v a="$(basename "$archive")" -v b="$(stat -c %s "$carry/gpu-node-stage.mjs")" \
     -v h="$(du -sb "$carry/include" | cut -f1)" -v t="$tree_bytes" -v l="$carry_limit" 'BEGIN {
       m = 1048576

@@ -44,7 +44,14 @@ import { renormRowsImpl } from '../../../renorm-rows.impl.js';
 import { CudaBackend } from '../cuda-backend.js';
 import type { CudaBackendAddon } from '../device.js';
 import { CUDA_KERNELS } from '../kernels/index.js';
-import { CUDA_BACKEND_NAME, cudaBackendProvider, cudaFallbackCounts, describeFallbacks, registerCudaBackendVariant } from '../register.js';
+import {
+  CUDA_BACKEND_NAME,
+  cudaBackendProvider,
+  cudaFallbackCounts,
+  describeFallbacks,
+  registerCudaBackend,
+  registerCudaBackendVariant,
+} from '../register.js';
 import { cudaSelfTest } from '../self-test.js';
 import { hostKernels } from './host-device.js';
 import { HostMemory } from './host-memory.js';
@@ -125,9 +132,16 @@ async function startBackend(): Promise<CudaBackendAddon | null> {
     status ? `${JSON.stringify(status)}${expected === null ? '' : ` (expected ${expected})`}` : (reason ?? 'no addon'),
   );
   if (!statusOk) return null;
-  // initBackend runs the start-up self-test through the provider, as `--backend cuda` does.
+  // initBackend runs the start-up self-test through the provider, as `--backend cuda` does. When it refuses, the
+  // backend is still registered and the checks below run, so the log says which kernels are wrong.
   registerBackendProvider(cudaBackendProvider);
-  await initBackend({ backend: 'cuda', logger: silentLogger() });
+  try {
+    await initBackend({ backend: 'cuda', logger: silentLogger() });
+    record('initBackend cuda (provider, self-test)', true);
+  } catch (e) {
+    record('initBackend cuda (provider, self-test)', false, e instanceof Error ? e.message : String(e));
+    registerCudaBackend();
+  }
   return addon;
 }
 
