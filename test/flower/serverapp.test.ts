@@ -7,7 +7,8 @@
  * LinkState must have stored every instruction and reply (after its `validate_message`), and the run
  * must end "finished:completed", both when attached to a running run (--run-id) and when launched
  * from a pending one as SuperExec launches `flwr-serverapp` (ListAppsToLaunch, RequestToken,
- * PullAppInputs, heartbeats, PushAppOutputs).
+ * PullAppInputs, heartbeats, PushAppOutputs), including a run that a whole `flower-superlink` process
+ * got through its Control API's StartRun (harness/deployment_start_run.py).
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -225,6 +226,22 @@ describe.skipIf(flowerMissing !== undefined)(
       expect(r.token_revoked).toBe(true);
       expect(r.context_run_id).toBe(ports.run_id);
       expectMessages(r);
+      expectSameRun(out);
+    }, 600_000);
+
+    it('launches a run that a whole flower-superlink process got through its Control API (as `flwr run` starts one)', async () => {
+      // `flower-superlink --isolation process`: Flower spawns no SuperExec, so the run waits for an outside launcher.
+      harness = startHarness('deployment_start_run.py', [join(dir, 'process'), '400']);
+      const ports = JSON.parse(await harness.line('PORTS', 120_000)) as Ports;
+      joinClients(ports, 'process');
+      const out = join(dir, 'process-out');
+      const app = spawnCli(['serverapp', '--superlink', `127.0.0.1:${ports.serverappio}`, '--insecure', ...runArgs(dir, out)], dir);
+      const { code, stderr } = await app.exited;
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain(`claimed pending run ${ports.run_id}`);
+      const r = JSON.parse(await harness.line('RESULT', 60_000)) as Pick<DeploymentResult, 'status' | 'statuses'>;
+      expect(r.status).toEqual({ status: 'finished', sub_status: 'completed', details: '' });
+      expect(r.statuses[0]).toBe('pending');
       expectSameRun(out);
     }, 600_000);
 
