@@ -10,6 +10,7 @@
 export type { ArrayData, ArrayDType } from './records/dtype.js';
 export { arrayBytes, elementCount, type FleetArray, fleetArray } from './records/fleet-array.js';
 export { decodeNpy, encodeNpy, npyHeader } from './records/npy.js';
+export { encodeNpz } from './records/npz.js';
 export {
   type ArrayRecord,
   arrayRecord,

@@ -69,6 +69,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: 'keep-checkpoints', path: ['checkpoint', 'keep'], kind: 'number', placeholder: '<n>' },
   { flag: 'partition', path: ['partition'], kind: 'string', placeholder: '<file>' },
   { flag: 'export-partition', path: ['exportPartition'], kind: 'string', placeholder: '<file>' },
+  { flag: 'export-initial', path: ['exportInitial'], kind: 'string', placeholder: '<file.npz>' },
 ];
 
 /** Flags that do not set a config value. */

@@ -68,5 +68,6 @@ export function resolveInputPaths(values: Readonly<Record<string, unknown>>, bas
   }
   if ('partition' in out) out['partition'] = abs(out['partition']);
   if ('exportPartition' in out) out['exportPartition'] = abs(out['exportPartition']);
+  if ('exportInitial' in out) out['exportInitial'] = abs(out['exportInitial']);
   return out;
 }

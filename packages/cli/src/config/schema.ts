@@ -188,6 +188,13 @@ export const RunConfigSchema = z
       .min(1)
       .optional()
       .describe('Write the client partition to this file ({dataset, numClasses, trainIndices, localTestIndices}; --partition reads it).'),
+    exportInitial: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Write the global arrays round 1 starts from to this numpy .npz (our state keys), e.g. a Flower ServerApp's initial_arrays.",
+      ),
   })
   .describe('FedLoGe.ts run configuration (fedloge train --config <file>).')
   // `$schema` only serves editors; the resolved config does not carry it.

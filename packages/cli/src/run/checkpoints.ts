@@ -24,7 +24,7 @@ export const CHECKPOINT_DIR = 'checkpoints';
  * backend's thread count only reorders the native kernels' float sums (a given count gives the
  * same bits), so it may change too, at the cost of the last digits.
  */
-export const RESUME_FREE_KEYS: readonly string[] = ['out', 'workers', 'threads', 'checkpoint', 'exportPartition'];
+export const RESUME_FREE_KEYS: readonly string[] = ['out', 'workers', 'threads', 'checkpoint', 'exportPartition', 'exportInitial'];
 
 /** The CLI's part of a checkpoint file. */
 export interface CheckpointMeta {

@@ -29,6 +29,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { RunConfig } from '../config/schema.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { formatFinalTable } from '../output/final-table.js';
+import { initialArraysWriter } from '../output/initial-arrays.js';
 import { MetricsCsvWriter } from '../output/metrics-csv.js';
 import { MetricsWriter } from '../output/metrics-writer.js';
 import { RUN_FILES, RunDirectory, defaultRunDirectory } from '../output/run-directory.js';
@@ -136,6 +137,8 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   checkRunFolder(dir.path, resume ? 'resume' : options.overwrite ? 'overwrite' : 'new');
   const partitionFile = config.exportPartition !== undefined ? resolve(io.cwd, config.exportPartition) : undefined;
   if (partitionFile !== undefined) checkOutputPath('--export-partition', partitionFile, 'file');
+  const initialFile = config.exportInitial !== undefined ? resolve(io.cwd, config.exportInitial) : undefined;
+  if (initialFile !== undefined) checkOutputPath('--export-initial', initialFile, 'file');
 
   // `workers: auto` depends on the backend: the multi-threaded native/cuda backends train on the main thread
   // (measured on the default run: 23 s inline with 2 oneDNN threads vs 29 s on 2 single-threaded workers), the
@@ -253,6 +256,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
         new MetricsWriter(dir, resume?.meta.records ?? []),
         new MetricsCsvWriter(dir, resume?.meta.records ?? []),
         checkpoints,
+        ...(initialFile !== undefined ? [initialArraysWriter(initialFile, say)] : []),
         ...(options.reporters ?? []),
       ],
       logger: io.logger,
