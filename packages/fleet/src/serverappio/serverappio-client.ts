@@ -24,7 +24,7 @@ import type { Message } from '../gen/flwr/proto/message_pb.js';
 import type { Run } from '../gen/flwr/proto/run_pb.js';
 import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleep } from '../client/backoff.js';
 import { channelCredentials, type ClientTlsOptions, DEFAULT_MAX_MESSAGE_BYTES, messageSizeOptions } from '../grpc/tls.js';
-import { DEFAULT_TTL_S, type FleetMessage, type MessageMetadata, SUPERLINK_NODE_ID } from '../message.js';
+import { DEFAULT_TTL_S, ErrorCode, type FleetMessage, type MessageMetadata, SUPERLINK_NODE_ID } from '../message.js';
 import { type DeflatedContent, deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
 import { envelopeBody, messageEnvelope, messageEnvelopeProblems } from '../objects/message-envelope.js';
@@ -280,25 +280,36 @@ export class ServerAppIoClient {
       throw new Error(`PullMessages answered ${res.messagesList.length} messages but ${res.messageObjectTrees.length} object trees`);
     const out: FleetMessage[] = [];
     for (const [i, wire] of res.messagesList.entries()) {
-      const tree = treeFromProto(res.messageObjectTrees[i]!);
       if (!wire.metadata) throw new Error('the SuperLink sent a reply without metadata');
       const metadata: MessageMetadata = metadataFromProto(wire.metadata);
-      if (metadata.messageId !== tree.objectId)
-        throw new Error(`reply id ${metadata.messageId} differs from its object tree root ${tree.objectId}`);
-      const objects = new Map<string, Uint8Array>();
-      await forEachLimited([...new Set(postOrderIds(tree))], this.parallelObjects, async (objectId) => {
-        objects.set(objectId, await this.pullObject(runId, objectId));
-      });
-      await this.call('confirmMessageReceived', { node: { nodeId: SUPERLINK_NODE_ID }, runId, messageObjectId: tree.objectId });
-      const message = inflateMessage(tree.objectId, objects);
-      const body = envelopeBody(wire);
-      if (body !== (message.error ? 'error' : 'content'))
-        throw new Error(
-          `reply ${tree.objectId}: its envelope says '${body}' but its Message object carries ${message.error ? 'an error' : 'content'}`,
-        );
-      out.push(message);
+      try {
+        out.push(await this.fetchReply(runId, wire, treeFromProto(res.messageObjectTrees[i]!)));
+      } catch (e) {
+        // The link has already let go of this reply: as GrpcGrid does, hand the round an error reply in its place.
+        out.push({
+          metadata: { ...metadata, messageId: '', srcNodeId: SUPERLINK_NODE_ID, dstNodeId: SUPERLINK_NODE_ID, ttl: 0 },
+          error: { code: ErrorCode.messageUnavailable, reason: `its reply could not be fetched: ${(e as Error).message}` },
+        });
+      }
     }
     return out;
+  }
+
+  private async fetchReply(runId: bigint, wire: Message, tree: ObjectTreeNode): Promise<FleetMessage> {
+    if (wire.metadata!.messageId !== tree.objectId)
+      throw new Error(`reply id ${wire.metadata!.messageId} differs from its object tree root ${tree.objectId}`);
+    const objects = new Map<string, Uint8Array>();
+    await forEachLimited([...new Set(postOrderIds(tree))], this.parallelObjects, async (objectId) => {
+      objects.set(objectId, await this.pullObject(runId, objectId));
+    });
+    await this.call('confirmMessageReceived', { node: { nodeId: SUPERLINK_NODE_ID }, runId, messageObjectId: tree.objectId });
+    const message = inflateMessage(tree.objectId, objects);
+    const body = envelopeBody(wire);
+    if (body !== (message.error ? 'error' : 'content'))
+      throw new Error(
+        `reply ${tree.objectId}: its envelope says '${body}' but its Message object carries ${message.error ? 'an error' : 'content'}`,
+      );
+    return message;
   }
 
   // A reply is stored before its node uploads the objects, so "found but not available" means: wait.
