@@ -8,7 +8,7 @@
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { arrayRecord, configRecord, fleetArray, FleetServer, recordDict } from '@fedloge/fleet';
+import { arrayRecord, configRecord, ErrorCode, fleetArray, FleetServer, recordDict } from '@fedloge/fleet';
 import { decodeCheckpoint } from '@fedloge/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
@@ -73,6 +73,14 @@ describe('a fedloge client under a Flower-style server', () => {
     const metrics = reply.content!.get('metrics');
     expect(metrics?.kind === 'metric' && metrics.values.get('num-examples')).toBe(40n);
     expect(metrics?.kind === 'metric' && typeof metrics.values.get('loss')).toBe('number');
+    // A message type we do not serve (Flower's "system", a SecAgg+ stage) gets an Error reply, not a crash.
+    for (const messageType of ['system', 'secagg.stage']) {
+      const other = server.send(nodeId!, { messageType, content: recordDict({ config: configRecord({ 'server-round': 2n }) }) });
+      const refused = await server.awaitReply(other, 60_000);
+      expect(refused.content).toBeUndefined();
+      expect(refused.error?.code).toBe(ErrorCode.clientAppRaisedException);
+      expect(refused.error?.reason).toMatch(new RegExp(`message type '${messageType}' is not served by fedloge clients`));
+    }
     // FedLoGe's local head never left the client: it is in the client's own checkpoint.
     await stopAll(running.splice(0));
     const stateFile = join(dir, 'site', CLIENT_STATE_FILE);
