@@ -8,7 +8,7 @@ import { createReply, type FleetMessage } from './message.js';
 import { type FleetArray, fleetArray } from './records/fleet-array.js';
 import { arrayRecord, metricRecord, recordDict } from './records/record-dict.js';
 
-// Conformance with Flower's Fleet API, Flower 1.25 – 1.28 (client side unchanged across that range): our
+// Byte-level conformance with Flower's Fleet API object encoding (Flower itself is run by test/flower/): our
 // FleetClient against test-peer/superlink_peer.py, an independent SuperLink written from Flower's published
 // protocol with Debian's grpcio/protobuf/numpy/cryptography. The peer encodes the instruction with numpy and
 // hashlib, verifies every call's signature, and checks each object our client pushes against its own bytes.
@@ -48,7 +48,7 @@ function arrayOf(msg: FleetMessage, name: string): FleetArray {
 }
 
 describe.skipIf(missing !== undefined)(
-  `Flower 1.25–1.28 Fleet API conformance (Python SuperLink peer)${missing ? ` (skipped: ${missing})` : ''}`,
+  `Fleet API object encoding, byte for byte (Python SuperLink peer)${missing ? ` (skipped: ${missing})` : ''}`,
   () => {
     it('pulls a numpy-encoded instruction and pushes a reply whose objects match the peer byte for byte', async () => {
       const peer = startPeer();
