@@ -9,6 +9,7 @@ import { runCli } from '../__fixtures__/run-cli.js';
 import { validateConfig } from '../config/validate.js';
 import { clientRuntimeSpec } from '../run/runtime-spec.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
+import { startClient, startServer, stopAll, type Spawned } from '../network/__fixtures__/federation.js';
 
 const saved = process.env['OMP_NUM_THREADS'];
 afterEach(() => {
@@ -95,5 +96,34 @@ describe('fedloge train: threads', () => {
     } finally {
       await executor.dispose();
     }
+  });
+
+  it("gives a network client the server's thread count, so a native federation matches the in-process run", async () => {
+    delete process.env['OMP_NUM_THREADS'];
+    const dir = tempDir('threads-net');
+    writeTinyPartition(dir, 2, 44);
+    const run = (out: string) => [
+      ...['--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '2', '--clients-per-round', '2'],
+      ...['--rounds', '2', '--batch-size', '16', '--backend', 'native', '--workers', '0', '--threads', '2', '--out', out],
+    ];
+    const inline = await runCli(['train', ...run('inproc')], dir);
+    expect(inline.code, inline.stderr).toBe(0);
+    const clients: Spawned[] = [];
+    try {
+      const server = await startServer(run('network'), dir);
+      // The client is given no thread count: without the server's it would train on 1 thread and differ.
+      clients.push(startClient(server.port, '0-1', join(dir, 'c0'), dir));
+      const { code, stderr } = await server.exited;
+      expect(code, stderr).toBe(0);
+    } finally {
+      await stopAll(clients);
+    }
+    const metrics = (out: string) =>
+      readFileSync(join(dir, out, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => withoutTimings(JSON.parse(line)));
+    expect(metrics('network')).toHaveLength(2);
+    expect(metrics('network')).toEqual(metrics('inproc'));
   });
 });
