@@ -206,7 +206,8 @@ build_addon() {
   local gen=() jobs
   command -v ninja >/dev/null 2>&1 && gen=(-G Ninja)
   jobs=$(nproc 2>/dev/null || echo 4)
-  cmake -S "$pkg" -B "$addon_dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_JS_INC=$carry/include" \
+  # CUDACXX: CMake's check_language(CUDA) then finds the same nvcc as the harness build, on PATH or not.
+  CUDACXX="$nvcc" cmake -S "$pkg" -B "$addon_dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_JS_INC=$carry/include" \
     "-DCMAKE_LIBRARY_OUTPUT_DIRECTORY=$addon_dir/Release" -DFEDKERN_DNNL=OFF "-DFEDKERN_CUDA=$1" \
     "-DFEDKERN_CUDA_REQUIRED=$1" ${2:+"-DCMAKE_CUDA_ARCHITECTURES=$2"} &&
     cmake --build "$addon_dir" -j "$jobs" &&
@@ -288,7 +289,7 @@ STAGE_COUNTS=0 stage harness-build 240 "$out/build.log" build_harness "$arch" ||
 # The addon and Node meanwhile (CPU work while the harness uses the GPU); waited for before the Node stage.
 (
   addon_t0=$SECONDS
-  timeout --kill-after=10 "$(limit 300)" bash -c "$(declare -f; declare -p pkg carry work codec addon_dir); build_addon ON '$arch' && unpack_node" \
+  timeout --kill-after=10 "$(limit 300)" bash -c "$(declare -f; declare -p pkg carry work codec addon_dir nvcc); build_addon ON '$arch' && unpack_node" \
     >"$addon_dir.log" 2>&1
   echo $? >"$addon_dir.rc"
   echo $((SECONDS - addon_t0)) >"$addon_dir.secs"
