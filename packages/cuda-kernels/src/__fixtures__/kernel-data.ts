@@ -80,4 +80,8 @@ export const cudaAvailable = cuda.available;
 export const cudaSkipNote = cuda.available ? '' : ` [skipped: no usable CUDA device: ${cuda.error}]`;
 
 if (!status.loaded) console.warn(`[cuda-kernels tests] native kernel tests skipped: ${status.reason}`);
+// On a machine that must have a GPU, skipped CUDA tests would read as a pass: fail every file that uses them instead.
+if (process.env['FEDKERN_REQUIRE_CUDA'] === '1' && !cuda.available) {
+  throw new Error(`FEDKERN_REQUIRE_CUDA=1 but no usable CUDA device: ${cuda.error}`);
+}
 if (!cuda.available) console.warn(`[cuda-kernels tests] CUDA kernel tests skipped: ${cuda.error}`);
