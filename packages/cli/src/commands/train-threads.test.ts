@@ -6,6 +6,7 @@ import { silentLogger } from '@fedloge/core';
 
 import { FASHION_MNIST_DIR, tempDir, tinyPartition, writeTinyPartition } from '../__fixtures__/tiny-run.js';
 import { runCli } from '../__fixtures__/run-cli.js';
+import { spawnCli } from '../__fixtures__/spawn-cli.js';
 import { validateConfig } from '../config/validate.js';
 import { clientRuntimeSpec } from '../run/runtime-spec.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
@@ -106,7 +107,8 @@ describe('fedloge train: threads', () => {
       ...['--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '2', '--clients-per-round', '2'],
       ...['--rounds', '2', '--batch-size', '16', '--backend', 'native', '--workers', '0', '--threads', '2', '--out', out],
     ];
-    const inline = await runCli(['train', ...run('inproc')], dir);
+    // The built CLI, as the server and client run it: both sides of the comparison from the same build.
+    const inline = await spawnCli(['train', ...run('inproc')], dir).exited;
     expect(inline.code, inline.stderr).toBe(0);
     const clients: Spawned[] = [];
     try {
