@@ -333,7 +333,7 @@ void checkBroadcast() {
   std::vector<float> b(b0);
   for (auto& v : b) v = v + (v >= 0 ? 0.5f : -0.5f);  // no division by ~0
   static const char* names[] = {"add", "sub", "mul", "div", "max", "min", "pow", "squaredDifference"};
-  for (int op = 0; op <= 16; ++op) {
+  for (int op = 0; op < static_cast<int>(gpu::BinaryOp::kCount); ++op) {
     if (op == 6 || op == 8 || op == 9) continue;  // pow of negatives is NaN; the gradient ops are covered by training
     const bool cmp = op >= 10;
     const std::string name = std::string("broadcast rank 6 ") + (op < 8 ? names[op] : "comparison " + std::to_string(op));
