@@ -18,7 +18,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../../packages/cli/src/__fixtures__/tiny-run.js';
 import { runCli } from '../../packages/cli/src/__fixtures__/run-cli.js';
 import { spawnCli } from '../../packages/cli/src/__fixtures__/spawn-cli.js';
-import { startClient, stopAll, type Spawned } from '../../packages/cli/src/network/__fixtures__/federation.js';
+import { startClient, stopAll, waitForLine, type Spawned } from '../../packages/cli/src/network/__fixtures__/federation.js';
 import { FLOWER_VERSION, flowerMissing, startHarness, type Harness } from './flower-source.js';
 
 const ROUNDS = 3;
@@ -243,6 +243,27 @@ describe.skipIf(flowerMissing !== undefined)(
       expect(r.status).toEqual({ status: 'finished', sub_status: 'completed', details: '' });
       expect(r.statuses[0]).toBe('pending');
       expectSameRun(out);
+    }, 600_000);
+
+    it('stops when the run is stopped on the SuperLink (flwr stop), leaving it finished:stopped', async () => {
+      const folder = join(dir, 'stopped');
+      harness = startHarness('deployment_start_run.py', [folder, '400']);
+      const ports = JSON.parse(await harness.line('PORTS', 120_000)) as Ports;
+      joinClients(ports, 'stopped');
+      const app = spawnCli(
+        ['serverapp', '--superlink', `127.0.0.1:${ports.serverappio}`, '--insecure', ...runArgs(dir, join(dir, 'stopped-out'))],
+        dir,
+      );
+      await waitForLine(app, /round 1\/3/, 300_000);
+      writeFileSync(join(folder, 'stop-run'), '');
+      const { code, stderr } = await app.exited;
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(
+        new RegExp(`error: the SuperLink ended Flower run ${ports.run_id} \\(.*Run is finished\\. Stopped by user\\.\\)`),
+      );
+      const r = JSON.parse(await harness.line('RESULT', 60_000)) as Pick<DeploymentResult, 'status'> & { stopped: boolean };
+      expect(r.stopped).toBe(true);
+      expect(r.status).toEqual({ status: 'finished', sub_status: 'stopped', details: '' });
     }, 600_000);
 
     it('a node’s Error reply is reported, and too few nodes by the join timeout fail the run on the SuperLink', async () => {

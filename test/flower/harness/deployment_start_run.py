@@ -10,9 +10,12 @@ typer 0.7 rejects Flower's `Annotated[..., typer.Option(help=...)]` parameters w
 is imported; the FAB is therefore zipped here as `flwr build` lays it out (pyproject.toml + module).
 
 Usage: deployment_start_run.py <out folder> [timeout s]
+Once a file <out folder>/stop-run appears, the run is stopped through the Control API's StopRun (what
+`flwr stop <run id>` sends).
 Stdout protocol: "PORTS {json}" once the run is pending (control, serverappio, fleet, run_id); "RESULT
-{json}" once the run is finished or the timeout passed (its status as ListRuns reports it). Exit 0 when
-the run finished as completed.
+{json}" once the run is finished or the timeout passed (its status as ListRuns reports it); then it
+serves on until SIGTERM or the timeout. Exit 0 when
+the run finished as completed (as stopped, when it was stopped).
 """
 
 import hashlib
@@ -31,7 +34,7 @@ import grpc
 from flwr.common import ConfigRecord
 from flwr.common.serde import config_record_to_proto, fab_to_proto, user_config_to_proto
 from flwr.common.typing import Fab
-from flwr.proto.control_pb2 import ListRunsRequest, StartRunRequest
+from flwr.proto.control_pb2 import ListRunsRequest, StartRunRequest, StopRunRequest
 from flwr.proto.control_pb2_grpc import ControlStub
 
 PYPROJECT = """\
@@ -120,8 +123,11 @@ def main():
         run_id = res.run_id
         print("PORTS " + json.dumps({"control": control, "serverappio": appio, "fleet": fleet, "run_id": str(run_id)}), flush=True)
         seen = []
+        stopped = None
         deadline = time.time() + timeout
         while time.time() < deadline:
+            if stopped is None and os.path.exists(os.path.join(out, "stop-run")):
+                stopped = stub.StopRun(StopRunRequest(run_id=run_id)).success
             status = stub.ListRuns(ListRunsRequest(run_id=run_id)).run_dict[run_id].status
             if not seen or seen[-1] != status.status:
                 seen.append(status.status)
@@ -131,9 +137,13 @@ def main():
         result = {
             "status": {"status": status.status, "sub_status": status.sub_status, "details": status.details},
             "statuses": seen,
-            "ok": status.status == "finished" and status.sub_status == "completed",
+            "stopped": stopped,
+            "ok": status.status == "finished" and status.sub_status == ("stopped" if stopped else "completed"),
         }
         print("RESULT " + json.dumps(result), flush=True)
+        # A SuperLink outlives its runs: keep serving (the ServerApp may still be calling) until stopped.
+        while time.time() < deadline:
+            time.sleep(0.5)
         return 0 if result["ok"] else 1
     finally:
         superlink.terminate()

@@ -118,6 +118,8 @@ export const serverappCommand: Command = {
 
       const link = new ServerAppIoLink(client, run.runId, logger);
       link.onFailure((e) => {
+        // The run is over on the SuperLink's side (e.g. `flwr stop`): nothing left to report to it.
+        session!.ended = e;
         if (!stop.signal.aborted) stop.abort('the SuperLink (it refused the run)');
         logger.warn(`the SuperLink refused the run's calls: ${e.message}`);
       });
@@ -157,6 +159,14 @@ export const serverappCommand: Command = {
         );
         return signalExitCode(e.signal);
       }
+      if (session?.ended && session.run)
+        return reportError(
+          new Error(
+            `the SuperLink ended Flower run ${session.run.runId} (${session.ended.message}); the rounds completed before are in the run folder`,
+            { cause: e },
+          ),
+          ctx.stderr,
+        );
       if (session)
         await finish(session, { status: RunState.finished, subStatus: RunSubState.failed, details: String((e as Error).message) }, logger);
       return reportError(e, ctx.stderr);
@@ -175,6 +185,8 @@ interface Session {
   heartbeat: AppHeartbeat | undefined;
   /** Set once the SuperLink says the token is gone: the run is over there, nothing left to report. */
   lost?: boolean;
+  /** Set when the SuperLink refused the run's calls for good (the run was stopped or finished there). */
+  ended?: Error;
 }
 
 /** Find the run to serve (attach, launch with a token, or claim a pending one) and make it running. */
@@ -251,7 +263,7 @@ async function checkNodesCall(client: ServerAppIoClient, runId: bigint): Promise
 async function finish(session: Session, status: RunStatusValue, logger: Logger): Promise<void> {
   const { client, run, inputs, token } = session;
   session.heartbeat?.stop();
-  if (!run || session.lost) return;
+  if (!run || session.lost || session.ended) return;
   try {
     if (token !== undefined && inputs && status.subStatus === RunSubState.completed)
       await client.pushAppOutputs(token, run.runId, inputs.context);

@@ -105,6 +105,7 @@ export class ServerAppIoLink implements FleetLink {
       this.wakeReplies?.();
     } catch (e) {
       this.logger.warn(`PushMessages of ${batch.length} message(s) failed: ${(e as Error).message}`);
+      if (isRunRefused(e)) this.linkFailed(e as Error);
       for (const p of batch) this.fail(p.messageId, `the message could not be pushed to the SuperLink: ${(e as Error).message}`);
     }
   }
@@ -127,6 +128,7 @@ export class ServerAppIoLink implements FleetLink {
         } catch (e) {
           if (this.stopped) return;
           this.logger.warn(`PullMessages failed: ${(e as Error).message}`);
+          if (isRunRefused(e)) return this.linkFailed(e as Error);
           if (isRefusal(e)) {
             // A second refusal in a row: the SuperLink will not serve this run.
             if (refusedBefore) return this.linkFailed(e as Error);
@@ -178,6 +180,7 @@ export class ServerAppIoLink implements FleetLink {
       } catch (e) {
         if (this.stopped) return;
         this.logger.warn(`GetNodes failed: ${(e as Error).message}`);
+        if (isRunRefused(e)) return this.linkFailed(e as Error);
         if (isRefusal(e)) {
           if (refusedBefore) return this.linkFailed(e as Error);
           refusedBefore = true;
@@ -229,4 +232,11 @@ export class ServerAppIoLink implements FleetLink {
  */
 function isRefusal(e: unknown): boolean {
   return e instanceof ServerAppIoCallError;
+}
+
+/** gRPC's PERMISSION_DENIED: Flower's `abort_if` for a run whose status forbids the call ("Run is finished. Stopped by user."). */
+const PERMISSION_DENIED = 7;
+
+function isRunRefused(e: unknown): boolean {
+  return e instanceof ServerAppIoCallError && e.code === PERMISSION_DENIED;
 }
