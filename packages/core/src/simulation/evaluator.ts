@@ -20,6 +20,7 @@ import type { FederatedData } from '../dataset.js';
 import { argmaxRows } from '../metrics/argmax.js';
 import { perClassAccuracy, tallyPredictions } from '../metrics/class-tally.js';
 import { globalModelAccuracy, globalTestDistribution, meanOverClients, type ShotAccuracy } from '../metrics/shot-accuracy.js';
+import { shotSplit, type ShotSplit } from '../metrics/shot-split.js';
 import type { ClientData, GlobalPredictor, ServerContext, Strategy } from '../strategy.js';
 import {
   NO_DATA,
@@ -34,6 +35,7 @@ import {
 } from './client-scoring.js';
 import type { ClientStateStore } from './client-state-store.js';
 import { callHookSync, type HookSite } from './strategy-error.js';
+import { groupPredictionCounts, type GroupPredictions } from './unpredicted-groups.js';
 
 /** The metrics of one evaluation. Accuracies are fractions. */
 export interface Evaluation {
@@ -47,6 +49,8 @@ export interface Evaluation {
   readonly pmUnmasked: ShotAccuracy;
   /** Every variant: `gm/<name>`, `pm/<name>` (masked) and `pm/<name>/unmasked`. */
   readonly variants: Readonly<Record<string, ShotAccuracy>>;
+  /** Per GM variant key (`gm/<name>`): test images predicted as a head, middle and tail class. */
+  readonly gmPredicted: Readonly<Record<string, GroupPredictions>>;
   /** Headline GM accuracy of each class on the balanced test set. */
   readonly gmPerClass: readonly (number | null)[];
   /** Headline PM accuracy of each client (null: no local test data). */
@@ -69,6 +73,8 @@ export class Evaluator {
   private readonly numClasses: number;
   private readonly testLabels: Int32Array;
   private readonly globalDistribution: number[];
+  /** The GM head/middle/tail classes (`shotSplit(globalTestDistribution)`). */
+  readonly gmSplit: ShotSplit;
   /** Per client: local test indices, their labels, T[k] and which classes are present. */
   private readonly local: readonly LocalTestSet[];
 
@@ -77,7 +83,13 @@ export class Evaluator {
     this.numClasses = dataset.numClasses;
     this.testLabels = Int32Array.from(dataset.test.labels);
     this.globalDistribution = globalTestDistribution(this.testLabels, partition.localTestIndices, this.numClasses);
+    this.gmSplit = shotSplit(this.globalDistribution);
     this.local = localTestSets(options.data);
+  }
+
+  /** Images of the balanced test set every GM variant is scored on. */
+  get testImages(): number {
+    return this.testLabels.length;
   }
 
   /** Evaluate the strategy's GM and PM predictors for `global` after `round`. */
@@ -90,6 +102,7 @@ export class Evaluator {
       const features = await this.globalFeatures(predictor, site('globalPredictor.features'));
       try {
         const variants: Record<string, ShotAccuracy> = {};
+        const gmPredicted: Record<string, GroupPredictions> = {};
         const gmLogits = await downloadLogits(
           tf.tidy(() => callHookSync(site('globalPredictor.heads'), () => predictor.heads(features))),
           this.numClasses,
@@ -97,8 +110,10 @@ export class Evaluator {
         );
         let gmPerClass: (number | null)[] = [];
         for (const [name, logits] of gmLogits) {
-          const tally = tallyPredictions(argmaxRows(logits, this.testLabels.length, this.numClasses), this.testLabels, this.numClasses);
+          const predictions = argmaxRows(logits, this.testLabels.length, this.numClasses);
+          const tally = tallyPredictions(predictions, this.testLabels, this.numClasses);
           variants[`gm/${name}`] = globalModelAccuracy(tally, this.globalDistribution);
+          gmPredicted[`gm/${name}`] = groupPredictionCounts(predictions, this.gmSplit, this.numClasses);
           if (gmPerClass.length === 0) gmPerClass = perClassAccuracy(tally);
         }
         const gmHeadline = gmLogits.keys().next().value;
@@ -121,6 +136,7 @@ export class Evaluator {
           pmMasked: pmHeadline === undefined ? NO_DATA : variants[`pm/${pmHeadline}`]!,
           pmUnmasked: pmHeadline === undefined ? NO_DATA : variants[`pm/${pmHeadline}/unmasked`]!,
           variants,
+          gmPredicted,
           gmPerClass,
           pmPerClient: perClient.map((s) => {
             const score = pmHeadline === undefined ? undefined : s.get(pmHeadline);

@@ -21,4 +21,6 @@ export type { HookSite } from './strategy-error.js';
 export { firstNonFiniteKey } from './finite.js';
 export { GlobalModelError, describeAggregator, largestMagnitude } from './global-health.js';
 export type { BestRound, ClientRoundInfo, EvaluatedRoundRecord, RoundRecord, RunResult } from './records.js';
+export { UnpredictedGroupWatch, describeClasses, groupPredictionCounts } from './unpredicted-groups.js';
+export type { GroupPredictions, UnpredictedGroupWarning, UnpredictedGroupWatchOptions, WatchedEvaluation } from './unpredicted-groups.js';
 export type { ClientProgress, Reporter, RoundSnapshot, RunStartInfo } from './reporter.js';

@@ -1,6 +1,7 @@
 /** What a simulation records per round and returns at the end (the CLI writes these to disk). */
 import type { ArrayRecord } from '../arrays.js';
 import type { ShotAccuracy } from '../metrics/shot-accuracy.js';
+import type { GroupPredictions, UnpredictedGroupWarning } from './unpredicted-groups.js';
 
 /** One trained client in one round. */
 export interface ClientRoundInfo {
@@ -25,6 +26,10 @@ export interface RoundRecord {
   readonly pmUnmasked?: ShotAccuracy;
   /** `gm/<name>`, `pm/<name>`, `pm/<name>/unmasked` for every variant. */
   readonly variants?: Readonly<Record<string, ShotAccuracy>>;
+  /** Per GM variant key: test images predicted as a head, middle and tail class (evaluated rounds). */
+  readonly gmPredicted?: Readonly<Record<string, GroupPredictions>>;
+  /** Warnings raised at this round (a GM variant that predicted no class of a group for many evaluations). */
+  readonly warnings?: readonly UnpredictedGroupWarning[];
   /** Wall time of local training (all clients) plus aggregation. */
   readonly trainSeconds: number;
   /** Wall time of the evaluation; 0 when the round was not evaluated. */
@@ -56,6 +61,11 @@ export interface RunResult {
   readonly best: { readonly gm: BestRound; readonly pm: BestRound };
   /** Rounds in which every client update was dropped (NaN/Infinity), so the global model did not change. */
   readonly roundsWithoutUpdate: readonly number[];
+  /**
+   * GM variants that predicted no class of a head/middle/tail group for `warnUnpredictedAfter`
+   * evaluations in a row (one per variant and group), each following its streak to its last round.
+   */
+  readonly warnings: readonly UnpredictedGroupWarning[];
   /** Whether the headline PM (`pm`, best PM) is the masked one (eval `pmMasking`, per strategy under 'reference'). */
   readonly pmMasked: boolean;
   /** Headline GM accuracy per class after the last round. */

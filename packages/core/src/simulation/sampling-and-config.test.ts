@@ -34,10 +34,15 @@ describe('resolveSimulationConfig', () => {
       evalEvery: 1,
       pmMasking: 'reference',
       evalBatchSize: 256,
+      warnUnpredictedAfter: 10,
       augment: true,
       seed: 1,
       train,
     });
+    expect(resolveSimulationConfig({ rounds: 2, seed: 1, train, warnUnpredictedAfter: 0 }, 10).warnUnpredictedAfter).toBe(0);
+    expect(() => resolveSimulationConfig({ rounds: 2, seed: 1, train, warnUnpredictedAfter: -1 }, 10)).toThrow(
+      'Expected an integer >= 0 for warnUnpredictedAfter but received -1',
+    );
   });
 
   it('names the bad field and value', () => {

@@ -19,6 +19,11 @@ export interface SimulationConfig {
   readonly pmMasking?: PmMasking;
   /** Images per forward pass during evaluation. @default 256 */
   readonly evalBatchSize?: number;
+  /**
+   * Warn once per GM variant and head/middle/tail group when the variant predicts no test image as
+   * any class of the group in this many consecutive evaluations; 0 turns the check off. @default 10
+   */
+  readonly warnUnpredictedAfter?: number;
   /** Train-time augmentation of client batches. @default true */
   readonly augment?: boolean;
   /** Root seed of every random stream. */
@@ -41,6 +46,7 @@ export interface ResolvedSimulationConfig {
   readonly evalEvery: number;
   readonly pmMasking: PmMasking;
   readonly evalBatchSize: number;
+  readonly warnUnpredictedAfter: number;
   readonly augment: boolean;
   readonly seed: number;
   readonly train: TrainConfig;
@@ -50,6 +56,9 @@ export const SIMULATION_DEFAULTS = {
   evalEvery: 1,
   pmMasking: 'reference',
   evalBatchSize: 256,
+  // Ten evaluations: long enough that the first rounds of a run from scratch (which often predict
+  // one class) do not warn, short enough to flag the 100-round CIFAR-10-LT case of issue 18 early.
+  warnUnpredictedAfter: 10,
   augment: true,
   clientsPerRound: 5,
 } as const;
@@ -80,6 +89,10 @@ export function resolveSimulationConfig(config: SimulationConfig, numClients: nu
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`Expected an integer >= 1 for ${name} but received ${v}`);
     return v;
   };
+  const nonNegativeInt = (name: string, v: number): number => {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`Expected an integer >= 0 for ${name} but received ${v}`);
+    return v;
+  };
   const { train } = config;
   positiveInt('rounds', config.rounds);
   positiveInt('train.localEpochs', train.localEpochs);
@@ -96,6 +109,7 @@ export function resolveSimulationConfig(config: SimulationConfig, numClients: nu
     evalEvery: positiveInt('evalEvery', config.evalEvery ?? SIMULATION_DEFAULTS.evalEvery),
     pmMasking: config.pmMasking ?? SIMULATION_DEFAULTS.pmMasking,
     evalBatchSize: positiveInt('evalBatchSize', config.evalBatchSize ?? SIMULATION_DEFAULTS.evalBatchSize),
+    warnUnpredictedAfter: nonNegativeInt('warnUnpredictedAfter', config.warnUnpredictedAfter ?? SIMULATION_DEFAULTS.warnUnpredictedAfter),
     augment: config.augment ?? SIMULATION_DEFAULTS.augment,
     seed: config.seed,
     train,

@@ -36,6 +36,7 @@ import type { Reporter } from './reporter.js';
 import { headlinePmMasked, resolveSimulationConfig, type ResolvedSimulationConfig, type SimulationConfig } from './simulation-config.js';
 import { callHook } from './strategy-error.js';
 import { RUN_STREAMS } from './streams.js';
+import { UnpredictedGroupWatch } from './unpredicted-groups.js';
 
 /** Where a run stands after a round: enough to resume it exactly. */
 export interface SimulationCheckpoint {
@@ -46,6 +47,12 @@ export interface SimulationCheckpoint {
   readonly clientStates: ArrayRecord;
   /** `Aggregator.stateDict()` (e.g. FedAdam's moments), when the aggregator keeps state. */
   readonly aggregatorState?: ArrayRecord;
+  /**
+   * The records of the rounds up to `round`, when the caller kept them (the CLI's checkpoints do),
+   * so run-long checks (the unpredicted class-group warning) continue across the interruption
+   * instead of starting over. Not part of the checkpoint file's simulation state.
+   */
+  readonly history?: readonly RoundRecord[];
 }
 
 export interface SimulationOptions {
@@ -103,6 +110,7 @@ export class Simulation {
   private readonly executor: ClientExecutor;
   private readonly ownsExecutor: boolean;
   private readonly evaluator: Evaluator;
+  private readonly unpredicted: UnpredictedGroupWatch;
   /** The server facts; `rng` is replaced per call by `serverContext(stage, round)`. */
   private readonly serverFacts: ServerContext;
   private readonly root: Rng;
@@ -144,6 +152,13 @@ export class Simulation {
       pmMasking: headlinePmMasked(this.config.pmMasking, this.strategy),
       seed: this.config.seed,
     });
+    this.unpredicted = new UnpredictedGroupWatch({
+      after: this.config.warnUnpredictedAfter,
+      split: this.evaluator.gmSplit,
+      testImages: this.evaluator.testImages,
+      classNames: data.dataset.classNames,
+      labels: this.strategy.variantLabels?.() ?? {},
+    });
     this.serverFacts = {
       numClients,
       numClasses: data.dataset.numClasses,
@@ -177,6 +192,12 @@ export class Simulation {
       this.clientStates.importState(resume.clientStates);
       this.firstRound = resume.round + 1;
       this.lastRound = resume.round;
+      // Replayed silently: warnings raised before the interruption were printed then.
+      for (const r of resume.history ?? []) {
+        if (r.gmPredicted !== undefined && r.variants !== undefined) {
+          this.unpredicted.observe({ round: r.round, gmPredicted: r.gmPredicted, variants: r.variants });
+        }
+      }
     }
   }
 
@@ -258,6 +279,7 @@ export class Simulation {
       best: { gm: bestRound(evaluated, 'gm'), pm: bestRound(evaluated, 'pm') },
       // From the records, so rounds before a resume count too.
       roundsWithoutUpdate: records.filter((r) => !r.globalUpdated).map((r) => r.round),
+      warnings: this.unpredicted.warnings,
       pmMasked: headlinePmMasked(this.config.pmMasking, this.strategy),
       perClassAccuracy: lastEvaluation.gmPerClass,
       global: this.globalArrays!,
@@ -336,6 +358,8 @@ export class Simulation {
     }
     const evaluation = await this.evaluator.evaluate(round, global, this.serverContext('evaluate', round), this.clientStates);
     await this.emit('onEvaluation', round, evaluation);
+    const warnings = this.unpredicted.observe({ round, gmPredicted: evaluation.gmPredicted, variants: evaluation.variants });
+    for (const w of warnings) this.logger.warn(w.message);
     const record: EvaluatedRoundRecord = {
       ...base,
       gm: evaluation.gm,
@@ -344,6 +368,9 @@ export class Simulation {
       pmUnmasked: evaluation.pmUnmasked,
       variants: evaluation.variants,
       evalSeconds: evaluation.seconds,
+      // New fields last, so metrics.jsonl lines of earlier versions stay prefixes of these.
+      gmPredicted: evaluation.gmPredicted,
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
     return { record, evaluation };
   }
