@@ -19,8 +19,9 @@
 #                 required, no oneDNN; `ldd` must find every library; and the carried Node binary unpacked
 #   harness       every launcher and head kernel vs double-precision references; then --lost (a sticky error)
 #   node-stage    the bundled Node stage (src/backend/cuda/__fixtures__/node-stage.ts) on the new addon
-#   memcheck, racecheck, synccheck   compute-sanitizer over harness --small
 #   bench         harness --bench (CUDA events) and harness/torch_bench.py (PyTorch + cuDNN on the same card)
+#   memcheck, synccheck, racecheck   compute-sanitizer over harness --small (last: the slowest, and cut first when the
+#                 budget runs short, which counts as a failure)
 # It stops at the first fatal stage (device, builds, Node), but always writes $OUT (at most 8 files): summary.json,
 # build.log, harness.log, harness.json, sanitizer.log, node.log, node.json, bench.log. Ends with "N passed, N failed".
 set -u -o pipefail
@@ -310,17 +311,17 @@ cd "$work" || fail_fatal node-stage
 stage node-stage 300 "$out/node.log" env FEDKERN_ADDON_PATH="$addon_dir/Release/fedkern.node" \
   "$work/node" "$carry/gpu-node-stage.mjs" --expect-cc "$cc" --bench --json "$out/node.json"
 
+STAGE_COUNTS=0 stage bench 90 "$out/bench.log" "$work/gpu_harness" --bench --json "$work/harness-bench.json"
+py=/opt/torch/.venv/bin/python3
+[ -x "$py" ] || py=$(command -v python3)
+STAGE_COUNTS=0 stage torch-bench 150 "$out/bench.log" env PYTHONUNBUFFERED=1 "$py" "$pkg/harness/torch_bench.py" --json "$work/torch.json"
 sanitizer="$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)"
 for tool in memcheck synccheck racecheck; do
   if [ -x "$sanitizer" ]; then
-    STAGE_COUNTS=0 stage "$tool" 120 "$out/sanitizer.log" "$sanitizer" --tool "$tool" --error-exitcode 1 "$work/gpu_harness" --small
+    STAGE_COUNTS=0 stage "$tool" 100 "$out/sanitizer.log" "$sanitizer" --tool "$tool" --error-exitcode 1 "$work/gpu_harness" --small
   else
     record "$tool" 1 0 1 0 "compute-sanitizer not found"
   fi
 done
 
-STAGE_COUNTS=0 stage bench 90 "$out/bench.log" "$work/gpu_harness" --bench --json "$work/harness-bench.json"
-py=/opt/torch/.venv/bin/python3
-[ -x "$py" ] || py=$(command -v python3)
-STAGE_COUNTS=0 stage torch-bench 150 "$out/bench.log" "$py" "$pkg/harness/torch_bench.py" --json "$work/torch.json"
 finish
