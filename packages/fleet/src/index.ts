@@ -79,7 +79,7 @@ export {
   TIMESTAMP_TOLERANCE_S,
   verifyCallMetadata,
 } from './auth/call-auth.js';
-export { type ClientTlsOptions, DEFAULT_MAX_MESSAGE_BYTES, type ServerTlsOptions } from './grpc/tls.js';
+export { type ClientTlsOptions, DEFAULT_MAX_MESSAGE_BYTES, type ServerTlsOptions, tlsHandshakeProblem } from './grpc/tls.js';
 export { backoffDelayMs, type RetryOptions } from './client/backoff.js';
 /** gRPC status codes (FleetCallError.code), so callers need not depend on grpc-js. */
 export { status as GrpcStatus } from '@grpc/grpc-js';

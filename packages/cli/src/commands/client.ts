@@ -2,6 +2,7 @@
  * `fedloge client`: host logical clients of a federation, one Fleet API node each, for a
  * `fedloge server` (or a Flower SuperLink). Runs until stopped (SIGINT/SIGTERM).
  */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_HEARTBEAT_INTERVAL_S, generateNodeKey, loadNodeKeyFile, type ClientTlsOptions, type NodeKey } from '@fedloge/fleet';
@@ -25,6 +26,9 @@ import type { Command, CommandContext } from './command.js';
 import { reportError } from './report-error.js';
 import { streamLogger } from './train.js';
 
+/** How long a client waits for a server that stopped answering before it leaves with an error. */
+const DEFAULT_SERVER_PATIENCE_S = 600;
+
 /** Flower's bounds on a node's heartbeat interval (HEARTBEAT_MIN_INTERVAL, HEARTBEAT_MAX_INTERVAL). */
 const FLOWER_HEARTBEAT_RANGE_S = [10, 1800] as const;
 
@@ -44,6 +48,7 @@ export const clientCommand: Command = {
       const nodeConfig = values['node-config'] !== undefined ? parseNodeConfig(String(values['node-config'])) : {};
       const clientIds = hostedClients(values['clients'], partitionIdOf(nodeConfig));
       const heartbeatIntervalS = heartbeatInterval(values['heartbeat'], ctx.stderr);
+      const patienceS = typeof values['server-patience'] === 'number' ? values['server-patience'] : DEFAULT_SERVER_PATIENCE_S;
       const tls = clientTls(values);
       const out = String(values['out'] ?? resolve(ctx.cwd, 'fedloge-client'));
       const logger = streamLogger(ctx.stderr);
@@ -70,23 +75,37 @@ export const clientCommand: Command = {
               ...(tls ? { tls } : {}),
               heartbeatIntervalS,
               selfRegister: values['no-self-register'] !== true,
+              // One call retries for at most the patience (and Flower-like 2 min); the node loop decides beyond.
+              retry: { maxElapsedMs: Math.min(patienceS * 1000, 120_000) },
             },
             logger,
             nodeConfig,
+            patienceS * 1000,
           ),
       );
       await Promise.all(runners.map((r) => r.start()));
       ctx.stderr.write(
         `client: hosting ${clientIds.length} client(s) [${clientIds.join(', ')}] for ${address.host}:${address.port}; state in ${out}\n`,
       );
-      const signal = await new Promise<NodeJS.Signals>((done) => {
+      const signal = new Promise<NodeJS.Signals>((done) => {
         process.once('SIGINT', () => done('SIGINT'));
         process.once('SIGTERM', () => done('SIGTERM'));
       });
-      ctx.stderr.write(`${signal}: leaving the federation\n`);
+      // Every node's run over (the server said so), one node giving up on a silent server, or a signal.
+      const ended = await Promise.race([
+        signal.then((s) => ({ kind: 'signal' as const, line: `${s}: leaving the federation` })),
+        Promise.all(runners.map((r) => r.done)).then(
+          ([d]) => ({
+            kind: 'finished' as const,
+            line: `client: the server finished run ${d!.runId.toString(16)}${d!.subStatus ? ` (${d!.subStatus})` : ''}; leaving`,
+          }),
+          (e: unknown) => ({ kind: 'gone' as const, line: `error: ${(e as Error).message}` }),
+        ),
+      ]);
+      ctx.stderr.write(`${ended.line}\n`);
       await Promise.all(runners.map((r) => r.stop()));
       await host.dispose();
-      return 0;
+      return ended.kind === 'gone' ? 1 : 0;
     } catch (e) {
       return reportError(e, ctx.stderr);
     }
@@ -148,10 +167,35 @@ function clientTls(values: FlagValues): ClientTlsOptions | undefined {
       throw new UsageError("Give --tls-ca <the server's CA certificate> (TLS), or --insecure for a plaintext server on a trusted network.");
     return undefined;
   }
-  return {
-    ...(ca !== undefined ? { rootCerts: readFileSync(String(ca)) } : {}),
-    ...(cert !== undefined ? { certChain: readFileSync(String(cert)), privateKey: readFileSync(String(key)) } : {}),
-  };
+  const rootCerts = ca !== undefined ? readPem('--tls-ca', String(ca), 'CERTIFICATE') : undefined;
+  const certChain = cert !== undefined ? readPem('--tls-cert', String(cert), 'CERTIFICATE') : undefined;
+  const privateKey = key !== undefined ? readPem('--tls-key', String(key), 'PRIVATE KEY') : undefined;
+  if (certChain && privateKey) {
+    let matches: boolean;
+    try {
+      matches = new X509Certificate(certChain).checkPrivateKey(createPrivateKey(privateKey));
+    } catch (e) {
+      throw new UsageError(
+        `--tls-cert ${String(cert)} / --tls-key ${String(key)}: cannot be read as a certificate and its key (${(e as Error).message}).`,
+      );
+    }
+    if (!matches) throw new UsageError(`--tls-key ${String(key)} is not the key of the certificate --tls-cert ${String(cert)}.`);
+  }
+  return { ...(rootCerts ? { rootCerts } : {}), ...(certChain && privateKey ? { certChain, privateKey } : {}) };
+}
+
+/** A PEM file for a TLS flag: readable, and holding a block of the expected kind (fails at start, naming the file). */
+function readPem(flag: string, file: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+  const label = kind === 'CERTIFICATE' ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN (EC |RSA |ENCRYPTED )?PRIVATE KEY-----/;
+  if (!label.test(bytes.toString('latin1')))
+    throw new UsageError(`${flag} ${file}: no PEM "${kind}" block in it (expected e.g. "-----BEGIN ${kind}-----").`);
+  return bytes;
 }
 
 /** The server's spec with this site's data: its own data folder and/or partition file. */

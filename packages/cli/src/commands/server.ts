@@ -52,7 +52,12 @@ export const serverCommand: Command = {
             ...(tls ? { tls } : {}),
             ...(allowed ? { allowedNodeKeys: allowed } : {}),
           });
-          return { link: new FleetServerLink(server, logger), address: `${listen.host}:${server.port}`, close: () => server.stop() };
+          return {
+            link: new FleetServerLink(server, logger),
+            address: `${listen.host}:${server.port}`,
+            finish: () => server.finishRun('completed'),
+            close: () => server.stop(),
+          };
         },
         runId: runId.toString(16),
         roundTimeoutSeconds: num(values['round-timeout'], 600),

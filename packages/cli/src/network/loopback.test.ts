@@ -63,6 +63,12 @@ describe('fedloge server + fedloge client over loopback', () => {
     const { code, stderr } = await server.exited;
     expect(code, stderr).toBe(0);
     expect(stderr).toContain('clients: 8 of 8 joined');
+    // The server told its nodes the run is over: both client processes leave by themselves, with status 0.
+    for (const c of clients) {
+      const ended = await c.exited;
+      expect(ended.code, ended.stderr).toBe(0);
+      expect(ended.stderr).toMatch(/client: the server finished run [0-9a-f]+ \(completed\); leaving/);
+    }
     expect(untimedMetrics(out)).toEqual(untimedMetrics(join(dir, 'inproc')));
     expect(untimedRecords(out)).toEqual(untimedRecords(join(dir, 'inproc')));
     const a = lastCheckpoint(out);

@@ -10,7 +10,13 @@ import { NetworkExecutor } from './network-executor.js';
 
 export interface NetworkEngineOptions {
   /** Opens the link once the run is known (starts listening); closed by the executor's dispose. */
-  readonly open: () => Promise<{ readonly link: FleetLink; readonly address: string; readonly close: () => Promise<void> }>;
+  readonly open: () => Promise<{
+    readonly link: FleetLink;
+    readonly address: string;
+    /** Tell the nodes the run is over (they leave), before `close`. */
+    readonly finish?: () => Promise<void>;
+    readonly close: () => Promise<void>;
+  }>;
   /** Identifies the run to the clients (a resumed run keeps it, so clients keep their loaded data). */
   readonly runId: string;
   readonly roundTimeoutSeconds: number;
@@ -31,7 +37,7 @@ export function networkEngine(options: NetworkEngineOptions) {
     readonly spec: ClientRuntimeSpec;
     readonly backend: string;
   }): Promise<{ executor: ClientExecutor; describe: string }> => {
-    const { link, address, close } = await options.open();
+    const { link, address, finish, close } = await options.open();
     const minClients = options.minClients ?? options.clientsPerRound;
     const directory = new ClientDirectory(link, { runId: options.runId, spec, backend: backend as BackendChoice }, options.logger);
     const executor = new NetworkExecutor({
@@ -57,7 +63,11 @@ export function networkEngine(options: NetworkEngineOptions) {
       }
       options.logger.warn(`${(e as Error).message}; starting with them`);
     }
-    const dispose = async () => close();
+    // Only a completed run is over for the clients; after a signal or a failure they wait for `--resume`.
+    const dispose = async (outcome?: { readonly runCompleted: boolean }) => {
+      if (outcome?.runCompleted) await finish?.();
+      await close();
+    };
     return {
       executor: Object.assign(executor, { dispose }),
       describe: `clients: ${directory.size} of ${total} joined over the Fleet API (min ${minClients} per round, round timeout ${options.roundTimeoutSeconds} s)`,

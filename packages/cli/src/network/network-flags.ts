@@ -117,6 +117,13 @@ export const CLIENT_FLAGS: readonly FlagDef[] = [
     description: "This node's settings, as Flower's --node-config: 'partition-id=3 num-partitions=10' (partition-id: the client hosted).",
   },
   {
+    flag: 'server-patience',
+    kind: 'number',
+    placeholder: '<s>',
+    description:
+      'Leave with an error when the server has not answered for this long (default 600; a resumed server within it is found again).',
+  },
+  {
     flag: 'no-self-register',
     kind: 'boolean',
     description: "Do not register the node key (a SuperLink with --enable-supernode-auth, where 'flwr supernode register' did it).",

@@ -3,6 +3,10 @@
  * then pull instructions, answer them through the client host and push the replies. A node that
  * loses the server keeps retrying with backoff (the wire layer's calls, and this loop's polling),
  * so a link that goes down and comes back, or a server restarted with --resume, finds its nodes again.
+ *
+ * The node's work ends (`done`) when the link says the run it served is finished (GetRun's status;
+ * a Flower SuperLink refuses GetRun of a finished run with "Run is finished."), or, as an error, when
+ * the link has not answered for `patienceMs`.
  */
 import {
   createReply,
@@ -10,6 +14,7 @@ import {
   FleetCallError,
   FleetClient,
   GrpcStatus,
+  tlsHandshakeProblem,
   type FleetClientOptions,
   type FleetMessage,
 } from '@fedloge/fleet';
@@ -22,6 +27,16 @@ import { SERVED_MESSAGE_TYPES, type ConfigValue, type MessageType } from './task
 // Idle polling backs off to 500 ms: a round's message waits at most that long (Flower's SuperNode polls every few seconds).
 const IDLE_POLL_MS = { first: 50, max: 500 };
 const FAILED_POLL_MS = { first: 500, max: 5_000 };
+/** How often an idle node asks whether its run is over. */
+const RUN_STATUS_EVERY_MS = 1_000;
+
+/** How a node's work ended. */
+export interface NodeDone {
+  readonly runId: bigint;
+  /** Flower's sub-status of the finished run: "completed", "failed", "stopped" (or '' when the link says no more). */
+  readonly subStatus: string;
+  readonly details: string;
+}
 
 export class NodeRunner {
   private readonly client: FleetClient;
@@ -29,6 +44,11 @@ export class NodeRunner {
   private loop: Promise<void> | undefined;
   /** Each run's config as the link serves it (GetRun's override_config), fetched once per run. */
   private readonly runConfigs = new Map<bigint, Promise<Readonly<Record<string, ConfigValue>>>>();
+  /** The run of the last message: the one whose end this node waits for. */
+  private runId: bigint | undefined;
+  private settle: { resolve: (d: NodeDone) => void; reject: (e: Error) => void } | undefined;
+  /** Resolves when the run this node served is over; rejects when the server is gone past the patience. */
+  readonly done: Promise<NodeDone>;
 
   constructor(
     readonly clientId: number,
@@ -36,7 +56,11 @@ export class NodeRunner {
     options: FleetClientOptions,
     private readonly logger: Logger,
     private readonly nodeConfig: NodeConfig = {},
+    /** How long the link may stay unreachable before this node gives up (ms). */
+    private readonly patienceMs = Number.POSITIVE_INFINITY,
   ) {
+    this.done = new Promise<NodeDone>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.done.catch(() => undefined); // observed by whoever awaits it
     this.client = new FleetClient({
       ...options,
       onEvent: (e) => {
@@ -57,13 +81,21 @@ export class NodeRunner {
   }
 
   private async connectWithRetry(): Promise<bigint> {
+    const started = Date.now();
     for (let wait = FAILED_POLL_MS.first; ; wait = Math.min(2 * wait, FAILED_POLL_MS.max)) {
       try {
         return await this.client.connect();
       } catch (e) {
         if (this.stopped) throw e;
         if (e instanceof FleetCallError && REFUSALS.has(e.code)) throw refusal(this.clientId, e);
-        if (/UNAUTHENTICATED|PERMISSION_DENIED|refused|allow/i.test((e as Error).message)) throw e;
+        const tls = e instanceof FleetCallError ? tlsHandshakeProblem(e.details) : undefined;
+        if (tls) throw new Error(`client ${this.clientId}: cannot connect over TLS: ${tls}`, { cause: e });
+        if (Date.now() - started > this.patienceMs)
+          throw new Error(
+            `client ${this.clientId}: the server did not answer within --server-patience ${Math.round(this.patienceMs / 1000)} s ` +
+              `(last error: ${(e as Error).message})`,
+            { cause: e },
+          );
         this.logger.warn(`client ${this.clientId}: cannot reach the server (${(e as Error).message}); retrying in ${wait} ms`);
         await sleep(wait);
       }
@@ -73,25 +105,60 @@ export class NodeRunner {
   private async serve(): Promise<void> {
     let idle = IDLE_POLL_MS.first;
     let failed = FAILED_POLL_MS.first;
+    let lastContact = Date.now();
+    let lastStatusCheck = Date.now();
     while (!this.stopped) {
       let message: FleetMessage | undefined;
       try {
         message = await this.client.pullMessage();
         failed = FAILED_POLL_MS.first;
+        lastContact = Date.now();
       } catch (e) {
         if (this.stopped) return;
+        const silentMs = Date.now() - lastContact;
+        if (silentMs > this.patienceMs) {
+          this.settle?.reject(
+            new Error(
+              `client ${this.clientId}: the server has not answered for ${Math.round(silentMs / 1000)} s (--server-patience ` +
+                `${Math.round(this.patienceMs / 1000)} s); last error: ${(e as Error).message}`,
+              { cause: e },
+            ),
+          );
+          return;
+        }
         this.logger.warn(`client ${this.clientId}: pulling messages failed (${(e as Error).message}); retrying in ${failed} ms`);
         await sleep(failed);
         failed = Math.min(2 * failed, FAILED_POLL_MS.max);
         continue;
       }
       if (!message) {
+        if (this.runId !== undefined && Date.now() - lastStatusCheck >= RUN_STATUS_EVERY_MS) {
+          lastStatusCheck = Date.now();
+          const over = await this.runOver(this.runId);
+          if (over) {
+            this.settle?.resolve(over);
+            return;
+          }
+        }
         await sleep(idle);
         idle = Math.min(2 * idle, IDLE_POLL_MS.max);
         continue;
       }
       idle = IDLE_POLL_MS.first;
+      this.runId = message.metadata.runId;
       await this.answer(message);
+    }
+  }
+
+  /** Whether the link says `runId` is finished; a failed check is no answer (the pull loop judges the link). */
+  private async runOver(runId: bigint): Promise<NodeDone | undefined> {
+    try {
+      const run = await this.client.getRun(runId);
+      return run.status.status === 'finished' ? { runId, subStatus: run.status.subStatus, details: run.status.details } : undefined;
+    } catch (e) {
+      if (e instanceof FleetCallError && e.code === GrpcStatus.PERMISSION_DENIED && /Run is finished/.test(e.details))
+        return { runId, subStatus: /Stopped by user/.test(e.details) ? 'stopped' : '', details: e.details };
+      return undefined;
     }
   }
 
@@ -143,6 +210,7 @@ export class NodeRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.settle?.reject(new Error('stopped'));
     await this.client.close();
     await this.loop?.catch(() => undefined);
   }

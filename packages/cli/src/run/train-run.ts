@@ -206,7 +206,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   }
 
   const progress = new ProgressReporter({ stream: io.stderr, ...(io.tty !== undefined ? { tty: io.tty } : {}) });
-  let result: RunResult;
+  let result: RunResult | undefined;
   // Built after the reporters, which read its checkpoint once a round has ended.
   let simulation!: Simulation;
   const checkpoints = new CheckpointWriter({
@@ -284,7 +284,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     throw new TrainInterrupted(dir.path, e.round, signal);
   } finally {
     progress.stopBar();
-    await executor.dispose?.();
+    await executor.dispose?.({ runCompleted: result !== undefined });
   }
   if (resume) result = withEarlierRounds(resume.meta.records, result, checkpoints.secondsBefore);
 

@@ -75,8 +75,11 @@ export interface ClientExecutor {
    * evaluator scores it). Missing: this executor's clients are not asked to evaluate.
    */
   evaluate?(task: ClientEvalTask): Promise<ClientEvalResult>;
-  /** Release threads or other resources. */
-  dispose?(): void | Promise<void>;
+  /**
+   * Release threads or other resources. `outcome.runCompleted`: the run trained its last round (not
+   * interrupted, not failed), e.g. so a network executor can tell remote clients the run is over.
+   */
+  dispose?(outcome?: { readonly runCompleted: boolean }): void | Promise<void>;
 }
 
 /** Everything needed to rebuild the client side of a run from plain data (e.g. in a worker). */

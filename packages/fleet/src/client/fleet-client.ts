@@ -13,7 +13,13 @@ import {
   type FleetRequest,
   type FleetResponse,
 } from '../grpc/fleet-service.js';
-import { channelCredentials, type ClientTlsOptions, DEFAULT_MAX_MESSAGE_BYTES, messageSizeOptions } from '../grpc/tls.js';
+import {
+  channelCredentials,
+  type ClientTlsOptions,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  messageSizeOptions,
+  tlsHandshakeProblem,
+} from '../grpc/tls.js';
 import type { FleetMessage } from '../message.js';
 import { deflateMessage, MAX_ARRAY_CHUNK_BYTES } from '../objects/deflate.js';
 import { inflateMessage } from '../objects/inflate.js';
@@ -63,6 +69,8 @@ export interface RunInfo {
   readonly fabVersion: string;
   readonly fabHash: string;
   readonly config: ReadonlyMap<string, ScalarValue>;
+  /** Flower's run status: "pending", "starting", "running" or "finished" (sub-status "completed", "failed", "stopped"). */
+  readonly status: { readonly status: string; readonly subStatus: string; readonly details: string };
 }
 
 export interface PushReport {
@@ -206,7 +214,9 @@ export class FleetClient {
           continue;
         }
         const delayMs = backoffDelayMs(attempt, this.opts.retry);
-        if (!RETRYABLE.has(err.code) || Date.now() - started + delayMs > this.opts.retry.maxElapsedMs) throw err;
+        // A TLS handshake that failed on a certificate fails the same way on every try (grpc-js says UNAVAILABLE).
+        if (!RETRYABLE.has(err.code) || tlsHandshakeProblem(err.details) || Date.now() - started + delayMs > this.opts.retry.maxElapsedMs)
+          throw err;
         this.emit({ type: 'retry', method, attempt, delayMs, error: err.message });
         await sleep(delayMs);
       }
@@ -379,6 +389,7 @@ export class FleetClient {
       fabVersion: run.fabVersion,
       fabHash: run.fabHash,
       config: new Map(Object.entries(run.overrideConfig).map(([k, v]) => [k, scalarFromProto(v)])),
+      status: { status: run.status?.status ?? '', subStatus: run.status?.subStatus ?? '', details: run.status?.details ?? '' },
     };
   }
 

@@ -49,3 +49,21 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 export function messageSizeOptions(maxBytes: number): Record<string, number> {
   return { 'grpc.max_receive_message_length': maxBytes, 'grpc.max_send_message_length': maxBytes };
 }
+
+/**
+ * A TLS handshake that fails the same way on every try (grpc-js reports it as UNAVAILABLE): what is
+ * wrong and which flag fixes it, or undefined for a link that is merely down.
+ */
+export function tlsHandshakeProblem(details: string): string | undefined {
+  if (/certificate required/i.test(details))
+    return 'the server requires a client certificate (mTLS); give --tls-cert and --tls-key signed by its client CA';
+  if (/self-signed certificate|unable to (get|verify)|certificate verify failed|unknown ca/i.test(details))
+    return "the server's certificate is not signed by the --tls-ca given";
+  if (/altnames|does not match certificate/i.test(details))
+    return `the server's certificate does not name the address dialled (${details})`;
+  if (/wrong version number|packet length too long/i.test(details))
+    return 'the server does not speak TLS (started with --insecure?); connect with --insecure, or give the server a certificate';
+  if (/bad certificate|certificate (unknown|revoked|expired)|handshake failure/i.test(details))
+    return `the server refused this client's certificate (${details})`;
+  return undefined;
+}

@@ -27,6 +27,7 @@ import type { ObjectTreeNode } from '../objects/object-content.js';
 import type { RecordDict } from '../records/record-dict.js';
 import { type NodeChange, type NodeInfo, NodeRegistry } from './node-registry.js';
 import { ObjectStore } from './object-store.js';
+import { sleep } from '../client/backoff.js';
 
 export type { NodeInfo } from './node-registry.js';
 
@@ -178,6 +179,10 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
   private readonly allowedKeys: ReadonlySet<string> | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly runConfig: Map<string, Scalar>;
+  /** What GetRun reports; `finishRun` moves it to finished. */
+  private runStatus = { status: 'running', subStatus: '', details: '' };
+  /** Nodes told (by GetRun) that the run finished. */
+  private readonly toldFinished = new Set<bigint>();
   /** Hex SHA-256 of the FAB served, or '' (Flower's fab_hash of a run without one). */
   private readonly fabHash: string;
   private boundPort = 0;
@@ -375,6 +380,17 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
   }
 
   /** Stop serving: pending awaits reject, connections close (forcibly after `graceMs`). */
+  /**
+   * Mark the run finished (Flower's status "finished", sub-status "completed", "failed" or "stopped") and
+   * wait, up to `graceMs`, until every online node has seen it through GetRun, so its client can leave
+   * instead of waiting for a server that is gone.
+   */
+  async finishRun(subStatus: 'completed' | 'failed' | 'stopped', details = '', graceMs = 10_000): Promise<void> {
+    this.runStatus = { status: 'finished', subStatus, details };
+    const until = Date.now() + graceMs;
+    while (Date.now() < until && this.onlineNodeIds().some((id) => !this.toldFinished.has(id))) await sleep(100);
+  }
+
   async stop(graceMs = 2_000): Promise<void> {
     clearInterval(this.sweepTimer);
     for (const id of [...this.outstanding.keys()]) this.abandon(id, 'the server stopped');
@@ -497,7 +513,8 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
         if (result === 'stored') this.objectArrived(req.objectId, caller.nodeId);
         return { stored: result === 'stored' };
       }),
-      getRun: h('getRun', true, (req) => {
+      getRun: h('getRun', true, (req, caller) => {
+        if (this.runStatus.status === 'finished') this.toldFinished.add(caller.nodeId);
         if (req.runId !== this.options.run.runId)
           throw new StatusError(status.NOT_FOUND, `no run ${req.runId} on this link (it serves run ${this.options.run.runId})`);
         const run = this.options.run;
@@ -508,7 +525,7 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
             fabVersion: run.fabVersion ?? '',
             fabHash: this.fabHash,
             overrideConfig: Object.fromEntries(this.runConfig),
-            status: create(RunStatusSchema, { status: 'running' }),
+            status: create(RunStatusSchema, this.runStatus),
           }),
         };
       }),
