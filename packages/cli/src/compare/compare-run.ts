@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
+import { describeClasses } from '@fedloge/core';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { RunDirectory, defaultRunDirectory } from '../output/run-directory.js';
 import { reportPartitionOf, reportRunOf, reportSettingsOf } from '../report/from-run.js';
@@ -98,18 +99,42 @@ export async function compareRun(
     }
   }
 
+  const warnings = runWarnings(runs, multiSeed);
+  const data = compareReportData(config, runs, dataBySeed.get(seeds[0]!)!, startedAt, seeds, options.variants ?? true);
   const report = {
-    ...compareReportData(config, runs, dataBySeed.get(seeds[0]!)!, startedAt, seeds, options.variants ?? true),
+    ...data,
+    // The HTML report lists them with the settings, as it does scaled-down strategies.
+    settings: [
+      ...Object.entries(warnings).flatMap(([s, lines]) => lines.map((l): [string, string] => [`${s}: WARNING`, l])),
+      ...data.settings,
+    ],
     chosenVariants: chosen,
   };
   const rows = resultRows(report.runs, { variants: report.variants, chosen });
   const notes = scaledDownNotes(runs);
-  const markdown = comparisonMarkdown(rows, { title: report.title, notes });
+  const markdown = comparisonMarkdown(rows, { title: report.title, notes, warnings });
   writeFileAtomic(top.file(COMPARE_FILES.markdown), markdown);
-  writeFileAtomic(top.file(COMPARE_FILES.csv), comparisonCsv(rows));
+  writeFileAtomic(top.file(COMPARE_FILES.csv), comparisonCsv(rows, warnings));
   writeReport(top.path, report);
   io.stdout.write(`\n${markdown}\nComparison written to ${top.path}\n`);
   return { outDir: top.path, runs };
+}
+
+/**
+ * Per strategy, one short line per warning of its runs (summary.json `warnings`): a GM variant
+ * that predicted no class of a group for many evaluations in a row.
+ */
+function runWarnings(runs: readonly CompareRunEntry[], multiSeed: boolean): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of runs) {
+    for (const w of r.outcome.summary.warnings) {
+      (out[r.strategy] ??= []).push(
+        `${multiSeed ? `seed ${r.seed}: ` : ''}${w.variant} predicted no ${w.group} class (${describeClasses(w.classes)}) in ` +
+          `${w.evaluations} consecutive evaluations, rounds ${w.fromRound}–${w.toRound}`,
+      );
+    }
+  }
+  return out;
 }
 
 /** One line per strategy whose options were scaled down for speed (its `scaledDown()`, in summary.json). */

@@ -78,7 +78,7 @@ describe('comparisonCsv', () => {
   it('has one header and one line per row, as many fields as columns', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe(COMPARISON_CSV_COLUMNS.join(','));
-    expect(COMPARISON_CSV_COLUMNS).toHaveLength(5 + 4 * 9);
+    expect(COMPARISON_CSV_COLUMNS).toHaveLength(5 + 4 * 9 + 1);
     expect(lines[1]!.split(',')).toHaveLength(COMPARISON_CSV_COLUMNS.length);
   });
 
@@ -111,5 +111,25 @@ describe('comparisonCsv', () => {
 
   it('quotes a name holding a comma or a quote (RFC 4180)', () => {
     expect(lines[3]!.startsWith('"odd|name,""x""",headline,,1,masked,10,0.5,')).toBe(true);
+  });
+
+  it("puts a strategy's warnings into the last column of each of its rows, empty for the others", () => {
+    const warned = comparisonCsv(rows, { fedloge: ['gm/sse-c predicted no tail class (6, 7, 8, 9)', 'gm/ga-fr, x'] })
+      .trimEnd()
+      .split('\n');
+    expect(warned[1]!.endsWith(',')).toBe(true); // fedavg: none
+    expect(warned[2]!.endsWith(',"gm/sse-c predicted no tail class (6, 7, 8, 9); gm/ga-fr, x"')).toBe(true);
+    expect(lines.slice(1).every((l) => l.endsWith(','))).toBe(true); // without warnings: all empty
+  });
+});
+
+describe('comparisonMarkdown warnings', () => {
+  it('marks the rows of a warned strategy and lists its warnings; nothing without warnings', () => {
+    const md = comparisonMarkdown(rows, { title: 't', warnings: { fedloge: ['gm/sse-c predicted no tail class'] } });
+    expect(md).toMatch(/^\| fedloge ⚠ \| GM global \(GA-FR\) \|/m);
+    expect(md).toMatch(/^\| fedavg \| headline \|/m);
+    expect(md).toContain('## Warnings');
+    expect(md).toContain('- ⚠ **fedloge**: gm/sse-c predicted no tail class');
+    expect(comparisonMarkdown(rows, { title: 't' })).not.toContain('⚠');
   });
 });

@@ -17,7 +17,15 @@ export interface ComparisonHeading {
   readonly title: string;
   /** Lines printed under the title (e.g. defaults scaled down for speed). */
   readonly notes?: readonly string[];
+  /**
+   * Per strategy, its runs' warnings (a GM variant that predicted no class of a group for many
+   * evaluations, summary.json `warnings`): its rows are marked ⚠ and the lines listed under Warnings.
+   */
+  readonly warnings?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** The mark on a warned strategy's rows. */
+export const WARNING_MARK = '⚠';
 
 /** `71.23` or `71.23 ± 0.45`; `–` where there is nothing to measure. */
 export function percentWithStd(m: MeasuredAt | undefined, k: keyof ShotAccuracy): string {
@@ -42,7 +50,13 @@ export function pmMaskingText(row: ResultRow): string {
 export function comparisonMarkdown(rows: readonly ResultRow[], heading: ComparisonHeading): string {
   const shots = (model: string) => SHOT_COLUMNS.map((k) => `${model} ${SHOT_NAMES[k]}`);
   const values = (m: MeasuredAt | undefined) => SHOT_COLUMNS.map((k) => percentWithStd(m, k));
-  const lead = (r: ResultRow) => [r.strategy, r.variant, String(r.seeds)];
+  const warned = heading.warnings ?? {};
+  const lead = (r: ResultRow) => [
+    (warned[r.strategy]?.length ?? 0) > 0 ? `${r.strategy} ${WARNING_MARK}` : r.strategy,
+    r.variant,
+    String(r.seeds),
+  ];
+  const warningLines = Object.entries(warned).flatMap(([strategy, lines]) => lines.map((l) => `- ${WARNING_MARK} **${strategy}**: ${l}`));
   const lastTable = markdownTable(
     ['Strategy', 'Variant', 'Seeds', 'Round', ...shots('GM'), 'PM masking', ...shots('PM')],
     rows.map((r) => [...lead(r), roundsText(r.last.gm ?? r.last.pm), ...values(r.last.gm), pmMaskingText(r), ...values(r.last.pm)]),
@@ -80,12 +94,23 @@ export function comparisonMarkdown(rows: readonly ResultRow[], heading: Comparis
     '',
     bestTable,
     '',
+    ...(warningLines.length > 0
+      ? [
+          '## Warnings',
+          '',
+          `${WARNING_MARK}: a run in which a GM variant predicted no test image as any class of a group for many evaluations in a row.`,
+          '',
+          ...warningLines,
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
 /**
  * compare.csv header: `strategy`, `variant`, `key`, `seeds`, `pm_masking`, then
- * `<last|best>_<gm|pm>_<round|all|head|middle|tail>` and `<…>_<all|head|middle|tail>_std`.
+ * `<last|best>_<gm|pm>_<round|all|head|middle|tail>` and `<…>_<all|head|middle|tail>_std`, then
+ * `warnings` (the strategy's run warnings, "; "-joined; empty when none).
  */
 export const COMPARISON_CSV_COLUMNS: readonly string[] = [
   'strategy',
@@ -100,10 +125,14 @@ export const COMPARISON_CSV_COLUMNS: readonly string[] = [
       ...SHOT_COLUMNS.map((k) => `${sel}_${model}_${SHOT_NAMES[k]}_std`),
     ]),
   ),
+  'warnings',
 ];
 
-/** compare.csv: one line per row, accuracies as fractions; an empty field where there is nothing to measure. */
-export function comparisonCsv(rows: readonly ResultRow[]): string {
+/**
+ * compare.csv: one line per row, accuracies as fractions; an empty field where there is nothing to
+ * measure. `warnings`: per strategy, its runs' warnings, joined by "; " into the last column of its rows.
+ */
+export function comparisonCsv(rows: readonly ResultRow[], warnings: Readonly<Record<string, readonly string[]>> = {}): string {
   const num = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
   const lines = rows.map((r) =>
     [
@@ -122,6 +151,7 @@ export function comparisonCsv(rows: readonly ResultRow[]): string {
           ];
         }),
       ),
+      csvField((warnings[r.strategy] ?? []).join('; ')),
     ].join(','),
   );
   return `${[COMPARISON_CSV_COLUMNS.join(','), ...lines].join('\n')}\n`;

@@ -134,6 +134,13 @@ const evalSection = z
         "Whether the headline PM masks classes absent from a client's local test set: 'reference' follows each strategy's reference code (FedLoGe masked, the FedAvg family and the other baselines unmasked); true/false force it. Both PMs are always recorded.",
       ),
     batchSize: z.int().min(1).default(500).describe('Evaluation batch size.'),
+    warnUnpredictedAfter: z
+      .int()
+      .min(0)
+      .default(10)
+      .describe(
+        'Warn once per GM variant and head/middle/tail class group when the variant predicts no test image as any class of the group in this many consecutive evaluations (summary.json warnings; compare flags the run); 0 turns the check off.',
+      ),
   })
   .prefault({});
 

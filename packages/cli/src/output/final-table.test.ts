@@ -30,6 +30,7 @@ function result(pmMasked = true): RunResult {
     final,
     best: { gm: { round: 8, metrics: shot(0.6, 0, 0, 0) }, pm: { round: 10, metrics: final.pm } },
     roundsWithoutUpdate: [],
+    warnings: [],
     pmMasked,
     perClassAccuracy: [],
     global: {},

@@ -1,5 +1,5 @@
 /** summary.json: everything needed to understand and reproduce a finished run, in one file. */
-import type { BackendInfo, RunResult, ShotAccuracy } from '@fedloge/core';
+import type { BackendInfo, RunResult, ShotAccuracy, UnpredictedGroupWarning } from '@fedloge/core';
 import type { DatasetProvenance } from '@fedloge/datasets';
 import { REPLACED_BY_PARTITION } from '../config/partition-conflicts.js';
 import type { RunConfig } from '../config/schema.js';
@@ -94,6 +94,11 @@ export interface RunSummary {
    */
   readonly roundsWithoutUpdate: readonly number[];
   readonly globalNeverUpdated: boolean;
+  /**
+   * GM variants that predicted no test image as any class of a head/middle/tail group for
+   * `eval.warnUnpredictedAfter` evaluations in a row (one entry per variant and group; empty when none).
+   */
+  readonly warnings: readonly UnpredictedGroupWarning[];
   /** Headline GM accuracy per class after the last round, with the class's training-set size. */
   readonly perClassGm: readonly { class: number; name: string | null; trainImages: number | null; acc: number | null }[];
   readonly data: SummaryInput['data'] & {
@@ -140,6 +145,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     best: result.best,
     roundsWithoutUpdate: result.roundsWithoutUpdate,
     globalNeverUpdated: result.rounds.length > 0 && result.rounds.every((r) => !r.globalUpdated),
+    warnings: result.warnings,
     perClassGm: result.perClassAccuracy.map((acc, c) => ({
       class: c,
       name: input.classNames?.[c] ?? null,

@@ -17,6 +17,7 @@ const start = {
     evalEvery: 1,
     pmMasking: true,
     evalBatchSize: 256,
+    warnUnpredictedAfter: 10,
     augment: true,
     seed: 1,
     train: { localEpochs: 1, batchSize: 32, lr: 0.1, momentum: 0, weightDecay: 0 },

@@ -26,6 +26,12 @@ export const CHECKPOINT_DIR = 'checkpoints';
  */
 export const RESUME_FREE_KEYS: readonly string[] = ['out', 'workers', 'threads', 'checkpoint', 'exportPartition', 'exportInitial'];
 
+/**
+ * Nested keys that only change what a run reports, not what it computes; free on resume, and
+ * left out of the hash, so runs checkpointed before such a key existed still resume.
+ */
+export const RESUME_FREE_NESTED_KEYS: readonly string[] = ['eval.warnUnpredictedAfter'];
+
 /** The CLI's part of a checkpoint file. */
 export interface CheckpointMeta {
   readonly configHash: string;
@@ -56,6 +62,7 @@ const ROUND_OF = /^round-(\d+)\.ckpt$/;
 export function flatConfig(config: RunConfig): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (value: unknown, path: string): void => {
+    if (RESUME_FREE_NESTED_KEYS.includes(path)) return;
     if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0) {
       for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
     } else if (value !== undefined) {
@@ -101,7 +108,9 @@ export function readLatestCheckpoint(runDir: string): LoadedCheckpoint | undefin
   if (rounds.length === 0) return undefined;
   const file = join(runDir, CHECKPOINT_DIR, fileName(rounds[rounds.length - 1]!));
   const { checkpoint, meta } = decodeCheckpoint(readFileSync(file), file);
-  return { file, checkpoint, meta: meta as CheckpointMeta };
+  const records = (meta as CheckpointMeta).records;
+  // The records go with the simulation state, so its run-long checks (unpredicted class groups) continue.
+  return { file, checkpoint: { ...checkpoint, history: records }, meta: meta as CheckpointMeta };
 }
 
 export interface CheckpointWriterOptions {

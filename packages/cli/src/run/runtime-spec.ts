@@ -34,6 +34,7 @@ export function simulationConfig(config: RunConfig): SimulationConfig {
     evalEvery: config.evalEvery,
     pmMasking: config.eval.pmMasking,
     evalBatchSize: config.eval.batchSize,
+    warnUnpredictedAfter: config.eval.warnUnpredictedAfter,
     seed: config.seed,
     train: config.train,
   };
