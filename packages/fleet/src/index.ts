@@ -119,3 +119,4 @@ export {
   SuperLinkUnreachableError,
 } from './serverappio/serverappio-client.js';
 export { APP_HEARTBEAT, type AppHeartbeat, appHeartbeatDelayS, startAppHeartbeat } from './serverappio/app-heartbeat.js';
+export { LOG_UPLOAD_INTERVAL_MS, type LogUploader, startLogUploader } from './serverappio/log-uploader.js';

@@ -11,7 +11,7 @@
  * - The ServerApp calls PushObject / PullObject / ConfirmMessageReceived as node 1 (SUPERLINK_NODE_ID);
  *   its instructions go from node 1 to a node GetNodes listed.
  * - App lifecycle (a launcher's, like SuperExec's): ListAppsToLaunch → RequestToken → PullAppInputs
- *   (the run becomes "running") → SendAppHeartbeat while working → PushAppOutputs → UpdateRunStatus.
+ *   (the run becomes "running") → SendAppHeartbeat (and PushLogs) while working → PushAppOutputs → UpdateRunStatus.
  *
  * Flower 1.26's ServerAppIo has no call authentication (the API is meant for the SuperLink's own
  * machine or network) and `run_superlink` serves it without TLS; `tls` is for a link behind a TLS
@@ -355,6 +355,11 @@ export class ServerAppIoClient {
 
   async updateRunStatus(runId: bigint, runStatus: RunStatusValue): Promise<void> {
     await this.call('updateRunStatus', { runId, runStatus });
+  }
+
+  /** Log text for the run, kept by the SuperLink for `flwr log` (node id 0, as Flower's log uploader sends). */
+  async pushLogs(runId: bigint, logs: readonly string[]): Promise<void> {
+    await this.call('pushLogs', { node: { nodeId: 0n }, runId, logs: [...logs] });
   }
 
   /** One app heartbeat (5 s deadline, as Flower's); false when the link no longer knows the token. */

@@ -13,6 +13,7 @@ import {
   PushAppOutputsRequestSchema,
 } from '../gen/flwr/proto/appio_pb.js';
 import { SendAppHeartbeatRequestSchema, UpdateRunStatusRequestSchema } from '../gen/flwr/proto/serverappio_pb.js';
+import { PushLogsRequestSchema } from '../gen/flwr/proto/log_pb.js';
 import { PullObjectRequestSchema } from '../gen/flwr/proto/message_pb.js';
 import { SERVERAPPIO_CODECS } from './serverappio-service.js';
 
@@ -60,6 +61,7 @@ describe('ServerAppIo wire contract (Flower 1.26)', () => {
         'PullMessages',
         'PullObject',
         'PushAppOutputs',
+        'PushLogs',
         'PushMessages',
         'PushObject',
         'RequestToken',
@@ -137,6 +139,16 @@ describe('ServerAppIo wire contract (Flower 1.26)', () => {
       [3, 'why'],
     ]);
     expect(fields(encode(SendAppHeartbeatRequestSchema, { token: 'hb' })).map(([n, t, v]) => [n, t, text(v)])).toEqual([[1, 2, 'hb']]);
+  });
+
+  it('PushLogsRequest: node 1, run_id 2, logs 3 (repeated)', () => {
+    const f = fields(encode(PushLogsRequestSchema, { node: { nodeId: 0n }, runId: 8n, logs: ['a\n', 'b'] }));
+    expect(f.map(([n, t, v]) => [n, t, n === 3 ? text(v) : null])).toEqual([
+      [1, 2, null],
+      [2, 0, null],
+      [3, 2, 'a\n'],
+      [3, 2, 'b'],
+    ]);
   });
 
   it('PullObjectRequest as the ServerApp sends it: node 1 (node_id 1 = SUPERLINK_NODE_ID), run_id 2, object_id 3', () => {
