@@ -42,6 +42,8 @@ interface DeploymentResult {
   finished_at: boolean;
   token_revoked: boolean;
   context_run_id: string | null;
+  /** The ServerApp's log as the SuperLink keeps it (PushLogs; what `flwr log` shows). */
+  log: string;
   instructions: Stored[];
   replies: Stored[];
   error?: string;
@@ -191,6 +193,10 @@ describe.skipIf(flowerMissing !== undefined)(
       expect(r.status).toEqual({ status: 'finished', sub_status: 'completed', details: '' });
       expectMessages(r);
       expectSameRun(out);
+      // Our output reached the SuperLink's log for the run before the run was marked finished.
+      expect(r.log).toContain(`attached to Flower run ${ports.run_id}`);
+      expect(r.log).toContain(`round ${ROUNDS}/${ROUNDS}`);
+      expect(r.log).toContain('Results after round');
     }, 600_000);
 
     it('launches a pending run as SuperExec does (token, heartbeats, PushAppOutputs) and equals the in-process run', async () => {

@@ -18,7 +18,8 @@ Usage: serverappio_deployment.py <spec.json>. The spec (JSON):
 Stdout protocol: "PORTS {json}" once listening (fleet, serverappio, run_id); "RESULT {json}" once the
 run is finished or the timeout passed: the run's final status, every status it went through, every
 instruction the ServerApp pushed and every reply the nodes pushed (as Flower's LinkState stored
-them, after Flower's `validate_message`), and for a launched run whether the token was revoked and
+them, after Flower's `validate_message`), the ServerApp's log as `flwr log` would show it, and for a
+launched run whether the token was revoked and
 the context pushed back. Exit 0 when the run finished as completed.
 """
 
@@ -171,6 +172,7 @@ def main():
         "finished_at": bool(run.finished_at),
         "token_revoked": run_id not in state.token_store,
         "context_run_id": str(context.run_id) if context else None,
+        "log": state.get_serverapp_log(run_id, None)[0],
         "instructions": instructions,
         "replies": replies,
     }

@@ -17,12 +17,15 @@
  * partition-id it hosts), as with `fedloge server`.
  */
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import {
   RunState,
   RunSubState,
   ServerAppIoClient,
   startAppHeartbeat,
+  startLogUploader,
   type AppHeartbeat,
+  type LogUploader,
   type AppInputs,
   type LinkRun,
   type RunStatusValue,
@@ -80,7 +83,10 @@ export const serverappCommand: Command = {
   summary: 'Run a federation as a Flower ServerApp through a SuperLink (ServerAppIo API); clients join its Fleet API.',
   async run(ctx: CommandContext): Promise<number> {
     let session: Session | undefined;
-    const logger = streamLogger(ctx.stderr);
+    // Everything this command prints also goes to the SuperLink once the run is known (`flwr log <run id>`).
+    const mirror = new LogMirror(ctx);
+    const { stdout, stderr } = mirror;
+    const logger = streamLogger(stderr);
     try {
       const { values, rest } = takeFlags(ctx.argv, SERVERAPP_FLAGS, ctx.cwd, false);
       const args = parseConfigArgs(rest, ctx.cwd);
@@ -99,7 +105,7 @@ export const serverappCommand: Command = {
       const tls = clientTls(values);
       const plan = args.resume !== undefined ? planResume({ ...args, resume: args.resume }, ctx.cwd) : undefined;
       const resolved = plan?.resolved ?? resolveConfig(args, ctx.cwd);
-      const say = (line: string) => void ctx.stderr.write(`${line}\n`);
+      const say = (line: string) => void stderr.write(`${line}\n`);
 
       const client = new ServerAppIoClient({
         address: `${address.host}:${address.port}`,
@@ -116,6 +122,7 @@ export const serverappCommand: Command = {
         if (!stop.signal.aborted) stop.abort('the SuperLink (run stopped)');
       });
 
+      mirror.attach(startLogUploader(client, run.runId, (e) => logger.debug(`PushLogs failed: ${e.message}`)));
       const link = new ServerAppIoLink(client, run.runId, logger);
       link.onFailure((e) => {
         // The run is over on the SuperLink's side (e.g. `flwr stop`): nothing left to report to it.
@@ -137,23 +144,24 @@ export const serverappCommand: Command = {
         logger,
         say,
       });
-      const removeHandlers = stopOnSignals(stop, ctx.stderr);
+      const removeHandlers = stopOnSignals(stop, stderr);
       try {
         await trainRun(
           resolved,
-          { cwd: ctx.cwd, stdout: ctx.stdout, stderr: ctx.stderr, logger },
+          { cwd: ctx.cwd, stdout, stderr, logger },
           { ...(plan ? { resume: plan.resumed } : {}), overwrite: args.overwrite, signal: stop.signal, executor: engine },
         );
       } finally {
         removeHandlers();
       }
-      await finish(session, { status: RunState.finished, subStatus: RunSubState.completed, details: '' }, logger);
+      await finish(session, { status: RunState.finished, subStatus: RunSubState.completed, details: '' }, logger, mirror);
       say(`serverapp: Flower run ${run.runId} finished (completed)`);
       return 0;
     } catch (e) {
       if (e instanceof TrainInterrupted) {
-        if (session) await finish(session, { status: RunState.finished, subStatus: RunSubState.stopped, details: e.message }, logger);
-        ctx.stderr.write(
+        if (session)
+          await finish(session, { status: RunState.finished, subStatus: RunSubState.stopped, details: e.message }, logger, mirror);
+        stderr.write(
           `${e.message}; summary.json and a checkpoint are in ${e.outDir}.\n` +
             `Resume with: fedloge serverapp --resume ${e.outDir} --superlink <host:port> (in a new Flower run)\n`,
         );
@@ -165,17 +173,65 @@ export const serverappCommand: Command = {
             `the SuperLink ended Flower run ${session.run.runId} (${session.ended.message}); the rounds completed before are in the run folder`,
             { cause: e },
           ),
-          ctx.stderr,
+          stderr,
         );
       if (session)
-        await finish(session, { status: RunState.finished, subStatus: RunSubState.failed, details: String((e as Error).message) }, logger);
-      return reportError(e, ctx.stderr);
+        await finish(
+          session,
+          { status: RunState.finished, subStatus: RunSubState.failed, details: String((e as Error).message) },
+          logger,
+          mirror,
+        );
+      return reportError(e, stderr);
     } finally {
       session?.heartbeat?.stop();
+      await mirror.close();
       session?.client.close();
     }
   },
 };
+
+/**
+ * The command's stdout and stderr, teed to the SuperLink's log for the run once an uploader is attached
+ * (earlier lines included), as flwr-serverapp mirrors both to its log uploader.
+ */
+class LogMirror {
+  private uploader: LogUploader | undefined;
+  private early: string[] = [];
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+
+  constructor(targets: { readonly stdout: NodeJS.WritableStream; readonly stderr: NodeJS.WritableStream }) {
+    this.stdout = this.tee(targets.stdout);
+    this.stderr = this.tee(targets.stderr);
+  }
+
+  private tee(target: NodeJS.WritableStream): Writable {
+    return new Writable({
+      write: (chunk: Buffer | string, _encoding, done) => {
+        target.write(chunk);
+        const text = chunk.toString();
+        if (this.uploader) this.uploader.write(text);
+        else this.early.push(text);
+        done();
+      },
+    });
+  }
+
+  attach(uploader: LogUploader): void {
+    this.uploader = uploader;
+    for (const text of this.early.splice(0)) uploader.write(text);
+  }
+
+  async flush(): Promise<void> {
+    await this.uploader?.flush();
+  }
+
+  /** Push what is left (writes reach `uploader` synchronously: `write` completes each chunk at once). */
+  async close(): Promise<void> {
+    await this.uploader?.stop();
+  }
+}
 
 interface Session {
   readonly client: ServerAppIoClient;
@@ -260,11 +316,12 @@ async function checkNodesCall(client: ServerAppIoClient, runId: bigint): Promise
 }
 
 /** Report the outcome to the SuperLink: the context back (launched runs), then the run's final status. Never throws. */
-async function finish(session: Session, status: RunStatusValue, logger: Logger): Promise<void> {
+async function finish(session: Session, status: RunStatusValue, logger: Logger, mirror: LogMirror): Promise<void> {
   const { client, run, inputs, token } = session;
   session.heartbeat?.stop();
   if (!run || session.lost || session.ended) return;
   try {
+    await mirror.flush(); // as flwr-serverapp's exit handler: the logs first, then the status
     if (token !== undefined && inputs && status.subStatus === RunSubState.completed)
       await client.pushAppOutputs(token, run.runId, inputs.context);
     await client.updateRunStatus(run.runId, status);
