@@ -72,6 +72,29 @@ describe('formatFinalTable', () => {
     expect(lines[1]).toMatch(/^Results after round 10/);
   });
 
+  it('repeats each unpredicted class-group warning after the table, and nothing without one', () => {
+    const base = result();
+    const warning = {
+      kind: 'unpredicted-class-group' as const,
+      variant: 'gm/sse-c',
+      group: 'tail' as const,
+      classes: [6, 7, 8, 9],
+      fromRound: 1,
+      toRound: 10,
+      evaluations: 10,
+      raisedAtRound: 10,
+      last: shot(0.3, 0.9, 0.1, 0),
+      testImages: 10000,
+      predicted: { head: 9000, middle: 1000, tail: 0 },
+      message: 'x',
+    };
+    const lines = formatFinalTable({ ...base, warnings: [warning] }).split('\n');
+    expect(lines[lines.length - 1]).toBe(
+      'WARNING: gm/sse-c predicted no tail class (6, 7, 8, 9) in 10 consecutive evaluations, rounds 1–10 (summary.json warnings).',
+    );
+    expect(formatFinalTable(base)).not.toContain('WARNING');
+  });
+
   it('aligns the numbers in columns', () => {
     const lines = formatFinalTable(result()).split('\n').slice(1, 7);
     const accEnd = lines[0]!.indexOf('acc') + 3;

@@ -3,7 +3,7 @@
  * and head/middle/tail accuracy after the last round, named by the strategy's labels (FedLoGe:
  * 'GM universal (SSE-C)', 'PM personalized (LA-FR)', …) and by key, as in metrics.jsonl.
  */
-import type { RunResult, ShotAccuracy } from '@fedloge/core';
+import { describeClasses, type RunResult, type ShotAccuracy } from '@fedloge/core';
 import { variantLabel } from './variant-labels.js';
 
 /** `71.2` for 0.712; `-` for a group with nothing to measure. */
@@ -54,5 +54,11 @@ export function formatFinalTable(
     '',
     `Best GM acc ${percent(best.gm.metrics.acc)} at round ${best.gm.round}; best PM acc ${percent(best.pm.metrics.acc)} at round ${best.pm.round}.`,
     `Total time ${result.totalSeconds.toFixed(1)} s.`,
+    // Repeated here: in a long run the line printed when the warning was raised has scrolled away.
+    ...result.warnings.map(
+      (w) =>
+        `WARNING: ${w.variant} predicted no ${w.group} class (${describeClasses(w.classes)}) in ${w.evaluations} consecutive ` +
+        `evaluations, rounds ${w.fromRound}–${w.toRound} (summary.json warnings).`,
+    ),
   ].join('\n');
 }
