@@ -124,6 +124,41 @@ describe('Simulation', () => {
     );
   });
 
+  it('continues the unpredicted class-group count from the records a resume hands over, without reprinting', async () => {
+    const config = { rounds: 4, evalEvery: 1, warnUnpredictedAfter: 2 };
+    let checkpoint!: SimulationCheckpoint;
+    const first = simulate({
+      config,
+      reporters: [{ onRoundEnd: (r) => void (r.round === 2 && (checkpoint = first.simulation.checkpoint())) }],
+    });
+    const whole = await first.simulation.run();
+    const gm = Object.keys(whole.rounds[0]!.variants!).find((k) => k.startsWith('gm/'))!;
+    // Rounds 1–2 as recorded, except that the headline GM predicted no head class in both (the head group is never empty).
+    const history = whole.rounds
+      .slice(0, 2)
+      .map((r) => ({ ...r, gmPredicted: { ...r.gmPredicted, [gm]: { head: 0, middle: 1, tail: 1 } } }));
+    const resumeWith = (h: RoundRecord[] | undefined) => {
+      const logger = silentLogger();
+      const { runtime } = simulate();
+      const run = new Simulation({
+        ...runtime,
+        config: { ...baseConfig, ...config },
+        resume: { ...checkpoint, ...(h ? { history: h } : {}) },
+        logger,
+      }).run();
+      return { run, logger };
+    };
+
+    const resumed = resumeWith(history);
+    const warned = (await resumed.run).warnings.filter((w) => w.variant === gm && w.group === 'head');
+    expect(warned.map((w) => [w.fromRound, w.raisedAtRound])).toEqual([[1, 2]]);
+    // Raised while replaying rounds 1–2, which printed their warnings before the interruption.
+    expect(resumed.logger.warnings.filter((m) => m.startsWith(`${gm} `) && m.includes('head class'))).toEqual([]);
+    // Without the records the count starts over at round 3.
+    const fresh = resumeWith(undefined);
+    expect((await fresh.run).warnings.filter((w) => w.variant === gm && w.group === 'head' && w.fromRound < 3)).toEqual([]);
+  });
+
   it('keeps the number of live tensors constant across rounds', async () => {
     const before = tf.memory().numTensors;
     const counts: number[] = [];
