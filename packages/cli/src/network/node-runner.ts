@@ -212,7 +212,9 @@ export class NodeRunner {
     this.stopped = true;
     this.settle?.reject(new Error('stopped'));
     await this.client.close();
-    await this.loop?.catch(() => undefined);
+    // A pull may sit in its retry backoff (seconds, when the server is gone); the closed client ends it at its
+    // next try, and nothing is left to wait for: do not hold the process's exit on it.
+    await Promise.race([this.loop?.catch(() => undefined), sleep(1_000)]);
   }
 }
 

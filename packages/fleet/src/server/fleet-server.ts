@@ -564,18 +564,14 @@ export class FleetServer extends EventEmitter<FleetServerEvents> {
     if (body === 'neither' || body === 'both')
       throw new StatusError(status.UNKNOWN, 'Invalid arguments for Message: exactly one of content or error must be set');
     const metadata = metadataFromProto(md);
+    // A reply to an instruction this link already closed says so first: that is what its node needs to hear.
+    const closed = this.finished.get(replyTo);
+    if (closed !== undefined && !this.outstanding.has(replyTo)) this.refuse(nodeId, replyTo, `message ${replyTo} is closed: ${closed}`);
     const invalid = messageEnvelopeProblems({ metadata, body, isReply: true });
     if (invalid.length > 0) this.refuse(nodeId, replyTo, invalid.join('; '));
     if (md.srcNodeId !== nodeId) this.refuse(nodeId, replyTo, `src_node_id ${md.srcNodeId} is not the calling node ${nodeId}`);
     const o = this.outstanding.get(replyTo);
-    if (!o) {
-      const why = this.finished.get(replyTo);
-      this.refuse(
-        nodeId,
-        replyTo,
-        why ? `message ${replyTo} is closed: ${why}` : `no outstanding message ${replyTo || '(empty reply_to_message_id)'}`,
-      );
-    }
+    if (!o) this.refuse(nodeId, replyTo, `no outstanding message ${replyTo || '(empty reply_to_message_id)'}`);
     if (o.nodeId !== nodeId) this.refuse(nodeId, replyTo, `message ${replyTo} was sent to node ${o.nodeId}, not to ${nodeId}`);
     const inconsistent = replyConsistencyProblems(metadata, o.metadata);
     if (inconsistent.length > 0) this.refuse(nodeId, replyTo, inconsistent.join('; '));
