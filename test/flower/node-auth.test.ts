@@ -14,11 +14,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger, type ArrayRecord } from '@fedloge/core';
 import { makeTestCerts, opensslMissing } from '../../packages/fleet/src/__fixtures__/test-certs.js';
 import { runFederation } from '../../packages/cli/src/api/run-federation.js';
-import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../../packages/cli/src/__fixtures__/tiny-run.js';
+import { tempDir } from '../../packages/cli/src/__fixtures__/tiny-run.js';
 import { spawnCli } from '../../packages/cli/src/__fixtures__/spawn-cli.js';
 import { stopAll, waitForLine, type Spawned } from '../../packages/cli/src/network/__fixtures__/federation.js';
 import { writeArrays } from './arrays-npy.js';
 import { FLOWER_VERSION, flowerMissing, startHarness, type Harness } from './flower-source.js';
+import { writeTinyFedAvg } from './tiny-fedavg.js';
 
 const missing = flowerMissing ?? opensslMissing();
 
@@ -55,17 +56,7 @@ describe.skipIf(missing !== undefined)(
     it("Flower's auth-enabled SuperLink verifies a registered fedloge client and refuses an unregistered one", async () => {
       const dir = tempDir('flower-auth');
       const tls = writeCerts(dir);
-      const config = {
-        strategy: { name: 'fedavg' },
-        rounds: 1,
-        clients: { total: 1, perRound: 1 },
-        dataset: { dataDir: FASHION_MNIST_DIR },
-        partition: writeTinyPartition(dir, 1, 40),
-        backend: 'wasm',
-        seed: 2,
-        workers: 0,
-      } as const;
-      writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+      const { config } = writeTinyFedAvg(dir, { clients: 1, rounds: 1, seed: 2 });
       let initial: ArrayRecord | undefined;
       await runFederation(
         { ...config, out: 'in-process' },
@@ -137,17 +128,7 @@ describe.skipIf(missing !== undefined)(
       await builder.line('FAB', 60_000);
       const allowed = nodeKey(join(dir, 'allowed'), 0);
       const other = nodeKey(join(dir, 'other'), 0);
-      const config = {
-        strategy: { name: 'fedavg' },
-        rounds: 1,
-        clients: { total: 1, perRound: 1 },
-        dataset: { dataDir: FASHION_MNIST_DIR },
-        partition: writeTinyPartition(dir, 1, 40),
-        backend: 'wasm',
-        seed: 2,
-        workers: 0,
-      };
-      writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+      writeTinyFedAvg(dir, { clients: 1, rounds: 1, seed: 2 });
       const server = spawnCli(
         ['server', '--listen', '127.0.0.1:0', '--tls-cert', tls.cert, '--tls-key', tls.key, '--allow-keys', allowed.pub].concat([
           '--fab',

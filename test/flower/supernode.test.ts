@@ -9,9 +9,10 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '@fedloge/core';
-import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../../packages/cli/src/__fixtures__/tiny-run.js';
+import { tempDir } from '../../packages/cli/src/__fixtures__/tiny-run.js';
 import { startServer, stopAll, type Spawned } from '../../packages/cli/src/network/__fixtures__/federation.js';
 import { FLOWER_VERSION, flowerMissing, startHarness, type Harness } from './flower-source.js';
+import { writeTinyFedAvg } from './tiny-fedavg.js';
 
 interface NodeResult {
   ok: boolean;
@@ -35,19 +36,7 @@ describe.skipIf(flowerMissing !== undefined)(
       const builder = startHarness('supernode_clientapp.py', ['fab', join(dir, 'app.fab')]);
       harnesses.push(builder);
       const { hash } = JSON.parse(await builder.line('FAB', 60_000)) as { hash: string };
-      const config = {
-        strategy: { name: 'fedavg' },
-        rounds: 2,
-        clients: { total: 1, perRound: 1 },
-        dataset: { dataDir: FASHION_MNIST_DIR },
-        partition: writeTinyPartition(dir, 1, 40),
-        backend: 'wasm',
-        seed: 9,
-        evalEvery: 2,
-        workers: 0,
-        checkpoint: { every: 1, keep: 2 },
-      };
-      writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+      writeTinyFedAvg(dir, { clients: 1, rounds: 2, seed: 9, extra: { evalEvery: 2, checkpoint: { every: 1, keep: 2 } } });
       const server = await startServer(
         ['--config', join(dir, 'run.json'), '--fab', join(dir, 'app.fab'), '--out', join(dir, 'run'), '--join-timeout', '120'],
         dir,
