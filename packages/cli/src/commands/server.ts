@@ -104,7 +104,7 @@ function serverTls(values: Readonly<Record<string, string | number | boolean | u
     if (ca !== undefined) throw new UsageError('--tls-client-ca (mTLS) needs --tls-cert and --tls-key as well.');
     if (values['insecure'] !== true)
       throw new UsageError(
-        'Give --tls-cert and --tls-key (see "Run across machines" in the README), or --insecure for a plaintext server on a trusted network.',
+        'Give --tls-cert and --tls-key (see docs/guides/deploy.md), or --insecure for a plaintext server on a trusted network.',
       );
     return undefined;
   }

@@ -215,7 +215,7 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
             metric: 'gauxLoss',
             variables: [...net.head.params.values()],
             // The heads' logit change per SGD step grows with ‖f‖²; the SSE-C's small norm (0.1) makes the backbone
-            // grow ‖f‖, which is what headStepNorm counters (see the README's FedLoGe section).
+            // grow ‖f‖, which is what headStepNorm counters (see docs/guides/fedloge.md#unstable-heads-and-headstepnorm).
             prepare: () => {
               const meanSquaredNorm = tf.tidy(() => tf.mean(tf.sum(tf.square(features!), 1)).dataSync()[0]!);
               scale = rho === undefined || !(meanSquaredNorm > rho * rho) ? 1 : (rho * rho) / meanSquaredNorm;
