@@ -6,8 +6,7 @@
  * masks absent classes and how many seeds stand behind it; over several seeds a number is the
  * mean ± sample standard deviation. Markdown shows percent with 2 decimals; CSV keeps fractions.
  */
-import type { ShotAccuracy } from '@fedloge/core';
-import { percent2 } from '../report/format.js';
+import { percentWithStd, pmMaskingText, roundsText } from '../report/result-cells.js';
 import { SHOT_COLUMNS, type MeasuredAt, type ResultRow } from '../report/result-rows.js';
 
 const SHOT_NAMES: Readonly<Record<(typeof SHOT_COLUMNS)[number], string>> = { acc: 'all', head: 'head', middle: 'middle', tail: 'tail' };
@@ -26,25 +25,6 @@ export interface ComparisonHeading {
 
 /** The mark on a warned strategy's rows. */
 export const WARNING_MARK = '⚠';
-
-/** `71.23` or `71.23 ± 0.45`; `–` where there is nothing to measure. */
-export function percentWithStd(m: MeasuredAt | undefined, k: keyof ShotAccuracy): string {
-  if (m === undefined) return '–';
-  const mean = percent2(m.metrics[k]);
-  const std = m.std?.[k];
-  return std === undefined || std === null || mean === '–' ? mean : `${mean} ± ${(100 * std).toFixed(2)}`;
-}
-
-/** `10`, or `8/10/9` when the seeds' rounds differ; `–` for a row without that model. */
-export function roundsText(m: MeasuredAt | undefined): string {
-  if (m === undefined) return '–';
-  return new Set(m.rounds).size === 1 ? String(m.rounds[0]) : m.rounds.join('/');
-}
-
-/** `masked`, `unmasked` or `–`. */
-export function pmMaskingText(row: ResultRow): string {
-  return row.pmMasked === undefined ? '–' : row.pmMasked ? 'masked' : 'unmasked';
-}
 
 /** compare.md: a heading, the last-round table and the best-round table. */
 export function comparisonMarkdown(rows: readonly ResultRow[], heading: ComparisonHeading): string {

@@ -1,8 +1,8 @@
 /** The results tables of the HTML report (one per round selection) and the final variants table. */
-import { percentWithStd, pmMaskingText, roundsText } from '../compare/comparison-table.js';
 import { escapeHtml } from './escape.js';
 import { percent2 } from './format.js';
 import type { ReportRun } from './report-data.js';
+import { percentWithStd, pmMaskingText, roundsText } from './result-cells.js';
 import { SHOT_COLUMNS, type ResultRow, type RoundSelection } from './result-rows.js';
 
 const SELECTION_TITLES: Readonly<Record<RoundSelection, string>> = {
