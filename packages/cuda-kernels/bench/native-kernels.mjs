@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `native` backend's oneDNN kernels on the layer shapes of the small CNN (28×28×1) and ResNet-8 (32×32×3) at
-// batch 32, one thread: ms per kernel call on native (oneDNN blocked layouts, and plain NHWC) vs tfjs-wasm, then one
+// batch 32, one thread: ms per kernel call on native (its default NHWC activations with oneDNN's weight layout, oneDNN's
+// blocked layouts with reorders around each call, and plain NHWC/HWIO) vs tfjs-wasm, then one
 // full training step (forward, backward, SGD with momentum) of each model on native vs wasm.
 //
 //   npx tsc -b packages/core/tsconfig.json packages/cuda-kernels/tsconfig.json
@@ -117,6 +118,13 @@ const CONFIGS = [
     'native',
     async () => {
       await tf.setBackend('native');
+      addon.setConvLayout('nhwc');
+    },
+  ],
+  [
+    'native-blocked',
+    async () => {
+      await tf.setBackend('native');
       addon.setConvLayout('blocked');
     },
   ],
@@ -157,15 +165,15 @@ for (const model of ['cnn', 'resnet8']) {
       totals[config] += times * results[i][config];
     });
   }
-  console.log(`\n${model}:${CONFIGS.map(([n]) => n.padStart(13)).join('')}`);
+  console.log(`\n${model}:${CONFIGS.map(([n]) => n.padStart(15)).join('')}`);
   rows.forEach(([label, times], i) =>
     console.log(
-      `  ${(label + (times > 1 ? ` ×${times}` : '')).padEnd(26)}${CONFIGS.map(([n]) => results[i][n].toFixed(3).padStart(13)).join('')}`,
+      `  ${(label + (times > 1 ? ` ×${times}` : '')).padEnd(26)}${CONFIGS.map(([n]) => results[i][n].toFixed(3).padStart(15)).join('')}`,
     ),
   );
-  console.log(`  ${'sum per step'.padEnd(26)}${CONFIGS.map(([n]) => totals[n].toFixed(2).padStart(13)).join('')}   ${peakRss()}`);
+  console.log(`  ${'sum per step'.padEnd(26)}${CONFIGS.map(([n]) => totals[n].toFixed(2).padStart(15)).join('')}   ${peakRss()}`);
 }
-addon.setConvLayout('blocked');
+addon.setConvLayout('nhwc');
 
 if (!values['skip-steps']) {
   const { CORE_MODEL_PLUGINS, LinearHead, Rng, SGD, crossEntropy, minimize } = core;

@@ -56,8 +56,11 @@ export interface NativeAddon extends Partial<CudaBackendAddon> {
   conv2dBackwardInput?(dy: Float32Array, w: Float32Array, geometry: Int32Array, dx: Float32Array): void;
   /** dw (HWIO) of a convolution, from x (NHWC) and dy (NHWC). */
   conv2dBackwardFilter?(x: Float32Array, dy: Float32Array, geometry: Int32Array, dw: Float32Array): void;
-  /** Layout of the convolutions called from this thread: oneDNN's blocked ones (default) or plain NHWC (benchmarks). */
-  setConvLayout?(layout: 'blocked' | 'plain'): void;
+  /**
+   * Layout of the convolutions called from this thread (benchmarks): NHWC activations with oneDNN's weight layout
+   * (default), oneDNN's blocked layouts for everything (reorders around each call), or plain NHWC/HWIO.
+   */
+  setConvLayout?(layout: 'nhwc' | 'blocked' | 'plain'): void;
   // --- Fused training kernels of the native backend (src/binding/batch_norm.cc, src/binding/sgd.cc) ---
   /** Training-mode batch norm over the [m, c] view of x: writes y [m·c], mean [c], biased variance [c]. */
   batchNormTrainForward?(

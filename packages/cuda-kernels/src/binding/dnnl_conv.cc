@@ -69,18 +69,21 @@ Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo& info) {
   return convBinding(info, "conv2dBackwardFilter", "(x, dy, geometry, dw)", names, sizes, shapes, native::conv2dBackwardFilter);
 }
 
-/// setConvLayout('blocked' | 'plain'): the layout convolutions from this thread use (benchmarks). Returns undefined.
+/// setConvLayout('nhwc' | 'blocked' | 'plain'): the layout convolutions from this thread use (benchmarks; default
+/// 'nhwc'). Returns undefined.
 Napi::Value SetConvLayout(const Napi::CallbackInfo& info) {
   constexpr const char* fn = "setConvLayout";
   requireArgCount(info, fn, 1, "(layout)");
   const Napi::Value v = info[0];
   const std::string layout = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
-  if (layout == "blocked")
+  if (layout == "nhwc")
+    native::setConvLayout(native::ConvLayout::Nhwc);
+  else if (layout == "blocked")
     native::setConvLayout(native::ConvLayout::Blocked);
   else if (layout == "plain")
     native::setConvLayout(native::ConvLayout::Plain);
   else
-    throw Napi::TypeError::New(info.Env(), "setConvLayout(layout): expected 'blocked' or 'plain'");
+    throw Napi::TypeError::New(info.Env(), "setConvLayout(layout): expected 'nhwc', 'blocked' or 'plain'");
   return info.Env().Undefined();
 }
 

@@ -34,7 +34,7 @@ std::string conv2dGeometryError(const Conv2dGeometry& g) {
 }
 
 namespace {
-thread_local ConvLayout tLayout = ConvLayout::Blocked;
+thread_local ConvLayout tLayout = ConvLayout::Nhwc;
 }
 
 void setConvLayout(ConvLayout layout) { tLayout = layout; }
@@ -74,10 +74,11 @@ struct Descs {
     userSrc = memory::desc(srcDims, dt::f32, tag::nhwc);
     userWei = memory::desc(weiDims, dt::f32, tag::hwio);
     userDst = memory::desc(dstDims, dt::f32, tag::nhwc);
-    const bool blocked = tLayout == ConvLayout::Blocked;
-    src = blocked ? memory::desc(srcDims, dt::f32, tag::any) : userSrc;
-    wei = blocked ? memory::desc(weiDims, dt::f32, tag::any) : userWei;
-    dst = blocked ? memory::desc(dstDims, dt::f32, tag::any) : userDst;
+    const bool blockedActivations = tLayout == ConvLayout::Blocked;
+    const bool blockedWeights = tLayout != ConvLayout::Plain;
+    src = blockedActivations ? memory::desc(srcDims, dt::f32, tag::any) : userSrc;
+    wei = blockedWeights ? memory::desc(weiDims, dt::f32, tag::any) : userWei;
+    dst = blockedActivations ? memory::desc(dstDims, dt::f32, tag::any) : userDst;
     strides = {g.strideHeight, g.strideWidth};
     dilates = {g.dilationHeight - 1, g.dilationWidth - 1};  // oneDNN counts the skipped elements: 0 = dense
     padL = {g.padTop, g.padLeft};

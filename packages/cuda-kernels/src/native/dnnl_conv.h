@@ -28,10 +28,13 @@ struct Conv2dGeometry {
 /// from the input, filter, pads and strides); otherwise what is wrong, for the error message.
 std::string conv2dGeometryError(const Conv2dGeometry& g);
 
-/// Memory layouts the convolution primitives work in. Blocked: oneDNN picks them (format_tag::any; AVX-512 / AVX2 jit
-/// kernels), with reorders from and to NHWC/HWIO around each call. Plain: straight on NHWC/HWIO (its GEMM path).
-enum class ConvLayout { Blocked, Plain };
-/// The layout used by convolutions called from this thread (default Blocked); for benchmarks.
+/// Memory layouts the convolution primitives work in. Nhwc (the default): activations NHWC as tfjs stores them, weights
+/// in the layout oneDNN picks (format_tag::any), so only the small weight tensor is reordered per call; oneDNN 2.6 runs
+/// NHWC activations on its AVX-512 jit/brgconv kernels. Blocked: oneDNN picks every layout (nChw16c-like), with reorders
+/// of activations and weights from and to NHWC/HWIO around each call. Plain: straight on NHWC/HWIO (its GEMM path).
+/// harness/conv_layouts.cc times the three, and the blocked primitive alone, on the benchmarked models' layers.
+enum class ConvLayout { Nhwc, Blocked, Plain };
+/// The layout used by convolutions called from this thread (default Nhwc); for benchmarks.
 void setConvLayout(ConvLayout layout);
 ConvLayout convLayout();
 

@@ -73,6 +73,31 @@ describe(`native Conv2D (oneDNN) vs tfjs-cpu${nativeSkipNote}`, () => {
     );
   });
 
+  // The default 'nhwc' layout runs every case above; the other two stay selectable for benchmarks, so they must agree too.
+  const LAYOUT_CASES = CASES.filter((c) => /small CNN conv2|layer2 conv1|shortcut|asymmetric/.test(c.name));
+  it.skipIf(!nativeBackendAvailable).each(LAYOUT_CASES.flatMap((c) => (['blocked', 'plain'] as const).map((layout) => ({ ...c, layout }))))(
+    'layout $layout, forward and gradients: $name',
+    async (c) => {
+      const addon = nativeAddon()!;
+      const y = tf.tidy(() => conv(c)(tf.zeros([...c.x]), tf.zeros([...c.filter])).shape);
+      addon.setConvLayout!(c.layout);
+      try {
+        await expectParity([randomTensor(c.x, 21), randomTensor(c.filter, 22), randomTensor(y, 23)], (x, w, r) => [
+          conv(c)(x!, w!),
+          ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(c)(a, b), r!)))([x!, w!]),
+        ]);
+      } finally {
+        addon.setConvLayout!('nhwc');
+      }
+    },
+  );
+
+  it.skipIf(!nativeBackendAvailable)('setConvLayout refuses an unknown layout, naming the three', () => {
+    const set = nativeAddon()!.setConvLayout as (layout: unknown) => void;
+    expect(() => set('nchw')).toThrow(/expected 'nhwc', 'blocked' or 'plain'/);
+    expect(() => set(1)).toThrow(/expected 'nhwc', 'blocked' or 'plain'/);
+  });
+
   it.skipIf(!nativeBackendAvailable)("cases oneDNN cannot express run tfjs-cpu's kernel (NCHW, dimRoundingMode ceil)", async () => {
     await expectParity([randomTensor([2, 3, 7, 6], 11), randomTensor([3, 3, 3, 4], 12)], (x, w) =>
       tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', 'NCHW'),
