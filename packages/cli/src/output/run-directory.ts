@@ -17,7 +17,12 @@ export const RUN_FILES = {
   summary: 'summary.json',
   /** The trained model, for strategies with an export (`Strategy.exportModel`; FedLoGe: `fedloge predict`). */
   model: 'model',
+  /** The HTML report (report/write-report.ts); compare writes one per strategy folder and one on top. */
+  report: 'report.html',
 } as const;
+
+/** Folder of the checkpoints inside a run folder (run/checkpoints.ts). */
+export const CHECKPOINT_DIR = 'checkpoints';
 
 /**
  * Default output folder: `runs/<timestamp>-<strategy>` under `cwd`, the timestamp in UTC as

@@ -6,9 +6,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../config/errors.js';
-import { REPORT_FILE } from '../report/write-report.js';
-import { CHECKPOINT_DIR } from '../run/checkpoints.js';
-import { RUN_FILES } from './run-directory.js';
+import { CHECKPOINT_DIR, RUN_FILES } from './run-directory.js';
 
 /** What a run writes into its folder (besides `.<name>.<pid>.tmp` files of interrupted writes and predictions). */
 const RUN_ENTRIES = new Set<string>([
@@ -16,7 +14,7 @@ const RUN_ENTRIES = new Set<string>([
   RUN_FILES.metricsCsv,
   RUN_FILES.summary,
   RUN_FILES.model,
-  REPORT_FILE,
+  RUN_FILES.report,
   CHECKPOINT_DIR,
 ]);
 const isTemp = (name: string) => /^\..+\.tmp$/.test(name);

@@ -3,7 +3,7 @@ import type { BackendInfo, RunResult, ShotAccuracy, UnpredictedGroupWarning } fr
 import type { DatasetProvenance } from '@fedloge/datasets';
 import { REPLACED_BY_PARTITION } from '../config/partition-conflicts.js';
 import type { RunConfig } from '../config/schema.js';
-import type { ExportedModel } from '../run/export-model.js';
+import type { ExportedModel } from './export-model.js';
 import type { ThreadChoice } from '../run/threads.js';
 import { variantLabels } from './variant-labels.js';
 

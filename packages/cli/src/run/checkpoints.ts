@@ -14,9 +14,7 @@ import { decodeCheckpoint, encodeCheckpoint, type Reporter, type RoundRecord, ty
 import type { RunConfig } from '../config/schema.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
 import { makeFolders } from '../output/output-path.js';
-
-/** Folder of the checkpoints inside a run folder. */
-export const CHECKPOINT_DIR = 'checkpoints';
+import { CHECKPOINT_DIR } from '../output/run-directory.js';
 
 /**
  * Config keys that may differ between a run and its resume: where and how it runs, not what it

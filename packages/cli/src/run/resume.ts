@@ -9,7 +9,8 @@ import { ConfigError, UsageError } from '../config/errors.js';
 import type { ParsedConfigArgs } from '../config/flags.js';
 import type { ConfigLayer } from '../config/merge.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
-import { CHECKPOINT_DIR, configDifferences, configHash, readLatestCheckpoint, type LoadedCheckpoint } from './checkpoints.js';
+import { CHECKPOINT_DIR } from '../output/run-directory.js';
+import { configDifferences, configHash, readLatestCheckpoint, type LoadedCheckpoint } from './checkpoints.js';
 
 export interface ResumePlan {
   readonly resolved: ResolvedConfig;
