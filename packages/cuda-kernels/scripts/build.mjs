@@ -92,6 +92,16 @@ function main() {
     env.CUDACXX = defaultNvcc;
   }
 
+  // The registration lists and CMake source lists come from kernels.table.mjs: regenerate them first, so a row added
+  // without running the generator still builds (src/kernel-table.test.ts and CI then ask for the files to be committed).
+  const generated = spawnSync(process.execPath, [join(packageRoot, 'scripts', 'generate-kernels.mjs')], {
+    cwd: packageRoot,
+    stdio: 'inherit',
+  });
+  if (generated.status !== 0) {
+    return fallback(`scripts/generate-kernels.mjs exited with status ${generated.status ?? generated.signal} (see its message above)`);
+  }
+
   const started = Date.now();
   // A build that is cut short must not leave the previous build's manifest beside a partial file.
   rmSync(join(buildDir, 'Release', 'fedkern.node.manifest.json'), { force: true });

@@ -1,11 +1,9 @@
 /**
- * The addon's bookkeeping is consistent: a native function is registered in several places (see
- * CONTRIBUTING.md, "A new native kernel"), and forgetting one of them fails late and far away — a
- * CUDA entry point without its CPU-only stub links fine and kills the process on its first call in a
- * CPU-only build. This test reads the sources (no build needed, except for the last check) and names
- * the missing file or entry.
- *
- * The registration list in src/addon.cc is the table the rest is checked against.
+ * The addon's bookkeeping is consistent. The lists a native function needs (registration, declaration, TypeScript type,
+ * tfjs kernel list, CMake sources) are generated from kernels.table.mjs (src/kernel-table.test.ts checks they are
+ * current); this test checks what they say against the sources themselves, and what the generator cannot see: a
+ * CUDA entry point without its CPU-only stub links fine and kills the process on its first call in a CPU-only build.
+ * It reads the sources (no build needed, except for the last check) and names the missing file or entry.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -58,8 +56,8 @@ function bindingFunctions(text: string, terminator: ';' | '{'): string[] {
 function addonInterfaceMembers(): Set<string> {
   const members = new Set<string>();
   for (const [file, name] of [
-    ['src/load.ts', 'NativeAddon'],
-    ['src/backend/cuda/device.ts', 'CudaBackendAddon'],
+    ['src/addon-functions.ts', 'NativeAddon'],
+    ['src/addon-functions.ts', 'CudaBackendAddon'],
   ] as const) {
     const text = read(file);
     const start = text.indexOf(`export interface ${name}`);
@@ -70,10 +68,10 @@ function addonInterfaceMembers(): Set<string> {
   return members;
 }
 
-/** Source files CMakeLists.txt names (any `src/….cc|.cu` token). */
+/** Source files CMakeLists.txt and the kernels.cmake it includes name (any `src/….cc|.cu` token). */
 function cmakeSources(): Set<string> {
   // Build lists only: a file named in set_source_files_properties(...) alone is not compiled.
-  const text = read('CMakeLists.txt')
+  const text = `${read('CMakeLists.txt')}\n${read('kernels.cmake')}`
     .replace(/#.*$/gm, '')
     .replace(/set_source_files_properties\([^)]*\)/g, '');
   return new Set([...text.matchAll(/\bsrc\/[\w/]+\.(?:cc|cu)\b/g)].map((m) => m[0]));
@@ -130,7 +128,8 @@ describe('addon layout: every native function is registered everywhere it must b
           `${r.binding} (for "${r.jsName}") is defined in ${definedIn.length} src/binding/*.cc files (${definedIn.join(', ') || 'none'}), expected 1`,
         );
       }
-      for (const f of definedIn) if (!cmake.has(f)) problems.push(`${f} (defines ${r.binding}) is not listed in CMakeLists.txt`);
+      for (const f of definedIn)
+        if (!cmake.has(f)) problems.push(`${f} (defines ${r.binding}) is not listed in CMakeLists.txt or kernels.cmake`);
     }
     const registered = new Set(regs.map((r) => r.binding));
     for (const d of declared)
@@ -138,7 +137,7 @@ describe('addon layout: every native function is registered everywhere it must b
     expect(problems).toEqual([]);
   });
 
-  it('each registered function is typed in the NativeAddon interface (src/load.ts) or CudaBackendAddon (src/backend/cuda/device.ts), and nothing typed there is missing from src/addon.cc', () => {
+  it('each registered function is typed in NativeAddon or CudaBackendAddon (src/addon-functions.ts), and nothing typed there is missing from src/addon.cc', () => {
     const members = addonInterfaceMembers();
     const registered = new Set(regs.map((r) => r.jsName));
     const problems = [
@@ -156,7 +155,7 @@ describe('addon layout: every native function is registered everywhere it must b
     const cmake = cmakeSources();
     const unity = unityIncludes();
     const problems: string[] = [];
-    for (const f of filesUnder('src', ['.cc'])) if (!cmake.has(f)) problems.push(`${f} is not listed in CMakeLists.txt`);
+    for (const f of filesUnder('src', ['.cc'])) if (!cmake.has(f)) problems.push(`${f} is not listed in CMakeLists.txt or kernels.cmake`);
     for (const f of filesUnder('src', ['.cu'])) {
       if (f !== 'src/kernels/cuda_unity.cu' && !unity.has(f) && !cmake.has(f))
         problems.push(`${f} is neither included by src/kernels/cuda_unity.cu nor listed in CMakeLists.txt`);

@@ -4,7 +4,7 @@ import type { DatasetProvenance } from '@fedloge/datasets';
 import { REPLACED_BY_PARTITION } from '../config/partition-conflicts.js';
 import type { RunConfig } from '../config/schema.js';
 import type { ExportedModel } from './export-model.js';
-import type { ThreadChoice } from '../run/threads.js';
+import type { ThreadChoice } from '../runtime/threads.js';
 import { variantLabels } from './variant-labels.js';
 
 /** Software versions recorded with every run. */

@@ -1,7 +1,7 @@
 /** Report data from what a finished run holds in memory (core's RunResult, the partition, the config). */
 import { classHistogram, type ImageDataset, type PartitionFile, type RunResult } from '@fedloge/core';
 import type { RunConfig } from '../config/schema.js';
-import type { RunData } from '../run/run-data.js';
+import type { RunData } from '../runtime/run-data.js';
 import type { ReportData, ReportPartition, ReportRoundPoint, ReportRun } from './report-data.js';
 
 /**
