@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Two runs sharing the machine: training-step throughput of one process alone against two at once, each choosing its
-// thread count as `fedloge train` does by default (src/run/threads.ts: all cores when clients train on the main
+// thread count as `fedloge train` does by default (src/runtime/threads.ts: all cores when clients train on the main
 // thread) on the native backend. Goal (issue 16): each of two default runs keeps ≥ 40 % of a solo run's throughput.
 // Without a waiting policy, OpenMP's idle threads spin and two 2-thread runs on 2 cores collapse.
 //
@@ -49,8 +49,8 @@ else await parent();
 async function child() {
   const tf = await import('@tensorflow/tfjs-core');
   const { CORE_MODEL_PLUGINS, LinearHead, Rng, SGD, crossEntropy, initBackend, minimize, silentLogger } = await import('@fedloge/core');
-  const { registerAddonBackends } = await import('../dist/run/backend-providers.js');
-  const { resolveThreads } = await import('../dist/run/threads.js');
+  const { registerAddonBackends } = await import('../dist/runtime/backend-providers.js');
+  const { resolveThreads } = await import('../dist/runtime/threads.js');
   registerAddonBackends();
   const choice = resolveThreads({ configured: threadsArg, workers: 0 });
   const info = await initBackend({ backend: 'native', logger: silentLogger(), threads: choice.threads });

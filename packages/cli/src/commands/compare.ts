@@ -10,7 +10,7 @@ import { resolveConfig } from '../config/resolve.js';
 import { SEEDS_FLAG, VARIANTS_FLAG, takeCompareFlags } from '../compare/compare-flags.js';
 import { compareRun } from '../compare/compare-run.js';
 import { STRATEGIES_FLAG, takeStrategiesFlag } from '../compare/strategies-flag.js';
-import { buildPluginContainer } from '../run/plugin-container.js';
+import { buildPluginContainer } from '../runtime/plugin-container.js';
 import type { Command, CommandContext } from './command.js';
 import { reportError } from './report-error.js';
 import { streamLogger } from './train.js';

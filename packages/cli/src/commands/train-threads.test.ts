@@ -1,4 +1,4 @@
-// The thread count a run chooses reaches the native backend, the start line and summary.json (run/threads.ts).
+// The thread count a run chooses reaches the native backend, the start line and summary.json (runtime/threads.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { FASHION_MNIST_DIR, tempDir, tinyPartition, writeTinyPartition } from '.
 import { runCli } from '../__fixtures__/run-cli.js';
 import { spawnCli } from '../__fixtures__/spawn-cli.js';
 import { validateConfig } from '../config/validate.js';
-import { clientRuntimeSpec } from '../run/runtime-spec.js';
+import { clientRuntimeSpec } from '../runtime/runtime-spec.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
 import { startClient, startServer, stopAll, type Spawned } from '../network/__fixtures__/federation.js';
 

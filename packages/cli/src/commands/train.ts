@@ -7,7 +7,7 @@ import { UsageError } from '../config/errors.js';
 import { parseConfigArgs } from '../config/flags.js';
 import { formatFlagHelp } from '../config/help.js';
 import { resolveConfig } from '../config/resolve.js';
-import { buildPluginContainer } from '../run/plugin-container.js';
+import { buildPluginContainer } from '../runtime/plugin-container.js';
 import { planResume } from '../run/resume.js';
 import { TrainInterrupted, trainRun } from '../run/train-run.js';
 import type { Command, CommandContext } from './command.js';

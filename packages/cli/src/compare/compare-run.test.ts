@@ -7,7 +7,7 @@ import { createPatternFederation } from '../../../../test/fixtures/pattern-feder
 import { tempDir } from '../__fixtures__/tiny-run.js';
 import { UsageError } from '../config/errors.js';
 import { RunConfigSchema } from '../config/schema.js';
-import type { RunData } from '../run/run-data.js';
+import type { RunData } from '../runtime/run-data.js';
 import { trainRun, type TrainIo } from '../run/train-run.js';
 import { compareRun } from './compare-run.js';
 

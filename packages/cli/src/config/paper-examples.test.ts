@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildPluginContainer } from '../run/plugin-container.js';
+import { buildPluginContainer } from '../runtime/plugin-container.js';
 import { checkPluginChoices } from '../run/check-plugins.js';
 import { parseConfigArgs } from './flags.js';
 import { resolveConfig } from './resolve.js';

@@ -14,7 +14,7 @@ import { captureStream } from '../__fixtures__/capture-stream.js';
 import { runCli } from '../__fixtures__/run-cli.js';
 import { parseConfigArgs } from '../config/flags.js';
 import { resolveConfig } from '../config/resolve.js';
-import { buildPluginContainer } from '../run/plugin-container.js';
+import { buildPluginContainer } from '../runtime/plugin-container.js';
 import { trainRun } from '../run/train-run.js';
 import { ClientHost } from './client-host.js';
 import { MemoryLink } from './__fixtures__/memory-link.js';

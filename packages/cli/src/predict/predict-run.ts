@@ -21,9 +21,9 @@ import {
 import { KERNEL_CHOICES, type KernelChoice, type PredictMode } from '@fedloge/strategies';
 import { UsageError } from '../config/errors.js';
 import { writeFileAtomic } from '../output/atomic-write.js';
-import { backendThreads, registerAddonBackends } from '../run/backend-providers.js';
-import { buildPluginContainer } from '../run/plugin-container.js';
-import { loadRunData, type RunData } from '../run/run-data.js';
+import { backendThreads, registerAddonBackends } from '../runtime/backend-providers.js';
+import { buildPluginContainer } from '../runtime/plugin-container.js';
+import { loadRunData, type RunData } from '../runtime/run-data.js';
 import type { PredictArgs } from './predict-args.js';
 import { formatPredictions, type PredictionRow } from './predictions-file.js';
 import { configWithDataDir, openRunFolder, type RunFolder } from './run-folder.js';

@@ -43,14 +43,14 @@ import { trainReportData } from '../report/from-run.js';
 import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
-import { describeBackend, registerAddonBackends } from './backend-providers.js';
-import { describeThreads, resolveThreads, threadsInUse } from './threads.js';
+import { describeBackend, registerAddonBackends } from '../runtime/backend-providers.js';
+import { describeThreads, resolveThreads, threadsInUse } from '../runtime/threads.js';
 import { checkPluginChoices } from './check-plugins.js';
 import { exportRunModel } from '../output/export-model.js';
 import { CheckpointWriter, type LoadedCheckpoint } from './checkpoints.js';
-import { buildPluginContainer } from './plugin-container.js';
-import { clientRuntimeSpec, simulationConfig } from './runtime-spec.js';
-import { loadRunData, type RunData } from './run-data.js';
+import { buildPluginContainer } from '../runtime/plugin-container.js';
+import { clientRuntimeSpec, simulationConfig } from '../runtime/runtime-spec.js';
+import { loadRunData, type RunData } from '../runtime/run-data.js';
 import { collectVersions } from './versions.js';
 
 export interface TrainIo {

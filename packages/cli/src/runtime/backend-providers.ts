@@ -21,7 +21,7 @@ export function registerAddonBackends(): void {
 
 /**
  * Threads for the backend of the thread that trains when no config says: OMP_NUM_THREADS, else one per worker thread
- * (each trains one client), all cores when clients train on the main thread (run/threads.ts).
+ * (each trains one client), all cores when clients train on the main thread (runtime/threads.ts).
  */
 export function backendThreads(workers: number): number {
   return resolveThreads({ configured: 'auto', workers }).threads;

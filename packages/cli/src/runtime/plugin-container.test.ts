@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '@fedloge/datasets';
 import { FASHION_MNIST_DIR, tinyPartition } from '../__fixtures__/tiny-run.js';
 import { validateConfig } from '../config/validate.js';
-import { checkPluginChoices } from './check-plugins.js';
+import { checkPluginChoices } from '../run/check-plugins.js';
 import { buildPluginContainer } from './plugin-container.js';
 import { clientRuntimeSpec } from './runtime-spec.js';
 

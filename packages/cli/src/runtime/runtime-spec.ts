@@ -43,7 +43,7 @@ export function simulationConfig(config: RunConfig): SimulationConfig {
 /**
  * Everything a worker thread needs to rebuild the client side of the run. Plugin paths in the
  * config are already absolute (resolved when the config was read), so the base folder is moot.
- * `threads`: the run's backend threads per training thread (run/threads.ts), for workers and network clients.
+ * `threads`: the run's backend threads per training thread (runtime/threads.ts), for workers and network clients.
  */
 export function clientRuntimeSpec(config: RunConfig, partition: PartitionFile, pluginBaseDir: string, threads?: number): ClientRuntimeSpec {
   return {

@@ -16,8 +16,8 @@ import {
   type FederatedClientData,
   type Logger,
 } from '@fedloge/core';
-import { registerAddonBackends } from '../run/backend-providers.js';
-import { buildPluginContainer } from '../run/plugin-container.js';
+import { registerAddonBackends } from '../runtime/backend-providers.js';
+import { buildPluginContainer } from '../runtime/plugin-container.js';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 if (!parentPort) throw new Error('client-worker.js is a worker_threads entry; start it through WorkerThreadExecutor');
@@ -34,13 +34,13 @@ const logger: Logger = {
 
 interface WorkerState {
   readonly runtime: ClientRuntime;
-  readonly clients: FederatedClientData[];
+  readonly clients: readonly FederatedClientData[];
 }
 
 async function setUp(): Promise<WorkerState> {
   const { spec } = init;
   registerAddonBackends();
-  // The run's count (one per worker by default: the workers are the parallelism; run/threads.ts). A network client
+  // The run's count (one per worker by default: the workers are the parallelism; runtime/threads.ts). A network client
   // gets it in the server's spec, so its numbers match the server's own run.
   const backend = await initBackend({ backend: init.backend, logger, threads: init.threads ?? spec.threads ?? 1 });
   const container = await buildPluginContainer(spec.pluginModules, spec.pluginBaseDir);

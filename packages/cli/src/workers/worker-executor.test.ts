@@ -15,8 +15,8 @@ import {
 import { loadDataset } from '@fedloge/datasets';
 import { FASHION_MNIST_DIR, tinyPartition } from '../__fixtures__/tiny-run.js';
 import { validateConfig } from '../config/validate.js';
-import { buildPluginContainer } from '../run/plugin-container.js';
-import { clientRuntimeSpec } from '../run/runtime-spec.js';
+import { buildPluginContainer } from '../runtime/plugin-container.js';
+import { clientRuntimeSpec } from '../runtime/runtime-spec.js';
 import { WorkerThreadExecutor } from './worker-executor.js';
 
 const logger = silentLogger();
