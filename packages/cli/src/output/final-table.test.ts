@@ -33,6 +33,7 @@ function result(pmMasked = true): RunResult {
     warnings: [],
     pmMasked,
     perClassAccuracy: [],
+    pmPerClient: [],
     global: {},
     totalSeconds: 12.34,
   };

@@ -70,6 +70,8 @@ export interface RunResult {
   readonly pmMasked: boolean;
   /** Headline GM accuracy per class after the last round. */
   readonly perClassAccuracy: readonly (number | null)[];
+  /** Headline PM accuracy of each client after the last round (index = client id; null: no local test data). */
+  readonly pmPerClient: readonly (number | null)[];
   /** The final global arrays (for checkpoints and post-hoc steps). */
   readonly global: ArrayRecord;
   readonly totalSeconds: number;

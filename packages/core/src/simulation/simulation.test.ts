@@ -232,6 +232,8 @@ describe('Simulation', () => {
     // The headline PM is the mean over clients with local test data.
     const valid = last!.pmPerClient.filter((a): a is number => a !== null);
     expect(result.final.pm.acc).toBeCloseTo(valid.reduce((s, a) => s + a, 0) / valid.length, 12);
+    // The result keeps the last evaluation's per-client PM (the report's per-client chart).
+    expect(result.pmPerClient).toEqual(last!.pmPerClient);
   });
 
   it('calls reporter hooks in lifecycle order and skips missing ones', async () => {

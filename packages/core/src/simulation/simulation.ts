@@ -282,6 +282,7 @@ export class Simulation {
       warnings: this.unpredicted.warnings,
       pmMasked: headlinePmMasked(this.config.pmMasking, this.strategy),
       perClassAccuracy: lastEvaluation.gmPerClass,
+      pmPerClient: lastEvaluation.pmPerClient,
       global: this.globalArrays!,
       totalSeconds: (performance.now() - started) / 1000,
     };
