@@ -5,6 +5,7 @@ import { REPLACED_BY_PARTITION } from '../config/partition-conflicts.js';
 import type { RunConfig } from '../config/schema.js';
 import type { ExportedModel } from './export-model.js';
 import type { ThreadChoice } from '../runtime/threads.js';
+import { roundTimings, type RoundTimings } from './round-timings.js';
 import { variantLabels } from './variant-labels.js';
 
 /** Software versions recorded with every run. */
@@ -115,6 +116,8 @@ export interface RunSummary {
   readonly resumedAfter: readonly number[];
   /** What the strategy's options scale down from the paper's values for speed, or null. */
   readonly scaledDown: string | null;
+  /** Training vs evaluation wall time over the recorded rounds (round-timings.ts). */
+  readonly timing: RoundTimings;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -159,6 +162,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     interrupted: input.interrupted ?? null,
     resumedAfter: input.resumedAfter ?? [],
     scaledDown: input.scaledDown ?? null,
+    timing: roundTimings(result.rounds),
   };
 }
 
