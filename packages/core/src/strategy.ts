@@ -119,8 +119,15 @@ export interface GlobalPredictor {
 }
 
 /**
- * Personalised-model (PM) predictions for one client. `heads` variants reuse the global features
- * (cheap: no extra forward pass); `model` variants run the client's own network on the images.
+ * Personalised-model (PM) predictions for one client, and the one place a strategy says whether its
+ * PM shares the global backbone (docs/metrics.md#what-an-evaluation-computes-once):
+ * - `heads`: backbone = the global model's (`GlobalPredictor.features`, unchanged), head = a function
+ *   of those features. The evaluator runs the backbone once per test image per evaluation and hands
+ *   each client the rows of its local test images: no forward pass of its own.
+ * - `model`: anything below the head is the client's own (personal BatchNorm, a fine-tuned or
+ *   personal body), so the client's network runs on its local test images.
+ * Declaring `heads` for a personalised backbone would score the wrong model; `model` is always
+ * correct, only slower. A strategy without `personalPredictor` shares the backbone too (FedAvg's PM).
  */
 export type PersonalPredictor =
   | {
