@@ -14,6 +14,8 @@ export interface BufferPoolStats {
   /** Buffers held by live tensors. */
   readonly buffersInUse: number;
   readonly bytesInUse: number;
+  /** The most bytes held by live tensors at once since the pool was made or `resetPeak` was called. */
+  readonly peakBytesInUse: number;
   /** Buffers waiting in free lists. */
   readonly buffersCached: number;
   readonly bytesCached: number;
@@ -31,6 +33,7 @@ export class BufferPool {
   private readonly refs = new Map<ArrayBuffer, number>();
   private bytesCached = 0;
   private bytesInUse = 0;
+  private peakBytesInUse = 0;
   private acquires = 0;
   private freshAllocations = 0;
 
@@ -54,6 +57,7 @@ export class BufferPool {
     }
     this.refs.set(buffer, 0);
     this.bytesInUse += size;
+    if (this.bytesInUse > this.peakBytesInUse) this.peakBytesInUse = this.bytesInUse;
     return buffer;
   }
 
@@ -93,12 +97,18 @@ export class BufferPool {
     this.bytesCached = 0;
   }
 
+  /** Starts the peak of `stats().peakBytesInUse` over from the bytes in use now. */
+  resetPeak(): void {
+    this.peakBytesInUse = this.bytesInUse;
+  }
+
   stats(): BufferPoolStats {
     let buffersCached = 0;
     for (const list of this.freeLists.values()) buffersCached += list.length;
     return {
       buffersInUse: this.refs.size,
       bytesInUse: this.bytesInUse,
+      peakBytesInUse: this.peakBytesInUse,
       buffersCached,
       bytesCached: this.bytesCached,
       acquires: this.acquires,
