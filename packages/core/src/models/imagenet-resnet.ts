@@ -11,9 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvBn } from '../nn/conv-bn.js';
+import { addLean, reluLean } from '../nn/lean-gradients.js';
 import type { Backbone, ForwardMode } from '../nn/module.js';
 import { ParameterSet } from '../nn/parameter-set.js';
 import type { Rng } from '../random.js';
+import { chain, forwardInChunks } from './bounded-forward.js';
 import { assertImageBatch, assertInputShape } from './input-checks.js';
 
 /** Block type and blocks per stage; stage widths are always 64, 128, 256, 512. */
@@ -50,7 +52,7 @@ function downsample(
 
 /** relu(residual + shortcut), the end of both block types. */
 function addShortcut(residual: tf.Tensor4D, x: tf.Tensor4D, shortcut: ConvBn | undefined, mode: ForwardMode): tf.Tensor4D {
-  return tf.relu(tf.add(residual, shortcut ? shortcut.apply(x, mode) : x)) as tf.Tensor4D;
+  return reluLean(addLean(residual, shortcut ? shortcut.apply(x, mode) : x));
 }
 
 /** conv3×3(stride) → BN → ReLU → conv3×3 → BN, plus the shortcut; output `width` channels. */
@@ -70,7 +72,7 @@ class BasicBlock implements Block {
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
     const [first, second] = this.convs as [ConvBn, ConvBn];
-    return addShortcut(second.apply(tf.relu(first.apply(x, mode)), mode), x, this.shortcut, mode);
+    return addShortcut(second.apply(reluLean(first.apply(x, mode)), mode), x, this.shortcut, mode);
   }
 }
 
@@ -93,7 +95,7 @@ class BottleneckBlock implements Block {
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
     const [a, b, c] = this.convs as [ConvBn, ConvBn, ConvBn];
-    const residual = c.apply(tf.relu(b.apply(tf.relu(a.apply(x, mode)), mode)), mode);
+    const residual = c.apply(reluLean(b.apply(reluLean(a.apply(x, mode)), mode)), mode);
     return addShortcut(residual, x, this.shortcut, mode);
   }
 }
@@ -130,22 +132,25 @@ export class ImageNetResNet extends ParameterSet implements Backbone {
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     assertImageBatch(this.label, x, this.inputShape, false);
-    return tf.tidy(() => {
-      const stem = tf.relu(this.stem.apply(x, mode));
+    // Stage by stage, each freeing its input, and evaluation batches in slices (bounded-forward.ts).
+    return forwardInChunks(x, mode, (images) => {
+      const stem = tf.tidy(() => reluLean(this.stem.apply(images, mode)));
       // MaxPool2d(3, 2, padding=1): zero padding equals PyTorch's −∞ padding here because the input follows a ReLU.
-      let h = tf.maxPool(
-        tf.pad(stem, [
-          [0, 0],
-          [1, 1],
-          [1, 1],
-          [0, 0],
-        ]),
-        3,
-        2,
-        'valid',
+      let h = chain(stem, (s) =>
+        tf.maxPool(
+          tf.pad(s, [
+            [0, 0],
+            [1, 1],
+            [1, 1],
+            [0, 0],
+          ]),
+          3,
+          2,
+          'valid',
+        ),
       );
-      for (const block of this.blocks) h = block.apply(h, mode);
-      return tf.mean(h, [1, 2]) as tf.Tensor2D;
+      for (const block of this.blocks) h = chain(h, (input) => block.apply(input, mode));
+      return chain(h, (input) => tf.mean(input, [1, 2]) as tf.Tensor2D);
     });
   }
 }

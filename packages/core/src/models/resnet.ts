@@ -9,9 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvBn } from '../nn/conv-bn.js';
+import { addLean, reluLean } from '../nn/lean-gradients.js';
 import type { Backbone, ForwardMode } from '../nn/module.js';
 import { ParameterSet } from '../nn/parameter-set.js';
 import type { Rng } from '../random.js';
+import { chain, forwardInChunks } from './bounded-forward.js';
 import { assertImageBatch, assertInputShape } from './input-checks.js';
 
 /** An architecture: the stem width, then per stage its width, block count and first stride. */
@@ -62,9 +64,9 @@ class BasicBlock {
   }
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
-    const residual = this.second.apply(tf.relu(this.first.apply(x, mode)), mode);
+    const residual = this.second.apply(reluLean(this.first.apply(x, mode)), mode);
     const skip = this.shortcut ? this.shortcut.apply(x, mode) : x;
-    return tf.relu(tf.add(residual, skip)) as tf.Tensor4D;
+    return reluLean(addLean(residual, skip));
   }
 }
 
@@ -97,10 +99,11 @@ export class ResNet extends ParameterSet implements Backbone {
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     assertImageBatch(this.label, x, this.inputShape, false);
-    return tf.tidy(() => {
-      let h = tf.relu(this.stem.apply(x, mode));
-      for (const block of this.blocks) h = block.apply(h, mode);
-      return tf.mean(h, [1, 2]) as tf.Tensor2D;
+    // Block by block, each freeing its input, and evaluation batches in slices (bounded-forward.ts).
+    return forwardInChunks(x, mode, (images) => {
+      let h = tf.tidy(() => reluLean(this.stem.apply(images, mode)));
+      for (const block of this.blocks) h = chain(h, (input) => block.apply(input, mode));
+      return chain(h, (input) => tf.mean(input, [1, 2]) as tf.Tensor2D);
     });
   }
 }

@@ -6,6 +6,7 @@ export type { Conv2dArgs } from './conv2d.js';
 export { BatchNorm2d } from './batch-norm.js';
 export type { BatchNorm2dArgs } from './batch-norm.js';
 export { batchNormTrain } from './batch-norm-train.js';
+export { addLean, reluLean } from './lean-gradients.js';
 export type { BatchNormTrainResult } from './batch-norm-train.js';
 export { Linear } from './linear.js';
 export type { LinearArgs } from './linear.js';
