@@ -6,6 +6,7 @@
  * A backend with the fused FedSgdMomentumUpdate kernel (engine/fused) gets one kernel call for all variables per step.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { leanVariableGrads } from './lean-backprop.js';
 
 import { FED_SGD_MOMENTUM_UPDATE, sgdInputName, type FedSgdMomentumUpdateAttrs } from '../engine/fused/kernel-names.js';
 import { hasFusedKernel } from '../engine/fused/has-fused-kernel.js';
@@ -117,10 +118,11 @@ export class SGD {
 
 /**
  * Compute `loss()` and its gradient with respect to `variables`, apply one optimiser step, and
- * return the loss value. Everything intermediate is disposed.
+ * return the loss value. Everything intermediate is disposed, during the backward pass as soon as
+ * it is no longer needed (lean-backprop.ts).
  */
 export function minimize(optimizer: SGD, loss: () => tf.Scalar, variables: readonly tf.Variable[] = optimizer.variables): number {
-  const { value, grads } = tf.variableGrads(loss, [...variables]);
+  const { value, grads } = leanVariableGrads(loss, variables);
   try {
     optimizer.step(grads);
     return value.dataSync()[0]!;
