@@ -7,14 +7,14 @@ set(FEDKERN_SOURCES
   src/binding/tensor_args.cc
   src/native/dnnl_context.cc
   src/binding/cuda_info.cc
-  src/binding/etf_project.cc
-  src/kernels/etf_project.cc
-  src/binding/etf_cross_entropy.cc
-  src/kernels/etf_cross_entropy.cc
+  src/binding/csr_project.cc
+  src/matrix/csr_project.cc
+  src/binding/csr_cross_entropy.cc
+  src/matrix/csr_cross_entropy.cc
   src/binding/renorm_rows.cc
-  src/kernels/renorm_rows.cc
-  src/binding/local_realign.cc
-  src/kernels/local_realign.cc
+  src/matrix/renorm_rows.cc
+  src/binding/match_row_norms.cc
+  src/matrix/match_row_norms.cc
   src/binding/runtime.cc
   src/native/runtime.cc
   src/binding/dnnl_conv.cc
@@ -33,7 +33,7 @@ set(FEDKERN_SOURCES
   src/native/reduce.cc
   src/binding/cuda_backend.cc
   src/binding/cuda_host_probes.cc)
-set(FEDKERN_CUDA_SOURCES src/kernels/cuda_unity.cu)
+set(FEDKERN_CUDA_SOURCES src/cuda_unity.cu)
 set(FEDKERN_CPU_ONLY_SOURCES
-  src/kernels/cuda_unavailable.cc
+  src/matrix/cuda_unavailable.cc
   src/cuda/unavailable.cc)

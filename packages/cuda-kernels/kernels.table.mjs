@@ -8,7 +8,7 @@
  *   src/addon-functions.ts             the TypeScript types of the addon object (NativeAddon, CudaBackendAddon)
  *   src/backend/kernels/index.ts       the tfjs kernels of the `native` backend (NATIVE_KERNELS)
  *   src/backend/cuda/kernels/index.ts  the tfjs kernels of the `cuda` backend (CUDA_KERNELS)
- *   src/kernels/cuda_unity.cu          the single CUDA translation unit
+ *   src/cuda_unity.cu          the single CUDA translation unit
  *   kernels.cmake                      the C++ / CUDA source lists CMakeLists.txt builds
  *
  * Those files are never edited by hand. Adding a kernel is its files plus its row (CONTRIBUTING.md, "A new native
@@ -37,49 +37,49 @@ export const KERNELS = [
     signature: '(): CudaInfo;',
     required: true,
     binding: 'src/binding/cuda_info.cc',
-    cuda: ['src/kernels/cuda_info.cu'],
+    cuda: ['src/matrix/cuda_info.cu'],
   },
   {
-    name: 'etfProjectForward',
+    name: 'csrProjectForward',
     signature: '(f: Float32Array, batch: number, s: CsrMatrix, bias: Float32Array | null, out: Float32Array, device: Device): void;',
     required: true,
-    binding: 'src/binding/etf_project.cc',
-    cpu: ['src/kernels/etf_project.cc'],
-    cuda: ['src/kernels/etf_project.cu'],
+    binding: 'src/binding/csr_project.cc',
+    cpu: ['src/matrix/csr_project.cc'],
+    cuda: ['src/matrix/csr_project.cu'],
   },
   {
-    name: 'etfProjectBackward',
+    name: 'csrProjectBackward',
     signature: '(gradLogits: Float32Array, batch: number, s: CsrMatrix, out: Float32Array, device: Device): void;',
     required: true,
-    binding: 'src/binding/etf_project.cc',
-    cpu: ['src/kernels/etf_project.cc'],
-    cuda: ['src/kernels/etf_project.cu'],
+    binding: 'src/binding/csr_project.cc',
+    cpu: ['src/matrix/csr_project.cc'],
+    cuda: ['src/matrix/csr_project.cu'],
   },
   {
-    name: 'etfCrossEntropy',
+    name: 'csrCrossEntropy',
     signature:
       '(f: Float32Array, batch: number, s: CsrMatrix, bias: Float32Array | null, labels: Int32Array, gradF: Float32Array, device: Device): number;',
     required: true,
-    binding: 'src/binding/etf_cross_entropy.cc',
-    cpu: ['src/kernels/etf_cross_entropy.cc'],
-    cuda: ['src/kernels/etf_cross_entropy.cu'],
+    binding: 'src/binding/csr_cross_entropy.cc',
+    cpu: ['src/matrix/csr_cross_entropy.cc'],
+    cuda: ['src/matrix/csr_cross_entropy.cu'],
   },
   {
     name: 'renormRows',
     signature: '(w: Float32Array, rows: number, cols: number, scale: number, out: Float32Array, device: Device): void;',
     required: true,
     binding: 'src/binding/renorm_rows.cc',
-    cpu: ['src/kernels/renorm_rows.cc'],
-    cuda: ['src/kernels/renorm_rows.cu'],
+    cpu: ['src/matrix/renorm_rows.cc'],
+    cuda: ['src/matrix/renorm_rows.cu'],
   },
   {
-    name: 'localRealign',
+    name: 'matchRowNorms',
     signature:
-      '(g: Float32Array, classes: number, dim: number, locals: Float32Array, clients: number, masked: Uint8Array | null, out: Float32Array, device: Device): void;',
+      '(g: Float32Array, classes: number, dim: number, locals: Float32Array, clients: number, masked: Uint8Array | null, maskedValue: number, out: Float32Array, device: Device): void;',
     required: true,
-    binding: 'src/binding/local_realign.cc',
-    cpu: ['src/kernels/local_realign.cc'],
-    cuda: ['src/kernels/local_realign.cu'],
+    binding: 'src/binding/match_row_norms.cc',
+    cpu: ['src/matrix/match_row_norms.cc'],
+    cuda: ['src/matrix/match_row_norms.cu'],
   },
   {
     name: 'allocHostBuffer',
@@ -419,7 +419,7 @@ export const KERNELS = [
 export const SHARED_SOURCES = ['src/binding/args.cc', 'src/binding/tensor_args.cc', 'src/native/dnnl_context.cc'];
 
 /** What a CPU-only build links in place of the CUDA translation unit: each CUDA entry point throws "CUDA unavailable". */
-export const CPU_ONLY_SOURCES = ['src/kernels/cuda_unavailable.cc', 'src/cuda/unavailable.cc'];
+export const CPU_ONLY_SOURCES = ['src/matrix/cuda_unavailable.cc', 'src/cuda/unavailable.cc'];
 
 /**
  * The `cuda` backend's kernels come in families (one file each in src/backend/cuda/kernels/, exporting

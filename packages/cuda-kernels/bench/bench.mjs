@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '@fedloge/core/data';
 import os from 'node:os';
 
-import { cudaInfo, denseToCsr, etfProjectBackward, etfProjectForward, localRealignRows, nativeStatus } from '../dist/index.js';
+import { cudaInfo, denseToCsr, csrProjectBackward, csrProjectForward, matchRowNorms, nativeStatus } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
@@ -81,8 +81,8 @@ function benchProjection(B, d, C, devices) {
   const gradF = new Float32Array(B * d);
   for (const device of devices) {
     const ms = timeIt(() => {
-      etfProjectForward(f, csr, { bias, out: logits, device });
-      etfProjectBackward(dy, csr, { out: gradF, device });
+      csrProjectForward(f, csr, { bias, out: logits, device });
+      csrProjectBackward(dy, csr, { out: gradF, device });
     });
     record(name, `native ${device}`, ms, sparseBytes, tfjsMs);
   }
@@ -104,7 +104,7 @@ function benchRealign(K, C, d, devices) {
 
   const out = new Float32Array(K * C * d);
   for (const device of devices) {
-    const ms = timeIt(() => localRealignRows(g, locals, d, { out, device }));
+    const ms = timeIt(() => matchRowNorms(g, locals, d, { out, device }));
     record(name, `native ${device}`, ms, bytes, tfjsMs);
   }
 }

@@ -1,5 +1,5 @@
 // Node-free GPU harness of the `cuda` backend and the FedLoGe head kernels: calls every launcher of src/cuda/device.h
-// and every head kernel of src/kernels/kernels.h on device 0 and compares with double-precision CPU references
+// and every head kernel of src/matrix/matrix.h on device 0 and compares with double-precision CPU references
 // (reference.h; the head kernels against their CPU versions, which accumulate in double) over a sweep of shapes
 // chosen to cross tile edges, split-K, strides, padding modes and 32-bit index limits. Built by nvcc alone
 // (scripts/gpu-check.sh), so it runs on a GPU machine with no Node.js.
@@ -32,7 +32,7 @@
 
 #include "../src/cuda/device.h"
 #include "../src/cuda/launch.cuh"
-#include "../src/kernels/kernels.h"
+#include "../src/matrix/matrix.h"
 #include "reference.h"
 
 using namespace fedkern;
@@ -615,26 +615,26 @@ void checkHeads(int32_t batch, int32_t classes, int32_t dim, uint64_t seed) {
   const auto gl = randomValues(static_cast<size_t>(batch) * classes, seed + 3);
   std::vector<int32_t> labels(static_cast<size_t>(batch));
   for (int32_t b = 0; b < batch; ++b) labels[b] = (b * 7 + 3) % classes;
-  guarded("etfProjectForward" + size, [&] {
+  guarded("csrProjectForward" + size, [&] {
     std::vector<float> got(static_cast<size_t>(batch) * classes), ref(got.size());
-    etfProjectForwardCuda(f.data(), batch, s.view(), bias.data(), got.data());
-    etfProjectForwardCpu(f.data(), batch, s.view(), bias.data(), ref.data());
+    csrProjectForwardCuda(f.data(), batch, s.view(), bias.data(), got.data());
+    csrProjectForwardCpu(f.data(), batch, s.view(), bias.data(), ref.data());
     const double err = scaledError(got, ref);
-    record("etfProjectForward" + size, err <= tol, err, tol);
+    record("csrProjectForward" + size, err <= tol, err, tol);
   });
-  guarded("etfProjectBackward" + size, [&] {
+  guarded("csrProjectBackward" + size, [&] {
     std::vector<float> got(static_cast<size_t>(batch) * dim), ref(got.size());
-    etfProjectBackwardCuda(gl.data(), batch, s.view(), got.data());
-    etfProjectBackwardCpu(gl.data(), batch, s.view(), ref.data());
+    csrProjectBackwardCuda(gl.data(), batch, s.view(), got.data());
+    csrProjectBackwardCpu(gl.data(), batch, s.view(), ref.data());
     const double err = scaledError(got, ref);
-    record("etfProjectBackward" + size, err <= tol, err, tol);
+    record("csrProjectBackward" + size, err <= tol, err, tol);
   });
-  guarded("etfCrossEntropy" + size, [&] {
+  guarded("csrCrossEntropy" + size, [&] {
     std::vector<float> got(static_cast<size_t>(batch) * dim), ref(got.size());
-    const double lossGot = etfCrossEntropyCuda(f.data(), batch, s.view(), bias.data(), labels.data(), got.data());
-    const double lossRef = etfCrossEntropyCpu(f.data(), batch, s.view(), bias.data(), labels.data(), ref.data());
+    const double lossGot = csrCrossEntropyCuda(f.data(), batch, s.view(), bias.data(), labels.data(), got.data());
+    const double lossRef = csrCrossEntropyCpu(f.data(), batch, s.view(), bias.data(), labels.data(), ref.data());
     const double err = std::max(scaledError(got, ref), std::fabs(lossGot - lossRef) / std::max(1.0, std::fabs(lossRef)));
-    record("etfCrossEntropy" + size, err <= tol, err, tol);
+    record("csrCrossEntropy" + size, err <= tol, err, tol);
   });
   guarded("renormRows" + size, [&] {
     const auto w = randomValues(static_cast<size_t>(classes) * dim, seed + 4);
@@ -644,17 +644,17 @@ void checkHeads(int32_t batch, int32_t classes, int32_t dim, uint64_t seed) {
     const double err = scaledError(got, ref);
     record("renormRows" + size, err <= tol, err, tol);
   });
-  guarded("localRealign" + size, [&] {
+  guarded("matchRowNorms" + size, [&] {
     const int32_t clients = 3;
     const auto g = randomValues(static_cast<size_t>(classes) * dim, seed + 5);
     const auto locals = randomValues(static_cast<size_t>(clients) * classes * dim, seed + 6);
     std::vector<uint8_t> masked(static_cast<size_t>(clients) * classes);
     for (size_t i = 0; i < masked.size(); ++i) masked[i] = i % 5 == 1;
     std::vector<float> got(locals.size()), ref(locals.size());
-    localRealignCuda(g.data(), classes, dim, locals.data(), clients, masked.data(), got.data());
-    localRealignCpu(g.data(), classes, dim, locals.data(), clients, masked.data(), ref.data());
+    matchRowNormsCuda(g.data(), classes, dim, locals.data(), clients, masked.data(), -1e10f, got.data());
+    matchRowNormsCpu(g.data(), classes, dim, locals.data(), clients, masked.data(), -1e10f, ref.data());
     const double err = scaledError(got, ref);
-    record("localRealign" + size, err <= tol, err, tol);
+    record("matchRowNorms" + size, err <= tol, err, tol);
   });
 }
 

@@ -1,4 +1,4 @@
-// CPU check of the lost-device bookkeeping in src/kernels/cuda_common.cuh (no GPU needed: the CUDA runtime names
+// CPU check of the lost-device bookkeeping in src/matrix/cuda_common.cuh (no GPU needed: the CUDA runtime names
 // error codes without a driver). A non-sticky error is an ordinary error; the first sticky one marks the device lost,
 // and from then on throwIfLost() (which every device call passes first) and any later sticky error throw the lost
 // message with that first cause. Built with nvcc (cuda_runtime.h, cudart; a .cu for the header's device helpers)
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "../src/kernels/cuda_common.cuh"
+#include "../src/matrix/cuda_common.cuh"
 
 namespace {
 

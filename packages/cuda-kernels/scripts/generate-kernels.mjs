@@ -68,7 +68,7 @@ function addonCc(table) {
     for (const r of rows) lines.push(`  exports.Set("${r.name}", Napi::Function::New(env, ${bindingName(r.name)}, "${r.name}"));`);
   }
   return `// ${HEADER}
-// Entry point of fedkern.node: registers the bindings, nothing else (kernels live in src/kernels and src/native,
+// Entry point of fedkern.node: registers the bindings, nothing else (kernels live in src/matrix and src/native,
 // argument handling in src/binding).
 #include <napi.h>
 
@@ -111,9 +111,7 @@ ${lines.join('\n')}
 
 function cudaUnity(table) {
   const files = unique(table.KERNELS.flatMap((r) => r.cuda ?? []));
-  const includes = files.map(
-    (f) => `#include "${f.startsWith('src/kernels/') ? f.slice('src/kernels/'.length) : `../${f.slice('src/'.length)}`}"`,
-  );
+  const includes = files.map((f) => `#include "${f.slice('src/'.length)}"`);
   return `// ${HEADER}
 // The one CUDA translation unit of the build: includes every kernel file, so nvcc's per-TU cost (host front end,
 // one device compile per GPU architecture, fatbinary) is paid once instead of once per file. Measured on the 2-core CI
@@ -133,7 +131,7 @@ function kernelsCmake(table) {
 # translation unit, and what a CPU-only build links instead of it.
 set(FEDKERN_SOURCES
 ${sources.map((s) => `  ${s}`).join('\n')})
-set(FEDKERN_CUDA_SOURCES src/kernels/cuda_unity.cu)
+set(FEDKERN_CUDA_SOURCES src/cuda_unity.cu)
 set(FEDKERN_CPU_ONLY_SOURCES
 ${table.CPU_ONLY_SOURCES.map((s) => `  ${s}`).join('\n')})
 `;
@@ -229,7 +227,7 @@ export async function generatedFiles(table) {
   return new Map([
     ['src/addon.cc', addonCc(table)],
     ['src/binding/bindings.h', bindingsH(table)],
-    ['src/kernels/cuda_unity.cu', cudaUnity(table)],
+    ['src/cuda_unity.cu', cudaUnity(table)],
     ['kernels.cmake', kernelsCmake(table)],
     ['src/addon-functions.ts', await formatTs(addonFunctionsTs(table))],
     ['src/backend/kernels/index.ts', await formatTs(nativeKernelsTs(table))],

@@ -221,8 +221,8 @@ unpack_node() {
   decompress_node "$(node_archive)" "$work/node" && chmod +x "$work/node" && "$work/node" --version
 }
 
-harness_sources=(harness/gpu_harness.cu src/kernels/cuda_unity.cu src/kernels/etf_project.cc src/kernels/etf_cross_entropy.cc
-  src/kernels/renorm_rows.cc src/kernels/local_realign.cc)
+harness_sources=(harness/gpu_harness.cu src/cuda_unity.cu src/matrix/csr_project.cc src/matrix/csr_cross_entropy.cc
+  src/matrix/renorm_rows.cc src/matrix/match_row_norms.cc)
 build_harness() { # ARCH
   (cd "$pkg" && "$nvcc" -std=c++17 -O2 -lineinfo "-arch=sm_$1" "-DFEDKERN_CUDA_ARCHS=\"$1\"" "${harness_sources[@]}" -o "$work/gpu_harness")
 }

@@ -10,11 +10,11 @@ import type { CudaDeviceStatus, CudaMemoryStats, Handle } from './backend/cuda/d
 export interface NativeAddon extends Partial<CudaBackendAddon> {
   // src/binding/cuda_info.cc
   cudaInfo(): CudaInfo;
-  // src/binding/etf_project.cc
-  etfProjectForward(f: Float32Array, batch: number, s: CsrMatrix, bias: Float32Array | null, out: Float32Array, device: Device): void;
-  etfProjectBackward(gradLogits: Float32Array, batch: number, s: CsrMatrix, out: Float32Array, device: Device): void;
-  // src/binding/etf_cross_entropy.cc
-  etfCrossEntropy(
+  // src/binding/csr_project.cc
+  csrProjectForward(f: Float32Array, batch: number, s: CsrMatrix, bias: Float32Array | null, out: Float32Array, device: Device): void;
+  csrProjectBackward(gradLogits: Float32Array, batch: number, s: CsrMatrix, out: Float32Array, device: Device): void;
+  // src/binding/csr_cross_entropy.cc
+  csrCrossEntropy(
     f: Float32Array,
     batch: number,
     s: CsrMatrix,
@@ -25,14 +25,15 @@ export interface NativeAddon extends Partial<CudaBackendAddon> {
   ): number;
   // src/binding/renorm_rows.cc
   renormRows(w: Float32Array, rows: number, cols: number, scale: number, out: Float32Array, device: Device): void;
-  // src/binding/local_realign.cc
-  localRealign(
+  // src/binding/match_row_norms.cc
+  matchRowNorms(
     g: Float32Array,
     classes: number,
     dim: number,
     locals: Float32Array,
     clients: number,
     masked: Uint8Array | null,
+    maskedValue: number,
     out: Float32Array,
     device: Device,
   ): void;

@@ -79,7 +79,7 @@ function cmakeSources(): Set<string> {
 
 /** Files the single CUDA translation unit includes, relative to the package. */
 function unityIncludes(): Set<string> {
-  const unity = 'src/kernels/cuda_unity.cu';
+  const unity = 'src/cuda_unity.cu';
   return new Set([...code(unity).matchAll(/#include\s+"([^"]+\.cu)"/g)].map((m) => relative(PKG, resolve(PKG, dirname(unity), m[1]!))));
 }
 
@@ -98,7 +98,7 @@ function defines(text: string, name: string): boolean {
   );
 }
 
-const CPU_ONLY_STUBS = ['src/kernels/cuda_unavailable.cc', 'src/cuda/unavailable.cc'];
+const CPU_ONLY_STUBS = ['src/matrix/cuda_unavailable.cc', 'src/cuda/unavailable.cc'];
 
 describe('addon layout: every native function is registered everywhere it must be', () => {
   const regs = registrations();
@@ -151,20 +151,20 @@ describe('addon layout: every native function is registered everywhere it must b
     expect(problems).toEqual([]);
   });
 
-  it('every C++ source file is built: .cc files are listed in CMakeLists.txt, .cu files are included by src/kernels/cuda_unity.cu', () => {
+  it('every C++ source file is built: .cc files are listed in CMakeLists.txt, .cu files are included by src/cuda_unity.cu', () => {
     const cmake = cmakeSources();
     const unity = unityIncludes();
     const problems: string[] = [];
     for (const f of filesUnder('src', ['.cc'])) if (!cmake.has(f)) problems.push(`${f} is not listed in CMakeLists.txt or kernels.cmake`);
     for (const f of filesUnder('src', ['.cu'])) {
-      if (f !== 'src/kernels/cuda_unity.cu' && !unity.has(f) && !cmake.has(f))
-        problems.push(`${f} is neither included by src/kernels/cuda_unity.cu nor listed in CMakeLists.txt`);
+      if (f !== 'src/cuda_unity.cu' && !unity.has(f) && !cmake.has(f))
+        problems.push(`${f} is neither included by src/cuda_unity.cu nor listed in CMakeLists.txt`);
     }
     for (const f of cmake) if (!existsSync(join(PKG, f))) problems.push(`CMakeLists.txt lists ${f}, which does not exist`);
     expect(problems).toEqual([]);
   });
 
-  it('every function a .h header declares and a .cu file defines has a CPU-only stub (src/kernels/cuda_unavailable.cc or src/cuda/unavailable.cc)', () => {
+  it('every function a .h header declares and a .cu file defines has a CPU-only stub (src/matrix/cuda_unavailable.cc or src/cuda/unavailable.cc)', () => {
     const cuFiles = filesUnder('src', ['.cu']).map((f) => code(f));
     const stubs = CPU_ONLY_STUBS.map((f) => code(f));
     const problems: string[] = [];

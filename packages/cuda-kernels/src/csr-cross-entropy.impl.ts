@@ -1,5 +1,5 @@
 /**
- * Pure-TypeScript reference of the fused sparse-ETF softmax cross-entropy (kernel c). float64 throughout.
+ * Pure-TypeScript reference of the fused softmax cross-entropy through a sparse row projection (kernel c). float64 throughout.
  *   loss = (1 / max(B, 1)) Σ_b [ logsumexp(z_b) − z_b[y_b] ],   z = f·Sᵀ + bias
  *   gradF = ((softmax(z) − onehot(y)) / B) · S
  * logsumexp is shifted by the row maximum (stable for any finite logits). An empty batch gives loss 0.
@@ -7,7 +7,7 @@
 import type { CsrMatrix } from './types.js';
 
 /** Returns the mean loss and writes gradF [batch × S.cols]. labels must lie in [0, S.rows). */
-export function etfCrossEntropyImpl(
+export function csrCrossEntropyImpl(
   f: Float32Array,
   batch: number,
   s: CsrMatrix,

@@ -12,11 +12,11 @@ import {
   randomSparse,
 } from './__fixtures__/kernel-data.js';
 import { denseToCsr } from './csr.js';
-import { etfCrossEntropy } from './etf-cross-entropy.js';
-import { etfCrossEntropyImpl } from './etf-cross-entropy.impl.js';
-import { etfProjectForwardImpl } from './etf-project.impl.js';
+import { csrCrossEntropy } from './csr-cross-entropy.js';
+import { csrCrossEntropyImpl } from './csr-cross-entropy.impl.js';
+import { csrProjectForwardImpl } from './csr-project.impl.js';
 
-const rng = new Rng(11).derive('etf-cross-entropy.test');
+const rng = new Rng(11).derive('csr-cross-entropy.test');
 
 /** [name, batch, dim, classes, extra] */
 const CASES: Array<[string, number, number, number, { zeroRow?: number; zeroCol?: number }]> = [
@@ -39,27 +39,27 @@ describe('fused sparse-ETF cross-entropy: TypeScript reference', () => {
     // S = I₂, f = [0, ln 3], label 0 → softmax = [1/4, 3/4], loss = ln 4, gradF = softmax − onehot = [−3/4, 3/4]
     const s = denseToCsr(new Float32Array([1, 0, 0, 1]), 2);
     const gradF = new Float32Array(2);
-    const loss = etfCrossEntropyImpl(new Float32Array([0, Math.log(3)]), 1, s, null, new Int32Array([0]), gradF);
+    const loss = csrCrossEntropyImpl(new Float32Array([0, Math.log(3)]), 1, s, null, new Int32Array([0]), gradF);
     expect(loss).toBeCloseTo(Math.log(4), 6);
     expectClose(gradF, [-0.75, 0.75], 1e-6);
   });
 
   it('loss equals logsumexp − target logit of the projection forward', () => {
     const { s, f, bias, labels, batch } = makeCase('lse', 6, 20, 5, {});
-    const logits = etfProjectForwardImpl(f, batch, s, bias, new Float32Array(batch * 5));
+    const logits = csrProjectForwardImpl(f, batch, s, bias, new Float32Array(batch * 5));
     let expected = 0;
     for (let b = 0; b < batch; b++) {
       let sum = 0;
       for (let c = 0; c < 5; c++) sum += Math.exp(logits[b * 5 + c]!);
       expected += Math.log(sum) - logits[b * 5 + labels[b]!]!;
     }
-    expect(etfCrossEntropyImpl(f, batch, s, bias, labels, new Float32Array(batch * 20))).toBeCloseTo(expected / batch, 5);
+    expect(csrCrossEntropyImpl(f, batch, s, bias, labels, new Float32Array(batch * 20))).toBeCloseTo(expected / batch, 5);
   });
 
   it('gradient matches central finite differences of the loss', () => {
     const { s, f, bias, labels, batch } = makeCase('fd', 3, 8, 4, {});
     const gradF = new Float32Array(batch * 8);
-    etfCrossEntropyImpl(f, batch, s, bias, labels, gradF);
+    csrCrossEntropyImpl(f, batch, s, bias, labels, gradF);
     const h = 1e-2;
     const numeric = Array.from(f, (_, i) => {
       const plus = f.slice();
@@ -68,7 +68,7 @@ describe('fused sparse-ETF cross-entropy: TypeScript reference', () => {
       minus[i]! -= h;
       const scratch = new Float32Array(f.length);
       return (
-        (etfCrossEntropyImpl(plus, batch, s, bias, labels, scratch) - etfCrossEntropyImpl(minus, batch, s, bias, labels, scratch)) /
+        (csrCrossEntropyImpl(plus, batch, s, bias, labels, scratch) - csrCrossEntropyImpl(minus, batch, s, bias, labels, scratch)) /
         (plus[i]! - minus[i]!)
       );
     });
@@ -78,8 +78,8 @@ describe('fused sparse-ETF cross-entropy: TypeScript reference', () => {
   it('is stable for huge logits (shift invariance of softmax)', () => {
     const { s, f, labels, batch } = makeCase('stable', 4, 10, 6, {});
     const scratch = new Float32Array(batch * 10);
-    const base = etfCrossEntropyImpl(f, batch, s, new Float32Array(6).fill(0), labels, scratch);
-    const shifted = etfCrossEntropyImpl(f, batch, s, new Float32Array(6).fill(1e4), labels, new Float32Array(batch * 10));
+    const base = csrCrossEntropyImpl(f, batch, s, new Float32Array(6).fill(0), labels, scratch);
+    const shifted = csrCrossEntropyImpl(f, batch, s, new Float32Array(6).fill(1e4), labels, new Float32Array(batch * 10));
     expect(Number.isFinite(shifted)).toBe(true);
     expect(shifted).toBeCloseTo(base, 8);
   });
@@ -89,8 +89,8 @@ describe(`fused sparse-ETF cross-entropy: native CPU vs reference${nativeSkipNot
   it.skipIf(!nativeLoaded).each(CASES)('%s', (name, batch, dim, classes, extra) => {
     const { s, f, bias, labels } = makeCase(name, batch, dim, classes, extra);
     const expectedGrad = new Float32Array(batch * dim);
-    const expectedLoss = etfCrossEntropyImpl(f, batch, s, bias, labels, expectedGrad);
-    const { loss, gradF } = etfCrossEntropy(f, s, labels, { bias, device: 'cpu' });
+    const expectedLoss = csrCrossEntropyImpl(f, batch, s, bias, labels, expectedGrad);
+    const { loss, gradF } = csrCrossEntropy(f, s, labels, { bias, device: 'cpu' });
     expect(Math.abs(loss - expectedLoss)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(expectedLoss)));
     expectClose(gradF, expectedGrad);
   });
@@ -100,8 +100,8 @@ describe(`fused sparse-ETF cross-entropy: CUDA vs reference${cudaSkipNote}`, () 
   it.skipIf(!cudaAvailable).each(CASES)('%s', (name, batch, dim, classes, extra) => {
     const { s, f, bias, labels } = makeCase(name, batch, dim, classes, extra);
     const expectedGrad = new Float32Array(batch * dim);
-    const expectedLoss = etfCrossEntropyImpl(f, batch, s, bias, labels, expectedGrad);
-    const { loss, gradF } = etfCrossEntropy(f, s, labels, { bias, device: 'cuda' });
+    const expectedLoss = csrCrossEntropyImpl(f, batch, s, bias, labels, expectedGrad);
+    const { loss, gradF } = csrCrossEntropy(f, s, labels, { bias, device: 'cuda' });
     expect(Math.abs(loss - expectedLoss)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(expectedLoss)));
     expectClose(gradF, expectedGrad, 1e-4);
   });
@@ -111,17 +111,17 @@ describe('fused sparse-ETF cross-entropy: argument checks', () => {
   const { s } = randomSparse(rng.derive('checks'), 3, 4);
   it.each([
     // label 3 does not exist with C = 3
-    ['label out of range', () => etfCrossEntropy(new Float32Array(4), s, new Int32Array([3])), /labels\[0\] = 3 is outside \[0, 3\)/],
+    ['label out of range', () => csrCrossEntropy(new Float32Array(4), s, new Int32Array([3])), /labels\[0\] = 3 is outside \[0, 3\)/],
     // one label per sample
-    ['label count', () => etfCrossEntropy(new Float32Array(8), s, new Int32Array([0])), /one label per sample \(2\)/],
+    ['label count', () => csrCrossEntropy(new Float32Array(8), s, new Int32Array([0])), /one label per sample \(2\)/],
     // float labels are rejected rather than truncated
     [
       'label type',
-      () => etfCrossEntropy(new Float32Array(4), s, new Float32Array([0]) as unknown as Int32Array),
-      /Int32Array for etfCrossEntropy\(labels\)/,
+      () => csrCrossEntropy(new Float32Array(4), s, new Float32Array([0]) as unknown as Int32Array),
+      /Int32Array for csrCrossEntropy\(labels\)/,
     ],
     // Infinity in the features
-    ['non-finite f', () => etfCrossEntropy(new Float32Array([Infinity, 0, 0, 0]), s, new Int32Array([0])), /f\[0\] = Infinity/],
+    ['non-finite f', () => csrCrossEntropy(new Float32Array([Infinity, 0, 0, 0]), s, new Int32Array([0])), /f\[0\] = Infinity/],
   ])('rejects %s', (_name, call, message) => {
     expect(call).toThrow(message);
   });

@@ -1,24 +1,23 @@
 /**
- * Fused softmax cross-entropy through the sparse-ETF head: the mean loss and its gradient wrt the features in one
- * call, without materialising the logits for the caller. This is the SSE-C training loss of FedLoGe (stage 1:
- * the backbone learns against a frozen sparse ETF classifier).
+ * Fused softmax cross-entropy through a sparse row projection (csr-project.ts): the mean loss and its gradient wrt
+ * the features in one call, without materialising the logits for the caller.
  */
 import { assertCsr } from './csr.js';
 import { resolveNative } from './dispatch.js';
-import { etfCrossEntropyImpl } from './etf-cross-entropy.impl.js';
+import { csrCrossEntropyImpl } from './csr-cross-entropy.impl.js';
 import type { CsrMatrix, KernelOptions } from './types.js';
 import { assertFiniteFloat32, assertOutput, invalidArgument, rowsOf } from './validate.js';
 
-/** Options of {@link etfCrossEntropy}. */
-export interface EtfCrossEntropyOptions extends KernelOptions {
+/** Options of {@link csrCrossEntropy}. */
+export interface CsrCrossEntropyOptions extends KernelOptions {
   /** Per-class bias [C]. @default no bias (zeros) */
   bias?: Float32Array | null;
   /** Buffer [B × d] for the feature gradient. @default a new Float32Array */
   gradOut?: Float32Array;
 }
 
-/** Result of {@link etfCrossEntropy}. */
-export interface EtfCrossEntropyResult {
+/** Result of {@link csrCrossEntropy}. */
+export interface CsrCrossEntropyResult {
   /** (1 / max(B, 1)) Σ_b [logsumexp(z_b) − z_b[label_b]] with z = f·Sᵀ + b; 0 for an empty batch. */
   loss: number;
   /** d loss / d f = ((softmax(z) − onehot(labels)) / B) · S, [B × d]. */
@@ -29,13 +28,13 @@ export interface EtfCrossEntropyResult {
  * Mean softmax cross-entropy of logits f·Sᵀ + b against integer labels, and its gradient wrt f.
  * The batch size is f.length / S.cols; labels must hold B integers in [0, S.rows).
  */
-export function etfCrossEntropy(
+export function csrCrossEntropy(
   f: Float32Array,
   s: CsrMatrix,
   labels: Int32Array,
-  options: EtfCrossEntropyOptions = {},
-): EtfCrossEntropyResult {
-  const fn = 'etfCrossEntropy';
+  options: CsrCrossEntropyOptions = {},
+): CsrCrossEntropyResult {
+  const fn = 'csrCrossEntropy';
   assertCsr(fn, 's', s);
   assertFiniteFloat32(fn, 'f', f);
   const batch = rowsOf(fn, 'f', f.length, s.cols, 's.cols (feature dimension d)');
@@ -54,7 +53,7 @@ export function etfCrossEntropy(
   assertOutput(fn, 'options.gradOut', gradF, batch * s.cols);
   const addon = resolveNative(fn, options.device);
   const loss = addon
-    ? addon.etfCrossEntropy(f, batch, s, bias, labels, gradF, options.device ?? 'cpu')
-    : etfCrossEntropyImpl(f, batch, s, bias, labels, gradF);
+    ? addon.csrCrossEntropy(f, batch, s, bias, labels, gradF, options.device ?? 'cpu')
+    : csrCrossEntropyImpl(f, batch, s, bias, labels, gradF);
   return { loss, gradF };
 }

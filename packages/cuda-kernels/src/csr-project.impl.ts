@@ -1,12 +1,12 @@
 /**
- * Pure-TypeScript reference of the sparse-ETF projection (kernels a and b): the fallback when the addon is not
+ * Pure-TypeScript reference of the sparse row projection (kernels a and b): the fallback when the addon is not
  * loaded and the oracle of the native tests. Straight loops in float64, rounded to float32 once per output element.
- * Inputs are trusted (the wrappers in etf-project.ts validate them).
+ * Inputs are trusted (the wrappers in csr-project.ts validate them).
  */
 import type { CsrMatrix } from './types.js';
 
 /** logits[b, c] = Σ_j S[c, j] · f[b, j] + bias[c]; f is [batch × S.cols], logits [batch × S.rows]. */
-export function etfProjectForwardImpl(
+export function csrProjectForwardImpl(
   f: Float32Array,
   batch: number,
   s: CsrMatrix,
@@ -26,7 +26,7 @@ export function etfProjectForwardImpl(
 }
 
 /** gradF[b, j] = Σ_c gradLogits[b, c] · S[c, j]; gradLogits is [batch × S.rows], gradF [batch × S.cols]. */
-export function etfProjectBackwardImpl(gradLogits: Float32Array, batch: number, s: CsrMatrix, gradF: Float32Array): Float32Array {
+export function csrProjectBackwardImpl(gradLogits: Float32Array, batch: number, s: CsrMatrix, gradF: Float32Array): Float32Array {
   const { rows: classes, cols: dim, rowPtr, colIdx, values } = s;
   const acc = new Float64Array(dim);
   for (let b = 0; b < batch; b++) {

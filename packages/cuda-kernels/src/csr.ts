@@ -3,7 +3,7 @@ import { assertFiniteFloat32, assertPositiveInt, invalidArgument, rowsOf } from 
 
 /**
  * Compresses a dense row-major [rows × cols] matrix into CSR, keeping entries with |x| > `dropBelow`
- * (default: exact zeros are dropped). Used for FedLoGe's sparse ETF, where ~60 % of the entries are zero.
+ * (default: exact zeros are dropped). Used for sparse projection matrices (FedLoGe's sparse ETF head has ~60 % zeros).
  */
 export function denseToCsr(dense: Float32Array, cols: number, dropBelow = 0): CsrMatrix {
   const fn = 'denseToCsr';

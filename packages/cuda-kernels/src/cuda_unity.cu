@@ -5,15 +5,15 @@
 // The kernel files stay separate for reading; they must not be added to the build on their own.
 // One translation unit, so the include order is the order of definitions (the table's): clang-format must not sort it.
 // clang-format off
-#include "cuda_info.cu"
-#include "etf_project.cu"
-#include "etf_cross_entropy.cu"
-#include "renorm_rows.cu"
-#include "local_realign.cu"
-#include "../cuda/device.cu"
-#include "../cuda/elementwise.cu"
-#include "../cuda/reduce.cu"
-#include "../cuda/gemm.cu"
-#include "../cuda/conv.cu"
-#include "../cuda/pool.cu"
+#include "matrix/cuda_info.cu"
+#include "matrix/csr_project.cu"
+#include "matrix/csr_cross_entropy.cu"
+#include "matrix/renorm_rows.cu"
+#include "matrix/match_row_norms.cu"
+#include "cuda/device.cu"
+#include "cuda/elementwise.cu"
+#include "cuda/reduce.cu"
+#include "cuda/gemm.cu"
+#include "cuda/conv.cu"
+#include "cuda/pool.cu"
 // clang-format on

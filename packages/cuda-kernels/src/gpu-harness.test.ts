@@ -2,7 +2,7 @@
  * The GPU harness's CPU references (harness/reference.h) are themselves checked on the CPU, so that what the GPU is
  * compared with on a device is not an untested oracle: harness/reference_check.cc (adjoint convolution references,
  * 1×1 convolution = GEMM, transposed storage, max-pool gradient vs finite differences, ToInt32 casts) built with g++
- * and run; and, where nvcc is installed, the lost-device bookkeeping of src/kernels/cuda_common.cuh, which needs the
+ * and run; and, where nvcc is installed, the lost-device bookkeeping of src/matrix/cuda_common.cuh, which needs the
  * CUDA runtime but no GPU. The harness itself needs a GPU; scripts/gpu-check.sh builds it (also in --dry-run) and runs it.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,11 +1,12 @@
-// @fedloge/cuda-kernels: typed wrappers over the native sparse-ETF / GLA-FR kernels, with TypeScript fallbacks.
-export { etfProjectBackward, etfProjectForward } from './etf-project.js';
-export type { EtfProjectOptions } from './etf-project.js';
-export { etfCrossEntropy } from './etf-cross-entropy.js';
-export type { EtfCrossEntropyOptions, EtfCrossEntropyResult } from './etf-cross-entropy.js';
+// @fedloge/cuda-kernels: the `native` and `cuda` tfjs backends, and typed wrappers over the addon's sparse row projection
+// and row-norm kernels, with TypeScript fallbacks.
+export { csrProjectBackward, csrProjectForward } from './csr-project.js';
+export type { CsrProjectOptions } from './csr-project.js';
+export { csrCrossEntropy } from './csr-cross-entropy.js';
+export type { CsrCrossEntropyOptions, CsrCrossEntropyResult } from './csr-cross-entropy.js';
 export { renormRows } from './renorm-rows.js';
-export { localRealignRows } from './local-realign.js';
-export type { LocalRealignRowsOptions } from './local-realign.js';
+export { matchRowNorms } from './match-row-norms.js';
+export type { MatchRowNormsOptions } from './match-row-norms.js';
 export { assertCsr } from './csr.js';
 export { cudaInfo, nativeStatus } from './load.js';
 export type { NativeStatus } from './load.js';

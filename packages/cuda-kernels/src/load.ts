@@ -73,7 +73,7 @@ export function loadAddon(candidates: readonly string[]): { addon: NativeAddon |
     }
     try {
       const addon = require(path) as NativeAddon;
-      if (typeof addon.etfProjectForward !== 'function' || typeof addon.cudaInfo !== 'function') {
+      if (typeof addon.csrProjectForward !== 'function' || typeof addon.cudaInfo !== 'function') {
         failures.push(`${path}: loaded, but it is not fedkern.node (exports ${Object.keys(addon).join(', ')})`);
         continue;
       }

@@ -2,10 +2,12 @@ import { Rng } from '@fedloge/core/data';
 import { describe, expect, it } from 'vitest';
 
 import { cudaAvailable, cudaSkipNote, expectClose, nativeLoaded, nativeSkipNote, randomFloats } from './__fixtures__/kernel-data.js';
-import { localRealignRows } from './local-realign.js';
-import { localRealignImpl, MASKED_ROW_VALUE } from './local-realign.impl.js';
+import { matchRowNorms } from './match-row-norms.js';
+import { matchRowNormsImpl } from './match-row-norms.impl.js';
 
-const rng = new Rng(17).derive('local-realign.test');
+const rng = new Rng(17).derive('match-row-norms.test');
+/** Any fill value: the package gives a masked row no meaning of its own (FedLoGe's −1e10 lives in strategies). */
+const MASKED = -1e10;
 
 /** [name, clients, classes, dim, masked] */
 const CASES: Array<[string, number, number, number, boolean]> = [
@@ -25,47 +27,53 @@ function makeCase(name: string, clients: number, classes: number, dim: number, w
   return { g, locals, masked };
 }
 
-describe('localRealignRows: TypeScript reference', () => {
-  it('scales the global row by the local norm and masks with −1e10', () => {
+describe('matchRowNorms: TypeScript reference', () => {
+  it('scales the global row by the local norm and fills masked rows with the given value', () => {
     // g = [[1, 2], [3, 4]]; client 0 local rows have norms 5 and 1; client 1 masks class 0
     const g = new Float32Array([1, 2, 3, 4]);
     const locals = new Float32Array([3, 4, 0, 1, 9, 9, 0, 2]);
-    const out = localRealignImpl(g, 2, 2, locals, 2, new Uint8Array([0, 0, 1, 0]), new Float32Array(8));
-    expect(Array.from(out)).toEqual([5, 10, 3, 4, MASKED_ROW_VALUE, MASKED_ROW_VALUE, 6, 8].map(Math.fround));
+    const out = matchRowNormsImpl(g, 2, 2, locals, 2, new Uint8Array([0, 0, 1, 0]), -2.5, new Float32Array(8));
+    expect(Array.from(out)).toEqual([5, 10, 3, 4, -2.5, -2.5, 6, 8].map(Math.fround));
   });
 });
 
-describe(`localRealignRows: native CPU vs reference${nativeSkipNote}`, () => {
+describe(`matchRowNorms: native CPU vs reference${nativeSkipNote}`, () => {
   it.skipIf(!nativeLoaded).each(CASES)('%s', (name, clients, classes, dim, withMask) => {
     const { g, locals, masked } = makeCase(name, clients, classes, dim, withMask);
-    const expected = localRealignImpl(g, classes, dim, locals, clients, masked, new Float32Array(locals.length));
-    expectClose(localRealignRows(g, locals, dim, { masked, device: 'cpu' }), expected);
+    const expected = matchRowNormsImpl(g, classes, dim, locals, clients, masked, MASKED, new Float32Array(locals.length));
+    expectClose(matchRowNorms(g, locals, dim, { masked, maskedValue: MASKED, device: 'cpu' }), expected);
   });
 });
 
-describe(`localRealignRows: CUDA vs reference${cudaSkipNote}`, () => {
+describe(`matchRowNorms: CUDA vs reference${cudaSkipNote}`, () => {
   it.skipIf(!cudaAvailable).each(CASES)('%s', (name, clients, classes, dim, withMask) => {
     const { g, locals, masked } = makeCase(name, clients, classes, dim, withMask);
-    const expected = localRealignImpl(g, classes, dim, locals, clients, masked, new Float32Array(locals.length));
-    expectClose(localRealignRows(g, locals, dim, { masked, device: 'cuda' }), expected, 1e-5);
+    const expected = matchRowNormsImpl(g, classes, dim, locals, clients, masked, MASKED, new Float32Array(locals.length));
+    expectClose(matchRowNorms(g, locals, dim, { masked, maskedValue: MASKED, device: 'cuda' }), expected, 1e-5);
   });
 });
 
-describe('localRealignRows: argument checks', () => {
+describe('matchRowNorms: argument checks', () => {
   const g = new Float32Array(6); // C = 3, dim = 2
   it.each([
     // locals must hold whole [C × dim] heads
-    ['partial head', () => localRealignRows(g, new Float32Array(8), 2), /localRealignRows\(locals\).*not a multiple of 6/],
+    ['partial head', () => matchRowNorms(g, new Float32Array(8), 2), /matchRowNorms\(locals\).*not a multiple of 6/],
     // one flag per (client, class)
-    ['mask length', () => localRealignRows(g, new Float32Array(12), 2, { masked: new Uint8Array(3) }), /clients × classes = 6 flags/],
+    ['mask length', () => matchRowNorms(g, new Float32Array(12), 2, { masked: new Uint8Array(3) }), /clients × classes = 6 flags/],
     // booleans must be packed into a Uint8Array
     [
       'mask type',
-      () => localRealignRows(g, new Float32Array(6), 2, { masked: [true] as unknown as Uint8Array }),
-      /Uint8Array for localRealignRows\(options.masked\)/,
+      () => matchRowNorms(g, new Float32Array(6), 2, { masked: [true] as unknown as Uint8Array }),
+      /Uint8Array for matchRowNorms\(options.masked\)/,
+    ],
+    // a mask needs the value of a masked row
+    [
+      'mask without maskedValue',
+      () => matchRowNorms(g, new Float32Array(6), 2, { masked: new Uint8Array(3) }),
+      /matchRowNorms\(options.maskedValue\)/,
     ],
     // an empty global head has no classes
-    ['empty global', () => localRealignRows(new Float32Array(0), new Float32Array(0), 2), /at least one class row/],
+    ['empty global', () => matchRowNorms(new Float32Array(0), new Float32Array(0), 2), /at least one class row/],
   ])('rejects bad %s', (_name, call, message) => {
     expect(call).toThrow(message);
   });

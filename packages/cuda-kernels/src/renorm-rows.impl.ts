@@ -1,6 +1,5 @@
 /**
- * Pure-TypeScript reference of row renormalisation (kernel d; GLA-FR global realignment, FedLoGe §3.3 —
- * `globaltest_calibra` rescales every class row of the auxiliary head to norm 1.7):
+ * Pure-TypeScript reference of row renormalisation (kernel d):
  *   out[r, :] = scale · w[r, :] / ‖w[r, :]‖₂, zero rows stay zero.
  * `out` may be `w` (in place).
  */

@@ -1,6 +1,6 @@
 /**
- * Row renormalisation, GLA-FR's global realignment (FedLoGe §3.3): every class row of the auxiliary global head is
- * rescaled to the same norm, removing the long-tail norm bias while keeping its directions.
+ * Row renormalisation: every row of a matrix is rescaled to the same norm, keeping its direction (zero rows stay
+ * zero).
  */
 import { resolveNative } from './dispatch.js';
 import { renormRowsImpl } from './renorm-rows.impl.js';
@@ -9,7 +9,7 @@ import { assertFiniteFloat32, assertFiniteNumber, assertOutput, assertPositiveIn
 
 /**
  * out[r, :] = scale · w[r, :] / ‖w[r, :]‖₂ for the rows of a row-major [rows × cols] matrix; zero rows stay zero.
- * Pass `out: w` to work in place. FedLoGe's reference uses scale = 1.7.
+ * Pass `out: w` to work in place.
  */
 export function renormRows(w: Float32Array, cols: number, scale: number, options: OutputOptions = {}): Float32Array {
   const fn = 'renormRows';

@@ -4,8 +4,8 @@ export type Device = 'cpu' | 'cuda';
 
 /**
  * A sparse float32 matrix [rows × cols] in CSR (compressed sparse row) layout: the non-zeros of row r are
- * `values[rowPtr[r] .. rowPtr[r+1])` at columns `colIdx[same range]`. For the sparse ETF (SSE-C) of FedLoGe the rows
- * are classes and the columns feature dimensions, so S is [C × d] and logits = f · Sᵀ + b.
+ * `values[rowPtr[r] .. rowPtr[r+1])` at columns `colIdx[same range]`. As a projection matrix the rows are outputs
+ * (classes) and the columns feature dimensions, so S is [C × d] and logits = f · Sᵀ + b.
  * Build one from a dense matrix with {@link denseToCsr}.
  */
 export interface CsrMatrix {

@@ -10,11 +10,11 @@
 #include <functional>
 #include <string>
 
-#include "../kernels/kernels.h"
+#include "../matrix/matrix.h"
 
 namespace fedkern::binding {
 
-/// Where an argument sits: "etfProjectForward(f)" in messages.
+/// Where an argument sits: "csrProjectForward(f)" in messages.
 struct ArgRef {
   const char* fn;
   size_t index;

@@ -9,15 +9,15 @@ namespace fedkern::binding {
 
 // src/binding/cuda_info.cc
 Napi::Value CudaInfo(const Napi::CallbackInfo& info);
-// src/binding/etf_project.cc
-Napi::Value EtfProjectForward(const Napi::CallbackInfo& info);
-Napi::Value EtfProjectBackward(const Napi::CallbackInfo& info);
-// src/binding/etf_cross_entropy.cc
-Napi::Value EtfCrossEntropy(const Napi::CallbackInfo& info);
+// src/binding/csr_project.cc
+Napi::Value CsrProjectForward(const Napi::CallbackInfo& info);
+Napi::Value CsrProjectBackward(const Napi::CallbackInfo& info);
+// src/binding/csr_cross_entropy.cc
+Napi::Value CsrCrossEntropy(const Napi::CallbackInfo& info);
 // src/binding/renorm_rows.cc
 Napi::Value RenormRows(const Napi::CallbackInfo& info);
-// src/binding/local_realign.cc
-Napi::Value LocalRealign(const Napi::CallbackInfo& info);
+// src/binding/match_row_norms.cc
+Napi::Value MatchRowNorms(const Napi::CallbackInfo& info);
 // src/binding/runtime.cc
 Napi::Value AllocHostBuffer(const Napi::CallbackInfo& info);
 Napi::Value HostMemoryStats(const Napi::CallbackInfo& info);

@@ -1,15 +1,15 @@
 #include <string>
 
-#include "../kernels/kernels.h"
+#include "../matrix/matrix.h"
 #include "args.h"
 #include "bindings.h"
 
 namespace fedkern::binding {
 
-/// etfCrossEntropy(f: Float32Array[B·d], batch, s: Csr[C×d], bias: Float32Array[C] | null, labels: Int32Array[B],
+/// csrCrossEntropy(f: Float32Array[B·d], batch, s: Csr[C×d], bias: Float32Array[C] | null, labels: Int32Array[B],
 ///                 gradF: Float32Array[B·d], device: 'cpu' | 'cuda'): number (mean loss)
-Napi::Value EtfCrossEntropy(const Napi::CallbackInfo& info) {
-  constexpr const char* fn = "etfCrossEntropy";
+Napi::Value CsrCrossEntropy(const Napi::CallbackInfo& info) {
+  constexpr const char* fn = "csrCrossEntropy";
   requireArgCount(info, fn, 7, "(f, batch, s, bias, labels, gradF, device)");
   Napi::Env env = info.Env();
   auto f = float32Arg(info, {fn, 0, "f"});
@@ -28,7 +28,7 @@ Napi::Value EtfCrossEntropy(const Napi::CallbackInfo& info) {
                                            " is outside [0, " + std::to_string(s.rows) + ")");
   double loss = 0.0;
   runKernel(env, fn,
-            [&] { loss = (cuda ? etfCrossEntropyCuda : etfCrossEntropyCpu)(f.Data(), batch, s, bias, labels.Data(), gradF.Data()); });
+            [&] { loss = (cuda ? csrCrossEntropyCuda : csrCrossEntropyCpu)(f.Data(), batch, s, bias, labels.Data(), gradF.Data()); });
   return Napi::Number::New(env, loss);
 }
 

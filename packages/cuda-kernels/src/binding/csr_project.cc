@@ -1,13 +1,13 @@
-#include "../kernels/kernels.h"
+#include "../matrix/matrix.h"
 #include "args.h"
 #include "bindings.h"
 
 namespace fedkern::binding {
 
-/// etfProjectForward(f: Float32Array[B·d], batch, s: Csr[C×d], bias: Float32Array[C] | null,
+/// csrProjectForward(f: Float32Array[B·d], batch, s: Csr[C×d], bias: Float32Array[C] | null,
 ///                   out: Float32Array[B·C], device: 'cpu' | 'cuda'): undefined
-Napi::Value EtfProjectForward(const Napi::CallbackInfo& info) {
-  constexpr const char* fn = "etfProjectForward";
+Napi::Value CsrProjectForward(const Napi::CallbackInfo& info) {
+  constexpr const char* fn = "csrProjectForward";
   requireArgCount(info, fn, 6, "(f, batch, s, bias, out, device)");
   Napi::Env env = info.Env();
   auto f = float32Arg(info, {fn, 0, "f"});
@@ -18,14 +18,14 @@ Napi::Value EtfProjectForward(const Napi::CallbackInfo& info) {
   const bool cuda = useCudaArg(info, {fn, 5, "device"});
   requireLength(env, {fn, 0, "f"}, f.ElementLength(), static_cast<size_t>(batch) * s.cols, "(batch × s.cols)");
   requireLength(env, {fn, 4, "out"}, out.ElementLength(), static_cast<size_t>(batch) * s.rows, "(batch × s.rows)");
-  runKernel(env, fn, [&] { (cuda ? etfProjectForwardCuda : etfProjectForwardCpu)(f.Data(), batch, s, bias, out.Data()); });
+  runKernel(env, fn, [&] { (cuda ? csrProjectForwardCuda : csrProjectForwardCpu)(f.Data(), batch, s, bias, out.Data()); });
   return env.Undefined();
 }
 
-/// etfProjectBackward(gradLogits: Float32Array[B·C], batch, s: Csr[C×d], out: Float32Array[B·d],
+/// csrProjectBackward(gradLogits: Float32Array[B·C], batch, s: Csr[C×d], out: Float32Array[B·d],
 ///                    device: 'cpu' | 'cuda'): undefined
-Napi::Value EtfProjectBackward(const Napi::CallbackInfo& info) {
-  constexpr const char* fn = "etfProjectBackward";
+Napi::Value CsrProjectBackward(const Napi::CallbackInfo& info) {
+  constexpr const char* fn = "csrProjectBackward";
   requireArgCount(info, fn, 5, "(gradLogits, batch, s, out, device)");
   Napi::Env env = info.Env();
   auto g = float32Arg(info, {fn, 0, "gradLogits"});
@@ -35,7 +35,7 @@ Napi::Value EtfProjectBackward(const Napi::CallbackInfo& info) {
   const bool cuda = useCudaArg(info, {fn, 4, "device"});
   requireLength(env, {fn, 0, "gradLogits"}, g.ElementLength(), static_cast<size_t>(batch) * s.rows, "(batch × s.rows)");
   requireLength(env, {fn, 3, "out"}, out.ElementLength(), static_cast<size_t>(batch) * s.cols, "(batch × s.cols)");
-  runKernel(env, fn, [&] { (cuda ? etfProjectBackwardCuda : etfProjectBackwardCpu)(g.Data(), batch, s, out.Data()); });
+  runKernel(env, fn, [&] { (cuda ? csrProjectBackwardCuda : csrProjectBackwardCpu)(g.Data(), batch, s, out.Data()); });
   return env.Undefined();
 }
 

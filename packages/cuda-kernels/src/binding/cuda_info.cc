@@ -1,4 +1,4 @@
-#include "../kernels/kernels.h"
+#include "../matrix/matrix.h"
 #include "bindings.h"
 
 namespace fedkern::binding {

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "../kernels/cuda_common.cuh"
+#include "../matrix/cuda_common.cuh"
 #include "device.h"
 #include "launch.cuh"
 

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "../kernels/cuda_common.cuh"
+#include "../matrix/cuda_common.cuh"
 
 namespace fedkern::gpu {
 

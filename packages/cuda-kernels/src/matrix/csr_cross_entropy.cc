@@ -1,4 +1,4 @@
-// (c) Fused softmax cross-entropy through the sparse-ETF projection on the CPU: per batch tile, one pass computes
+// (c) Fused softmax cross-entropy through the sparse row projection on the CPU: per batch tile, one pass computes
 // the logits, the stable log-sum-exp, the loss and d(loss)/d(logits), and projects that straight back through S,
 // so the [B, C] logits never exist as a separate output. See kernels.h for the contract.
 #include <algorithm>
@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "csr_tiles.h"
-#include "kernels.h"
+#include "matrix.h"
 #include "parallel.h"
 
 namespace fedkern {
 
-double etfCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF) {
+double csrCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF) {
   if (batch <= 0) return 0.0;
   const int64_t tiles = (int64_t{batch} + kBatchTile - 1) / kBatchTile;
   const int64_t workPerTile = 2 * int64_t{kBatchTile} * std::max(1, s.nnz());

@@ -5,7 +5,7 @@
 
 #include "csr_transpose.h"
 #include "cuda_common.cuh"
-#include "kernels.h"
+#include "matrix.h"
 
 namespace fedkern {
 namespace cuda {
@@ -33,7 +33,7 @@ __global__ void softmaxXentRowsKernel(float* __restrict__ logits, int32_t batch,
 }  // namespace
 }  // namespace cuda
 
-double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF) {
+double csrCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF) {
   if (batch <= 0) return 0.0;
   cuda::requireDevice();
   const CsrMatrix st = transposeCsr(s);
@@ -56,7 +56,7 @@ double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, cons
   ws.download(dgrad, gradF, static_cast<size_t>(batch) * s.cols);
   std::vector<float> perSample(static_cast<size_t>(batch));
   ws.download(dloss, perSample.data(), perSample.size());
-  ws.finish("etfCrossEntropyCuda");
+  ws.finish("csrCrossEntropyCuda");
   double total = 0.0;
   for (float l : perSample) total += l;
   return total / batch;

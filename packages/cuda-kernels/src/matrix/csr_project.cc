@@ -1,14 +1,14 @@
-// (a) and (b): sparse-ETF projection forward and its feature gradient on the CPU. See kernels.h for the contracts.
+// (a) and (b): sparse row projection forward and its feature gradient on the CPU. See matrix.h for the contracts.
 #include <algorithm>
 #include <vector>
 
 #include "csr_tiles.h"
-#include "kernels.h"
+#include "matrix.h"
 #include "parallel.h"
 
 namespace fedkern {
 
-void etfProjectForwardCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits) {
+void csrProjectForwardCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits) {
   const int64_t tiles = (int64_t{batch} + kBatchTile - 1) / kBatchTile;
   const int64_t workPerTile = int64_t{kBatchTile} * std::max(1, s.nnz());
   parallelFor(tiles, workPerTile, [&](int64_t first, int64_t last) {
@@ -27,7 +27,7 @@ void etfProjectForwardCpu(const float* f, int32_t batch, const CsrView& s, const
   });
 }
 
-void etfProjectBackwardCpu(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF) {
+void csrProjectBackwardCpu(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF) {
   const int64_t tiles = (int64_t{batch} + kBatchTile - 1) / kBatchTile;
   const int64_t workPerTile = int64_t{kBatchTile} * std::max(1, s.nnz());
   parallelFor(tiles, workPerTile, [&](int64_t first, int64_t last) {

@@ -2,7 +2,7 @@
 // (csr_transpose.h) so every gradF element is a deterministic gather, computed by the same kernel.
 #include "csr_transpose.h"
 #include "cuda_common.cuh"
-#include "kernels.h"
+#include "matrix.h"
 
 namespace fedkern {
 namespace cuda {
@@ -37,7 +37,7 @@ void launchCsrProject(const float* x, int32_t batch, const DeviceCsr& a, const f
 
 }  // namespace cuda
 
-void etfProjectForwardCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits) {
+void csrProjectForwardCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits) {
   cuda::requireDevice();
   cuda::Scratch& ws = cuda::Scratch::forThisThread();
   ws.begin();
@@ -48,10 +48,10 @@ void etfProjectForwardCuda(const float* f, int32_t batch, const CsrView& s, cons
   float* dout = ws.take<float>(outputs);
   cuda::launchCsrProject(df, batch, ds, dbias, dout, ws.stream());
   ws.download(dout, logits, outputs);
-  ws.finish("etfProjectForwardCuda");
+  ws.finish("csrProjectForwardCuda");
 }
 
-void etfProjectBackwardCuda(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF) {
+void csrProjectBackwardCuda(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF) {
   cuda::requireDevice();
   const CsrMatrix st = transposeCsr(s);
   cuda::Scratch& ws = cuda::Scratch::forThisThread();
@@ -62,7 +62,7 @@ void etfProjectBackwardCuda(const float* gradLogits, int32_t batch, const CsrVie
   float* dout = ws.take<float>(outputs);
   cuda::launchCsrProject(dg, batch, dst, nullptr, dout, ws.stream());
   ws.download(dout, gradF, outputs);
-  ws.finish("etfProjectBackwardCuda");
+  ws.finish("csrProjectBackwardCuda");
 }
 
 }  // namespace fedkern

@@ -1,4 +1,4 @@
-// Inner loops shared by the CPU sparse-ETF kernels. They work on a tile of kBatchTile batch rows at once, stored
+// Inner loops shared by the CPU sparse row projection kernels. They work on a tile of kBatchTile batch rows at once, stored
 // transposed ([cols × kBatchTile], batch innermost), so each non-zero S[c, j] drives one contiguous kBatchTile-wide
 // multiply-add that the compiler vectorises, instead of kBatchTile scalar gathers. S (value + column index) is thus
 // read once per tile; the transposed tile (cols × 8 doubles, 32 KiB for d = 512) stays in L1.
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "kernels.h"
+#include "matrix.h"
 
 // Compile the hot loops for AVX2 as well as the x86-64 baseline and pick at load time (GCC/Clang function
 // multi-versioning): a portable .node that still uses 256-bit vectors where the CPU has them.

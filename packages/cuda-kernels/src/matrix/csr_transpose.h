@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels.h"
+#include "matrix.h"
 
 namespace fedkern {
 

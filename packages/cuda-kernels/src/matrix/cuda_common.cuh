@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels.h"
+#include "matrix.h"
 
 namespace fedkern::cuda {
 
@@ -240,7 +240,7 @@ __device__ __forceinline__ float blockMax(float v) {
   return total;
 }
 
-// Device-pointer launchers shared between translation units (defined in etf_project.cu).
+// Device-pointer launchers shared between translation units (defined in csr_project.cu).
 
 /// out[b, r] = Σ_j A[r, j]·x[b, j] (+ bias[r] when bias != nullptr) for a device CSR A; one warp per output.
 void launchCsrProject(const float* x, int32_t batch, const DeviceCsr& a, const float* bias, float* out, cudaStream_t stream);

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cuda_common.cuh"
-#include "kernels.h"
+#include "matrix.h"
 
 namespace fedkern {
 

@@ -2,7 +2,7 @@
 // compiled=false and every kernel throws the same "CUDA unavailable" error the CUDA build throws without a device.
 #include <stdexcept>
 
-#include "kernels.h"
+#include "matrix.h"
 
 namespace fedkern {
 namespace {
@@ -21,10 +21,10 @@ CudaInfo cudaInfo() {
   return info;
 }
 
-void etfProjectForwardCuda(const float*, int32_t, const CsrView&, const float*, float*) { unavailable(); }
-void etfProjectBackwardCuda(const float*, int32_t, const CsrView&, float*) { unavailable(); }
-double etfCrossEntropyCuda(const float*, int32_t, const CsrView&, const float*, const int32_t*, float*) { unavailable(); }
+void csrProjectForwardCuda(const float*, int32_t, const CsrView&, const float*, float*) { unavailable(); }
+void csrProjectBackwardCuda(const float*, int32_t, const CsrView&, float*) { unavailable(); }
+double csrCrossEntropyCuda(const float*, int32_t, const CsrView&, const float*, const int32_t*, float*) { unavailable(); }
 void renormRowsCuda(const float*, int32_t, int32_t, float, float*) { unavailable(); }
-void localRealignCuda(const float*, int32_t, int32_t, const float*, int32_t, const uint8_t*, float*) { unavailable(); }
+void matchRowNormsCuda(const float*, int32_t, int32_t, const float*, int32_t, const uint8_t*, float, float*) { unavailable(); }
 
 }  // namespace fedkern

@@ -1,17 +1,17 @@
-// (e) on CUDA: one block per (client, class) row reduces the local row norm and writes the scaled global row.
+// (e) on CUDA: one thread block per (block k, row c) reduces the row norm of locals and writes the scaled row of g.
 #include "cuda_common.cuh"
-#include "kernels.h"
+#include "matrix.h"
 
 namespace fedkern {
 namespace cuda {
 namespace {
 
-__global__ void localRealignKernel(const float* __restrict__ g, int32_t classes, int32_t dim, const float* __restrict__ locals,
-                                   int64_t rows, const uint8_t* __restrict__ masked, float* __restrict__ out) {
+__global__ void matchRowNormsKernel(const float* __restrict__ g, int32_t classes, int32_t dim, const float* __restrict__ locals,
+                                    int64_t rows, const uint8_t* __restrict__ masked, float maskedValue, float* __restrict__ out) {
   for (int64_t kc = blockIdx.x; kc < rows; kc += gridDim.x) {
     float* dst = out + kc * dim;
     if (masked && masked[kc]) {  // uniform per block, so no thread skips a blockSum below
-      for (int32_t j = threadIdx.x; j < dim; j += blockDim.x) dst[j] = kMaskedRowValue;
+      for (int32_t j = threadIdx.x; j < dim; j += blockDim.x) dst[j] = maskedValue;
       continue;
     }
     const float* l = locals + kc * dim;
@@ -26,8 +26,8 @@ __global__ void localRealignKernel(const float* __restrict__ g, int32_t classes,
 }  // namespace
 }  // namespace cuda
 
-void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked,
-                      float* out) {
+void matchRowNormsCuda(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked,
+                       float maskedValue, float* out) {
   cuda::requireDevice();
   const int64_t rows = int64_t{clients} * classes;
   if (rows == 0 || dim == 0) return;
@@ -38,10 +38,10 @@ void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float*
   const uint8_t* dmask = masked ? ws.upload(masked, static_cast<size_t>(rows)) : nullptr;
   const size_t n = static_cast<size_t>(rows) * dim;
   float* dout = ws.take<float>(n);
-  cuda::localRealignKernel<<<cuda::gridFor(rows, 1), cuda::kBlock, 0, ws.stream()>>>(dg, classes, dim, dl, rows, dmask, dout);
-  cuda::checkLaunch("localRealignKernel");
+  cuda::matchRowNormsKernel<<<cuda::gridFor(rows, 1), cuda::kBlock, 0, ws.stream()>>>(dg, classes, dim, dl, rows, dmask, maskedValue, dout);
+  cuda::checkLaunch("matchRowNormsKernel");
   ws.download(dout, out, n);
-  ws.finish("localRealignCuda");
+  ws.finish("matchRowNormsCuda");
 }
 
 }  // namespace fedkern

@@ -2,8 +2,8 @@
 // without Node. Every kernel trusts its inputs: sizes, index ranges and finiteness are checked by the TypeScript
 // wrapper (src/*.ts) and, for memory safety, again by the binding (src/binding/*.cc).
 //
-// Layout conventions: every matrix is dense row-major float32 unless it is a CsrView. "Rows" of the ETF matrix S are
-// classes: S is [classes x dim], so logits = f · Sᵀ + b (the PyTorch nn.Linear convention used by FedLoGe's SSE-C).
+// Layout conventions: every matrix is dense row-major float32 unless it is a CsrView. The rows of a sparse projection
+// matrix S are its outputs ("classes"): S is [classes x dim], so logits = f · Sᵀ + b (the PyTorch nn.Linear convention).
 #pragma once
 
 #include <cstdint>
@@ -23,38 +23,37 @@ struct CsrView {
   int32_t nnz() const { return rows > 0 ? rowPtr[rows] : 0; }
 };
 
-/// Value written into every element of a masked class row by localRealign. FedLoGe's reference implementation masks
-/// classes absent from a client with -1e10 (so their logits are -1e10·Σf + b).
-constexpr float kMaskedRowValue = -1e10f;
-
 // ---------------------------------------------------------------------------------------------------------------
-// CPU kernels (src/kernels/*.cc). Multi-threaded over rows / batch when the work is large (see parallel.h).
+// CPU kernels (src/matrix/*.cc). Multi-threaded over rows / batch when the work is large (see parallel.h).
 // ---------------------------------------------------------------------------------------------------------------
 
-/// (a) Sparse-ETF projection forward: logits[B,C] = f[B,d] · Sᵀ + bias, with S [C,d] sparse (CSR over classes).
+/// (a) Sparse row projection (CSR linear layer) forward: logits[B,C] = f[B,d] · Sᵀ + bias, with S [C,d] sparse (CSR over classes).
 /// bias may be null (treated as zeros). Accumulates in double.
-void etfProjectForwardCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits);
+void csrProjectForwardCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits);
 
-/// (b) Sparse-ETF projection backward wrt the features (S is frozen): gradF[B,d] = gradLogits[B,C] · S.
-void etfProjectBackwardCpu(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF);
+/// (b) Its backward wrt the features (S is constant): gradF[B,d] = gradLogits[B,C] · S.
+void csrProjectBackwardCpu(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF);
 
 /// (c) Fused softmax cross-entropy on logits = f·Sᵀ + b: returns the mean loss over the batch
 /// (1/B)·Σ_b [logsumexp(logits_b) − logits_b[label_b]] and writes gradF[B,d] = ((softmax − onehot)/B) · S.
 /// Log-sum-exp is shifted by the row maximum, so it is stable for any finite logits. An empty batch returns 0
 /// (the sum over no samples divided by max(B,1)). labels must lie in [0, classes).
-double etfCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF);
+double csrCrossEntropyCpu(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF);
 
-/// (d) Row renormalisation (GLA-FR global realignment, FedLoGe §3.3): out[r,:] = scale · w[r,:] / ‖w[r,:]‖₂.
+/// (d) Row renormalisation: out[r,:] = scale · w[r,:] / ‖w[r,:]‖₂.
 /// Rows with zero norm stay zero. out may alias w (in place).
 void renormRowsCpu(const float* w, int32_t rows, int32_t cols, float scale, float* out);
 
-/// (e) Batched local realignment (GLA-FR local, FedLoGe §3.3; `update_weights_norm_init` in the reference):
+/// (e) Row-norm matching, batched over `clients` blocks: the rows of g keep their direction and take the norms of each
+/// block's rows,
 /// out[k,c,:] = g[c,:] · ‖locals[k,c,:]‖₂ for k < clients, c < classes. When masked is non-null ([clients x classes],
-/// non-zero = masked, the masked_fill convention), masked rows are filled with kMaskedRowValue instead.
-void localRealignCpu(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked, float* out);
+/// non-zero = masked, the masked_fill convention), masked rows are filled with maskedValue instead
+/// (the caller's choice: the package gives no meaning to a masked row).
+void matchRowNormsCpu(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked,
+                      float maskedValue, float* out);
 
 // ---------------------------------------------------------------------------------------------------------------
-// CUDA kernels (src/kernels/*.cu; src/kernels/cuda_unavailable.cc when built without CUDA). Same contracts and
+// CUDA kernels (src/matrix/*.cu; src/matrix/cuda_unavailable.cc when built without CUDA). Same contracts and
 // host pointers as the CPU versions: each call copies its inputs to device 0, runs, and copies the results back.
 // They throw std::runtime_error("CUDA unavailable: <reason>") when no usable device exists, and
 // std::runtime_error("<call>: <cudaError name>: <text>") on any CUDA failure. Accumulation is in float.
@@ -70,11 +69,11 @@ struct CudaInfo {
 };
 CudaInfo cudaInfo();
 
-void etfProjectForwardCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits);
-void etfProjectBackwardCuda(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF);
-double etfCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF);
+void csrProjectForwardCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, float* logits);
+void csrProjectBackwardCuda(const float* gradLogits, int32_t batch, const CsrView& s, float* gradF);
+double csrCrossEntropyCuda(const float* f, int32_t batch, const CsrView& s, const float* bias, const int32_t* labels, float* gradF);
 void renormRowsCuda(const float* w, int32_t rows, int32_t cols, float scale, float* out);
-void localRealignCuda(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked,
-                      float* out);
+void matchRowNormsCuda(const float* g, int32_t classes, int32_t dim, const float* locals, int32_t clients, const uint8_t* masked,
+                       float maskedValue, float* out);
 
 }  // namespace fedkern

@@ -1,7 +1,7 @@
-// (d) Row renormalisation on the CPU (GLA-FR global realignment). See kernels.h for the contract.
+// (d) Row renormalisation on the CPU. See matrix.h for the contract.
 #include <cmath>
 
-#include "kernels.h"
+#include "matrix.h"
 #include "parallel.h"
 #include "vector_math.h"
 

@@ -1,6 +1,6 @@
 // (d) on CUDA: one block per row reduces ‖w_r‖² and rescales the row.
 #include "cuda_common.cuh"
-#include "kernels.h"
+#include "matrix.h"
 
 namespace fedkern {
 namespace cuda {

@@ -36,7 +36,13 @@ export interface RenormRowsAttrs {
   device: NativeDevice;
 }
 
-/** out [K, C, d] = global [C, d] · ‖locals [K, C, d]‖ per row; masked (bool [K, C], true = masked) rows −1e10. */
+/**
+ * What a masked class row of the local realignment holds: FedLoGe's reference masks the classes a client lacks with
+ * −1e10 (so their logits are −1e10·Σf + b). The addon's matchRowNorms takes it as an argument.
+ */
+export const MASKED_CLASS_VALUE = -1e10;
+
+/** out [K, C, d] = global [C, d] · ‖locals [K, C, d]‖ per row; masked (bool [K, C], true = masked) rows MASKED_CLASS_VALUE. */
 export const LOCAL_REALIGN = 'LocalRealign';
 export type LocalRealignInputs = { global: tf.TensorInfo; locals: tf.TensorInfo; masked?: tf.TensorInfo };
 export interface LocalRealignAttrs {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, registerBackendProvider, Rng, silentLogger } from '@fedloge/core';
 import {
   cudaInfo,
-  etfProjectForwardImpl,
+  csrProjectForwardImpl,
   nativeBackendProvider,
   nativeRuntime,
   nativeStatus,
@@ -99,7 +99,7 @@ describe.each(['cpu', 'wasm'] as const)('native-ops on the %s backend', (backend
 
   it('tfjs path: logits equal the TypeScript reference kernel', () => {
     const f = randomArray(rng.derive(backend, 'ref'), B * D);
-    const expected = etfProjectForwardImpl(f, B, etf.csr, etf.bias, new Float32Array(B * C));
+    const expected = csrProjectForwardImpl(f, B, etf.csr, etf.bias, new Float32Array(B * C));
     const logits = selectKernels('tfjs').projectEtf(tf.tensor2d(f, [B, D]), etf);
     expectTensorsClose(logits, tf.tensor2d(expected, [B, C]));
     tf.dispose([logits]);

@@ -3,7 +3,7 @@
  * forward pass already holds the gradient; the registered gradient just scales that saved output by the upstream dy.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { etfCrossEntropy } from '@fedloge/cuda-kernels';
+import { csrCrossEntropy } from '@fedloge/cuda-kernels';
 
 import { SPARSE_ETF_CROSS_ENTROPY, type SparseEtfAttrs, type SparseEtfCrossEntropyInputs } from './kernel-names.js';
 import { nativeKernelConfig } from './native-kernel-config.js';
@@ -16,7 +16,7 @@ export const sparseEtfCrossEntropyConfig = nativeKernelConfig<SparseEtfCrossEntr
     }
     const loss = io.allocate([], 'float32');
     const gradF = io.allocate([f.shape[0]!, etf.dim], 'float32');
-    const result = etfCrossEntropy(float32(f, 'f'), etf.csr, io.view(labels) as Int32Array, {
+    const result = csrCrossEntropy(float32(f, 'f'), etf.csr, io.view(labels) as Int32Array, {
       bias: etf.bias,
       gradOut: float32(gradF, 'gradF'),
       device,

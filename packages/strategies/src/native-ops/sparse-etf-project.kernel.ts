@@ -4,7 +4,7 @@
  * (only f gets a gradient: S and b are frozen attributes).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { etfProjectBackward, etfProjectForward } from '@fedloge/cuda-kernels';
+import { csrProjectBackward, csrProjectForward } from '@fedloge/cuda-kernels';
 
 import {
   SPARSE_ETF_PROJECT,
@@ -19,7 +19,7 @@ export const sparseEtfProjectConfig = nativeKernelConfig<SparseEtfProjectInputs,
   SPARSE_ETF_PROJECT,
   ({ inputs: { f }, attrs: { etf, device }, io, float32 }) => {
     const out = io.allocate([f.shape[0]!, etf.classes], 'float32');
-    etfProjectForward(float32(f, 'f'), etf.csr, { bias: etf.bias, out: float32(out, 'out'), device });
+    csrProjectForward(float32(f, 'f'), etf.csr, { bias: etf.bias, out: float32(out, 'out'), device });
     return out;
   },
 );
@@ -28,7 +28,7 @@ export const sparseEtfProjectBackwardConfig = nativeKernelConfig<SparseEtfProjec
   SPARSE_ETF_PROJECT_BACKWARD,
   ({ inputs: { dy }, attrs: { etf, device }, io, float32 }) => {
     const out = io.allocate([dy.shape[0]!, etf.dim], 'float32');
-    etfProjectBackward(float32(dy, 'dy'), etf.csr, { out: float32(out, 'out'), device });
+    csrProjectBackward(float32(dy, 'dy'), etf.csr, { out: float32(out, 'out'), device });
     return out;
   },
 );

@@ -1,8 +1,7 @@
 /** The 'tfjs' implementation of {@link EtfKernels}: stock tfjs ops with a dense copy of S. Runs on any backend. */
 import * as tf from '@tensorflow/tfjs-core';
-import { MASKED_ROW_VALUE } from '@fedloge/cuda-kernels';
-
 import type { EtfKernels } from './etf-kernels.js';
+import { MASKED_CLASS_VALUE } from './kernel-names.js';
 import type { SparseEtf } from './sparse-etf.js';
 
 function stackLocals(Ls: tf.Tensor3D | readonly tf.Tensor2D[]): tf.Tensor3D {
@@ -39,7 +38,7 @@ export const tfjsEtfKernels: EtfKernels = {
       const realigned = tf.mul(tf.expandDims(G, 0), tf.norm(locals, 'euclidean', 2, true)) as tf.Tensor3D;
       if (!masked) return realigned;
       const isMasked = tf.broadcastTo(tf.expandDims(tf.notEqual(masked, 0), 2), realigned.shape);
-      return tf.where(isMasked, tf.fill(realigned.shape, MASKED_ROW_VALUE), realigned);
+      return tf.where(isMasked, tf.fill(realigned.shape, MASKED_CLASS_VALUE), realigned);
     });
   },
 };

@@ -32,13 +32,13 @@ import {
 } from '@fedloge/core';
 
 import { denseToCsr } from '../../../csr.js';
-import { etfCrossEntropy } from '../../../etf-cross-entropy.js';
-import { etfCrossEntropyImpl } from '../../../etf-cross-entropy.impl.js';
-import { etfProjectBackward, etfProjectForward } from '../../../etf-project.js';
-import { etfProjectBackwardImpl, etfProjectForwardImpl } from '../../../etf-project.impl.js';
+import { csrCrossEntropy } from '../../../csr-cross-entropy.js';
+import { csrCrossEntropyImpl } from '../../../csr-cross-entropy.impl.js';
+import { csrProjectBackward, csrProjectForward } from '../../../csr-project.js';
+import { csrProjectBackwardImpl, csrProjectForwardImpl } from '../../../csr-project.impl.js';
 import { nativeAddon } from '../../../load.js';
-import { localRealignRows } from '../../../local-realign.js';
-import { localRealignImpl } from '../../../local-realign.impl.js';
+import { matchRowNorms } from '../../../match-row-norms.js';
+import { matchRowNormsImpl } from '../../../match-row-norms.impl.js';
 import { renormRows } from '../../../renorm-rows.js';
 import { renormRowsImpl } from '../../../renorm-rows.impl.js';
 import { CudaBackend } from '../cuda-backend.js';
@@ -204,24 +204,24 @@ function headKernels(): void {
       }
     };
     check(
-      'etfProjectForward',
-      () => etfProjectForward(f, s, { bias, device: 'cuda' }),
-      () => etfProjectForwardImpl(f, b, s, bias, new Float32Array(b * c)),
+      'csrProjectForward',
+      () => csrProjectForward(f, s, { bias, device: 'cuda' }),
+      () => csrProjectForwardImpl(f, b, s, bias, new Float32Array(b * c)),
     );
     check(
-      'etfProjectBackward',
-      () => etfProjectBackward(gradLogits, s, { device: 'cuda' }),
-      () => etfProjectBackwardImpl(gradLogits, b, s, new Float32Array(b * d)),
+      'csrProjectBackward',
+      () => csrProjectBackward(gradLogits, s, { device: 'cuda' }),
+      () => csrProjectBackwardImpl(gradLogits, b, s, new Float32Array(b * d)),
     );
     check(
-      'etfCrossEntropy',
+      'csrCrossEntropy',
       () => {
-        const r = etfCrossEntropy(f, s, labels, { bias, device: 'cuda' });
+        const r = csrCrossEntropy(f, s, labels, { bias, device: 'cuda' });
         return [r.loss, ...r.gradF];
       },
       () => {
         const g = new Float32Array(b * d);
-        return [etfCrossEntropyImpl(f, b, s, bias, labels, g), ...g];
+        return [csrCrossEntropyImpl(f, b, s, bias, labels, g), ...g];
       },
     );
     if (b === 0) continue;
@@ -234,9 +234,9 @@ function headKernels(): void {
     const locals = normals(3 * c * d);
     const masked = Uint8Array.from({ length: 3 * c }, (_, i) => (i % 5 === 1 ? 1 : 0));
     check(
-      'localRealignRows',
-      () => localRealignRows(w, locals, d, { masked, device: 'cuda' }),
-      () => localRealignImpl(w, c, d, locals, 3, masked, new Float32Array(3 * c * d)),
+      'matchRowNorms',
+      () => matchRowNorms(w, locals, d, { masked, maskedValue: -1e10, device: 'cuda' }),
+      () => matchRowNormsImpl(w, c, d, locals, 3, masked, -1e10, new Float32Array(3 * c * d)),
     );
   }
 }
