@@ -5,7 +5,7 @@
 //
 //   npx nx run cuda-kernels:bench-train [-- flags]   (builds dist/ first), or after `npm run build`:
 //   node packages/cuda-kernels/bench/train-step.mjs [--threads 1] [--models cnn@32,resnet8] [--backends wasm,native,cuda,torch]
-//        [--steps 20] [--warmup 3] [--max-seconds 60] [--skip native:resnet34,wasm:resnet34] [--profile] [--json FILE]
+//        [--steps 20] [--warmup 3] [--max-seconds 60] [--skip native:resnet34,wasm:resnet34] [--profile] [--floor] [--json FILE]
 //   --smoke: one tiny configuration (cnn@4, 2 steps) on every backend, for bench/train-step.test.ts; seconds, not minutes.
 //
 // A model without @B runs its default batches (cnn, resnet8: 32 and 128; resnet18, resnet34: 32). Each configuration
@@ -15,7 +15,9 @@
 // --skip backend:model[@batch] (reported as skipped) or whole models with --models.
 // Reported: median and p10–p90 per step in ms, and the time ratios native/PyTorch and native/wasm (< 1: native
 // faster). --profile adds, per JS backend and configuration, the kernels of one step by total time and the engine/JS
-// overhead (step time − Σ kernel time). Every line also gives the peak resident memory (peak RSS): for the JS backends
+// overhead (step time − Σ kernel time). --floor adds, for cnn and resnet8, the oneDNN primitives-only floor of the step
+// (its convolutions in blocked layouts without reorders plus its matmuls, timed by harness/conv_layouts.cc at the same
+// batch and thread count; bench/onednn-floor.mjs) and native's step / floor. Every line also gives the peak resident memory (peak RSS): for the JS backends
 // the peak of this process so far (they share it, so a later backend's figure includes the earlier ones' peak), for
 // PyTorch that of its own child process.
 import { spawnSync } from 'node:child_process';
@@ -38,6 +40,7 @@ import {
 } from '@fedloge/core';
 
 import * as kernels from '../dist/index.js';
+import { oneDnnFloor } from './onednn-floor.mjs';
 
 const INPUT_SHAPES = { cnn: [28, 28, 1], resnet8: [32, 32, 3], resnet18: [32, 32, 3], resnet34: [32, 32, 3] };
 const DEFAULT_BATCHES = { cnn: [32, 128], resnet8: [32, 128], resnet18: [32], resnet34: [32] };
@@ -55,6 +58,7 @@ const { values: flags } = parseArgs({
     'max-seconds': { type: 'string', default: '60' },
     skip: { type: 'string', default: '' },
     profile: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
     json: { type: 'string' },
     smoke: { type: 'boolean', default: false },
   },
@@ -272,6 +276,7 @@ function runTorch({ model, batch }, countOnly = false) {
 // ---- the run ------------------------------------------------------------------------------------------------------
 const results = [];
 const profiles = [];
+const floors = [];
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
 for (const config of configs) {
@@ -298,6 +303,15 @@ for (const config of configs) {
       console.log(
         `  ${backend.padEnd(7)} median ${fmt(stats.median).padStart(7)} ms/step  p10–p90 ${fmt(stats.p10)}–${fmt(stats.p90)} ms  (${stats.steps} steps)  peak RSS ${peakRss.toFixed(0)} MB (this process so far)`,
       );
+      if (flags.floor && backend === 'native') {
+        const floor = oneDnnFloor(config.model, config.batch, threads, flags.smoke ? 5 : 150);
+        floors.push({ ...config, ...floor, nativeMedian: stats.median });
+        console.log(
+          floor.skip
+            ? `    floor: skipped: ${floor.skip}`
+            : `    oneDNN floor ${floor.ms.toFixed(2)} ms/step (blocked convolutions without reorders + matmuls; the convolutions in native's NHWC layout: ${floor.convNhwcMs.toFixed(2)} ms); native median / floor = ${(stats.median / floor.ms).toFixed(2)}`,
+        );
+      }
       if (flags.profile) {
         const profile = profileStep(training.step, backend, stats.median > 2000 ? 1 : 3);
         profiles.push({ ...config, backend, ...profile });
@@ -370,13 +384,18 @@ for (const config of configs) {
     `| ${[config.model, config.batch, params, ...backends.map((b) => cell(row[b])), ratio(row.native, row.torch), ratio(row.native, row.wasm), peakCell(row)].join(' | ')} |`,
   );
 }
+for (const f of floors.filter((f) => !f.skip)) {
+  console.log(
+    `\n${f.model} B=${f.batch}: native ${fmt(f.nativeMedian)} ms/step = ${(f.nativeMedian / f.ms).toFixed(2)} × the oneDNN floor of ${f.ms.toFixed(2)} ms`,
+  );
+}
 for (const [name, state] of backendState) if (state.skip) console.log(`\n${name} skipped: ${state.skip}`);
 if (torchSkip) console.log(`torch skipped: ${torchSkip}`);
 
 if (flags.json) {
   writeFileSync(
     flags.json,
-    `${JSON.stringify({ machine, loadavgAfter: os.loadavg(), threads, steps, warmup, maxSeconds, results, summary, profiles }, null, 2)}\n`,
+    `${JSON.stringify({ machine, loadavgAfter: os.loadavg(), threads, steps, warmup, maxSeconds, results, summary, profiles, floors }, null, 2)}\n`,
   );
   console.log(`\nwrote ${flags.json}`);
 }

@@ -4,6 +4,8 @@
 //   blocked  the same primitive with the reorders NHWC/HWIO ↔ blocked around it (what the backend did per call)
 //   nhwc     activations NHWC as tfjs stores them, weights in the layout oneDNN picks (only the weights reorder)
 //   plain    NHWC activations and HWIO weights as given (no reorder; oneDNN's GEMM-based path)
+// Then the step's matmuls (plain, as oneDNN's matmul takes them) and the floor per step: blocked convolutions without
+// reorders plus matmuls, the oneDNN primitives a step cannot do without (bench-train --floor prints the step against it).
 // Prints ms per call (minimum over repeats) per pass and the per-step sum of each column, and the implementation oneDNN
 // chose (a name starting with "ref" would be oneDNN's slow reference code). Build and run (no Node needed):
 //   g++ -O2 -std=c++17 harness/conv_layouts.cc -ldnnl -o /tmp/conv_layouts && OMP_NUM_THREADS=1 /tmp/conv_layouts [batch] [ms]
@@ -125,6 +127,33 @@ double run(const Shape& s, Pass pass, Mode mode, std::string& impl) {
   });
 }
 
+/// A matmul of the step, y[M,N] = a[M,K]·b[K,N], with a stored [K,M] (transA) and b stored [N,K] (transB) where tfjs
+/// passes them transposed. oneDNN's matmul takes such strided plain layouts directly, so its floor is the call itself.
+struct MatMul {
+  const char* name;
+  int m, k, n;
+  bool transA, transB;
+};
+
+double runMatMul(const MatMul& mm, std::string& impl) {
+  const memory::desc a({mm.m, mm.k}, dt::f32, mm.transA ? tag::ba : tag::ab);
+  const memory::desc b({mm.k, mm.n}, dt::f32, mm.transB ? tag::ba : tag::ab);
+  const memory::desc c({mm.m, mm.n}, dt::f32, tag::ab);
+  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), eng);
+  impl = pd.impl_info_str();
+  dnnl::matmul prim(pd);
+  std::unordered_map<int, memory> args = {{DNNL_ARG_SRC, filled(a)}, {DNNL_ARG_WEIGHTS, filled(b)}, {DNNL_ARG_DST, filled(c)}};
+  return minMs([&]() {
+    prim.execute(strm, args);
+    strm.wait();
+  });
+}
+
+/// Forward, input gradient (unless the layer is the first) and weight gradient of a linear layer x[B,in]·Wᵀ, W [out,in].
+std::vector<MatMul> linear(const char* name, int b, int in, int out) {
+  return {{name, b, in, out, false, true}, {name, b, out, in, false, false}, {name, out, b, in, true, false}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -146,10 +175,18 @@ int main(int argc, char** argv) {
         {"l3.c2 8²×64→64", b, 8, 8, 64, 64, 3, 1, 1, 1, false},
         {"l3.sc 1×1 32→64 s2", b, 16, 16, 32, 64, 1, 2, 0, 1, false}}},
   };
+  const std::vector<std::vector<MatMul>> matmuls = {[&] {
+                                                      auto fc = linear("fc 3136→128", b, 3136, 128),
+                                                           head = linear("head 128→10", b, 128, 10);
+                                                      fc.insert(fc.end(), head.begin(), head.end());
+                                                      return fc;
+                                                    }(),
+                                                    linear("head 64→10", b, 64, 10)};
   const Mode modes[] = {Mode::Floor, Mode::Blocked, Mode::Nhwc, Mode::Plain};
   const char* passNames[] = {"fwd", "dx", "dW"};
   std::printf("batch %d, ms per call (min); columns: floor blocked nhwc plain; impl of floor / nhwc\n", b);
-  for (const auto& [model, shapes] : models) {
+  for (size_t mi = 0; mi < models.size(); ++mi) {
+    const auto& [model, shapes] = models[mi];
     double total[4] = {0, 0, 0, 0};
     std::printf("\n%s\n", model);
     for (const Shape& s : shapes)
@@ -165,6 +202,16 @@ int main(int argc, char** argv) {
                     impl[0].c_str(), impl[2].c_str());
       }
     std::printf("  %-29s %8.2f %8.2f %8.2f %8.2f\n", "sum per step", total[0], total[1], total[2], total[3]);
+    double matmulTotal = 0;
+    for (size_t i = 0; i < matmuls[mi].size(); ++i) {
+      const MatMul& mm = matmuls[mi][i];
+      std::string impl;
+      const double ms = runMatMul(mm, impl);
+      matmulTotal += ms;
+      std::printf("  %-22s %-3s matmul %8.3f   %s\n", mm.name, passNames[i % 3], ms, impl.c_str());
+    }
+    // The primitives-only floor of the step: what oneDNN needs for its convolutions and matmuls, nothing else.
+    std::printf("  floor per step (convolutions in blocked layouts without reorders + matmuls): %.2f ms\n", total[0] + matmulTotal);
   }
   return 0;
 }
