@@ -157,8 +157,12 @@ describe('fedloge train --resume', () => {
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe(before);
   });
 
-  it('refuses to resume a run that has completed all its rounds, or a folder without checkpoints', async () => {
-    expect((await runCli(['train', '--resume', whole], dir)).stderr).toMatch(/already completed all 3 rounds/);
+  it('finds nothing to do in a run that has completed all its rounds, and refuses a folder without checkpoints', async () => {
+    const before = readFileSync(join(whole, 'metrics.jsonl'), 'utf8');
+    const done = await runCli(['train', '--resume', whole], dir);
+    expect(done.stderr).toMatch(/already completed all 3 rounds; nothing to resume/);
+    expect(done.code).toBe(0);
+    expect(readFileSync(join(whole, 'metrics.jsonl'), 'utf8')).toBe(before);
     const empty = tempDir('no-checkpoint');
     const { code, stderr } = await runCli(['train', '--resume', empty], dir);
     expect(code).toBe(2);

@@ -12,6 +12,20 @@ import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { CHECKPOINT_DIR } from '../output/run-directory.js';
 import { configDifferences, configHash, readLatestCheckpoint, type LoadedCheckpoint } from './checkpoints.js';
 
+/**
+ * `--resume` of a run that finished every round: nothing is left to do, which is success, so a
+ * job that re-runs `--resume` after a preemption right at the end does not fail.
+ */
+export class RunAlreadyComplete extends Error {
+  override readonly name = 'RunAlreadyComplete';
+  constructor(
+    readonly outDir: string,
+    readonly rounds: number,
+  ) {
+    super(`--resume ${outDir}: the run already completed all ${rounds} rounds; nothing to resume.`);
+  }
+}
+
 export interface ResumePlan {
   readonly resolved: ResolvedConfig;
   readonly resumed: LoadedCheckpoint;
@@ -50,9 +64,7 @@ export function planResume(args: ParsedConfigArgs & { resume: string }, cwd: str
       `Cannot resume ${dir}: the config differs from the one the run started with`,
     );
   }
-  if (resumed.checkpoint.round >= resolved.config.rounds) {
-    throw new UsageError(`--resume ${dir}: the run already completed all ${resolved.config.rounds} rounds; nothing to resume.`);
-  }
+  if (resumed.checkpoint.round >= resolved.config.rounds) throw new RunAlreadyComplete(dir, resolved.config.rounds);
   return { resolved, resumed };
 }
 
