@@ -100,7 +100,7 @@ export async function compareRun(
   }
 
   const warnings = runWarnings(runs, multiSeed);
-  const data = compareReportData(config, runs, dataBySeed.get(seeds[0]!)!, startedAt, seeds, options.variants ?? true);
+  const data = compareReportData(config, runs, dataBySeed, startedAt, seeds, options.variants ?? true);
   const report = {
     ...data,
     // The HTML report lists them with the settings, as it does scaled-down strategies.
@@ -151,11 +151,17 @@ function scaledDownNotes(runs: readonly CompareRunEntry[]): string[] {
 function compareReportData(
   config: ResolvedConfig['config'],
   runs: readonly CompareRunEntry[],
-  { dataset, data }: RunData,
+  /** Each seed's data; the first seed's partition is the one the report's heat map shows. */
+  dataBySeed: ReadonlyMap<number, RunData>,
   generatedAt: Date,
   seeds: readonly number[],
   variants: boolean,
 ): ReportData {
+  const { dataset, data } = dataBySeed.get(seeds[0]!)!;
+  // Client sample counts for the per-client PM chart come from each run's own seed's partition.
+  const clientCounts = new Map(
+    [...dataBySeed].map(([seed, rd]) => [seed, reportPartitionOf(rd.dataset, rd.data.partition).clientClassCounts]),
+  );
   const d = config.dataset;
   const split = config.partition !== undefined ? 'partition from file' : d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`;
   const seedText = seeds.length > 1 ? `seeds ${seeds.join(', ')} (${seeds.length} runs per strategy)` : `seed ${seeds[0]}`;
@@ -171,14 +177,11 @@ function compareReportData(
     ],
     variants,
     runs: runs.map((r) =>
-      reportRunOf(
-        r.strategy,
-        r.outcome.result,
-        dataset.classNames,
-        data.ltCounts,
-        r.outcome.summary.final.variantLabels,
-        seeds.length > 1 ? r.seed : undefined,
-      ),
+      reportRunOf(r.strategy, r.outcome.result, dataset.classNames, data.ltCounts, {
+        variantLabels: r.outcome.summary.final.variantLabels,
+        ...(seeds.length > 1 ? { seed: r.seed } : {}),
+        clientClassCounts: clientCounts.get(r.seed)!,
+      }),
     ),
     partition: reportPartitionOf(dataset, data.partition),
     generatedAt: generatedAt.toISOString(),

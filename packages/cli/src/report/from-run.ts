@@ -2,10 +2,21 @@
 import { classHistogram, type ImageDataset, type PartitionFile, type RunResult } from '@fedloge/core';
 import type { RunConfig } from '../config/schema.js';
 import type { RunData } from '../runtime/run-data.js';
-import type { ReportData, ReportPartition, ReportRoundPoint, ReportRun } from './report-data.js';
+import type { ReportClient, ReportData, ReportPartition, ReportRoundPoint, ReportRun } from './report-data.js';
+
+/** What `reportRunOf` may add to a run's view. */
+export interface ReportRunExtras {
+  /** Names of the variant keys (summary.json's `final.variantLabels`). */
+  readonly variantLabels?: Readonly<Record<string, string>>;
+  /** The run's seed, when the report holds several seeds of a strategy. */
+  readonly seed?: number;
+  /** `counts[k][c]`: training images of class c on client k, for the per-client PM chart. */
+  readonly clientClassCounts?: readonly (readonly number[])[];
+}
 
 /**
- * The report view of one run: its evaluated rounds, best rounds and per-class final GM accuracy.
+ * The report view of one run: its evaluated rounds, training loss per round, best rounds,
+ * per-class final GM accuracy and, given the partition's counts, per-client final PM.
  * `trainClassCounts[c]` is the size of class c in the long-tailed training set.
  */
 export function reportRunOf(
@@ -13,14 +24,19 @@ export function reportRunOf(
   result: RunResult,
   classNames: readonly string[] | undefined,
   trainClassCounts: readonly number[],
-  variantLabels?: Readonly<Record<string, string>>,
-  seed?: number,
+  { variantLabels, seed, clientClassCounts }: ReportRunExtras = {},
 ): ReportRun {
   const rounds: ReportRoundPoint[] = [];
   for (const r of result.rounds) {
     if (r.gm === undefined || r.pm === undefined) continue; // not evaluated this round
     rounds.push({ round: r.round, gm: r.gm, pm: r.pm, variants: r.variants ?? {} });
   }
+  const clients = clientClassCounts?.map((counts, k): ReportClient => ({
+    client: k,
+    pm: result.pmPerClient[k] ?? null,
+    trainImages: counts.reduce((a, b) => a + b, 0),
+    classes: counts.filter((n) => n > 0).length,
+  }));
   return {
     name,
     rounds,
@@ -34,6 +50,8 @@ export function reportRunOf(
     ...(variantLabels ? { variantLabels } : {}),
     pmMasked: result.pmMasked,
     ...(seed !== undefined ? { seed } : {}),
+    losses: result.rounds.map((r) => ({ round: r.round, loss: r.trainLoss })),
+    ...(clients ? { clients } : {}),
   };
 }
 
@@ -85,6 +103,7 @@ export function trainReportData(
   scaledDown?: string,
 ): ReportData {
   const { dataset, data } = runData;
+  const partition = reportPartitionOf(dataset, data.partition);
   return {
     title: `${config.strategy.name} on ${dataset.name}`,
     settings: [
@@ -93,8 +112,13 @@ export function trainReportData(
       ...reportSettingsOf(config),
     ],
     variants: true,
-    runs: [reportRunOf(config.strategy.name, result, dataset.classNames, data.ltCounts, variantLabels)],
-    partition: reportPartitionOf(dataset, data.partition),
+    runs: [
+      reportRunOf(config.strategy.name, result, dataset.classNames, data.ltCounts, {
+        ...(variantLabels ? { variantLabels } : {}),
+        clientClassCounts: partition.clientClassCounts,
+      }),
+    ],
+    partition,
     generatedAt: generatedAt.toISOString(),
   };
 }

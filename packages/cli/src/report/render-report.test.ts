@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ShotAccuracy } from '@fedloge/core';
 import type { ReportData, ReportRun } from './report-data.js';
 import { renderReport } from './render-report.js';
+import { textWidth } from './svg/text-width.js';
 
 const shot = (acc: number | null, head: number | null, middle: number | null, tail: number | null): ShotAccuracy => ({
   acc,
@@ -117,13 +118,76 @@ describe('renderReport', () => {
     ]);
   });
 
-  it('draws one GM line per gm/ variant and one PM line per pm/ variant for a single run', () => {
+  it('draws one GM line per gm/ variant and one PM line per pm/ variant for a single run, for all classes and each group', () => {
     const html = renderReport(trainData);
-    const lineCharts = html.match(/<svg class="chart line-chart"[^>]*>/g) ?? [];
-    expect(lineCharts.map((tag) => tag.match(/data-series-count="(\d+)"/)![1])).toEqual(['1', '2']);
+    expect(lineCharts(html)).toEqual([
+      ['fedavg: GM accuracy per round', 1],
+      ['fedavg: PM accuracy per round', 2],
+      ['fedavg: GM head accuracy', 1],
+      ['fedavg: GM middle accuracy', 1],
+      ['fedavg: GM tail accuracy', 1],
+      ['fedavg: PM head accuracy', 2],
+      ['fedavg: PM middle accuracy', 2],
+      ['fedavg: PM tail accuracy', 2],
+    ]);
     expect(html).toContain('data-series="pm/local/unmasked"');
-    // 2 points per series, 3 series.
-    expect(count(html, /<circle class="point"/g)).toBe(6);
+    // 2 points per series: 3 series on all classes; head and middle as many; tail loses the null GM point.
+    expect(count(html, /<circle class="point"/g)).toBe(3 * 2 * 4 - 1);
+  });
+
+  it("plots each group's accuracy of each variant at its own height", () => {
+    const html = renderReport(trainData);
+    // PM middle of pm/local: 50% then 45%; plot from y=258 (0%) to y=12 (100%) in a small chart (220 px, 42 px bottom margin).
+    const small = chartOf(html, 'fedavg: PM middle accuracy');
+    const dots = [...small.matchAll(/<circle class="point" cx="[\d.]+" cy="([\d.]+)"[^>]*><title>pm\/local, round/g)].map((m) =>
+      Number(m[1]),
+    );
+    const y = (pct: number) => 178 - (pct / 100) * (178 - 12);
+    expect(dots).toEqual([y(50), y(45)].map((v) => Math.round(v * 100) / 100));
+  });
+
+  it("draws the run's training loss per round on an axis from 0 to a nice value above the largest loss", () => {
+    const withLoss: ReportRun = {
+      ...run('fedavg', 0),
+      losses: [
+        { round: 1, loss: 1.8 },
+        { round: 2, loss: null },
+        { round: 3, loss: 0.9 },
+      ],
+    };
+    const html = renderReport({ ...trainData, runs: [withLoss] });
+    const chart = chartOf(html, "fedavg: training loss per round (mean over the round's clients)");
+    // niceUpper(1.8) = 2 (ticks of 0.5): 0.9 sits at 45% of the plot height (y from 258 down to 12).
+    expect(chart).toContain('>1.5</text>');
+    expect(chart).not.toContain('>2.5</text>');
+    const dots = [...chart.matchAll(/<circle class="point" cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(dots).toEqual([258 - 0.9 * 246, 258 - 0.45 * 246].map((v) => Math.round(v * 100) / 100));
+    expect(chart).toContain('training loss, round 3: 0.9000');
+    // Round 2 had no loss: the line breaks there.
+    expect(count(chart.match(/<path class="series"[^>]* d="([^"]+)"/)![1]!, /M/g)).toBe(2);
+  });
+
+  it("draws every client's final PM sorted best first, with its training images and classes, and the mean as a line", () => {
+    const withClients: ReportRun = {
+      ...run('fedavg', 0),
+      clients: [
+        { client: 0, pm: 0.5, trainImages: 510, classes: 2 },
+        { client: 1, pm: null, trainImages: 3, classes: 1 },
+        { client: 2, pm: 0.9, trainImages: 1200, classes: 3 },
+      ],
+    };
+    const html = renderReport({ ...trainData, runs: [withClients] });
+    const chart = chartOf(html, 'fedavg: PM accuracy per client after the last round');
+    const bars = [...chart.matchAll(/<rect class="bar"[^>]*><title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    // Client 1 has no local test data: no bar, last in the order.
+    expect(bars).toEqual(['fedavg, client 2 (1\u2009200 img · 3/3 classes): 90.00%', 'fedavg, client 0 (510 img · 2/3 classes): 50.00%']);
+    const labels = [...chart.matchAll(/<text class="tick"[^>]*>(client \d[^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels.map((l) => l!.split(' ·')[0])).toEqual(['client 2', 'client 0', 'client 1']);
+    // The mean over clients with data, (90 + 50) / 2, labelled and drawn at 70% of the 224 px plot.
+    expect(chart).toContain('>mean 70.00%</text>');
+    const line = chart.match(/<line class="reference"[^>]* y1="([\d.]+)"/)!;
+    expect(Number(line[1])).toBeCloseTo(12 + 224 * 0.3, 2);
+    expect(html).toContain('Headline PM (masked) of each client after round 2');
   });
 
   it("names variants by the run's labels in the curves and the variants table, keeping the key", () => {
@@ -163,13 +227,66 @@ describe('renderReport', () => {
     const html = renderReport({ ...trainData, variants: false, title: 'compare', runs: [run('fedavg', 0), run('fedrod', 0.1)] });
     expect(cells(rowOf(html, 'last', 'fedrod')).slice(0, 4)).toEqual(['headline', '1', '2', '60.00']);
     expect(count(html, /<tr data-strategy=/g)).toBe(4); // 2 strategies × (last, best)
-    const seriesCounts = (html.match(/<svg class="chart line-chart"[^>]*>/g) ?? []).map(
-      (tag) => tag.match(/data-series-count="(\d+)"/)![1],
-    );
-    // Comparison GM and PM (2 strategies each), then GM (1) and PM (2) variants per strategy.
-    expect(seriesCounts).toEqual(['2', '2', '1', '2', '1', '2']);
+    const charts = lineCharts(html);
+    // Comparison GM and PM (2 strategies each) and their groups, then GM (1) and PM (2) variants per strategy.
+    expect(charts.filter(([title]) => !title.includes(':'))).toEqual([
+      ['GM accuracy per round', 2],
+      ['Headline PM accuracy per round', 2],
+    ]);
+    expect(charts.filter(([title]) => /^(GM|Headline PM): /.test(title)).map(([, n]) => n)).toEqual([2, 2, 2, 2, 2, 2]);
+    const perRun = charts.filter(([title]) => /^(fedavg|fedrod): (GM|PM) accuracy per round$/.test(title));
+    expect(perRun.map(([, n]) => n)).toEqual([1, 2, 1, 2]);
+    // No seeds were repeated: no band anywhere.
+    expect(html).not.toContain('class="band"');
     expect(count(html, /<svg class="chart heat-map"/g)).toBe(1);
     expect(count(html, /<rect class="bar"/g)).toBe(4);
+  });
+
+  it('folds the seeds of a strategy into its mean line with a ± std band in the comparison curves', () => {
+    const seeded = (seed: number, offset: number, losses: readonly number[]): ReportRun => ({
+      ...run('fedavg', offset),
+      seed,
+      losses: losses.map((loss, i) => ({ round: i + 1, loss })),
+    });
+    const html = renderReport({
+      ...trainData,
+      variants: false,
+      title: 'compare',
+      runs: [seeded(1, 0, [2, 1]), seeded(2, 0.1, [1.6, 0.6]), { ...run('fedrod', 0), losses: [] }],
+    });
+    const gm = chartOf(html, 'GM accuracy per round');
+    expect(gm).toContain('data-series-count="2"');
+    expect(gm).toContain('data-band-count="1"');
+    // Round 1 GM: 40% and 50% -> mean 45, sample std √((25 + 25) / 1) = 7.07.
+    expect(gm).toContain('<title>fedavg, round 1: 45.00% ± 7.07</title>');
+    // The band spans 45 ± 7.07 % at round 1 (x = 52, the left end; y from 258 at 0% to 12 at 100%).
+    const band = gm.match(/<path class="band" data-series="fedavg" d="([^"]+)"/)![1]!;
+    const y = (pct: number) => Math.round((258 - (pct / 100) * 246) * 100) / 100;
+    expect(band.startsWith(`M52 ${y(45 + Math.sqrt(50))}`)).toBe(true);
+    expect(band).toContain(`L52 ${y(45 - Math.sqrt(50))} Z`);
+    expect(html).toContain('(mean ± std, 2 seeds)');
+    // The loss: fedavg's two seeds (mean 1.8, 0.8), fedrod has none and is listed without data.
+    const loss = chartOf(html, 'Training loss per round');
+    expect(loss).toContain('<title>fedavg, round 1: 1.8000 ± 0.28</title>');
+    expect(html).toMatch(/Training loss per round<\/figcaption><ul class="legend">.*?fedrod <em>\(no data\)<\/em>/);
+    // Each seed keeps its own section and curves.
+    expect(html).toContain('fedavg (seed 2): learning curves');
+  });
+
+  it('gives rotated heat-map column labels and row labels the room their estimated width needs', () => {
+    const long = 'a very long class name indeed';
+    const html = renderReport({ ...trainData, partition: { ...partition, classNames: ['T-shirt', 'Trouser', long] } });
+    const tag = html.match(/<svg class="chart heat-map"[^>]*>/)![0];
+    const [, , width, height] = tag
+      .match(/viewBox="([^"]+)"/)![1]!
+      .split(' ')
+      .map(Number);
+    // The long label is the last column: it needs its width · √½ above the plot and right of its column.
+    const plotTop = Number(html.match(/<rect class="cell" x="[\d.]+" y="([\d.]+)"/)![1]);
+    expect(plotTop).toBeGreaterThan(textWidth(long) * Math.SQRT1_2);
+    const lastColumnCentre = Number(html.match(/<text class="tick" x="([\d.]+)"[^>]*>a very long/)![1]);
+    expect(width).toBeGreaterThan(lastColumnCentre + textWidth(long) * Math.SQRT1_2);
+    expect(height).toBeGreaterThan(plotTop);
   });
 
   it('escapes strategy, class and setting names everywhere they appear', () => {
@@ -203,6 +320,21 @@ describe('renderReport', () => {
     expect(renderReport(trainData)).toBe(renderReport(trainData));
   });
 });
+
+/** `[title, series drawn]` of every line chart, in page order. */
+function lineCharts(html: string): [string, number][] {
+  return [...html.matchAll(/<svg class="chart line-chart"[^>]*aria-label="([^"]*)"[^>]*data-series-count="(\d+)"/g)].map((m) => [
+    m[1]!.replace(/&#39;/g, "'"),
+    Number(m[2]),
+  ]);
+}
+
+/** The `<svg>` markup of the chart whose accessible name is `title`. */
+function chartOf(html: string, title: string): string {
+  const start = html.indexOf(`aria-label="${title.replace(/'/g, '&#39;')}"`);
+  if (start < 0) throw new Error(`no chart '${title}'`);
+  return html.slice(html.lastIndexOf('<svg', start), html.indexOf('</svg>', start));
+}
 
 /** The `<tr>` of `strategy` in the results table of `selection`. */
 function rowOf(html: string, selection: 'last' | 'best', strategy: string): string {

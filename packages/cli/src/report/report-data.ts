@@ -25,6 +25,24 @@ export interface ReportClassAccuracy {
   readonly acc: number | null;
 }
 
+/** Mean training loss of one round (core's `RoundRecord.trainLoss`), every round, evaluated or not. */
+export interface ReportLossPoint {
+  readonly round: number;
+  /** null when no client of the round reported a loss. */
+  readonly loss: number | null;
+}
+
+/** One client after the last round: its headline PM and what it trained on. */
+export interface ReportClient {
+  readonly client: number;
+  /** Headline PM accuracy (fraction); null when the client has no local test data. */
+  readonly pm: number | null;
+  /** Training images on the client. */
+  readonly trainImages: number;
+  /** Classes with at least one training image on the client. */
+  readonly classes: number;
+}
+
 /** One strategy's run. */
 export interface ReportRun {
   /** The strategy name as the user chose it (shown in legends and tables; escaped when rendered). */
@@ -43,6 +61,10 @@ export interface ReportRun {
   readonly pmMasked?: boolean;
   /** The run's seed, when a report holds several seeds of one strategy. */
   readonly seed?: number;
+  /** Training loss per round; absent: no loss curve. */
+  readonly losses?: readonly ReportLossPoint[];
+  /** Every client's final headline PM, by client id; absent: no per-client chart. */
+  readonly clients?: readonly ReportClient[];
 }
 
 /** The client partition shared by every run of the report. */

@@ -29,6 +29,10 @@ svg.chart .tick { font-size: 11px; fill: #3c4043; }
 svg.chart .tick.note { fill: var(--muted); font-size: 10px; }
 svg.chart .axis-label { font-size: 12px; fill: #3c4043; }
 svg.chart .series { fill: none; stroke-width: 2; stroke-linejoin: round; }
+svg.chart .band { fill-opacity: 0.18; stroke: none; }
+svg.chart .reference { stroke: #5f6368; stroke-width: 1; stroke-dasharray: 4 3; }
+figure.small ul.legend { font-size: 12px; max-width: 336px; }
+ul.legend .legend-note { color: var(--muted); }
 svg.chart .cell { stroke: #fff; stroke-width: 0.5; }
 svg.chart .cell-count { font-size: 10px; pointer-events: none; }
 svg.chart .legend-ramp { stroke: #6b7278; stroke-width: 0.5; }
@@ -36,4 +40,5 @@ ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 16px; pad
 ul.legend li { display: flex; align-items: center; gap: 6px; }
 ul.legend .box { display: inline-block; width: 12px; height: 12px; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+@media print { body { max-width: none; padding: 0; } figure.chart-figure { break-inside: avoid; } figure.scroll { overflow: visible; } }
 `;

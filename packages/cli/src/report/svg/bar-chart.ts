@@ -7,6 +7,7 @@ import { escapeHtml } from '../escape.js';
 import { seriesStyle } from './palette.js';
 import { linearScale, niceTicks } from './scale.js';
 import { element, text, tooltip } from './svg-text.js';
+import { textWidth } from './text-width.js';
 
 export interface BarSeries {
   readonly name: string;
@@ -22,30 +23,39 @@ export interface BarChartOptions {
   /** A second label line per category, e.g. `n=5000`. */
   readonly notes?: readonly string[];
   readonly series: readonly BarSeries[];
+  /** A dashed horizontal line across the plot, e.g. the mean, labelled at its right end. */
+  readonly reference?: { readonly value: number; readonly label: string };
 }
 
 const PLOT_HEIGHT = 224;
 const MARGIN = { top: 12, right: 16, bottom: 44, left: 52 } as const;
-const CHAR_WIDTH = 6;
 const MIN_WIDTH = 640;
+/** Rotated labels closer than this (px along the axis) would overlap: only every k-th is drawn. */
+const ROTATED_LABEL_PITCH = 13;
 
 /** A `<figure>` with the chart's SVG (`rect.bar` per value) and a legend when there are several series. */
-export function renderBarChart({ title, yLabel, categories, notes, series }: BarChartOptions): string {
+export function renderBarChart({ title, yLabel, categories, notes, series, reference }: BarChartOptions): string {
   const groups = categories.length;
   const perGroup = Math.max(series.length, 1);
   // Bars stay at least 4 px wide; many classes widen the chart (it scrolls) rather than vanish.
   const barWidth = Math.max(4, Math.min(28, 560 / (groups * perGroup)));
   // Each class gets its bars plus a gap, and at least its share of the minimum chart width.
   const slot = Math.max(barWidth * perGroup + Math.max(4, barWidth * 0.8), (MIN_WIDTH - MARGIN.left - MARGIN.right) / Math.max(groups, 1));
-  // Labels that would overlap their neighbours are rotated by 45°, with the note on the same line;
-  // the margins grow to hold the longest one (≈ 6 px per character of the 11 px tick font).
-  const rotate = categories.some((c) => c.length * CHAR_WIDTH > slot);
+  // Labels that would overlap their neighbours are rotated by 45°, with the note on the same line,
+  // and thinned to every k-th when even rotated ones would touch; the margins grow to hold the
+  // longest drawn label (its estimated width, projected onto the axes).
+  const rotate = categories.some((c, i) => Math.max(textWidth(c), textWidth(notes?.[i] ?? '', 10)) + 4 > slot);
+  const labelEvery = rotate ? Math.ceil(ROTATED_LABEL_PITCH / slot) : 1;
   const rotatedLabels = categories.map((c, i) => (notes?.[i] ? `${c} · ${notes[i]}` : c));
-  const reach = (label: string) => label.length * CHAR_WIDTH * Math.SQRT1_2;
-  const left = rotate ? Math.max(MARGIN.left, reach(rotatedLabels[0] ?? '') - slot / 2 + 6) : MARGIN.left;
-  const bottom = rotate ? Math.max(MARGIN.bottom, Math.max(0, ...rotatedLabels.map(reach)) + 24) : MARGIN.bottom;
+  const reach = (label: string) => textWidth(label) * Math.SQRT1_2;
+  const drawnLabels = rotatedLabels.filter((_, i) => i % labelEvery === 0);
+  // A rotated label reaches left of its centre by its reach; the one reaching furthest past the axis sets the margin.
+  const overhang = Math.max(0, ...rotatedLabels.map((l, i) => (i % labelEvery === 0 ? reach(l) - (i + 0.5) * slot : 0)));
+  const left = rotate ? Math.max(MARGIN.left, overhang + 8) : MARGIN.left;
+  const bottom = rotate ? Math.max(MARGIN.bottom, Math.max(0, ...drawnLabels.map(reach)) + 24) : MARGIN.bottom;
+  const referenceWidth = reference ? textWidth(reference.label, 10) + 8 : 0;
   const height = PLOT_HEIGHT + MARGIN.top + bottom;
-  const width = left + MARGIN.right + groups * slot;
+  const width = left + MARGIN.right + groups * slot + referenceWidth;
   const plotBottom = MARGIN.top + PLOT_HEIGHT;
   const plotRight = left + groups * slot;
   const y = linearScale([0, 100], [plotBottom, MARGIN.top]);
@@ -80,6 +90,7 @@ export function renderBarChart({ title, yLabel, categories, notes, series }: Bar
       );
     });
     const cx = left + (c + 0.5) * slot;
+    if (c % labelEvery !== 0) return;
     labels.push(
       rotate
         ? text(rotatedLabels[c]!, {
@@ -104,6 +115,13 @@ export function renderBarChart({ title, yLabel, categories, notes, series }: Bar
       transform: `rotate(-90 ${left - 38} ${(MARGIN.top + plotBottom) / 2})`,
     }),
   ];
+  if (reference) {
+    const ry = y(reference.value);
+    axes.push(
+      element('line', { class: 'reference', x1: left, x2: plotRight, y1: ry, y2: ry }),
+      text(reference.label, { class: 'tick note', x: plotRight + 4, y: ry + 4, 'text-anchor': 'start' }),
+    );
+  }
   const svg = element(
     'svg',
     {

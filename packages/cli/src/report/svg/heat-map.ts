@@ -7,6 +7,7 @@
 import { escapeHtml } from '../escape.js';
 import { rampColour, rampStops, rampTextColour } from './palette.js';
 import { element, text, tooltip } from './svg-text.js';
+import { textWidth } from './text-width.js';
 
 export interface HeatMapOptions {
   readonly title: string;
@@ -16,7 +17,9 @@ export interface HeatMapOptions {
   readonly columnLabels: readonly string[];
 }
 
-const MARGIN = { top: 76, right: 64, bottom: 56, left: 72 } as const;
+/** The least margins; the label margins grow to hold the labels (estimated widths). */
+const MARGIN = { top: 24, right: 48, bottom: 56, left: 40 } as const;
+const LEGEND_TEXT = 'images (log scale)';
 
 /** A `<figure>` with the heat map's SVG (`rect.cell` per client × class) and a colour legend. */
 export function renderHeatMap({ title, counts, rowLabels, columnLabels }: HeatMapOptions): string {
@@ -29,18 +32,29 @@ export function renderHeatMap({ title, counts, rowLabels, columnLabels }: HeatMa
   const shade = (count: number) => Math.log1p(count) / Math.log1p(max);
   const plotWidth = columns * cellWidth;
   const plotHeight = rows * cellHeight;
-  const width = MARGIN.left + plotWidth + MARGIN.right;
-  const height = MARGIN.top + plotHeight + MARGIN.bottom;
   // Label every row/column while they fit; otherwise every k-th.
   const rowEvery = Math.ceil(12 / cellHeight);
   const columnEvery = Math.ceil(14 / cellWidth);
+  // Column labels run up and to the right at 45°: a label of width w reaches w·√½ above the
+  // plot (plus its glyph height) and w·√½ right of its column, so the last ones set the right edge.
+  const drawnColumns = columnLabels.map((label, c) => ({ label, c })).filter(({ c }) => c % columnEvery === 0);
+  const reach = (label: string) => textWidth(label) * Math.SQRT1_2;
+  const top = Math.max(MARGIN.top, Math.max(0, ...drawnColumns.map(({ label }) => reach(label))) + 20);
+  const left = Math.max(MARGIN.left, Math.max(0, ...rowLabels.map((l) => textWidth(l))) + 12);
+  const totals = counts.map((row) => row.reduce((a, b) => a + b, 0));
+  const totalsWidth = Math.max(textWidth('total', 10), ...totals.map((t) => textWidth(String(t), 10))) + 10;
+  const columnsRight = Math.max(0, ...drawnColumns.map(({ label, c }) => (c + 0.5) * cellWidth + reach(label) + 10));
+  const legendWidth = Math.min(240, Math.max(plotWidth, 120));
+  const legendRight = legendWidth + 8 + textWidth(LEGEND_TEXT, 10) + 6;
+  const width = left + Math.max(plotWidth + Math.max(MARGIN.right, totalsWidth), columnsRight, legendRight);
+  const height = top + plotHeight + MARGIN.bottom;
 
   const cells: string[] = [];
   counts.forEach((row, r) => {
     row.forEach((count, c) => {
       const t = shade(count);
-      const x = MARGIN.left + c * cellWidth;
-      const y = MARGIN.top + r * cellHeight;
+      const x = left + c * cellWidth;
+      const y = top + r * cellHeight;
       cells.push(
         element(
           'rect',
@@ -60,32 +74,31 @@ export function renderHeatMap({ title, counts, rowLabels, columnLabels }: HeatMa
         );
       }
     });
-    const total = row.reduce((a, b) => a + b, 0);
+    const total = totals[r]!;
     if (r % rowEvery === 0) {
-      const cy = MARGIN.top + (r + 0.5) * cellHeight + 4;
-      cells.push(text(rowLabels[r] ?? String(r), { class: 'tick', x: MARGIN.left - 6, y: cy, 'text-anchor': 'end' }));
-      cells.push(text(String(total), { class: 'tick note', x: MARGIN.left + plotWidth + 6, y: cy, 'text-anchor': 'start' }));
+      const cy = top + (r + 0.5) * cellHeight + 4;
+      cells.push(text(rowLabels[r] ?? String(r), { class: 'tick', x: left - 6, y: cy, 'text-anchor': 'end' }));
+      cells.push(text(String(total), { class: 'tick note', x: left + plotWidth + 6, y: cy, 'text-anchor': 'start' }));
     }
   });
   const columnText = columnLabels
     .map((label, c) => {
       if (c % columnEvery !== 0) return '';
-      const cx = MARGIN.left + (c + 0.5) * cellWidth;
+      const cx = left + (c + 0.5) * cellWidth;
       return text(label, {
         class: 'tick',
         x: cx,
-        y: MARGIN.top - 6,
+        y: top - 6,
         'text-anchor': 'start',
-        transform: `rotate(-45 ${cx} ${MARGIN.top - 6})`,
+        transform: `rotate(-45 ${cx} ${top - 6})`,
       });
     })
     .join('');
-  const totalsHeader = text('total', { class: 'tick note', x: MARGIN.left + plotWidth + 6, y: MARGIN.top - 6, 'text-anchor': 'start' });
+  const totalsHeader = text('total', { class: 'tick note', x: left + plotWidth + 6, y: top - 6, 'text-anchor': 'start' });
 
-  const legendWidth = Math.min(240, Math.max(plotWidth, 120));
-  const legendY = MARGIN.top + plotHeight + 18;
+  const legendY = top + plotHeight + 18;
   const legendTicks = legendCounts(max).map((n) => {
-    const lx = MARGIN.left + shade(n) * legendWidth;
+    const lx = left + shade(n) * legendWidth;
     return (
       element('line', { class: 'axis', x1: lx, x2: lx, y1: legendY + 10, y2: legendY + 14 }) +
       text(String(n), { class: 'tick', x: lx, y: legendY + 26, 'text-anchor': 'middle' })
@@ -101,9 +114,9 @@ export function renderHeatMap({ title, counts, rowLabels, columnLabels }: HeatMa
   );
   const legend =
     element('defs', {}, gradient) +
-    element('rect', { class: 'legend-ramp', x: MARGIN.left, y: legendY, width: legendWidth, height: 10, fill: `url(#${gradientId})` }) +
+    element('rect', { class: 'legend-ramp', x: left, y: legendY, width: legendWidth, height: 10, fill: `url(#${gradientId})` }) +
     legendTicks.join('') +
-    text('images (log scale)', { class: 'tick note', x: MARGIN.left + legendWidth + 8, y: legendY + 9, 'text-anchor': 'start' });
+    text(LEGEND_TEXT, { class: 'tick note', x: left + legendWidth + 8, y: legendY + 9, 'text-anchor': 'start' });
 
   const svg = element(
     'svg',

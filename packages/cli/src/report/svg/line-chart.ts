@@ -1,7 +1,8 @@
 /**
- * Line chart of accuracy (percent) over rounds, one polyline per series, as inline SVG with an
- * HTML legend. A `null` value (a group with nothing to measure) breaks the line instead of
- * pretending to be 0.
+ * Line chart of a value over rounds (accuracy in percent by default, or a loss), one polyline per
+ * series, as inline SVG with an HTML legend. A `null` value (a group with nothing to measure)
+ * breaks the line instead of pretending to be 0. A series may carry a spread per point (the
+ * standard deviation over seeds), drawn as a translucent band of mean ± spread behind its line.
  */
 import { escapeHtml } from '../escape.js';
 import { seriesStyle } from './palette.js';
@@ -10,13 +11,17 @@ import { element, round2, text, tooltip } from './svg-text.js';
 
 export interface LinePoint {
   readonly x: number;
-  /** Percent in [0, 100]; null leaves a gap. */
+  /** The value (percent in [0, 100] unless the chart sets `yDomain`); null leaves a gap. */
   readonly y: number | null;
+  /** Half-width of the band around `y` (e.g. std over seeds); absent or null draws no band here. */
+  readonly spread?: number | null;
 }
 
 export interface LineSeries {
   readonly name: string;
   readonly points: readonly LinePoint[];
+  /** Extra legend text, e.g. `mean ± std, 3 seeds`. */
+  readonly note?: string;
 }
 
 export interface LineChartOptions {
@@ -25,15 +30,31 @@ export interface LineChartOptions {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly series: readonly LineSeries[];
+  /** y axis range. @default [0, 100] (percent) */
+  readonly yDomain?: readonly [number, number];
+  /** A value as the tooltips write it. @default two decimals and `%` */
+  readonly valueText?: (y: number) => string;
+  /** `small` fits three charts in a row (head, middle, tail). @default 'normal' */
+  readonly size?: 'normal' | 'small';
 }
 
-// Two charts (GM and PM) fit side by side in the 1100 px page.
-const WIDTH = 500;
-const HEIGHT = 300;
+// Two normal charts (GM and PM) or three small ones fit side by side in the 1100 px page.
+const SIZES = { normal: { width: 500, height: 300 }, small: { width: 336, height: 220 } } as const;
 const MARGIN = { top: 12, right: 16, bottom: 42, left: 52 } as const;
 
-/** A `<figure>` with the chart's SVG (one `path.series` per series with data) and its legend. */
-export function renderLineChart({ title, xLabel, yLabel, series }: LineChartOptions): string {
+const percentText = (y: number) => `${y.toFixed(2)}%`;
+
+/** A `<figure>` with the chart's SVG (one `path.series` per series with data, `path.band` per spread) and its legend. */
+export function renderLineChart({
+  title,
+  xLabel,
+  yLabel,
+  series,
+  yDomain = [0, 100],
+  valueText = percentText,
+  size = 'normal',
+}: LineChartOptions): string {
+  const { width: WIDTH, height: HEIGHT } = SIZES[size];
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const xMin = xs.length > 0 ? Math.min(...xs) : 0;
   const xMax = xs.length > 0 ? Math.max(...xs) : 1;
@@ -42,14 +63,16 @@ export function renderLineChart({ title, xLabel, yLabel, series }: LineChartOpti
   const plotRight = WIDTH - MARGIN.right;
   const plotBottom = HEIGHT - MARGIN.bottom;
   const x = linearScale(xDomain, [MARGIN.left, plotRight]);
-  const y = linearScale([0, 100], [plotBottom, MARGIN.top]);
+  const yScale = linearScale(yDomain, [plotBottom, MARGIN.top]);
+  // Bands and lines stay inside the plot even where mean ± std leaves the axis range.
+  const y = (v: number) => yScale(Math.min(Math.max(v, yDomain[0]), yDomain[1]));
 
-  const grid = niceTicks(0, 100, 5).map(
+  const grid = niceTicks(yDomain[0], yDomain[1], size === 'small' ? 4 : 5).map(
     (t) =>
       element('line', { class: 'grid', x1: MARGIN.left, x2: plotRight, y1: y(t), y2: y(t) }) +
       text(String(t), { class: 'tick', x: MARGIN.left - 6, y: y(t) + 4, 'text-anchor': 'end' }),
   );
-  const xTicks = niceTicks(xDomain[0], xDomain[1], 8, true)
+  const xTicks = niceTicks(xDomain[0], xDomain[1], size === 'small' ? 5 : 8, true)
     .filter((t) => t >= xDomain[0] && t <= xDomain[1])
     .map(
       (t) =>
@@ -70,6 +93,12 @@ export function renderLineChart({ title, xLabel, yLabel, series }: LineChartOpti
   ];
 
   const drawn = series.map((s, i) => ({ s, style: seriesStyle(i), hasData: s.points.some((p) => p.y !== null) }));
+  // Every band first, so no band covers another series' line.
+  const bands = drawn
+    .filter((d) => d.hasData)
+    .flatMap(({ s, style }) =>
+      bandData(s.points, x, y).map((d) => element('path', { class: 'band', 'data-series': s.name, d, fill: style.colour })),
+    );
   const lines = drawn
     .filter((d) => d.hasData)
     .map(({ s, style }) => {
@@ -81,12 +110,12 @@ export function renderLineChart({ title, xLabel, yLabel, series }: LineChartOpti
         'stroke-dasharray': style.dash || undefined,
       });
       const dots = s.points
-        .filter((p): p is { x: number; y: number } => p.y !== null)
+        .filter((p): p is LinePoint & { y: number } => p.y !== null)
         .map((p) =>
           element(
             'circle',
-            { class: 'point', cx: x(p.x), cy: y(p.y), r: 2.5, fill: style.colour },
-            tooltip(`${s.name}, round ${p.x}: ${p.y.toFixed(2)}%`),
+            { class: 'point', cx: x(p.x), cy: y(p.y), r: size === 'small' ? 2 : 2.5, fill: style.colour },
+            tooltip(`${s.name}, round ${p.x}: ${valueText(p.y)}${typeof p.spread === 'number' ? ` ± ${p.spread.toFixed(2)}` : ''}`),
           ),
         );
       return element('g', { class: 'series-group' }, path + dots.join(''));
@@ -102,8 +131,9 @@ export function renderLineChart({ title, xLabel, yLabel, series }: LineChartOpti
       width: WIDTH,
       height: HEIGHT,
       'data-series-count': lines.length,
+      'data-band-count': bands.length,
     },
-    [...grid, ...xTicks, ...axes, ...lines].join(''),
+    [...grid, ...xTicks, ...axes, ...bands, ...lines].join(''),
   );
   const legend = drawn
     .map(
@@ -116,10 +146,12 @@ export function renderLineChart({ title, xLabel, yLabel, series }: LineChartOpti
           stroke: style.colour,
           'stroke-width': 2.5,
           'stroke-dasharray': style.dash || undefined,
-        })}</svg>${escapeHtml(s.name)}${hasData ? '' : ' <em>(no data)</em>'}</li>`,
+        })}</svg>${escapeHtml(s.name)}${s.note ? ` <span class="legend-note">(${escapeHtml(s.note)})</span>` : ''}${
+          hasData ? '' : ' <em>(no data)</em>'
+        }</li>`,
     )
     .join('');
-  return `<figure class="chart-figure">${svg}<figcaption>${escapeHtml(title)}</figcaption><ul class="legend">${legend}</ul></figure>`;
+  return `<figure class="chart-figure${size === 'small' ? ' small' : ''}">${svg}<figcaption>${escapeHtml(title)}</figcaption><ul class="legend">${legend}</ul></figure>`;
 }
 
 /** `M x y L x y …`, starting a new subpath after every gap. */
@@ -135,4 +167,26 @@ function pathData(points: readonly LinePoint[], x: (v: number) => number, y: (v:
     penDown = true;
   }
   return d.trim();
+}
+
+/**
+ * One closed outline of mean ± spread per run of consecutive points that have both (a point
+ * without a spread, or a gap, ends the band; a band needs two points to have an area).
+ */
+function bandData(points: readonly LinePoint[], x: (v: number) => number, y: (v: number) => number): string[] {
+  const runs: { x: number; low: number; high: number }[][] = [[]];
+  for (const p of points) {
+    if (p.y === null || typeof p.spread !== 'number') {
+      runs.push([]);
+      continue;
+    }
+    runs[runs.length - 1]!.push({ x: x(p.x), low: y(p.y - p.spread), high: y(p.y + p.spread) });
+  }
+  return runs
+    .filter((r) => r.length >= 2)
+    .map((r) => {
+      const upper = r.map((q, i) => `${i === 0 ? 'M' : 'L'}${round2(q.x)} ${round2(q.high)}`);
+      const lower = [...r].reverse().map((q) => `L${round2(q.x)} ${round2(q.low)}`);
+      return `${[...upper, ...lower].join(' ')} Z`;
+    });
 }

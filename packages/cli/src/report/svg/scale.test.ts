@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linearScale, niceTicks } from './scale.js';
+import { linearScale, niceTicks, niceUpper } from './scale.js';
 
 describe('linearScale', () => {
   it('maps the domain ends onto the range ends, reversed ranges included', () => {
@@ -28,5 +28,18 @@ describe('niceTicks', () => {
 
   it('returns the single value of an empty interval', () => {
     expect(niceTicks(4, 4, 5)).toEqual([4]);
+  });
+});
+
+describe('niceUpper', () => {
+  it.each([
+    // [max, expected]: a tick at or above max, on the 1-2-5 grid niceTicks(0, max, 5) uses
+    [2.3, 2.5], // step 0.5: ticks end at 2.0, one more step
+    [1.43, 1.5], // step 0.5: 1.0 < 1.43, so 1.5
+    [0.44, 0.5], // step 0.1
+    [100, 100], // already on a tick
+    [0, 1],
+  ] as const)('niceUpper(%d) = %d', (max, expected) => {
+    expect(niceUpper(max)).toBe(expected);
   });
 });

@@ -33,3 +33,15 @@ export function niceTicks(min: number, max: number, count: number, integer = fal
   for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toFixed(decimals)));
   return ticks;
 }
+
+/**
+ * The smallest nice tick (as `niceTicks` would place it) at or above `max`, so an axis from 0
+ * ends on a labelled value; 1 for an empty or non-positive range.
+ */
+export function niceUpper(max: number, count = 5): number {
+  if (!(max > 0)) return 1;
+  const ticks = niceTicks(0, max, count);
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : max;
+  const last = ticks[ticks.length - 1]!;
+  return last >= max ? last : Number((last + step).toPrecision(12));
+}
