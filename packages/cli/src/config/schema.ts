@@ -5,10 +5,14 @@
  * round, the small CNN, batch 32, 1 local epoch, SGD lr 0.03 momentum 0.5, 10 rounds. It finishes
  * on 2 CPU cores in a few minutes.
  *
+ * The round-loop settings (rounds, clients per round, evaluation, local training, seed) are core's
+ * `SIMULATION_SETTINGS`, composed here under the CLI's names: core checks and defaults them, once.
+ *
  * Strategy, aggregator, model and dataset `options` are opaque here: each plugin validates its own options with
  * its own schema once the registry is built (core `parsePluginOptions`).
  */
 import { z } from 'zod';
+import { SIMULATION_SETTINGS, clientsPerRoundFor, clientsPerRoundProblem } from '@fedloge/core';
 
 /** Tensor engines the CLI can ask core's `initBackend` for. `auto` picks the fastest available. */
 export const BACKEND_NAMES = ['auto', 'cuda', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
@@ -83,64 +87,29 @@ const datasetSection = z
 const clientsSection = z
   .strictObject({
     total: z.int().min(1).default(20).describe('Number of simulated clients N.'),
-    perRound: z.int().min(1).optional().describe('Clients sampled per round (exclusive with fraction).'),
-    fraction: z
-      .number()
-      .gt(0)
-      .max(1)
-      .optional()
-      .describe('Fraction of clients sampled per round: max(floor(fraction·N), 1) (exclusive with perRound).'),
+    perRound: SIMULATION_SETTINGS.clientsPerRound,
+    fraction: SIMULATION_SETTINGS.fraction,
   })
   .prefault({})
   .superRefine((c, ctx) => {
-    if (c.perRound !== undefined && c.fraction !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fraction'],
-        message: `${c.fraction} set together with clients.perRound: ${c.perRound}; give only one of them`,
-      });
-    }
-    if (c.perRound !== undefined && c.perRound > c.total) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['perRound'],
-        message: `${c.perRound} > clients.total: ${c.total}; a round cannot sample more clients than exist`,
-      });
+    const problem = clientsPerRoundProblem({ clientsPerRound: c.perRound, fraction: c.fraction }, c.total);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [problem.field === 'fraction' ? 'fraction' : 'perRound'], message: problem.message });
     }
   })
   .transform((c) => ({
     total: c.total,
-    // Same rule as the reference code: m = max(int(frac · N), 1).
-    perRound: c.perRound ?? (c.fraction !== undefined ? Math.max(Math.floor(c.fraction * c.total), 1) : Math.min(5, c.total)),
+    perRound: clientsPerRoundFor({ clientsPerRound: c.perRound, fraction: c.fraction }, c.total),
     ...(c.fraction !== undefined ? { fraction: c.fraction } : {}),
   }));
 
-const trainSection = z
-  .strictObject({
-    localEpochs: z.int().min(1).default(1).describe('Local epochs per client per round.'),
-    batchSize: z.int().min(1).default(32).describe('Local mini-batch size.'),
-    lr: z.number().gt(0).default(0.03).describe('SGD learning rate.'),
-    momentum: z.number().min(0).lt(1).default(0.5).describe('SGD momentum (PyTorch semantics), reset every round.'),
-    weightDecay: z.number().min(0).default(0).describe('L2 weight decay added to the gradient.'),
-  })
-  .prefault({});
-
 const evalSection = z
   .strictObject({
-    pmMasking: z
-      .union([z.literal('reference'), z.boolean()])
-      .default('reference')
-      .describe(
-        "Whether the headline PM masks classes absent from a client's local test set: 'reference' follows each strategy's reference code (FedLoGe masked, the FedAvg family and the other baselines unmasked); true/false force it. Both PMs are always recorded.",
-      ),
-    batchSize: z.int().min(1).default(500).describe('Evaluation batch size.'),
-    warnUnpredictedAfter: z
-      .int()
-      .min(0)
-      .default(10)
-      .describe(
-        'Warn once per GM variant and head/middle/tail class group when the variant predicts no test image as any class of the group in this many consecutive evaluations (summary.json warnings; compare flags the run); 0 turns the check off.',
-      ),
+    pmMasking: SIMULATION_SETTINGS.pmMasking,
+    batchSize: SIMULATION_SETTINGS.evalBatchSize,
+    warnUnpredictedAfter: SIMULATION_SETTINGS.warnUnpredictedAfter.describe(
+      'Warn once per GM variant and head/middle/tail class group when the variant predicts no test image as any class of the group in this many consecutive evaluations (summary.json warnings; compare flags the run); 0 turns the check off.',
+    ),
   })
   .prefault({});
 
@@ -166,11 +135,11 @@ export const RunConfigSchema = z
     plugins: z.array(z.string().min(1)).default([]).describe("Plugin modules to import (paths resolve against the config file's folder)."),
     dataset: datasetSection,
     clients: clientsSection,
-    rounds: z.int().min(1).default(10).describe('Communication rounds.'),
-    evalEvery: z.int().min(1).default(1).describe('Evaluate every k rounds (the last round is always evaluated).'),
-    train: trainSection,
+    rounds: SIMULATION_SETTINGS.rounds,
+    evalEvery: SIMULATION_SETTINGS.evalEvery,
+    train: SIMULATION_SETTINGS.train,
     model: pluginRef('cnn', 'model'),
-    seed: z.int().min(0).max(0xffffffff).default(3407).describe('Root seed; every random stream derives from it.'),
+    seed: SIMULATION_SETTINGS.seed,
     backend: z.enum(BACKEND_NAMES).default('auto').describe('Tensor engine.'),
     eval: evalSection,
     out: z.string().min(1).optional().describe('Output folder (default runs/<timestamp>-<strategy> in the working directory).'),

@@ -33,12 +33,13 @@ describe('validateConfig', () => {
     // a round cannot sample more clients than the federation has
     {
       raw: { clients: { total: 20, perRound: 30 } },
-      expected: 'clients.perRound: 30 > clients.total: 20; a round cannot sample more clients than exist',
+      expected:
+        'clients.perRound: Expected an integer in [1, 20] (the number of clients) but received 30; a round cannot sample more clients than exist',
     },
     // the two ways of sizing a round contradict each other when both are given
     {
       raw: { clients: { perRound: 4, fraction: 0.5 } },
-      expected: 'clients.fraction: 0.5 set together with clients.perRound: 4; give only one of them',
+      expected: 'clients.fraction: 0.5 set together with 4 clients per round; give only one of them',
     },
     // zero rounds trains nothing
     { raw: { rounds: 0 }, expected: 'rounds: received 0; expected a number >= 1.' },

@@ -2,7 +2,16 @@ export { Simulation, SimulationInterrupted } from './simulation.js';
 export { CheckpointFileError, decodeCheckpoint, encodeCheckpoint } from './checkpoint-file.js';
 export { withEarlierRounds } from './resumed-result.js';
 export type { SimulationCheckpoint, SimulationOptions } from './simulation.js';
-export { SIMULATION_DEFAULTS, clientsPerRoundFor, headlinePmMasked, resolveSimulationConfig } from './simulation-config.js';
+export {
+  SIMULATION_DEFAULTS,
+  SIMULATION_SETTINGS,
+  clientsPerRoundFor,
+  clientsPerRoundProblem,
+  headlinePmMasked,
+  resolveSimulationConfig,
+  simulationConfigSchema,
+  trainConfigSchema,
+} from './simulation-config.js';
 export type { PmMasking, ResolvedSimulationConfig, SimulationConfig } from './simulation-config.js';
 export { InlineExecutor, buildClientData, buildClientRuntime, runClientTask } from './client-runtime.js';
 export type { ClientExecutor, ClientRuntime, ClientRuntimeSpec, ClientTask, ClientTaskResult, TaskOverrides } from './client-runtime.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random.js';
 import { sampleClients } from './client-sampling.js';
-import { clientsPerRoundFor, resolveSimulationConfig } from './simulation-config.js';
+import { SIMULATION_DEFAULTS, clientsPerRoundFor, clientsPerRoundProblem, resolveSimulationConfig } from './simulation-config.js';
 import { RUN_STREAMS } from './streams.js';
 
 const train = { localEpochs: 1, batchSize: 8, lr: 0.03, momentum: 0.5, weightDecay: 0 };
@@ -23,6 +23,13 @@ describe('clientsPerRoundFor', () => {
     expect(clientsPerRoundFor({}, 40)).toBe(5);
     expect(() => clientsPerRoundFor({ clientsPerRound: 0 }, 4)).toThrow(/\[1, 4\].*received 0/);
     expect(() => clientsPerRoundFor({ fraction: 1.5 }, 4)).toThrow(/\(0, 1\] for fraction but received 1.5/);
+    expect(() => clientsPerRoundFor({ clientsPerRound: 9 }, 4)).toThrow(/clientsPerRound: .*\[1, 4\].*received 9/);
+  });
+
+  it('names the field at fault: fraction when both are given', () => {
+    expect(clientsPerRoundProblem({ clientsPerRound: 3, fraction: 0.5 }, 10)?.field).toBe('fraction');
+    expect(clientsPerRoundProblem({ clientsPerRound: 11 }, 10)?.field).toBe('clientsPerRound');
+    expect(clientsPerRoundProblem({ clientsPerRound: 10 }, 10)).toBeUndefined();
   });
 });
 
@@ -33,7 +40,7 @@ describe('resolveSimulationConfig', () => {
       clientsPerRound: 5,
       evalEvery: 1,
       pmMasking: 'reference',
-      evalBatchSize: 256,
+      evalBatchSize: 500,
       warnUnpredictedAfter: 10,
       augment: true,
       seed: 1,
@@ -41,14 +48,25 @@ describe('resolveSimulationConfig', () => {
     });
     expect(resolveSimulationConfig({ rounds: 2, seed: 1, train, warnUnpredictedAfter: 0 }, 10).warnUnpredictedAfter).toBe(0);
     expect(() => resolveSimulationConfig({ rounds: 2, seed: 1, train, warnUnpredictedAfter: -1 }, 10)).toThrow(
-      'Expected an integer >= 0 for warnUnpredictedAfter but received -1',
+      /warnUnpredictedAfter: .*>=0.*\(received -1\)/,
     );
   });
 
+  it('defaults every setting, the embedded default run', () => {
+    const resolved = resolveSimulationConfig({}, 20);
+    expect(resolved).toMatchObject({ rounds: SIMULATION_DEFAULTS.rounds, seed: SIMULATION_DEFAULTS.seed, clientsPerRound: 5 });
+    expect(resolved.train).toEqual({ localEpochs: 1, batchSize: 32, lr: 0.03, momentum: 0.5, weightDecay: 0 });
+  });
+
   it('names the bad field and value', () => {
-    expect(() => resolveSimulationConfig({ rounds: 0, seed: 1, train }, 10)).toThrow('Expected an integer >= 1 for rounds but received 0');
-    expect(() => resolveSimulationConfig({ rounds: 1, seed: 1, train: { ...train, momentum: 1 } }, 10)).toThrow(/train.momentum/);
-    expect(() => resolveSimulationConfig({ rounds: 1, seed: 1.5, train }, 10)).toThrow(/integer seed/);
+    expect(() => resolveSimulationConfig({ rounds: 0, seed: 1, train }, 10)).toThrow(/rounds: .*>=1.*\(received 0\)/);
+    expect(() => resolveSimulationConfig({ rounds: 1, seed: 1, train: { ...train, momentum: 1 } }, 10)).toThrow(
+      /train\.momentum: .*\(received 1\)/,
+    );
+    expect(() => resolveSimulationConfig({ rounds: 1, seed: 1.5, train }, 10)).toThrow(/seed: .*int.*\(received 1.5\)/);
+    // Every bad field at once, and the clients-per-round rule after the schema.
+    expect(() => resolveSimulationConfig({ rounds: 0, evalEvery: 0 }, 10)).toThrow(/rounds: [^\n]*\n\s+evalEvery: /);
+    expect(() => resolveSimulationConfig({ clientsPerRound: 11 }, 10)).toThrow(/clientsPerRound: .*\[1, 10\]/);
   });
 });
 

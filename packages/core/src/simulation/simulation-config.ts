@@ -1,38 +1,77 @@
-/** The round-loop settings of a simulation, their defaults and their validation. */
+/**
+ * The round-loop settings of a simulation: their one zod schema, which holds every check and every
+ * default. The CLI's config schema is composed of these fields (packages/cli/src/config/schema.ts),
+ * so a setting is checked and defaulted here only. The defaults are the embedded default run's.
+ */
+import { z } from 'zod';
 import type { TrainConfig } from '../strategy.js';
 
-export interface SimulationConfig {
-  /** Communication rounds R, numbered 1..R. */
-  readonly rounds: number;
-  /** Clients sampled per round. Exclusive with `fraction`. @default min(5, N) when neither is set */
-  readonly clientsPerRound?: number;
-  /** Fraction of clients per round: m = max(floor(fraction·N), 1), as the reference code. */
-  readonly fraction?: number;
-  /** Evaluate after every k-th round; the last round is always evaluated. @default 1 */
-  readonly evalEvery?: number;
-  /**
-   * Whether the headline PM masks the classes absent from a client's local test set (FedLoGe's
-   * `localtest`, p_mode 1): `'reference'` follows each strategy's reference code
-   * (`Strategy.referencePmMasking`: FedLoGe masked, the FedAvg family unmasked). Both variants
-   * are always reported. @default 'reference'
-   */
-  readonly pmMasking?: PmMasking;
-  /** Images per forward pass during evaluation. @default 256 */
-  readonly evalBatchSize?: number;
-  /**
-   * Warn once per GM variant and head/middle/tail group when the variant predicts no test image as
-   * any class of the group in this many consecutive evaluations; 0 turns the check off. @default 10
-   */
-  readonly warnUnpredictedAfter?: number;
-  /** Train-time augmentation of client batches. @default true */
-  readonly augment?: boolean;
-  /** Root seed of every random stream. */
-  readonly seed: number;
-  readonly train: TrainConfig;
-}
+export const SIMULATION_DEFAULTS = {
+  rounds: 10,
+  seed: 3407,
+  evalEvery: 1,
+  pmMasking: 'reference',
+  // What every CLI run has evaluated with (so their metrics stay as they were) and what the
+  // evaluation timings in docs/paper-table.md were measured at; any size gives the same numbers.
+  evalBatchSize: 500,
+  // Ten evaluations: long enough that the first rounds of a run from scratch (which often predict
+  // one class) do not warn, short enough to flag the 100-round CIFAR-10-LT case of issue 18 early.
+  warnUnpredictedAfter: 10,
+  augment: true,
+  clientsPerRound: 5,
+} as const;
+
+/** Local training of every client (`TrainConfig`): SGD with PyTorch's momentum, as the reference code. */
+export const trainConfigSchema = z.strictObject({
+  localEpochs: z.int().min(1).default(1).describe('Local epochs per client per round.'),
+  batchSize: z.int().min(1).default(32).describe('Local mini-batch size.'),
+  lr: z.number().gt(0).default(0.03).describe('SGD learning rate.'),
+  momentum: z.number().min(0).lt(1).default(0.5).describe('SGD momentum (PyTorch semantics), reset every round.'),
+  weightDecay: z.number().min(0).default(0).describe('L2 weight decay added to the gradient.'),
+});
 
 /** Headline PM masking: on, off, or as the strategy's reference code reports it. */
 export type PmMasking = boolean | 'reference';
+
+/** Each simulation setting's schema (check, default and description), for configs that arrange them differently. */
+export const SIMULATION_SETTINGS = {
+  rounds: z.int().min(1).default(SIMULATION_DEFAULTS.rounds).describe('Communication rounds.'),
+  clientsPerRound: z.int().min(1).optional().describe('Clients sampled per round (exclusive with fraction).'),
+  fraction: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('Fraction of clients sampled per round: max(floor(fraction·N), 1) (exclusive with perRound).'),
+  evalEvery: z
+    .int()
+    .min(1)
+    .default(SIMULATION_DEFAULTS.evalEvery)
+    .describe('Evaluate every k rounds (the last round is always evaluated).'),
+  pmMasking: z
+    .union([z.literal('reference'), z.boolean()])
+    .default(SIMULATION_DEFAULTS.pmMasking)
+    .describe(
+      "Whether the headline PM masks classes absent from a client's local test set: 'reference' follows each strategy's reference code (FedLoGe masked, the FedAvg family and the other baselines unmasked); true/false force it. Both PMs are always recorded.",
+    ),
+  evalBatchSize: z.int().min(1).default(SIMULATION_DEFAULTS.evalBatchSize).describe('Evaluation batch size.'),
+  warnUnpredictedAfter: z
+    .int()
+    .min(0)
+    .default(SIMULATION_DEFAULTS.warnUnpredictedAfter)
+    .describe(
+      'Warn once per GM variant and head/middle/tail class group when the variant predicts no test image as any class of the group in this many consecutive evaluations; 0 turns the check off.',
+    ),
+  augment: z.boolean().default(SIMULATION_DEFAULTS.augment).describe('Train-time augmentation of client batches.'),
+  seed: z.int().min(0).max(0xffffffff).default(SIMULATION_DEFAULTS.seed).describe('Root seed; every random stream derives from it.'),
+  train: trainConfigSchema.prefault({}),
+};
+
+/** The simulation settings as `Simulation` takes them. */
+export const simulationConfigSchema = z.strictObject(SIMULATION_SETTINGS);
+
+/** The round-loop settings of a simulation, as given (every field with a default may be left out). */
+export type SimulationConfig = z.input<typeof simulationConfigSchema>;
 
 /** Whether `strategy`'s headline PM is masked under `setting`. */
 export function headlinePmMasked(setting: PmMasking, strategy: { readonly referencePmMasking?: boolean }): boolean {
@@ -52,66 +91,50 @@ export interface ResolvedSimulationConfig {
   readonly train: TrainConfig;
 }
 
-export const SIMULATION_DEFAULTS = {
-  evalEvery: 1,
-  pmMasking: 'reference',
-  evalBatchSize: 256,
-  // Ten evaluations: long enough that the first rounds of a run from scratch (which often predict
-  // one class) do not warn, short enough to flag the 100-round CIFAR-10-LT case of issue 18 early.
-  warnUnpredictedAfter: 10,
-  augment: true,
-  clientsPerRound: 5,
-} as const;
-
-/** Number of clients per round for `numClients` clients (FedLoGe: m = max(int(frac·N), 1)). */
-export function clientsPerRoundFor(config: Pick<SimulationConfig, 'clientsPerRound' | 'fraction'>, numClients: number): number {
-  if (config.clientsPerRound !== undefined && config.fraction !== undefined) {
-    throw new RangeError(
-      `Expected either clientsPerRound or fraction but received both (clientsPerRound: ${config.clientsPerRound}, fraction: ${config.fraction}); remove one`,
-    );
+/**
+ * Why `clientsPerRound` / `fraction` cannot work with `numClients` clients, and which of the two
+ * fields is at fault; undefined when they can.
+ */
+export function clientsPerRoundProblem(
+  config: Pick<SimulationConfig, 'clientsPerRound' | 'fraction'>,
+  numClients: number,
+): { readonly field: 'clientsPerRound' | 'fraction'; readonly message: string } | undefined {
+  const { clientsPerRound, fraction } = config;
+  if (clientsPerRound !== undefined && fraction !== undefined) {
+    return { field: 'fraction', message: `${fraction} set together with ${clientsPerRound} clients per round; give only one of them` };
   }
-  if (config.fraction !== undefined) {
-    if (!(config.fraction > 0 && config.fraction <= 1)) {
-      throw new RangeError(`Expected a number in (0, 1] for fraction but received ${config.fraction}`);
-    }
-    return Math.max(Math.floor(config.fraction * numClients), 1);
+  if (fraction !== undefined && !(fraction > 0 && fraction <= 1)) {
+    return { field: 'fraction', message: `Expected a number in (0, 1] for fraction but received ${fraction}` };
   }
-  const m = config.clientsPerRound ?? Math.min(SIMULATION_DEFAULTS.clientsPerRound, numClients);
-  if (!Number.isInteger(m) || m < 1 || m > numClients) {
-    throw new RangeError(`Expected an integer in [1, ${numClients}] (the number of clients) for clientsPerRound but received ${m}`);
+  const m = clientsPerRound ?? Math.min(SIMULATION_DEFAULTS.clientsPerRound, numClients);
+  if (fraction === undefined && (!Number.isInteger(m) || m < 1 || m > numClients)) {
+    return {
+      field: 'clientsPerRound',
+      message: `Expected an integer in [1, ${numClients}] (the number of clients) but received ${m}; a round cannot sample more clients than exist`,
+    };
   }
-  return m;
+  return undefined;
 }
 
-/** Fill in defaults and check every field; errors name the field, the value and the allowed range. */
+/** Number of clients per round for `numClients` clients (FedLoGe: m = max(int(frac·N), 1); else min(5, N)). */
+export function clientsPerRoundFor(config: Pick<SimulationConfig, 'clientsPerRound' | 'fraction'>, numClients: number): number {
+  const problem = clientsPerRoundProblem(config, numClients);
+  if (problem !== undefined) throw new RangeError(`${problem.field}: ${problem.message}`);
+  if (config.fraction !== undefined) return Math.max(Math.floor(config.fraction * numClients), 1);
+  return config.clientsPerRound ?? Math.min(SIMULATION_DEFAULTS.clientsPerRound, numClients);
+}
+
+/** Fill in defaults and check every field with the schema; errors name each bad field, the problem and the value. */
 export function resolveSimulationConfig(config: SimulationConfig, numClients: number): ResolvedSimulationConfig {
-  const positiveInt = (name: string, v: number): number => {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`Expected an integer >= 1 for ${name} but received ${v}`);
-    return v;
-  };
-  const nonNegativeInt = (name: string, v: number): number => {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`Expected an integer >= 0 for ${name} but received ${v}`);
-    return v;
-  };
-  const { train } = config;
-  positiveInt('rounds', config.rounds);
-  positiveInt('train.localEpochs', train.localEpochs);
-  positiveInt('train.batchSize', train.batchSize);
-  if (!(train.lr > 0) || !Number.isFinite(train.lr))
-    throw new RangeError(`Expected a finite number > 0 for train.lr but received ${train.lr}`);
-  if (!(train.momentum >= 0 && train.momentum < 1))
-    throw new RangeError(`Expected train.momentum in [0, 1) but received ${train.momentum}`);
-  if (!(train.weightDecay >= 0)) throw new RangeError(`Expected train.weightDecay >= 0 but received ${train.weightDecay}`);
-  if (!Number.isInteger(config.seed)) throw new TypeError(`Expected an integer seed but received ${config.seed}`);
-  return {
-    rounds: config.rounds,
-    clientsPerRound: clientsPerRoundFor(config, numClients),
-    evalEvery: positiveInt('evalEvery', config.evalEvery ?? SIMULATION_DEFAULTS.evalEvery),
-    pmMasking: config.pmMasking ?? SIMULATION_DEFAULTS.pmMasking,
-    evalBatchSize: positiveInt('evalBatchSize', config.evalBatchSize ?? SIMULATION_DEFAULTS.evalBatchSize),
-    warnUnpredictedAfter: nonNegativeInt('warnUnpredictedAfter', config.warnUnpredictedAfter ?? SIMULATION_DEFAULTS.warnUnpredictedAfter),
-    augment: config.augment ?? SIMULATION_DEFAULTS.augment,
-    seed: config.seed,
-    train,
-  };
+  const parsed = simulationConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const field = issue.path.join('.') || '(config)';
+      const received = issue.path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], config);
+      return `  ${field}: ${issue.message} (received ${JSON.stringify(received)})`;
+    });
+    throw new RangeError(`Invalid simulation config:\n${lines.join('\n')}`);
+  }
+  const { fraction: _resolvedBelow, ...settings } = parsed.data;
+  return { ...settings, clientsPerRound: clientsPerRoundFor(parsed.data, numClients) };
 }
