@@ -27,10 +27,10 @@ export interface AggregationInput {
   readonly current: ArrayRecord;
   readonly updates: readonly ClientContribution[];
   /**
-   * Keys of `current` that are statistics buffers (BatchNorm running statistics, counters):
-   * averaged by the plain weighted mean, never by the aggregator's own rule. @default the keys
-   * whose last segment is `runningMean`, `runningVar`, `numBatchesTracked` (or their snake_case
-   * and Keras spellings)
+   * Keys of `current` that are statistics buffers (BatchNorm running statistics): averaged by the
+   * plain weighted mean, never by the aggregator's own rule. They come from the model, which
+   * declares its buffers (`Module.buffers`; FedAvg passes them prefixed as in its state), not
+   * from key names. Keys not in `current` are ignored. @default none: every key is a parameter
    */
   readonly bufferKeys?: readonly string[];
 }
@@ -39,9 +39,9 @@ export interface Aggregator {
   /** Registered name, e.g. `fedavg`, `fedadam`, `median`. */
   readonly name: string;
   /**
-   * New global values for the keys of `input.current`. Updates with non-finite values are
-   * rejected with a warning, never propagated. With no usable update the current values are
-   * returned unchanged.
+   * New global values for the keys of `input.current`. The updates hold only finite values: the
+   * round loop scans each update once and drops one holding NaN or ±Infinity (with its warning)
+   * before the strategy aggregates. With no update the current values are returned unchanged.
    */
   aggregate(input: AggregationInput): ArrayRecord;
   /** Server-side state (e.g. FedAdam moments) for checkpoints; undefined when stateless. */

@@ -123,6 +123,20 @@ describe('FedAvg', () => {
     }
   });
 
+  it('hands the aggregator the buffers the model declares, not keys guessed from their names', () => {
+    const seen: (readonly string[] | undefined)[] = [];
+    const spy = createAggregator(container, 'fedavg', {}, logger);
+    const recording = {
+      name: 'recording',
+      aggregate: (input: Parameters<typeof spy.aggregate>[0]) => (seen.push(input.bufferKeys), spy.aggregate(input)),
+    };
+    const strategy = createStrategy(container, 'fedavg', {}, recording, logger) as FedAvg;
+    strategy.aggregateTrain(1, global, [{ clientId: 0, numSamples: 3, arrays: global }], server);
+    strategy.aggregateTrain(2, global, [{ clientId: 0, numSamples: 3, arrays: global }], server);
+    // tiny-mlp's one buffer (`featureMean`, a name no list of BatchNorm spellings holds), under the backbone prefix
+    expect(seen).toEqual([['backbone.featureMean'], ['backbone.featureMean']]);
+  });
+
   it('predicts GM with one variant, `global`, of shape [n, C]', () => {
     const predictor = fedavg.globalPredictor(global, server);
     const logits = tf.tidy(() => predictor.heads(predictor.features(tf.zeros([7, 4, 4, 1]))));

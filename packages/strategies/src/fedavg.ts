@@ -149,6 +149,8 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
   protected readonly logger: Logger;
   /** State-key prefix of the head's entries (`buildNetwork` / `exportNetwork`). @default `head.` */
   protected readonly headPrefix: string = HEAD_PREFIX;
+  /** `networkBufferKeys` per model builder (`bufferKeysOf`). */
+  private readonly bufferKeysByModels = new WeakMap<ModelBuilder, ReadonlySet<string>>();
 
   constructor(init: StrategyInit<O> = {}) {
     if (typeof (init as Partial<Aggregator>).aggregate === 'function') {
@@ -195,7 +197,9 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
         ...(weight === undefined ? {} : { weight }),
       };
     });
-    return { ...global, ...this.aggregator.aggregate({ round, current, updates }) };
+    const buffers = this.bufferKeysOf(ctx.models);
+    const bufferKeys = Object.keys(current).filter((k) => buffers.has(k));
+    return { ...global, ...this.aggregator.aggregate({ round, current, updates, bufferKeys }) };
   }
 
   /** GM: argmax of the global head on the global backbone's features (eval mode). */
@@ -304,6 +308,33 @@ export class FedAvg<O extends object = FedAvgOptions, P = never> implements Stra
       predict: (x) => ({ [variant]: net.head.apply(net.backbone.apply(x, 'eval')) }),
       dispose: () => this.disposeNetwork(net),
     };
+  }
+
+  /**
+   * The state keys (as `exportNetwork` writes them) of what the network's modules declare as
+   * statistics buffers (`Module.buffers`: BatchNorm running statistics), which aggregators average
+   * by the plain weighted mean. A subclass whose network holds more modules adds theirs.
+   */
+  protected networkBufferKeys(net: Network): string[] {
+    return [
+      ...[...net.backbone.buffers.keys()].map((k) => BACKBONE_PREFIX + k),
+      ...[...net.head.buffers.keys()].map((k) => this.headPrefix + k),
+    ];
+  }
+
+  /** `networkBufferKeys` of a throwaway network, built once per model builder (the server's, a worker's). */
+  private bufferKeysOf(models: ModelBuilder): ReadonlySet<string> {
+    let keys = this.bufferKeysByModels.get(models);
+    if (keys === undefined) {
+      const net = this.createNetwork(models, overwrittenInit());
+      try {
+        keys = new Set(this.networkBufferKeys(net));
+      } finally {
+        this.disposeNetwork(net);
+      }
+      this.bufferKeysByModels.set(models, keys);
+    }
+    return keys;
   }
 
   /** Every state entry of the network, keys prefixed `backbone.` / `headPrefix`. */

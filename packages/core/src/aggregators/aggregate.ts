@@ -3,10 +3,11 @@
  *
  * Pure functions with no framework (no tfjs, no records, no logging), as Flower keeps its
  * `aggregate.py` helpers apart from its strategies. Results are written to `out` (allocated when
- * omitted); sums are accumulated in float64 and rounded once. The only other allocation is an
- * O(n) sort buffer per call (n = number of clients), never anything tensor-sized.
+ * omitted); sums are accumulated in float64 and rounded once. The only other allocations are an
+ * O(n) sort buffer per call (n = number of clients) and a fixed-size block of sums, never anything
+ * tensor-sized.
  *
- * Inputs are assumed finite: aggregators drop non-finite updates before calling these.
+ * Inputs are assumed finite: the round loop drops non-finite updates before anything aggregates.
  */
 
 /** Throws unless there is at least one client and every copy has the same length. */
@@ -48,14 +49,24 @@ export function weightedAverage(values: readonly Float32Array[], weights: readon
   }
   if (!(total > 0)) throw new RangeError('weightedAverage: the weights sum to 0; at least one weight must be positive');
   const result = outputFor(out, length, 'weightedAverage');
-  const n = values.length;
-  for (let i = 0; i < length; i++) {
-    let sum = 0;
-    for (let k = 0; k < n; k++) sum += weights[k]! * values[k]![i]!;
-    result[i] = sum / total;
+  // Client by client over blocks of the tensor (sequential reads of each copy), each sum in the same order as a
+  // per-element loop over k = 0..n−1 would take, so the result is bit for bit the same.
+  const sums = new Float64Array(Math.min(length, SUM_BLOCK));
+  for (let start = 0; start < length; start += SUM_BLOCK) {
+    const end = Math.min(start + SUM_BLOCK, length);
+    sums.fill(0);
+    for (let k = 0; k < values.length; k++) {
+      const w = weights[k]!;
+      const x = values[k]!;
+      for (let i = start; i < end; i++) sums[i - start] = sums[i - start]! + w * x[i]!;
+    }
+    for (let i = start; i < end; i++) result[i] = sums[i - start]! / total;
   }
   return result;
 }
+
+/** Elements per block of `weightedAverage`'s float64 sums: O(1) scratch, small enough to stay in cache. */
+const SUM_BLOCK = 4096;
 
 /** Sorts the first `n` entries of `buf` ascending; insertion sort, as n (clients) is small. */
 function sortPrefix(buf: Float64Array, n: number): void {

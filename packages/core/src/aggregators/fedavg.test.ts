@@ -20,41 +20,6 @@ describe('fedavg', () => {
     expect(valuesOf(next, 'bn.running_var')).toEqual([5, 7]);
   });
 
-  it('rejects a NaN update with one warning naming client and round, and never propagates it', () => {
-    const logger = silentLogger();
-    const agg = new FedAvgAggregator({}, logger);
-    const next = agg.aggregate({
-      round: 4,
-      current,
-      updates: [
-        update(0, 1, { w: [1, 1], 'bn.running_var': [1, 1] }),
-        update(5, 1000, { w: [Number.NaN, 0], 'bn.running_var': [1, 1] }),
-        update(6, 1000, { w: [0, 0], 'bn.running_var': [1, Number.POSITIVE_INFINITY] }),
-        update(2, 3, { w: [5, 5], 'bn.running_var': [1, 1] }),
-      ],
-    });
-    // only clients 0 and 2 count: (1 + 15)/4 = 4
-    expect(valuesOf(next, 'w')).toEqual([4, 4]);
-    expect(logger.warnings).toHaveLength(1);
-    expect(logger.warnings[0]).toMatch(/fedavg, round 4: rejected the updates of clients 5 \('w'\), 6 \('bn\.running_var'\)/);
-    expect(logger.warnings[0]).toMatch(/NaN or ±Infinity; aggregating the other 2 of 4/);
-  });
-
-  it('keeps the current values (as a copy) when every update is non-finite', () => {
-    const logger = silentLogger();
-    const next = new FedAvgAggregator({}, logger).aggregate({
-      round: 2,
-      current,
-      updates: [update(3, 1, { w: [Number.NEGATIVE_INFINITY, 0], 'bn.running_var': [1, 1] })],
-    });
-    expect(next).toEqual(current);
-    expect(next['w']!.data).not.toBe(current['w']!.data);
-    expect(logger.warnings).toEqual([
-      "fedavg, round 2: rejected the updates of client 3 ('w') because they contain NaN or ±Infinity; " +
-        'no usable update is left, so the global arrays stay unchanged this round',
-    ]);
-  });
-
   it('keeps the current values when no update arrives', () => {
     const logger = silentLogger();
     const next = new FedAvgAggregator({}, logger).aggregate({ round: 7, current, updates: [] });

@@ -28,7 +28,7 @@ export class FedAvgAggregator extends BaseAggregator {
   }
 
   protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
-    return weightedAverageRecord(updates, { round, layout: current });
+    return weightedAverageRecord(updates, { round, layout: current, checked: true });
   }
 }
 

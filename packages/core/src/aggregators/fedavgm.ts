@@ -49,7 +49,7 @@ export class FedAvgMAggregator extends BaseAggregator {
 
   protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
     const { serverLearningRate: lr, serverMomentum: beta } = this.options;
-    const next = weightedAverageRecord(updates, { round, layout: current });
+    const next = weightedAverageRecord(updates, { round, layout: current, checked: true });
     for (const [key, entry] of Object.entries(next)) {
       const w = current[key]!.data;
       const velocity = this.state.buffer('momentum', key, entry.shape, round);

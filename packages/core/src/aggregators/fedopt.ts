@@ -79,7 +79,7 @@ export abstract class FedOptAggregator extends BaseAggregator {
 
   protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
     const { eta, beta1, tau, weighting } = this.options;
-    const next = weightedAverageRecord(weighUpdates(updates, weighting), { round, layout: current });
+    const next = weightedAverageRecord(weighUpdates(updates, weighting), { round, layout: current, checked: true });
     for (const [key, entry] of Object.entries(next)) {
       const x = current[key]!.data;
       const m = this.state.buffer('m', key, entry.shape, round);

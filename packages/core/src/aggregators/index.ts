@@ -25,14 +25,12 @@ export {
   assertDistinctClients,
   assertUpdateLayout,
   contributionWeights,
-  firstNonFiniteArray,
   krumScoresRecord,
   medianRecord,
-  partitionFinite,
   trimmedMeanRecord,
   weightedAverageRecord,
 } from './records.js';
-export type { RecordContext, RejectedUpdate } from './records.js';
+export type { RecordContext } from './records.js';
 export { BaseAggregator, parseAggregatorOptions } from './base.js';
 export { ServerState } from './server-state.js';
 export { FedOptAggregator, fedOptOptions } from './fedopt.js';

@@ -60,7 +60,7 @@ export class KrumAggregator extends BaseAggregator {
   }
 
   protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
-    const scores = krumScoresRecord(updates, this.options.f, { round, layout: current });
+    const scores = krumScoresRecord(updates, this.options.f, { round, layout: current, checked: true });
     const [best] = krumSelect(scores, 1) as [number];
     this.logger.debug(`krum, round ${round}: selected client ${updates[best]!.clientId} (score ${scores[best]})`);
     return cloneRecord(updates[best]!.arrays);

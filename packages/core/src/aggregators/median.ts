@@ -29,7 +29,7 @@ export class MedianAggregator extends BaseAggregator {
   }
 
   protected combine(current: ArrayRecord, updates: readonly ClientContribution[], round: number): ArrayRecord {
-    return medianRecord(updates, { round, layout: current });
+    return medianRecord(updates, { round, layout: current, checked: true });
   }
 }
 

@@ -60,10 +60,10 @@ export class MultiKrumAggregator extends BaseAggregator {
         { round },
       );
     }
-    const scores = krumScoresRecord(updates, f, { round, layout: current });
+    const scores = krumScoresRecord(updates, f, { round, layout: current, checked: true });
     const selected = krumSelect(scores, m).map((k) => updates[k]!);
     this.logger.debug(`multi-krum, round ${round}: averaging clients ${selected.map((u) => u.clientId).join(', ')}`);
-    return weightedAverageRecord(weighUpdates(selected, this.options.weighting), { round, layout: current });
+    return weightedAverageRecord(weighUpdates(selected, this.options.weighting), { round, layout: current, checked: true });
   }
 }
 

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { record, update, valuesOf } from './__fixtures__/updates.js';
 import { AggregationError } from './errors.js';
-import {
-  contributionWeights,
-  firstNonFiniteArray,
-  krumScoresRecord,
-  medianRecord,
-  partitionFinite,
-  trimmedMeanRecord,
-  weightedAverageRecord,
-} from './records.js';
+import { contributionWeights, krumScoresRecord, medianRecord, trimmedMeanRecord, weightedAverageRecord } from './records.js';
 
 describe('weightedAverageRecord', () => {
   it('pairs each weight with its own client, whatever the order of the updates', () => {
@@ -151,22 +143,6 @@ describe('contributionWeights', () => {
     [[update(3, 0, { w: [1] }), update(4, 0, { w: [1] })], /every averaging weight is 0 \(clients 3, 4\)/],
   ])('rejects bad weights %#', (updates, message) => {
     expect(() => contributionWeights(updates)).toThrow(message);
-  });
-});
-
-describe('non-finite detection', () => {
-  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('finds %s and names the array', (bad) => {
-    expect(firstNonFiniteArray(record({ a: [1, 2], b: [3, bad, 4] }))).toBe('b');
-  });
-
-  it('accepts finite extremes', () => {
-    expect(firstNonFiniteArray(record({ a: [3.4e38, -3.4e38, 0, -0, 1e-45] }))).toBeUndefined();
-  });
-
-  it('partitions the updates', () => {
-    const { finite, rejected } = partitionFinite([update(1, 1, { a: [1] }), update(2, 1, { a: [Number.NaN] }), update(3, 1, { a: [2] })]);
-    expect(finite.map((u) => u.clientId)).toEqual([1, 3]);
-    expect(rejected).toEqual([{ clientId: 2, tensor: 'a' }]);
   });
 });
 

@@ -19,13 +19,11 @@ export interface RecordContext {
   readonly round?: number;
   /** The keys and shapes every update must have (the current global arrays); default: the first update's. */
   readonly layout?: ArrayRecord;
-}
-
-/** An update dropped because it contains NaN or ±Infinity. */
-export interface RejectedUpdate {
-  readonly clientId: number;
-  /** The first array found with a non-finite value. */
-  readonly tensor: string;
+  /**
+   * The caller has already checked the updates against `layout` (distinct clients, keys, shapes, lengths):
+   * `BaseAggregator.aggregate` does, once, before its rule runs, so the rule's record functions do not check again.
+   */
+  readonly checked?: boolean;
 }
 
 function at(round: number | undefined): string {
@@ -114,39 +112,13 @@ export function contributionWeights(updates: readonly ClientContribution[], roun
   return weights;
 }
 
-/** The name of the first array in `record` holding NaN or ±Infinity, or undefined when all are finite. */
-export function firstNonFiniteArray(record: ArrayRecord): string | undefined {
-  for (const [key, entry] of Object.entries(record)) {
-    const data = entry.data;
-    for (let i = 0; i < data.length; i++) {
-      // x − x is 0 for every finite x and NaN for NaN and ±Infinity.
-      if (data[i]! - data[i]! !== 0) return key;
-    }
-  }
-  return undefined;
-}
-
-/** Splits updates into those with only finite values and those to reject. */
-export function partitionFinite(updates: readonly ClientContribution[]): {
-  finite: ClientContribution[];
-  rejected: RejectedUpdate[];
-} {
-  const finite: ClientContribution[] = [];
-  const rejected: RejectedUpdate[] = [];
-  for (const u of updates) {
-    const tensor = firstNonFiniteArray(u.arrays);
-    if (tensor === undefined) finite.push(u);
-    else rejected.push({ clientId: u.clientId, tensor });
-  }
-  return { finite, rejected };
-}
-
 /** Checks the updates and returns the layout they all share. */
 function checkedLayout(updates: readonly ClientContribution[], context: RecordContext, what: string): ArrayRecord {
   if (updates.length === 0) {
     throw new AggregationError(`${at(context.round)}${what}: no client updates to aggregate`, { round: context.round });
   }
   const layout = context.layout ?? updates[0]!.arrays;
+  if (context.checked === true) return layout;
   assertDistinctClients(updates, context.round);
   for (const u of updates) assertUpdateLayout(layout, u, context.round);
   return layout;

@@ -43,20 +43,6 @@ describe('createAggregator', () => {
     expect(agg.summary?.()).toMatchObject({ aggregator: name });
   });
 
-  it.each(CORE_AGGREGATOR_PLUGINS.map((p) => [p.name] as const))('%s drops a NaN update with a warning', (name) => {
-    const logger = silentLogger();
-    const agg = createAggregator(containerWithBuiltins(), name, undefined, logger);
-    const poisoned = [...updates, update(9, 1000, { w: [Number.NaN, 1e30] })];
-    const clean = createAggregator(containerWithBuiltins(), name, undefined, silentLogger());
-    // the result is exactly what the clean updates alone give
-    expect(valuesOf(agg.aggregate({ round: 2, current, updates: poisoned }), 'w')).toEqual(
-      valuesOf(clean.aggregate({ round: 2, current, updates }), 'w'),
-    );
-    expect(logger.warnings.filter((w) => w.includes('NaN'))).toEqual([
-      `${name}, round 2: rejected the updates of client 9 ('w') because they contain NaN or ±Infinity; aggregating the other 4 of 5`,
-    ]);
-  });
-
   it('passes the parsed options and the run logger through the container', () => {
     const logger = silentLogger();
     const agg = createAggregator(containerWithBuiltins(), 'trimmed-mean', { beta: 0.1 }, logger);

@@ -50,7 +50,7 @@ export class TrimmedMeanAggregator extends BaseAggregator {
           `so this is a plain mean with no robustness; ${remedy}`,
       );
     }
-    return trimmedMeanRecord(updates, beta, { round, layout: current });
+    return trimmedMeanRecord(updates, beta, { round, layout: current, checked: true });
   }
 }
 

@@ -147,14 +147,28 @@ export function buildClientRuntime(
   return { strategy, aggregator, data, models, train: spec.train, seed: spec.seed, augment: spec.augment, logger, strategyWith };
 }
 
-/** One `FederatedClientData` per client of the partition, index = client id. */
-export function buildClientData(data: FederatedData, augment: boolean): FederatedClientData[] {
+/** `buildClientData`'s results per data set and augmentation setting. */
+const builtClientData = new WeakMap<FederatedData, Map<boolean, readonly FederatedClientData[]>>();
+
+/**
+ * One `FederatedClientData` per client of the partition, index = client id. Built once per data set and
+ * augmentation setting and shared (they hold no mutable state): the simulation's evaluator and server facts and
+ * the inline executor train and score the same clients.
+ */
+export function buildClientData(data: FederatedData, augment: boolean): readonly FederatedClientData[] {
   if (data.partition.numClasses !== data.dataset.numClasses) {
     throw new RangeError(
       `The partition is for ${data.partition.numClasses} classes ('${data.partition.dataset}') but the data set '${data.dataset.name}' has ${data.dataset.numClasses}`,
     );
   }
-  return data.partition.trainIndices.map((indices, k) => new FederatedClientData(data.dataset, k, indices, { augment }));
+  let byAugment = builtClientData.get(data);
+  if (byAugment === undefined) builtClientData.set(data, (byAugment = new Map()));
+  let clients = byAugment.get(augment);
+  if (clients === undefined) {
+    clients = data.partition.trainIndices.map((indices, k) => new FederatedClientData(data.dataset, k, indices, { augment }));
+    byAugment.set(augment, clients);
+  }
+  return clients;
 }
 
 /** Train one task with `runtime.strategy.trainClient`; errors come back tagged with strategy, round and client. */
@@ -200,7 +214,7 @@ function strategyFor(runtime: ClientRuntime, task: ClientTask): Strategy {
 
 /** Trains the tasks one after another on the calling thread. */
 export class InlineExecutor implements ClientExecutor {
-  private readonly clients: FederatedClientData[];
+  private readonly clients: readonly FederatedClientData[];
 
   constructor(private readonly runtime: ClientRuntime) {
     this.clients = buildClientData(runtime.data, runtime.augment);

@@ -5,6 +5,7 @@
  */
 import type { Aggregator } from '../aggregator.js';
 import type { ArrayRecord } from '../arrays.js';
+import { scanRecord } from './finite.js';
 
 /**
  * How much larger than the largest |value| of the previous global model and of the client updates
@@ -28,18 +29,7 @@ export class GlobalModelError extends Error {
 
 /** The largest |value| of `record`, with its key (NaN never counts). */
 export function largestMagnitude(record: ArrayRecord): { value: number; key: string | undefined } {
-  let value = 0;
-  let key: string | undefined;
-  for (const [k, { data }] of Object.entries(record)) {
-    for (let i = 0; i < data.length; i++) {
-      const a = Math.abs(data[i]!);
-      if (a > value) {
-        value = a;
-        key = k;
-      }
-    }
-  }
-  return { value, key };
+  return scanRecord(record).largest;
 }
 
 /** `fedavgm (serverLearningRate: 1e30, serverMomentum: 0.9)`, or `fedavg` for an aggregator without options. */

@@ -22,15 +22,8 @@ import { buildClientData, InlineExecutor, type ClientExecutor, type ClientTask, 
 import { sampleClients } from './client-sampling.js';
 import { ClientStateStore } from './client-state-store.js';
 import { Evaluator, type Evaluation } from './evaluator.js';
-import { firstNonFiniteKey } from './finite.js';
-import {
-  BLOWN_UP_FACTOR,
-  GlobalModelError,
-  blownUpGlobalMessage,
-  describeAggregator,
-  largestMagnitude,
-  nonFiniteGlobalMessage,
-} from './global-health.js';
+import { scanRecord } from './finite.js';
+import { BLOWN_UP_FACTOR, GlobalModelError, blownUpGlobalMessage, describeAggregator, nonFiniteGlobalMessage } from './global-health.js';
 import type { BestRound, ClientRoundInfo, EvaluatedRoundRecord, RoundRecord, RunResult } from './records.js';
 import type { Reporter } from './reporter.js';
 import { headlinePmMasked, resolveSimulationConfig, type ResolvedSimulationConfig, type SimulationConfig } from './simulation-config.js';
@@ -118,6 +111,8 @@ export class Simulation {
   private readonly signal: AbortSignal | undefined;
   private readonly firstRound: number;
   private globalArrays: ArrayRecord | undefined;
+  /** The largest |value| of `globalArrays`, from the scan that checked it (undefined until a first scan). */
+  private previousLargest: number | undefined;
   private lastRound = 0;
   private started = false;
 
@@ -317,9 +312,13 @@ export class Simulation {
       }
     });
 
+    // The one scan of each update: a non-finite one is dropped here (aggregators get finite updates only), and the
+    // largest |value| of the usable ones bounds the aggregated model in checkAggregated.
     const usable: ClientTaskResult[] = [];
+    let usableLargest = 0;
     const clients: ClientRoundInfo[] = results.map((r) => {
-      const badKey = firstNonFiniteKey(r.arrays) ?? (r.state ? firstNonFiniteKey(r.state) : undefined);
+      const scan = scanRecord(r.arrays);
+      const badKey = scan.nonFiniteKey ?? (r.state ? scanRecord(r.state).nonFiniteKey : undefined);
       if (badKey !== undefined) {
         this.logger.warn(
           `Round ${round}: client ${r.clientId}'s update holds NaN or Infinity (first in '${badKey}'); ` +
@@ -327,6 +326,7 @@ export class Simulation {
         );
       } else {
         usable.push(r);
+        usableLargest = Math.max(usableLargest, scan.largest.value);
         if (r.state) this.clientStates.set(r.clientId, r.state);
       }
       return {
@@ -342,7 +342,7 @@ export class Simulation {
       global = await callHook({ strategy: name, hook: 'aggregateTrain', round }, () =>
         this.strategy.aggregateTrain(round, global, usable, this.serverContext('aggregate', round)),
       );
-      this.checkAggregated(round, global, this.globalArrays!, usable);
+      this.checkAggregated(round, global, usableLargest, usable.length);
       this.globalArrays = global;
     } else {
       this.logger.warn(
@@ -382,15 +382,17 @@ export class Simulation {
    * server rule is to blame then, not the clients, so the message names the aggregator and its
    * options.
    */
-  private checkAggregated(round: number, global: ArrayRecord, previous: ArrayRecord, usable: readonly ClientTaskResult[]): void {
+  private checkAggregated(round: number, global: ArrayRecord, usableLargest: number, usable: number): void {
     const aggregator = () => describeAggregator(this.aggregator, this.strategy.name);
-    const badKey = firstNonFiniteKey(global);
-    if (badKey !== undefined) throw new GlobalModelError(nonFiniteGlobalMessage(round, badKey, aggregator(), usable.length), round);
-    const magnitude = largestMagnitude(global);
-    const updates = Math.max(largestMagnitude(previous).value, ...usable.map((r) => largestMagnitude(r.arrays).value));
-    if (magnitude.value > BLOWN_UP_FACTOR * Math.max(updates, 1e-3)) {
-      throw new GlobalModelError(blownUpGlobalMessage(round, aggregator(), magnitude, updates), round);
+    const scan = scanRecord(global);
+    if (scan.nonFiniteKey !== undefined)
+      throw new GlobalModelError(nonFiniteGlobalMessage(round, scan.nonFiniteKey, aggregator(), usable), round);
+    this.previousLargest ??= scanRecord(this.globalArrays!).largest.value;
+    const updates = Math.max(this.previousLargest, usableLargest);
+    if (scan.largest.value > BLOWN_UP_FACTOR * Math.max(updates, 1e-3)) {
+      throw new GlobalModelError(blownUpGlobalMessage(round, aggregator(), scan.largest, updates), round);
     }
+    this.previousLargest = scan.largest.value;
   }
 
   /** Call `hook` on every reporter that has it, in order. */

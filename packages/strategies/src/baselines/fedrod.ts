@@ -107,6 +107,10 @@ export class FedRoD extends FedAvg<FedRodOptions> {
     return { ...super.exportNetwork(net), ...prefixRecord((net as RodNetwork).personal.exportState(), PERSONAL_HEAD_PREFIX) };
   }
 
+  protected override networkBufferKeys(net: Network): string[] {
+    return [...super.networkBufferKeys(net), ...[...(net as RodNetwork).personal.buffers.keys()].map((k) => PERSONAL_HEAD_PREFIX + k)];
+  }
+
   protected override disposeNetwork(net: Network): void {
     super.disposeNetwork(net);
     (net as RodNetwork).personal.dispose();
