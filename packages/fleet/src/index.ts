@@ -3,7 +3,7 @@
  * - FleetClient: the SuperNode side (join a Flower SuperLink or our FleetServer).
  * - FleetServer: an embedded SuperLink for our own server engine.
  * - ServerAppIoClient: the ServerApp side of a Flower SuperLink (its ServerAppIo API).
- * - Records and objects: RecordDict/ArrayRecord/MetricRecord/ConfigRecord and Flower's content-addressed
+ * - Records and objects: RecordDict/FleetArrayRecord/MetricRecord/ConfigRecord and Flower's content-addressed
  *   object encoding (.npy arrays in ≤ 5 MiB chunks, SHA-256 ids).
  * - Node auth: P-384 keys, signed timestamps in call metadata.
  */
@@ -12,11 +12,11 @@ export { arrayBytes, elementCount, type FleetArray, fleetArray } from './records
 export { decodeNpy, encodeNpy, npyHeader } from './records/npy.js';
 export { encodeNpz } from './records/npz.js';
 export {
-  type ArrayRecord,
   arrayRecord,
   type ConfigRecord,
   configRecord,
   type ConfigValue,
+  type FleetArrayRecord,
   type FleetRecord,
   type MetricRecord,
   metricRecord,

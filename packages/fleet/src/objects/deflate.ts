@@ -6,7 +6,7 @@ import type { FleetMessage } from '../message.js';
 import type { FleetArray } from '../records/fleet-array.js';
 import { arrayBytes } from '../records/fleet-array.js';
 import { npyHeader } from '../records/npy.js';
-import type { ArrayRecord, ConfigRecord, FleetRecord, MetricRecord, RecordDict } from '../records/record-dict.js';
+import type { ConfigRecord, FleetArrayRecord, FleetRecord, MetricRecord, RecordDict } from '../records/record-dict.js';
 import { metadataToProto } from './metadata-proto.js';
 import { buildObject, objectIdOf, type ObjectTreeNode, type ObjectType } from './object-content.js';
 import { pythonJsonDumps } from './python-json.js';
@@ -94,7 +94,7 @@ function deflateConfigRecord(sink: ObjectSink, record: ConfigRecord): ObjectTree
   return sink.add('ConfigRecord', [], toBinary(ConfigRecordSchema, create(ConfigRecordSchema, { items })));
 }
 
-function deflateArrayRecord(sink: ObjectSink, record: ArrayRecord, chunkBytes: number): ObjectTreeNode {
+function deflateArrayRecord(sink: ObjectSink, record: FleetArrayRecord, chunkBytes: number): ObjectTreeNode {
   const named: [string, ObjectTreeNode][] = [...record.arrays].map(([k, a]) => [k, deflateArray(sink, a, chunkBytes)]);
   return deflateRefs(sink, 'ArrayRecord', named);
 }

@@ -6,7 +6,7 @@ import { isArrayDType } from '../records/dtype.js';
 import type { FleetArray } from '../records/fleet-array.js';
 import { decodeNpy } from '../records/npy.js';
 import {
-  type ArrayRecord,
+  type FleetArrayRecord,
   arrayRecord,
   type ConfigRecord,
   configRecord,
@@ -88,7 +88,7 @@ class ObjectReader {
     return array;
   }
 
-  arrayRecord(id: string, obj: ParsedObject): ArrayRecord {
+  arrayRecord(id: string, obj: ParsedObject): FleetArrayRecord {
     const cache = new Map<string, FleetArray>();
     const entries: [string, FleetArray][] = [];
     for (const [name, childId] of this.refs(id, obj)) {

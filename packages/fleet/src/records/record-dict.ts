@@ -9,8 +9,12 @@ export type MetricValue = number | bigint | number[] | bigint[];
 /** Values of a ConfigRecord: metric values plus booleans, strings and bytes (and lists of them). */
 export type ConfigValue = MetricValue | boolean | string | Uint8Array | boolean[] | string[] | Uint8Array[];
 
-/** Named arrays (e.g. a model's state, keys = parameter names). Insertion order is kept and matters for ids. */
-export interface ArrayRecord {
+/**
+ * Named arrays as they travel (Flower's ArrayRecord: keys = parameter names, any dtype). Insertion order is kept and
+ * matters for ids. Named apart from core's `ArrayRecord` (float32 model state) and the generated protobuf message:
+ * the cli's network boundary (fleet-records.ts) converts once each way between this and core's.
+ */
+export interface FleetArrayRecord {
   readonly kind: 'array';
   readonly arrays: Map<string, FleetArray>;
 }
@@ -25,7 +29,7 @@ export interface ConfigRecord {
   readonly values: Map<string, ConfigValue>;
 }
 
-export type FleetRecord = ArrayRecord | MetricRecord | ConfigRecord;
+export type FleetRecord = FleetArrayRecord | MetricRecord | ConfigRecord;
 
 /** A message's content: named records (Flower's conventions: "arrays", "metrics", "config"). */
 export type RecordDict = Map<string, FleetRecord>;
@@ -37,7 +41,7 @@ function toMap<V>(entries: Entries<V>): Map<string, V> {
   return new Map(Object.entries(entries as Record<string, V>));
 }
 
-export function arrayRecord(entries: Entries<FleetArray> = []): ArrayRecord {
+export function arrayRecord(entries: Entries<FleetArray> = []): FleetArrayRecord {
   return { kind: 'array', arrays: toMap(entries) };
 }
 
