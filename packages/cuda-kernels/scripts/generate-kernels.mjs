@@ -215,24 +215,38 @@ export const CUDA_KERNELS: readonly KernelConfig[] = [${families.map((f) => `...
 `;
 }
 
+/** Prettier, or null where it is not installed (an `npm install` of the package alone: its install script builds). */
+async function loadPrettier() {
+  try {
+    return await import('prettier');
+  } catch {
+    return null;
+  }
+}
+
 /** Prettier with the repository's settings, so the TypeScript outputs pass `npm run format:check` unchanged. */
-async function formatTs(text) {
-  const prettier = await import('prettier');
+async function formatTs(prettier, text) {
   const config = (await prettier.resolveConfig(join(packageRoot, 'src', 'index.ts'))) ?? {};
   return prettier.format(text, { ...config, parser: 'typescript' });
 }
 
-/** The generated files: path (relative to the package) → content. */
-export async function generatedFiles(table) {
-  return new Map([
+/**
+ * The generated files: path (relative to the package) → content. Without Prettier only the C++ and CMake ones (all
+ * a build needs; the TypeScript ones are compiled from the committed copies).
+ */
+export async function generatedFiles(table, prettier) {
+  const files = new Map([
     ['src/addon.cc', addonCc(table)],
     ['src/binding/bindings.h', bindingsH(table)],
     ['src/cuda_unity.cu', cudaUnity(table)],
     ['kernels.cmake', kernelsCmake(table)],
-    ['src/addon-functions.ts', await formatTs(addonFunctionsTs(table))],
-    ['src/backend/kernels/index.ts', await formatTs(nativeKernelsTs(table))],
-    ['src/backend/cuda/kernels/index.ts', await formatTs(cudaKernelsTs(table))],
   ]);
+  if (prettier) {
+    files.set('src/addon-functions.ts', await formatTs(prettier, addonFunctionsTs(table)));
+    files.set('src/backend/kernels/index.ts', await formatTs(prettier, nativeKernelsTs(table)));
+    files.set('src/backend/cuda/kernels/index.ts', await formatTs(prettier, cudaKernelsTs(table)));
+  }
+  return files;
 }
 
 /** Files whose content differs from what the generator writes (missing files count). */
@@ -252,7 +266,15 @@ async function main() {
     console.error(`[generate-kernels] kernels.table.mjs does not match the sources:\n  ${problems.join('\n  ')}`);
     process.exit(2);
   }
-  const files = await generatedFiles(table);
+  const prettier = await loadPrettier();
+  if (!prettier) {
+    if (check) {
+      console.error('[generate-kernels] --check needs prettier (a devDependency of the workspace: run npm ci)');
+      process.exit(2);
+    }
+    console.log('[generate-kernels] prettier is not installed: writing the C++ and CMake lists only');
+  }
+  const files = await generatedFiles(table, prettier);
   const stale = staleFiles(files, root);
   if (check) {
     if (stale.length > 0) {

@@ -4,7 +4,7 @@
  * on a scratch copy of the package.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ function generate(...args: string[]): { status: number | null; output: string } 
 }
 
 describe('scripts/generate-kernels.mjs', () => {
+  // Outside the repository, so that a copy of the script there finds no node_modules.
   const scratch = mkdtempSync(join(tmpdir(), 'fedkern-table-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const copy = (name: string): string => {
@@ -46,6 +47,27 @@ describe('scripts/generate-kernels.mjs', () => {
     // Without --check it rewrites the file from the table.
     expect(generate('--root', root).status).toBe(0);
     expect(readFileSync(bindings, 'utf8')).toBe(readFileSync(join(PKG, 'src', 'binding', 'bindings.h'), 'utf8'));
+  });
+
+  it('without Prettier (an install of the package alone) it still writes the C++ and CMake lists the build needs', () => {
+    const root = copy('no-prettier');
+    // A copy of the script outside the workspace cannot resolve prettier from node_modules.
+    mkdirSync(join(root, 'scripts'));
+    cpSync(SCRIPT, join(root, 'scripts', 'generate-kernels.mjs'));
+    rmSync(join(root, 'kernels.cmake'));
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'generate-kernels.mjs'), '--root', root], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/prettier is not installed: writing the C\+\+ and CMake lists only/);
+    expect(readFileSync(join(root, 'kernels.cmake'), 'utf8')).toBe(readFileSync(join(PKG, 'kernels.cmake'), 'utf8'));
+    // --check cannot compare the TypeScript lists without it, and says so.
+    const check = spawnSync(process.execPath, [join(root, 'scripts', 'generate-kernels.mjs'), '--check', '--root', root], {
+      encoding: 'utf8',
+    });
+    expect(check.status).toBe(2);
+    expect(check.stderr).toMatch(/--check needs prettier/);
   });
 
   it('a row whose binding file lacks the binding function is refused, naming the row and the function', () => {
