@@ -31,7 +31,10 @@ svg.chart .axis-label { font-size: 12px; fill: #3c4043; }
 svg.chart .series { fill: none; stroke-width: 2; stroke-linejoin: round; }
 svg.chart .band { fill-opacity: 0.18; stroke: none; }
 svg.chart .reference { stroke: #5f6368; stroke-width: 1; stroke-dasharray: 4 3; }
-figure.small ul.legend { font-size: 12px; max-width: 336px; }
+/* A figure is as wide as its chart: a long legend wraps under it instead of pushing the next chart to a new row. */
+figure.chart-figure:not(.scroll) { width: min-content; }
+figure.small ul.legend { font-size: 12px; }
+ul.legend li { white-space: nowrap; }
 ul.legend .legend-note { color: var(--muted); }
 svg.chart .cell { stroke: #fff; stroke-width: 0.5; }
 svg.chart .cell-count { font-size: 10px; pointer-events: none; }
