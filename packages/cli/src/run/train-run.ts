@@ -14,6 +14,7 @@ import {
   classHistogram,
   initBackend,
   withEarlierRounds,
+  type BackendInfo,
   type BackendName,
   type ClientExecutor,
   type ClientStateStore,
@@ -44,7 +45,7 @@ import { writeReport } from '../report/write-report.js';
 import { resolveWorkerCount } from '../workers/worker-count.js';
 import { WorkerThreadExecutor } from '../workers/worker-executor.js';
 import { describeBackend, registerAddonBackends } from '../runtime/backend-providers.js';
-import { describeThreads, resolveThreads, threadsInUse } from '../runtime/threads.js';
+import { describeThreads, resolveThreads, threadsInUse, type ThreadChoice } from '../runtime/threads.js';
 import { checkPluginChoices } from './check-plugins.js';
 import { exportRunModel } from '../output/export-model.js';
 import { CheckpointWriter, type LoadedCheckpoint } from './checkpoints.js';
@@ -111,11 +112,66 @@ export class TrainInterrupted extends Error {
   }
 }
 
+/**
+ * The steps of a run, in order: each may refuse bad input, and none before `openRunFolder` writes
+ * anything.
+ */
 export async function trainRun({ config, configFile }: ResolvedConfig, io: TrainIo, options: TrainRunOptions = {}): Promise<TrainOutcome> {
-  const { resume } = options;
-  const startedAt = resume ? new Date(resume.meta.startedAt) : new Date();
-  const say = (line: string) => io.stderr.write(`${line}\n`);
+  const run: RunContext = {
+    config,
+    configFile,
+    io,
+    options,
+    startedAt: options.resume ? new Date(options.resume.meta.startedAt) : new Date(),
+    say: (line: string) => io.stderr.write(`${line}\n`),
+  };
+  const container = await pluginsOfRun(run);
+  const paths = checkOutputPaths(run);
+  const engine = await startEngine(run);
+  const runData = io.runData ?? (await loadRunDataWithProgress(config, container, io, options.signal));
+  run.say(describeData(config, runData));
+  openRunFolder(run, paths, runData);
+  const clients = await startClients(run, container, runData, engine, paths.dir);
+  const simulated = await simulate(run, paths, runData, engine, clients);
+  return finishRun(run, paths.dir, runData, clients, simulated);
+}
 
+/** What every step of a run reads: its config, where it prints, how it was started. */
+interface RunContext {
+  readonly config: RunConfig;
+  readonly configFile: string | undefined;
+  readonly io: TrainIo;
+  readonly options: TrainRunOptions;
+  readonly startedAt: Date;
+  readonly say: (line: string) => void;
+}
+
+/** Where the run writes: its folder and the optional partition and initial-arrays files. */
+interface RunPaths {
+  readonly dir: RunDirectory;
+  readonly partitionFile: string | undefined;
+  readonly initialFile: string | undefined;
+}
+
+/** The tensor backend and how many threads train (workers) and with how many backend threads each. */
+interface Engine {
+  readonly backend: BackendInfo;
+  readonly workers: number;
+  readonly threads: ThreadChoice;
+}
+
+/** The client side of the run: the spec sent to workers, the main thread's runtime and what trains the clients. */
+interface Clients {
+  readonly spec: ClientRuntimeSpec;
+  readonly runtime: ReturnType<typeof buildClientRuntime>;
+  readonly executor: ClientExecutor;
+  /** The strategy's names of its reported variants, and what its options scale down (read before the first round). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly scaledDown: string | undefined;
+}
+
+/** The plugin registry of the run, with the config's plugin choices checked against it. */
+async function pluginsOfRun({ config, io, options }: RunContext): Promise<DependencyContainer> {
   const inMemoryPlugins = options.plugins ?? [];
   const container = await buildPluginContainer(config.plugins, io.cwd, inMemoryPlugins);
   checkPluginChoices(container, config);
@@ -128,23 +184,36 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
       'Invalid plugin choice',
     );
   }
+  return container;
+}
 
-  // Output paths first: a mistake here must not cost a data load.
+/** Output paths first: a mistake here must not cost a data load. */
+function checkOutputPaths({ config, io, options, startedAt }: RunContext): RunPaths {
   const dir = new RunDirectory(
     config.out !== undefined ? resolve(io.cwd, config.out) : defaultRunDirectory(io.cwd, config.strategy.name, startedAt),
   );
   checkOutputPath(config.out !== undefined ? '--out' : '--out (default)', dir.path, 'folder');
-  checkRunFolder(dir.path, resume ? 'resume' : options.overwrite ? 'overwrite' : 'new');
+  checkRunFolder(dir.path, options.resume ? 'resume' : options.overwrite ? 'overwrite' : 'new');
   const partitionFile = config.exportPartition !== undefined ? resolve(io.cwd, config.exportPartition) : undefined;
   if (partitionFile !== undefined) checkOutputPath('--export-partition', partitionFile, 'file');
   const initialFile = config.exportInitial !== undefined ? resolve(io.cwd, config.exportInitial) : undefined;
   if (initialFile !== undefined) checkOutputPath('--export-initial', initialFile, 'file');
+  return { dir, partitionFile, initialFile };
+}
 
-  // `workers: auto` depends on the backend: the multi-threaded native/cuda backends train on the main thread
-  // (measured on the default run: 23 s inline with 2 oneDNN threads vs 29 s on 2 single-threaded workers), the
-  // single-threaded wasm/cpu backends on worker threads.
+/**
+ * The backend, then the worker and thread counts. `workers: auto` depends on the backend: the
+ * multi-threaded native/cuda backends train on the main thread (measured on the default run: 23 s
+ * inline with 2 oneDNN threads vs 29 s on 2 single-threaded workers), the single-threaded wasm/cpu
+ * backends on worker threads.
+ */
+async function startEngine({ config, io, options, say }: RunContext): Promise<Engine> {
   const explicitWorkers =
-    inMemoryPlugins.length > 0 ? 0 : config.workers === 'auto' ? undefined : resolveWorkerCount(config.workers, config.clients.perRound);
+    (options.plugins ?? []).length > 0
+      ? 0
+      : config.workers === 'auto'
+        ? undefined
+        : resolveWorkerCount(config.workers, config.clients.perRound);
   registerAddonBackends();
   const backend = await initBackend({
     backend: config.backend,
@@ -157,21 +226,28 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   const threads = threadsInUse(resolveThreads({ configured: config.threads, workers }), backend.name);
   say(describeBackend(backend));
   say(describeThreads(threads, workers));
+  const { resume } = options;
   if (resume?.meta.backend !== undefined && resume.meta.backend !== backend.name) {
     io.logger.warn(
       `the run started on backend '${resume.meta.backend}' and resumes on '${backend.name}'; its numbers will differ from an ` +
         'uninterrupted run in the last digits (start runs with an explicit --backend to pin it)',
     );
   }
+  return { backend, workers, threads };
+}
 
-  const runData = io.runData ?? (await loadRunDataWithProgress(config, container, io, options.signal));
-  const { dataset, data } = runData;
+/** The `data:` line: how many images over how many clients, and where the partition came from. */
+function describeData(config: RunConfig, { dataset, data }: RunData): string {
   const clientSizes = data.partition.trainIndices.map((t) => t.length);
-  say(
+  return (
     `data: ${dataset.name}, ${clientSizes.reduce((a, b) => a + b, 0)} training images over ${clientSizes.length} clients ` +
-      `(${config.partition !== undefined ? `partition from ${config.partition}` : `${dataset.longTailed === true ? 'its own long tail' : `imbalance factor ${config.dataset.imbalanceFactor}`}, ${config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`}`})`,
+    `(${config.partition !== undefined ? `partition from ${config.partition}` : `${dataset.longTailed === true ? 'its own long tail' : `imbalance factor ${config.dataset.imbalanceFactor}`}, ${config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`}`})`
   );
+}
 
+/** The first writes: the run folder (cleared with --overwrite, tidied on resume) and the exported partition. */
+function openRunFolder({ config, options, say }: RunContext, { dir, partitionFile }: RunPaths, { data }: RunData): void {
+  const { resume } = options;
   if (options.overwrite && !resume) clearRunFolder(dir.path);
   if (resume) {
     removeStrayTempFiles(dir.path);
@@ -185,26 +261,61 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     writeFileAtomic(partitionFile, serializePartition(data.partition));
     say(`partition: written to ${partitionFile}`);
   }
+}
 
+/** The main thread's client runtime and what trains the clients: the caller's executor, worker threads or the main thread. */
+async function startClients(
+  { config, io, options, say }: RunContext,
+  container: DependencyContainer,
+  { data }: RunData,
+  { backend, workers, threads }: Engine,
+  dir: RunDirectory,
+): Promise<Clients> {
   // The run's thread count travels with the spec, so network clients train as this process would.
   const spec = clientRuntimeSpec(config, data.partition, io.cwd, threads.threads);
   const runtime = buildClientRuntime(container, spec, data, io.logger);
-  let executor: ClientExecutor;
-  if (options.executor) {
-    const made = await options.executor({ spec, backend: backend.name, runDir: dir.path });
-    executor = made.executor;
-    say(made.describe);
-  } else if (workers > 0) {
-    executor = await WorkerThreadExecutor.start({
+  const executor = await clientExecutor();
+  return { spec, runtime, executor, labels: runtime.strategy.variantLabels?.() ?? {}, scaledDown: runtime.strategy.scaledDown?.() };
+
+  async function clientExecutor(): Promise<ClientExecutor> {
+    if (options.executor) {
+      const made = await options.executor({ spec, backend: backend.name, runDir: dir.path });
+      say(made.describe);
+      return made.executor;
+    }
+    if (workers === 0) return new InlineExecutor(runtime);
+    const started = await WorkerThreadExecutor.start({
       size: workers,
       init: { spec, backend: backend.name, threads: threads.threads },
       logger: io.logger,
     });
     say(`workers: ${workers} threads train clients`);
-  } else {
-    executor = new InlineExecutor(runtime);
+    return started;
   }
+}
 
+/** The simulation's outcome and what the last step needs of its observers. */
+interface Simulated {
+  readonly result: RunResult;
+  readonly clientStates: ClientStateStore;
+  readonly summarize: (run: RunResult) => RunSummary;
+}
+
+/**
+ * The rounds, observed by the progress bar, the metrics files, the checkpoints (and the caller's
+ * reporters). A stop signal ends it after the round in progress with summary.json written and
+ * `TrainInterrupted` thrown; the executor is released either way.
+ */
+async function simulate(
+  run: RunContext,
+  { dir, initialFile }: RunPaths,
+  runData: RunData,
+  engine: Engine,
+  clients: Clients,
+): Promise<Simulated> {
+  const { config, io, options, say, startedAt } = run;
+  const { resume } = options;
+  const { runtime, executor } = clients;
   const progress = new ProgressReporter({ stream: io.stderr, ...(io.tty !== undefined ? { tty: io.tty } : {}) });
   let result: RunResult | undefined;
   // Built after the reporters, which read its checkpoint once a round has ended.
@@ -216,37 +327,15 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     stopping: () => options.signal?.aborted === true,
     ...(resume ? { resumed: resume } : {}),
     startedAt,
-    backend: backend.name,
+    backend: engine.backend.name,
   });
-  const labels = runtime.strategy.variantLabels?.() ?? {};
-  const scaledDown = runtime.strategy.scaledDown?.();
   const resumeWith = `fedloge train --resume ${dir.path}`;
-  const summaryOf = (run: RunResult, interrupted?: { signal: string; afterRound: number }) =>
-    buildSummary({
-      config,
-      configFile,
-      outDir: dir.path,
-      backend,
-      workers,
-      threads,
-      versions: collectVersions(),
-      startedAt,
-      finishedAt: new Date(),
-      result: run,
-      classNames: dataset.classNames,
-      data: { classCounts: data.ltCounts, clientSizes, source: runData.provenance ?? null },
-      model: undefined,
-      variantLabels: labels,
-      strategySummary: runtime.strategy.summary?.(),
-      aggregatorSummary: runtime.aggregator.summary?.(),
-      resumedAfter: checkpoints.resumedAfter,
-      scaledDown,
-      ...(interrupted ? { interrupted: { ...interrupted, resumeWith } } : {}),
-    });
+  const summarize = (result: RunResult, interrupted?: { signal: string; afterRound: number }) =>
+    runSummary(run, dir, runData, engine, clients, result, checkpoints.resumedAfter, interrupted && { ...interrupted, resumeWith });
   try {
     simulation = new Simulation({
       strategy: runtime.strategy,
-      data,
+      data: runData.data,
       models: runtime.models,
       aggregator: runtime.aggregator,
       config: simulationConfig(config),
@@ -271,7 +360,7 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     const interrupted = { signal, afterRound: e.round };
     // Without an evaluated round since the start (or resume) there are no final metrics to report.
     const summary = e.partial
-      ? summaryOf(withEarlierRounds(earlier, e.partial, checkpoints.secondsBefore), interrupted)
+      ? summarize(withEarlierRounds(earlier, e.partial, checkpoints.secondsBefore), interrupted)
       : {
           strategy: runtime.strategy.name,
           config,
@@ -287,12 +376,57 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
     await executor.dispose?.({ runCompleted: result !== undefined });
   }
   if (resume) result = withEarlierRounds(resume.meta.records, result, checkpoints.secondsBefore);
+  return { result, clientStates: simulation.clientStates, summarize };
+}
 
+/** summary.json's content for `result` (of the whole run, earlier rounds of a resumed run included). */
+function runSummary(
+  { config, configFile, startedAt }: RunContext,
+  dir: RunDirectory,
+  { dataset, data, provenance }: RunData,
+  { backend, workers, threads }: Engine,
+  { runtime, labels, scaledDown }: Clients,
+  result: RunResult,
+  resumedAfter: readonly number[],
+  interrupted: { signal: string; afterRound: number; resumeWith: string } | undefined,
+): RunSummary {
+  return buildSummary({
+    config,
+    configFile,
+    outDir: dir.path,
+    backend,
+    workers,
+    threads,
+    versions: collectVersions(),
+    startedAt,
+    finishedAt: new Date(),
+    result,
+    classNames: dataset.classNames,
+    data: { classCounts: data.ltCounts, clientSizes: data.partition.trainIndices.map((t) => t.length), source: provenance ?? null },
+    model: undefined,
+    variantLabels: labels,
+    strategySummary: runtime.strategy.summary?.(),
+    aggregatorSummary: runtime.aggregator.summary?.(),
+    resumedAfter,
+    scaledDown,
+    ...(interrupted ? { interrupted } : {}),
+  });
+}
+
+/** After the last round: the model, summary.json, report.html and the final table. */
+async function finishRun(
+  { config, io, say }: RunContext,
+  dir: RunDirectory,
+  runData: RunData,
+  { spec, runtime, labels, scaledDown }: Clients,
+  { result, clientStates, summarize }: Simulated,
+): Promise<TrainOutcome> {
+  const { dataset, data } = runData;
   const model = await exportRunModel(dir.file(RUN_FILES.model), {
     strategy: runtime.strategy,
     result,
-    clientStates: simulation.clientStates,
-    clientSizes,
+    clientStates,
+    clientSizes: data.partition.trainIndices.map((t) => t.length),
     clientClassCounts: data.partition.trainIndices.map((indices) => classHistogram(dataset.train.labels, indices, dataset.numClasses)),
     augment: spec.augment,
     models: runtime.models,
@@ -301,12 +435,12 @@ export async function trainRun({ config, configFile }: ResolvedConfig, io: Train
   });
   say(`model: ${model.dir} (${model.format} v${model.version})`);
 
-  const summary = { ...summaryOf(result), model: model ?? null };
+  const summary = { ...summarize(result), model: model ?? null };
   dir.writeJson(RUN_FILES.summary, summary);
   writeReport(dir.path, trainReportData(config, result, runData, new Date(), summary.final.variantLabels, scaledDown));
   io.stdout.write(`${formatFinalTable(result, labels, scaledDown)}\nResults written to ${dir.path}\n`);
   if (summary.globalNeverUpdated) throw new Error(neverUpdatedMessage(result.rounds.length, config.train.lr, dir.path));
-  return { outDir: dir.path, result, summary, clientStates: simulation.clientStates };
+  return { outDir: dir.path, result, summary, clientStates };
 }
 
 /** Why a run whose global model never changed counts as failed. */
