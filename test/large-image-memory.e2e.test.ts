@@ -6,9 +6,9 @@
  * worker thread would add its own training step). The command runs under /usr/bin/time, which reports the peak
  * resident memory of the process.
  *
- * Measured 1.42 and 1.51 GB in two runs (2026-12-08, loaded 2-core machine). Before the fixes of issue 16 the forward held every
- * activation of the 500-image evaluation batch at once (2.6 MB per image at 64 px, measured: 1.3 GB more) and
- * the backward every gradient to its end; that grows with the square of the image side (a 224-pixel run was killed
+ * Measured 1.42 and 1.51 GB in two runs (2026-12-08, loaded 2-core machine). Before the fixes of issue 16 the
+ * forward held every activation of the 500-image evaluation batch at once (2.6 MB per image at 64 px, measured:
+ * 1.3 GB more) and the backward every gradient to its end; that grows with the square of the image side (a 224-pixel run was killed
  * at 24 GB). The bound leaves room for load and allocator noise, not for either of those.
  */
 import { spawnSync } from 'node:child_process';
