@@ -5,7 +5,8 @@
 //
 //   npx nx run cuda-kernels:bench-train [-- flags]   (builds dist/ first), or after `npm run build`:
 //   node packages/cuda-kernels/bench/train-step.mjs [--threads 1] [--models cnn@32,resnet8] [--backends wasm,native,cuda,torch]
-//        [--steps 20] [--warmup 3] [--max-seconds 60] [--skip native:resnet34,wasm:resnet34] [--profile] [--floor] [--json FILE]
+//        [--steps 20] [--warmup 3] [--max-seconds 60] [--skip native:resnet34,wasm:resnet34] [--profile] [--floor]
+//        [--conv-layout nhwc|blocked|plain] [--json FILE]
 //   --smoke: one tiny configuration (cnn@4, 2 steps) on every backend, for bench/train-step.test.ts; seconds, not minutes.
 //
 // A model without @B runs its default batches (cnn, resnet8: 32 and 128; resnet18, resnet34: 32). Each configuration
@@ -17,7 +18,8 @@
 // faster). --profile adds, per JS backend and configuration, the kernels of one step by total time and the engine/JS
 // overhead (step time − Σ kernel time). --floor adds, for cnn and resnet8, the oneDNN primitives-only floor of the step
 // (its convolutions in blocked layouts without reorders plus its matmuls, timed by harness/conv_layouts.cc at the same
-// batch and thread count; bench/onednn-floor.mjs) and native's step / floor. Every line also gives the peak resident memory (peak RSS): for the JS backends
+// batch and thread count; bench/onednn-floor.mjs) and native's step / floor. --conv-layout blocked|plain runs the native
+// convolutions in another layout than the default nhwc (setConvLayout; blocked is the layout before issue 16). Every line also gives the peak resident memory (peak RSS): for the JS backends
 // the peak of this process so far (they share it, so a later backend's figure includes the earlier ones' peak), for
 // PyTorch that of its own child process.
 import { spawnSync } from 'node:child_process';
@@ -40,6 +42,7 @@ import {
 } from '@fedloge/core';
 
 import * as kernels from '../dist/index.js';
+import { nativeAddon } from '../dist/load.js';
 import { oneDnnFloor } from './onednn-floor.mjs';
 
 const INPUT_SHAPES = { cnn: [28, 28, 1], resnet8: [32, 32, 3], resnet18: [32, 32, 3], resnet34: [32, 32, 3] };
@@ -59,6 +62,7 @@ const { values: flags } = parseArgs({
     skip: { type: 'string', default: '' },
     profile: { type: 'boolean', default: false },
     floor: { type: 'boolean', default: false },
+    'conv-layout': { type: 'string', default: 'nhwc' },
     json: { type: 'string' },
     smoke: { type: 'boolean', default: false },
   },
@@ -67,6 +71,9 @@ if (flags.smoke) Object.assign(flags, { models: 'cnn@4', steps: '2', warmup: '1'
 const threads = positiveInt('threads', flags.threads);
 const steps = positiveInt('steps', flags.steps);
 const warmup = positiveInt('warmup', flags.warmup);
+const convLayout = flags['conv-layout'];
+if (!['nhwc', 'blocked', 'plain'].includes(convLayout))
+  throw new Error(`--conv-layout: expected nhwc (the default), blocked (the layout before issue 16) or plain but received '${convLayout}'`);
 const maxSeconds = Number(flags['max-seconds']);
 if (!(maxSeconds > 0)) throw new Error(`--max-seconds: expected a number > 0 but received '${flags['max-seconds']}'`);
 const backends = flags.backends
@@ -111,6 +118,7 @@ const machine = {
 console.log(
   `machine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadavg.join(' / ')} (1/5/15 min), node ${machine.node}, tfjs ${machine.tfjs}`,
 );
+console.log(`native convolutions: ${convLayout} layout (--conv-layout)`);
 console.log(`threads ${threads}; ${steps} timed steps max per configuration after ≤ ${warmup} warm-up steps, ≤ ~${maxSeconds} s each`);
 
 // ---- statistics ---------------------------------------------------------------------------------------------------
@@ -166,6 +174,8 @@ async function useBackend(name) {
   }
   const state = backendState.get(name);
   if (state.info) await initBackend({ backend: name, logger: silentLogger(), threads });
+  // The native backend's convolutions run on this thread, so the layout set here is the one they use.
+  if (state.info && name === 'native') nativeAddon()?.setConvLayout?.(convLayout);
   return state;
 }
 
