@@ -143,7 +143,7 @@ describe('fedloge train (end to end)', () => {
     },
     {
       argv: ['--clients', '4', '--clients-per-round', '9'],
-      message: /clients\.perRound: 9 > clients\.total: 4/,
+      message: /clients\.perRound: Expected an integer in \[1, 4\] \(the number of clients\) but received 9/,
       why: 'more clients per round than clients',
     },
     { argv: ['--rounds', '0', '--lr', '-1'], message: /rounds: received 0[^]*train\.lr: received -1/, why: 'both problems listed' },
