@@ -396,7 +396,7 @@ describe('Simulation', () => {
   });
 
   it('rejects inconsistent sampling settings with the values involved', () => {
-    expect(() => simulate({ config: { clientsPerRound: 9 } })).toThrow(/\[1, 8\].*clientsPerRound.*9/);
-    expect(() => simulate({ config: { fraction: 0.5 } })).toThrow(/both/);
+    expect(() => simulate({ config: { clientsPerRound: 9 } })).toThrow(/clientsPerRound: .*\[1, 8\].*received 9/);
+    expect(() => simulate({ config: { fraction: 0.5 } })).toThrow(/fraction: 0.5 set together with \d+ clients per round; give only one/);
   });
 });
