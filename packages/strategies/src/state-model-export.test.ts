@@ -122,7 +122,7 @@ describe('generic model export', () => {
     const { global, states } = await trained(strategy);
     const out = join(dir, name);
     const { manifest, files } = await exportTo(out, name, global, states, options);
-    expect(files).toEqual(['manifest.json', 'global.f32', 'client-states.f32']);
+    expect(files).toEqual(['manifest.json', 'global.f32', 'client-states.f32', 'model.safetensors']);
     expect(manifest.clientsWithState).toEqual([1]);
 
     const loaded = await loadStateModel(out, { container, logger });

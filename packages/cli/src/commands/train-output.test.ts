@@ -75,7 +75,7 @@ describe('an existing run folder', () => {
     expect(code, stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['checkpoints', 'metrics.csv', 'metrics.jsonl', 'model', 'report.html', 'summary.json']);
     // The new run's own model, not the earlier run's file.
-    expect(readdirSync(join(out, 'model')).sort()).toEqual(['client-states.f32', 'global.f32', 'manifest.json']);
+    expect(readdirSync(join(out, 'model')).sort()).toEqual(['client-states.f32', 'global.f32', 'manifest.json', 'model.safetensors']);
     expect(readdirSync(join(out, 'checkpoints'))).toEqual(['round-00002.ckpt']);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).final.round).toBe(2);
   });

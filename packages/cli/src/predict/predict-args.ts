@@ -20,7 +20,7 @@ export interface PredictArgs {
   readonly help: boolean;
   /** Absolute path of the run folder (summary.json, model/). */
   readonly run: string;
-  /** Absolute path of the model folder. @default `<run>/model` */
+  /** Absolute path of the model folder or .safetensors file. @default `<run>/model` */
   readonly model: string | undefined;
   /** Undefined: the model's default (FedLoGe: universal; any other strategy: global). */
   readonly mode: PredictMode | undefined;
@@ -56,7 +56,7 @@ export const PREDICT_FLAGS = [
     '<file>',
     'Predictions file, .jsonl or .csv (index, label, predicted). Default: <run>/predictions-<mode>[-<variant>][-client<k>][-local].jsonl.',
   ],
-  ['model', '<dir>', 'Model folder (default <run>/model).'],
+  ['model', '<dir>', 'Model folder (default <run>/model), or a .safetensors file of an export.'],
   ['data-dir', '<dir>', 'Folder with the data set files, if not where the run found them.'],
   ['backend', '<name>', `tfjs backend: ${BACKEND_CHOICES.join(', ')} (default auto).`],
   ['kernels', '<name>', `SSE-C kernels: ${KERNEL_CHOICES.join(', ')} (default: the run's, else native with tfjs fallback).`],

@@ -4,7 +4,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODEL_MANIFEST_FILE as MANIFEST_FILE, STATE_MODEL_FORMAT } from '@fedloge/core';
+import {
+  MODEL_MANIFEST_FILE as MANIFEST_FILE,
+  MODEL_SAFETENSORS_FILE,
+  STATE_MODEL_FORMAT,
+  readSafetensorsMetadata,
+  safetensorsSource,
+} from '@fedloge/core';
 import { FEDLOGE_MODEL_FORMAT } from '@fedloge/strategies';
 import type { RunConfig } from '../config/schema.js';
 import { RUN_FILES } from '../output/run-directory.js';
@@ -16,7 +22,7 @@ export type RunFolderSummary = Pick<RunSummary, 'strategy' | 'config' | 'model'>
 export interface RunFolder {
   readonly path: string;
   readonly summary: RunFolderSummary;
-  /** The model folder to load (checked to hold a manifest). */
+  /** The model folder to load (checked to hold a manifest or model.safetensors), or a .safetensors file. */
   readonly modelDir: string;
   /** Its format: FedLoGe's own or the generic state export of every other strategy. */
   readonly format: RunModelFormat;
@@ -27,7 +33,9 @@ export type RunModelFormat = typeof FEDLOGE_MODEL_FORMAT | typeof STATE_MODEL_FO
 const READABLE_FORMATS: readonly string[] = [FEDLOGE_MODEL_FORMAT, STATE_MODEL_FORMAT];
 
 /**
- * Read `runDir`'s summary.json and find its model (`modelDir` overrides `<run>/model`). Errors say
+ * Read `runDir`'s summary.json and find its model (`modelDir` overrides `<run>/model`: a model
+ * folder, or a .safetensors file of an export). A folder with only model.safetensors is read from
+ * that file (its metadata holds the manifest). Errors say
  * what is missing and why: not a run folder, a run still going or killed, a run from before every
  * strategy exported its model.
  */
@@ -50,16 +58,17 @@ export function openRunFolder(runDir: string, modelDir?: string): RunFolder {
     throw new Error(`${summaryPath} holds no run config (config.dataset, config.seed); it was not written by 'fedloge train'.`);
   }
   const dir = modelDir ?? join(runDir, RUN_FILES.model);
-  if (!existsSync(join(dir, MANIFEST_FILE))) {
+  const safetensors = safetensorsSource(dir, MANIFEST_FILE);
+  if (!safetensors && !existsSync(join(dir, MANIFEST_FILE))) {
     const why =
       modelDir !== undefined
-        ? `--model ${modelDir} holds no ${MANIFEST_FILE}; pass the model/ folder of a 'fedloge train' run.`
+        ? `--model ${modelDir} holds no ${MANIFEST_FILE} or ${MODEL_SAFETENSORS_FILE}; pass the model/ folder of a 'fedloge train' run or a .safetensors file.`
         : summary.model === null || summary.model === undefined
           ? `the run (strategy '${summary.strategy}') exported no model; it predates model export for every strategy. Train it again.`
-          : `the model folder ${dir} is missing or incomplete (no ${MANIFEST_FILE}); train the run again.`;
+          : `the model folder ${dir} is missing or incomplete (no ${MANIFEST_FILE} or ${MODEL_SAFETENSORS_FILE}); train the run again.`;
     throw new Error(`No model to load from ${runDir}: ${why}`);
   }
-  const format = manifestFormat(join(dir, MANIFEST_FILE));
+  const format = safetensors ? String(readSafetensorsMetadata(safetensors)['format']) : manifestFormat(join(dir, MANIFEST_FILE));
   if (!READABLE_FORMATS.includes(format)) {
     throw new Error(`${dir} holds a '${format}' model; predict reads ${READABLE_FORMATS.map((f) => `'${f}'`).join(' and ')} models.`);
   }

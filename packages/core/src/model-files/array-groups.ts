@@ -6,6 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sizeOf, type ArrayRecord } from '../arrays.js';
+import { readSafetensorsGroup, safetensorsManifestText, safetensorsSource } from './model-safetensors.js';
 
 /** Where one array sits in its group's file. */
 export interface ArrayLocation {
@@ -47,8 +48,14 @@ export async function writeArrayGroup(dir: string, group: string, record: ArrayR
   return { file, length, arrays };
 }
 
-/** Read a group written by {@link writeArrayGroup}; errors name the file and what is wrong with it. */
+/**
+ * Read a group written by {@link writeArrayGroup}, or, where the folder has only the export's
+ * model.safetensors (or `dir` is a .safetensors file), from that; errors name the file and what is
+ * wrong with it.
+ */
 export async function readArrayGroup(dir: string, entry: GroupEntry): Promise<ArrayRecord> {
+  const safetensors = safetensorsSource(dir, entry.file);
+  if (safetensors) return readSafetensorsGroup(safetensors, entry);
   const path = join(dir, entry.file);
   const buffer = await readFile(path);
   if (buffer.byteLength !== entry.length * 4) {
@@ -77,18 +84,20 @@ export async function writeJsonManifest(dir: string, file: string, manifest: unk
 }
 
 /**
- * Read `dir/file` as JSON and check its `format` and `version`; `what` names the export in errors
- * (e.g. 'FedLoGe model').
+ * Read `dir/file` as JSON (or the copy in the export's safetensors metadata, where only that file
+ * is there) and check its `format` and `version`; `what` names the export in errors (e.g.
+ * 'FedLoGe model').
  */
 export async function readJsonManifest<M extends { format: string; version: number }>(
   dir: string,
   file: string,
   expected: { readonly format: M['format']; readonly version: M['version']; readonly what: string },
 ): Promise<Partial<M>> {
-  const path = join(dir, file);
+  const safetensors = safetensorsSource(dir, file);
+  const path = safetensors ?? join(dir, file);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = safetensors ? await safetensorsManifestText(safetensors) : await readFile(path, 'utf8');
   } catch (e) {
     throw new Error(`No ${expected.what} at ${dir}: cannot read ${file} (${(e as Error).message}). Pass the model folder a run exported.`, {
       cause: e,

@@ -1,11 +1,13 @@
 /**
  * Write the generic model export (state-model-format.ts) of a finished run: what every strategy
- * has, its global arrays and its clients' states, plus what rebuilding its predictors needs.
+ * has, its global arrays and its clients' states, plus what rebuilding its predictors needs; the
+ * arrays also go to model.safetensors (model-safetensors.ts).
  */
 import type { ArrayRecord } from '../arrays.js';
 import type { ModelSpec, PluginRef } from '../simulation/plugin-model-builder.js';
 import type { TrainConfig } from '../strategy.js';
 import { writeArrayGroup, writeJsonManifest } from './array-groups.js';
+import { writeModelSafetensors } from './model-safetensors.js';
 import {
   MODEL_MANIFEST_FILE,
   STATE_MODEL_FORMAT,
@@ -87,7 +89,22 @@ export async function exportStateModel(
     groups,
   };
   await writeJsonManifest(dir, MODEL_MANIFEST_FILE, manifest);
-  return { manifest, files: [MODEL_MANIFEST_FILE, groups.global.file, groups['client-states'].file] };
+  // The same arrays for other tools: global keys as they are, client k's under `clients.<k>.<key>`.
+  const safetensors = await writeModelSafetensors(
+    dir,
+    manifest,
+    [
+      { entry: groups.global, prefix: '', record: input.global },
+      { entry: groups['client-states'], prefix: 'clients.', record: states },
+    ],
+    {
+      strategy: input.strategy.name,
+      classes: String(input.numClasses),
+      clients: String(numClients),
+      input_shape: input.inputShape.join('x'),
+    },
+  );
+  return { manifest, files: [MODEL_MANIFEST_FILE, groups.global.file, groups['client-states'].file, safetensors] };
 }
 
 /** GM and PM variant names from evaluator keys (`gm/x`, `pm/x`, `pm/x/unmasked`), in order. */

@@ -7,3 +7,7 @@ export { exportStateModel } from './export-state-model.js';
 export type { StateModelExportInput } from './export-state-model.js';
 export { STATE_MODEL_MODES, StateModel, loadStateModel, readStateManifest } from './state-model.js';
 export type { LoadStateModelOptions, StateModelMode, VariantPredictor } from './state-model.js';
+export { SafetensorsFile, readSafetensors, readSafetensorsMetadata, writeSafetensors } from './safetensors.js';
+export type { SafetensorsEntry } from './safetensors.js';
+export { MODEL_SAFETENSORS_FILE, safetensorsName, safetensorsSource, writeModelSafetensors } from './model-safetensors.js';
+export type { SafetensorsGroup } from './model-safetensors.js';

@@ -2,10 +2,11 @@
  * Export a trained FedLoGe model with everything its three inference modes need (README of the
  * reference, docs/fedloge.md#gla-fr): the backbone, the SSE-C, the global head g_aux and its GA-FR
  * realignment, and every client's local head and LA-FR realignment. The realignments are computed
- * here, once, so loading needs no strategy. Format: model-format.ts.
+ * here, once, so loading needs no strategy. Format: model-format.ts; the same arrays also go to
+ * model.safetensors, each group under its tensor-name prefix (SAFETENSORS_PREFIXES).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { prefixRecord, unprefixRecord, type ArrayEntry, type ArrayRecord, type ModelBuilder } from '@fedloge/core';
+import { prefixRecord, unprefixRecord, writeModelSafetensors, type ArrayEntry, type ArrayRecord, type ModelBuilder } from '@fedloge/core';
 import { BACKBONE_PREFIX } from '../fedavg.js';
 import type { FedLoGe } from './fedloge.js';
 import { GAUX_PREFIX, LOCAL_PREFIX } from './state-keys.js';
@@ -13,6 +14,7 @@ import { disposeHeads, globalRealign, headParams, localRealignAll } from './gla-
 import {
   FEDLOGE_MODEL_FORMAT,
   FEDLOGE_MODEL_VERSION,
+  MODEL_GROUPS,
   writeGroup,
   writeManifest,
   type FedLoGeManifest,
@@ -49,6 +51,16 @@ const NOTES: Record<ModelGroup, string> = {
     'Personalized logits = (f·R_kᵀ + b_gaux) + (f·L_kᵀ + b_k)',
 };
 
+/** Tensor-name prefixes of the groups in model.safetensors (client k's local head: `local.<k>.weight`). */
+export const SAFETENSORS_PREFIXES: Readonly<Record<ModelGroup, string>> = {
+  backbone: BACKBONE_PREFIX,
+  'sse-c': 'sse-c.',
+  'global-head': GAUX_PREFIX,
+  'realigned-global-head': 'realigned-gaux.',
+  'local-heads': LOCAL_PREFIX,
+  'realigned-local-heads': 'realigned-local.',
+};
+
 /** Write the model to `dir` (created if needed) and return its manifest. */
 export async function exportFedLoGeModel(dir: string, input: FedLoGeExportInput): Promise<FedLoGeManifest> {
   const { strategy, global, clientStates, models } = input;
@@ -68,16 +80,19 @@ export async function exportFedLoGeModel(dir: string, input: FedLoGeExportInput)
   });
 
   const { realignedGlobal, realignedLocal } = realignHeads(strategy, gauxRecord, localHeads, clientStates.length);
+  const records: Record<ModelGroup, ArrayRecord> = {
+    backbone: unprefixRecord(global, BACKBONE_PREFIX),
+    'sse-c': {
+      weight: { shape: [numClasses, featureDim], data: sseC.weight },
+      bias: { shape: [numClasses], data: sseC.bias },
+    },
+    'global-head': gauxRecord,
+    'realigned-global-head': realignedGlobal,
+    'local-heads': localHeads,
+    'realigned-local-heads': realignedLocal,
+  };
   const groups = {} as Record<ModelGroup, GroupEntry>;
-  groups.backbone = await writeGroup(dir, 'backbone', unprefixRecord(global, BACKBONE_PREFIX));
-  groups['sse-c'] = await writeGroup(dir, 'sse-c', {
-    weight: { shape: [numClasses, featureDim], data: sseC.weight },
-    bias: { shape: [numClasses], data: sseC.bias },
-  });
-  groups['global-head'] = await writeGroup(dir, 'global-head', gauxRecord);
-  groups['realigned-global-head'] = await writeGroup(dir, 'realigned-global-head', realignedGlobal);
-  groups['local-heads'] = await writeGroup(dir, 'local-heads', localHeads);
-  groups['realigned-local-heads'] = await writeGroup(dir, 'realigned-local-heads', realignedLocal);
+  for (const group of MODEL_GROUPS) groups[group] = await writeGroup(dir, group, records[group]);
 
   const manifest: FedLoGeManifest = {
     format: FEDLOGE_MODEL_FORMAT,
@@ -95,6 +110,18 @@ export async function exportFedLoGeModel(dir: string, input: FedLoGeExportInput)
     groups,
   };
   await writeManifest(dir, manifest);
+  await writeModelSafetensors(
+    dir,
+    manifest,
+    MODEL_GROUPS.map((group) => ({ entry: groups[group], prefix: SAFETENSORS_PREFIXES[group], record: records[group] })),
+    {
+      strategy: 'fedloge',
+      classes: String(numClasses),
+      clients: String(clientStates.length),
+      input_shape: models.inputShape.join('x'),
+      backbone: input.backbone.name,
+    },
+  );
   return manifest;
 }
 

@@ -31,6 +31,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import {
   crossEntropy,
+  MODEL_SAFETENSORS_FILE,
   prefixRecord,
   unprefixRecord,
   type ArrayRecord,
@@ -356,7 +357,7 @@ export class FedLoGe extends FedAvg<FedLoGeOptions> {
     return {
       format: manifest.format,
       version: manifest.version,
-      files: [MANIFEST_FILE, ...Object.values(manifest.groups).map((g) => g.file)],
+      files: [MANIFEST_FILE, ...Object.values(manifest.groups).map((g) => g.file), MODEL_SAFETENSORS_FILE],
     };
   }
 
