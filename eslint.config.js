@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/dist/', '**/build/', '**/generated/', '**/gen/', 'results/', '.nx/', 'coverage/'],
+    ignores: ['**/node_modules/', 'docs/api/', '**/dist/', '**/build/', '**/generated/', '**/gen/', 'results/', '.nx/', 'coverage/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
