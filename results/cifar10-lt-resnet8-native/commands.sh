@@ -40,6 +40,11 @@ for s in 1 2; do
 done
 wait
 
+# 5. The SSE-C's logit scale at initialisation, per width and norm.
+node results/tools/export-sse-c.mjs --seed 3407 --feature-dim 512 --classes 10 --out $OUT/sse-c-512.npz
+/usr/bin/python3 results/tools/sse_c_logit_scale.py --data-dir $DATA \
+  resnet8=$OUT/sse-c-64.npz resnet8=$OUT/sse-c-64-n1.npz resnet18=$OUT/sse-c-512.npz
+
 # Tables and curves.
 python3 results/tools/compare_curves.py $OUT/e1b32/fedloge/metrics.jsonl $OUT/e1b32/torch-fedloge.jsonl --markdown
 python3 results/tools/compare_curves.py $OUT/e1b32/fedavg/metrics.jsonl $OUT/e1b32/torch-fedavg.jsonl --markdown
