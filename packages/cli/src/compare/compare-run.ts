@@ -31,7 +31,8 @@ export interface CompareOutcome {
   readonly runs: readonly CompareRunEntry[];
 }
 
-interface CompareRunEntry {
+export interface CompareRunEntry {
+  /** The row name: the strategy (compare) or the point's values (sweep). */
   readonly strategy: string;
   readonly seed: number;
   readonly outcome: TrainOutcome;
@@ -99,12 +100,48 @@ export async function compareRun(
     }
   }
 
-  const warnings = runWarnings(runs, multiSeed);
-  const data = compareReportData(config, runs, dataBySeed, startedAt, seeds, options.variants ?? true);
+  writeComparison(top, config, runs, {
+    dataOf: (r) => dataBySeed.get(r.seed)!,
+    startedAt,
+    seeds,
+    variants: options.variants ?? true,
+    chosen,
+    stdout: io.stdout,
+  });
+  return { outDir: top.path, runs };
+}
+
+export interface ComparisonWriteOptions {
+  /** The data (partition) a run trained on. */
+  readonly dataOf: (run: CompareRunEntry) => RunData;
+  readonly startedAt: Date;
+  readonly seeds: readonly number[];
+  /** Rows for every variant each run reports, or only the headline. */
+  readonly variants: boolean;
+  readonly chosen: Readonly<Record<string, readonly string[]>>;
+  readonly stdout: NodeJS.WritableStream;
+  /** Settings listed first in the report (e.g. what a sweep varies). */
+  readonly leadSettings?: readonly (readonly [string, string])[];
+}
+
+/**
+ * compare.md, compare.csv and report.html in `top` for `runs` (several runs of one name are its
+ * seeds: mean ± std), and compare.md printed to stdout; `compare` and `sweep` share it.
+ */
+export function writeComparison(
+  top: RunDirectory,
+  config: ResolvedConfig['config'],
+  runs: readonly CompareRunEntry[],
+  options: ComparisonWriteOptions,
+): void {
+  const { seeds, chosen } = options;
+  const warnings = runWarnings(runs, seeds.length > 1);
+  const data = compareReportData(config, runs, options.dataOf, options.startedAt, seeds, options.variants);
   const report = {
     ...data,
     // The HTML report lists them with the settings, as it does scaled-down strategies.
     settings: [
+      ...(options.leadSettings ?? []).map(([k, v]): [string, string] => [k, v]),
       ...Object.entries(warnings).flatMap(([s, lines]) => lines.map((l): [string, string] => [`${s}: WARNING`, l])),
       ...data.settings,
     ],
@@ -116,8 +153,7 @@ export async function compareRun(
   writeFileAtomic(top.file(COMPARE_FILES.markdown), markdown);
   writeFileAtomic(top.file(COMPARE_FILES.csv), comparisonCsv(rows, warnings));
   writeReport(top.path, report);
-  io.stdout.write(`\n${markdown}\nComparison written to ${top.path}\n`);
-  return { outDir: top.path, runs };
+  options.stdout.write(`\n${markdown}\nComparison written to ${top.path}\n`);
 }
 
 /**
@@ -151,17 +187,20 @@ function scaledDownNotes(runs: readonly CompareRunEntry[]): string[] {
 function compareReportData(
   config: ResolvedConfig['config'],
   runs: readonly CompareRunEntry[],
-  /** Each seed's data; the first seed's partition is the one the report's heat map shows. */
-  dataBySeed: ReadonlyMap<number, RunData>,
+  /** Each run's data; the first run's partition is the one the report's heat map shows. */
+  dataOf: (run: CompareRunEntry) => RunData,
   generatedAt: Date,
   seeds: readonly number[],
   variants: boolean,
 ): ReportData {
-  const { dataset, data } = dataBySeed.get(seeds[0]!)!;
-  // Client sample counts for the per-client PM chart come from each run's own seed's partition.
-  const clientCounts = new Map(
-    [...dataBySeed].map(([seed, rd]) => [seed, reportPartitionOf(rd.dataset, rd.data.partition).clientClassCounts]),
-  );
+  const { dataset, data } = dataOf(runs[0]!);
+  // Client sample counts for the per-client PM chart come from each run's own partition.
+  const clientCounts = new Map<RunData, readonly (readonly number[])[]>();
+  const countsOf = (r: CompareRunEntry) => {
+    const rd = dataOf(r);
+    if (!clientCounts.has(rd)) clientCounts.set(rd, reportPartitionOf(rd.dataset, rd.data.partition).clientClassCounts);
+    return clientCounts.get(rd)!;
+  };
   const d = config.dataset;
   const split = config.partition !== undefined ? 'partition from file' : d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`;
   const seedText = seeds.length > 1 ? `seeds ${seeds.join(', ')} (${seeds.length} runs per strategy)` : `seed ${seeds[0]}`;
@@ -180,7 +219,7 @@ function compareReportData(
       reportRunOf(r.strategy, r.outcome.result, dataset.classNames, data.ltCounts, {
         variantLabels: r.outcome.summary.final.variantLabels,
         ...(seeds.length > 1 ? { seed: r.seed } : {}),
-        clientClassCounts: clientCounts.get(r.seed)!,
+        clientClassCounts: countsOf(r),
       }),
     ),
     partition: reportPartitionOf(dataset, data.partition),

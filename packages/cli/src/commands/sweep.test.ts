@@ -1,0 +1,77 @@
+/**
+ * `fedloge sweep` end to end on one-round runs of a 3-client slice of Fashion-MNIST (as
+ * compare.test.ts): the product of values × seeds as run folders, progress lines, one comparison
+ * with a row per point averaging its seeds; invalid points refused together before anything runs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
+import { runCli } from '../__fixtures__/run-cli.js';
+import { COMPARISON_CSV_COLUMNS } from '../compare/comparison-table.js';
+
+const TINY = ['--strategy', 'fedavg', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3'].concat([
+  '--clients-per-round',
+  '2',
+  '--rounds',
+  '1',
+  '--batch-size',
+  '16',
+  '--backend',
+  'wasm',
+  '--workers',
+  '0',
+]);
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('fedloge sweep (end to end)', () => {
+  it('runs every value × seed as a run folder and writes one comparison, a row per point', async () => {
+    const dir = tempDir('sweep');
+    writeTinyPartition(dir, 3, 40);
+    const { code, stdout, stderr } = await runCli(
+      ['sweep', '--set', 'train.lr=0.01,0.2', '--seeds', '5,6', '--variants', 'headline', ...TINY, '--out', 'sw'],
+      dir,
+    );
+    expect(code, stderr).toBe(0);
+    const out = join(dir, 'sw');
+    expect(stderr).toContain('point 1/4 (lr=0.01, seed 5)');
+    expect(stderr).toContain('point 4/4 (lr=0.2, seed 6)');
+    const summaries = ['lr=0.01', 'lr=0.2'].map((p) => [5, 6].map((s) => readJson(join(out, p, `seed-${s}`, 'summary.json'))));
+    expect(summaries.flat().map((s) => [s.config.train.lr, s.seed])).toEqual([
+      [0.01, 5],
+      [0.01, 6],
+      [0.2, 5],
+      [0.2, 6],
+    ]);
+    // The points of one seed share its partition; the two lr values train differently.
+    expect(summaries[0]![0].data).toEqual(summaries[1]![0].data);
+    expect(summaries[0]![0].final.gm.acc).not.toBe(summaries[1]![0].final.gm.acc);
+    for (const file of ['compare.md', 'compare.csv', 'report.html']) expect(existsSync(join(out, file)), file).toBe(true);
+
+    const [header, ...lines] = readFileSync(join(out, 'compare.csv'), 'utf8').trimEnd().split('\n');
+    expect(header).toBe(COMPARISON_CSV_COLUMNS.join(','));
+    expect(lines).toHaveLength(2);
+    lines.forEach((line, i) => {
+      const f = Object.fromEntries(COMPARISON_CSV_COLUMNS.map((c, j) => [c, line.split(',')[j]]));
+      expect(f['strategy']).toBe(['lr=0.01', 'lr=0.2'][i]);
+      expect(f['seeds']).toBe('2');
+      expect(Number(f['last_gm_all'])).toBeCloseTo(mean(summaries[i]!.map((s) => s.final.gm.acc as number)), 12);
+    });
+    expect(stdout).toContain('| lr=0.2 | headline | 2 |');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('train.lr ∈ {0.01, 0.2}');
+  }, 240_000);
+
+  it('refuses every invalid point at once, naming key and value, before anything is written', async () => {
+    const dir = tempDir('sweep-bad');
+    writeTinyPartition(dir, 3, 40);
+    const { code, stderr } = await runCli(['sweep', '--set', 'train.lr=0.01,-1,fast', ...TINY, '--out', 'sw'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Cannot sweep');
+    expect(stderr).toMatch(/lr=-1: .*--set train\.lr=-1/);
+    expect(stderr).toMatch(/lr=fast: .*--set train\.lr=fast/);
+    expect(stderr).not.toMatch(/lr=0\.01:/);
+    expect(existsSync(join(dir, 'sw'))).toBe(false);
+  }, 60_000);
+});
