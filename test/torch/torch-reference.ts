@@ -38,10 +38,10 @@ export function recordToJson(record: ArrayRecord): Record<string, JsonArray> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, toJsonArray(v.shape, v.data)]));
 }
 
-/** Run the reference on `input` and parse its JSON answer; stderr is part of the error on failure. */
-export function runTorchReference<T>(input: unknown): T {
-  const run = spawnSync(PYTHON, [STEPS_SCRIPT], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`${STEPS_SCRIPT} failed (exit ${run.status}):\n${run.stderr}`);
+/** Run the reference `script` on `input` and parse its JSON answer; stderr is part of the error on failure. */
+export function runTorchReference<T>(input: unknown, script: string = STEPS_SCRIPT): T {
+  const run = spawnSync(PYTHON, [script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`${script} failed (exit ${run.status}):\n${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }
 

@@ -20,6 +20,7 @@ export type {
   ServerContext,
   Strategy,
   TrainConfig,
+  OptimizerConfig,
 } from './strategy.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { Logger } from './logger.js';

@@ -13,14 +13,25 @@ import type { ArrayRecord } from './arrays.js';
 import type { Rng } from './random.js';
 import type { Backbone, Head } from './nn/module.js';
 import type { Logger } from './logger.js';
+import type { LrSchedule } from './train/lr-schedule.js';
 
-/** Local optimisation settings (PyTorch SGD semantics). */
+/** The local optimiser: SGD (lr, momentum, weightDecay of `TrainConfig`), or Adam/AdamW (lr, weightDecay and these). */
+export type OptimizerConfig =
+  { readonly name: 'sgd' } | { readonly name: 'adam' | 'adamw'; readonly beta1?: number; readonly beta2?: number; readonly eps?: number };
+
+/** Local optimisation settings (PyTorch optimiser semantics). */
 export interface TrainConfig {
   readonly localEpochs: number;
   readonly batchSize: number;
+  /** The lr a client trains with: in a client task, the round's lr (`lrSchedule` applied). */
   readonly lr: number;
+  /** SGD's only. */
   readonly momentum: number;
   readonly weightDecay: number;
+  /** @default SGD */
+  readonly optimizer?: OptimizerConfig;
+  /** Per-round schedule of `lr` (lr-schedule.ts). @default constant */
+  readonly lrSchedule?: LrSchedule;
 }
 
 /** One mini-batch. The tensors belong to the consumer, which must dispose them. */

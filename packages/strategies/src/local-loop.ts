@@ -1,12 +1,12 @@
 /**
  * The local loop of the FedAvg family: `ctx.train.localEpochs` epochs over a client's mini-batches,
- * each batch taking one SGD step per group of variables, every group with its own loss and its own
- * optimiser (the run's lr, momentum and weight decay; created once per call, so momentum runs across
- * the epochs). FedAvg trains one group (the whole network on one loss); FedLoGe three (the backbone
+ * each batch taking one optimiser step per group of variables, every group with its own loss and its own
+ * optimiser (the run's `train.optimizer` — SGD by default — at the round's lr; created once per call, so
+ * momentum or Adam's moments run across the epochs and start afresh each client-round). FedAvg trains one group (the whole network on one loss); FedLoGe three (the backbone
  * through the SSE-C, then g_aux and the local head on the detached features).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { SGD, minimize, type Batch, type ClientTrainContext } from '@fedloge/core';
+import { createLocalOptimizer, minimize, type Batch, type ClientTrainContext } from '@fedloge/core';
 
 /** Where a batch sits in local training (for objectives that treat some batches differently). */
 export interface BatchPosition {
@@ -16,7 +16,7 @@ export interface BatchPosition {
   readonly batch: number;
 }
 
-/** One optimiser's part of a local step: SGD on `variables` against `loss`. */
+/** One optimiser's part of a local step: a step on `variables` against `loss`. */
 export interface LocalGroup {
   /** Name of the group's mean loss per step in the client metrics (FedAvg's one group: `loss`). */
   readonly metric: string;
@@ -43,7 +43,7 @@ export interface LocalLoopResult {
 /** Run the loop over `ctx.data` with `ctx.rng` (batch order and augmentation); disposes every batch. */
 export function runLocalLoop(ctx: ClientTrainContext, groups: readonly LocalGroup[], hooks: LocalLoopHooks = {}): LocalLoopResult {
   const { train } = ctx;
-  const optimizers = groups.map((g) => new SGD(g.variables, { lr: train.lr, momentum: train.momentum, weightDecay: train.weightDecay }));
+  const optimizers = groups.map((g) => createLocalOptimizer(g.variables, train));
   const sums = groups.map(() => 0);
   let steps = 0;
   try {

@@ -63,7 +63,8 @@ describe('validateConfig', () => {
     // a misspelt key would otherwise be silently ignored
     {
       raw: { train: { learningRate: 0.1 } },
-      expected: 'train.learningRate: unknown setting. Allowed in train: localEpochs, batchSize, lr, momentum, weightDecay.',
+      expected:
+        'train.learningRate: unknown setting. Allowed in train: localEpochs, batchSize, lr, momentum, weightDecay, optimizer, lrSchedule.',
     },
     // misspelt top-level key gets a suggestion
     { raw: { roundz: 3 }, expected: "roundz: unknown setting. Did you mean 'rounds'? Allowed in the top level: " },

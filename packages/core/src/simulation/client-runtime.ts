@@ -31,6 +31,7 @@ import { FederatedClientData } from './federated-client-data.js';
 import { PluginModelBuilder, type ModelSpec, type PluginRef } from './plugin-model-builder.js';
 import { callHook } from './strategy-error.js';
 import { RUN_STREAMS } from './streams.js';
+import { lrAtRound } from '../train/lr-schedule.js';
 
 /** One client's work in one round. */
 export interface ClientTask {
@@ -183,7 +184,7 @@ export async function runClientTask(runtime: ClientRuntime, client: FederatedCli
       payload: task.payload,
       state: task.state,
       data: client,
-      train: task.overrides?.train ? { ...runtime.train, ...task.overrides.train } : runtime.train,
+      train: roundTrain(task.overrides?.train ? { ...runtime.train, ...task.overrides.train } : runtime.train, task.round),
       numClasses: runtime.data.dataset.numClasses,
       rng: RUN_STREAMS.clientTrain(new Rng(runtime.seed), task.round, task.clientId),
       models: runtime.models,
@@ -197,6 +198,12 @@ export async function runClientTask(runtime: ClientRuntime, client: FederatedCli
     );
   }
   return { ...update, clientId: task.clientId, seconds: (performance.now() - started) / 1000 };
+}
+
+/** `train` with the lr of `round` under its schedule (the same object when there is no schedule, so lr stays bit for bit). */
+function roundTrain(train: TrainConfig, round: number): TrainConfig {
+  const lr = lrAtRound(train.lr, train.lrSchedule, round);
+  return lr === train.lr ? train : { ...train, lr };
 }
 
 /** The runtime's strategy, or the one rebuilt with the task's option overrides. */

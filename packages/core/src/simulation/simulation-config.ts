@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { TrainConfig } from '../strategy.js';
+import { ADAM_DEFAULTS } from '../train/adam.js';
+import { STEP_GAMMA, WARMUP_START_FACTOR } from '../train/lr-schedule.js';
 
 export const SIMULATION_DEFAULTS = {
   rounds: 10,
@@ -21,13 +23,58 @@ export const SIMULATION_DEFAULTS = {
   clientsPerRound: 5,
 } as const;
 
+const positiveInt = (what: string) => z.int().min(1).describe(what);
+const warmup = {
+  warmupRounds: z.int().min(0).optional().describe('Linear warm-up over the first rounds (torch LinearLR); 0 or absent: none.'),
+  warmupStartFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe(`Warm-up's first-round lr as a fraction of lr (torch LinearLR start_factor). Default ${WARMUP_START_FACTOR.toFixed(4)}.`),
+};
+
+/** The local optimiser (`OptimizerConfig`): lr and weightDecay are train's; momentum is SGD's only. */
+export const optimizerConfigSchema = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('sgd') }),
+  z.strictObject({
+    name: z.enum(['adam', 'adamw']),
+    beta1: z.number().min(0).lt(1).optional().describe(`Adam β1. Default ${ADAM_DEFAULTS.beta1}.`),
+    beta2: z.number().min(0).lt(1).optional().describe(`Adam β2. Default ${ADAM_DEFAULTS.beta2}.`),
+    eps: z.number().gt(0).optional().describe(`Adam ε. Default ${ADAM_DEFAULTS.eps}.`),
+  }),
+]);
+
+/** The per-round lr schedule (`LrSchedule`, train/lr-schedule.ts). */
+export const lrScheduleSchema = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('constant'), ...warmup }),
+  z.strictObject({
+    name: z.literal('step'),
+    stepRounds: positiveInt('Multiply lr by gamma every this many rounds (torch StepLR step_size).'),
+    gamma: z.number().gt(0).max(1).optional().describe(`StepLR gamma. Default ${STEP_GAMMA}.`),
+    ...warmup,
+  }),
+  z.strictObject({
+    name: z.literal('cosine'),
+    periodRounds: positiveInt('Cosine half-period in rounds (torch CosineAnnealingLR T_max). Default: rounds minus warm-up.').optional(),
+    minFactor: z.number().min(0).max(1).optional().describe('Final lr as a fraction of lr (eta_min / lr). Default 0.'),
+    ...warmup,
+  }),
+]);
+
 /** Local training of every client (`TrainConfig`): SGD with PyTorch's momentum, as the reference code. */
 export const trainConfigSchema = z.strictObject({
   localEpochs: z.int().min(1).default(1).describe('Local epochs per client per round.'),
   batchSize: z.int().min(1).default(32).describe('Local mini-batch size.'),
   lr: z.number().gt(0).default(0.03).describe('SGD learning rate.'),
   momentum: z.number().min(0).lt(1).default(0.5).describe('SGD momentum (PyTorch semantics), reset every round.'),
-  weightDecay: z.number().min(0).default(0).describe('L2 weight decay added to the gradient.'),
+  weightDecay: z.number().min(0).default(0).describe('Weight decay: L2 added to the gradient (SGD, Adam), decoupled (AdamW).'),
+  optimizer: optimizerConfigSchema
+    .optional()
+    .describe("Local optimiser, fresh every client-round: {name: 'sgd'} (default), 'adam' or 'adamw' (PyTorch semantics)."),
+  lrSchedule: lrScheduleSchema
+    .optional()
+    .describe("Per-round schedule of lr, the same for every client of a round: 'constant' (default), 'step', 'cosine'."),
 });
 
 /** Headline PM masking: on, off, or as the strategy's reference code reports it. */
@@ -136,5 +183,16 @@ export function resolveSimulationConfig(config: SimulationConfig, numClients: nu
     throw new RangeError(`Invalid simulation config:\n${lines.join('\n')}`);
   }
   const { fraction: _resolvedBelow, ...settings } = parsed.data;
-  return { ...settings, clientsPerRound: clientsPerRoundFor(parsed.data, numClients) };
+  return {
+    ...settings,
+    train: withCosinePeriod(settings.train, settings.rounds),
+    clientsPerRound: clientsPerRoundFor(parsed.data, numClients),
+  };
+}
+
+/** A cosine schedule without periodRounds runs to the last round: T_max = rounds − warm-up (at least 1). */
+function withCosinePeriod(train: TrainConfig, rounds: number): TrainConfig {
+  const schedule = train.lrSchedule;
+  if (schedule?.name !== 'cosine' || schedule.periodRounds !== undefined) return train;
+  return { ...train, lrSchedule: { ...schedule, periodRounds: Math.max(rounds - (schedule.warmupRounds ?? 0), 1) } };
 }

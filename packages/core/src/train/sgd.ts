@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { leanVariableGrads } from './lean-backprop.js';
+import { gradientPairs, type GradientMap, type LocalOptimizer } from './optimizer.js';
 
 import { FED_SGD_MOMENTUM_UPDATE, sgdInputName, type FedSgdMomentumUpdateAttrs } from '../engine/fused/kernel-names.js';
 import { hasFusedKernel } from '../engine/fused/has-fused-kernel.js';
@@ -19,7 +20,7 @@ export interface SgdOptions {
   readonly weightDecay?: number;
 }
 
-export class SGD {
+export class SGD implements LocalOptimizer {
   readonly lr: number;
   readonly momentum: number;
   readonly weightDecay: number;
@@ -45,12 +46,8 @@ export class SGD {
    * Apply one step. `grads` maps each variable (or its `name`) to its gradient; variables without
    * a gradient are left untouched. The gradients are not disposed (the caller owns them).
    */
-  step(grads: ReadonlyMap<tf.Variable, tf.Tensor> | Readonly<Record<string, tf.Tensor>>): void {
-    const pairs: [tf.Variable, tf.Tensor][] = [];
-    for (const v of this.variables) {
-      const g = grads instanceof Map ? grads.get(v) : (grads as Record<string, tf.Tensor>)[v.name];
-      if (g) pairs.push([v, g]);
-    }
+  step(grads: GradientMap): void {
+    const pairs = gradientPairs(this.variables, grads);
     const fusable = pairs.every(([v, g]) => v.dtype === 'float32' && g.dtype === 'float32');
     if (fusable && hasFusedKernel(FED_SGD_MOMENTUM_UPDATE)) this.stepFused(pairs);
     else this.stepComposite(pairs);
@@ -121,7 +118,11 @@ export class SGD {
  * return the loss value. Everything intermediate is disposed, during the backward pass as soon as
  * it is no longer needed (lean-backprop.ts).
  */
-export function minimize(optimizer: SGD, loss: () => tf.Scalar, variables: readonly tf.Variable[] = optimizer.variables): number {
+export function minimize(
+  optimizer: LocalOptimizer,
+  loss: () => tf.Scalar,
+  variables: readonly tf.Variable[] = optimizer.variables,
+): number {
   const { value, grads } = leanVariableGrads(loss, variables);
   try {
     optimizer.step(grads);

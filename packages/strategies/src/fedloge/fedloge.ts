@@ -16,8 +16,8 @@
  *
  * ## Client duties (one client-round, docs/fedloge.md#client-round)
  * Start from the global backbone and g_aux and the client's own local head (first selection: a
- * fresh head drawn from the client's seeded stream). Create three SGD optimisers once for the
- * round (lr, momentum, weight decay of the run). Per batch: compute the features once (BatchNorm
+ * fresh head drawn from the client's seeded stream). Create three optimisers (the run's train.optimizer) once for the
+ * round (lr at the round's schedule, momentum, weight decay of the run). Per batch: compute the features once (BatchNorm
  * in train mode); step the backbone on CE(SSE-C(f)); step g_aux on CE(g_aux(f̄)) and the local
  * head on CE(local(f̄)), with f̄ = the same features, detached. Send backbone + g_aux with n_k;
  * keep the local head.
