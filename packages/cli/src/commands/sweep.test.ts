@@ -1,9 +1,10 @@
 /**
  * `fedloge sweep` end to end on one-round runs of a 3-client slice of Fashion-MNIST (as
  * compare.test.ts): the product of values × seeds as run folders, progress lines, one comparison
- * with a row per point averaging its seeds; invalid points refused together before anything runs.
+ * with a row per point averaging its seeds; invalid points refused together before anything runs;
+ * a re-run keeps completed points and resumes an interrupted one.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
@@ -61,7 +62,41 @@ describe('fedloge sweep (end to end)', () => {
     });
     expect(stdout).toContain('| lr=0.2 | headline | 2 |');
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('train.lr ∈ {0.01, 0.2}');
+
+    // The same sweep again trains nothing and writes the same table.
+    const csv = readFileSync(join(out, 'compare.csv'), 'utf8');
+    const again = await runCli(
+      ['sweep', '--set', 'train.lr=0.01,0.2', '--seeds', '5,6', '--variants', 'headline', ...TINY, '--out', 'sw'],
+      dir,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr.match(/completed earlier, kept/g)).toHaveLength(4);
+    expect(again.stderr).toContain('point 3/4 (lr=0.2, seed 5): completed earlier, kept');
+    expect(readFileSync(join(out, 'compare.csv'), 'utf8')).toBe(csv);
   }, 240_000);
+
+  it('resumes an interrupted point from its checkpoint, with the numbers of an uninterrupted run', async () => {
+    const dir = tempDir('sweep-resume');
+    writeTinyPartition(dir, 3, 40);
+    const twoRounds = TINY.map((a, i) => (TINY[i - 1] === '--rounds' ? '2' : a));
+    const argv = ['sweep', '--set', 'train.lr=0.05', ...twoRounds, '--seed', '5', '--keep-checkpoints', '2', '--out', 'sw'];
+    const first = await runCli(argv, dir);
+    expect(first.code, first.stderr).toBe(0);
+    const run = join(dir, 'sw', 'lr=0.05', 'seed-5');
+    const whole = readJson(join(run, 'summary.json'));
+    // As if stopped after round 1: no summary, no kept result, only the round-1 checkpoint.
+    rmSync(join(run, 'summary.json'));
+    rmSync(`${run}.result.json`);
+    const checkpoints = readdirSync(join(run, 'checkpoints')).sort();
+    expect(checkpoints).toHaveLength(2);
+    rmSync(join(run, 'checkpoints', checkpoints[1]!));
+    const again = await runCli(argv, dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('point 1/1 (lr=0.05, seed 5): resuming after round 1');
+    const resumed = readJson(join(run, 'summary.json'));
+    expect(resumed.final.gm).toEqual(whole.final.gm);
+    expect(resumed.final.pm).toEqual(whole.final.pm);
+  }, 180_000);
 
   it('refuses every invalid point at once, naming key and value, before anything is written', async () => {
     const dir = tempDir('sweep-bad');

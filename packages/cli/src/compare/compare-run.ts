@@ -21,6 +21,7 @@ import { loadRunData, type RunData } from '../runtime/run-data.js';
 import { trainRun, type TrainIo, type TrainOutcome } from '../run/train-run.js';
 import { comparisonCsv, comparisonMarkdown } from './comparison-table.js';
 import { checkStrategies, configForStrategy, strategyFolderName } from './strategy-config.js';
+import { schemeLabel } from '../config/partition-label.js';
 
 /** Files at the top of a comparison folder (next to one subfolder per strategy). */
 export const COMPARE_FILES = { markdown: 'compare.md', csv: 'compare.csv' } as const;
@@ -35,7 +36,8 @@ export interface CompareRunEntry {
   /** The row name: the strategy (compare) or the point's values (sweep). */
   readonly strategy: string;
   readonly seed: number;
-  readonly outcome: TrainOutcome;
+  /** What the comparison reads of the run (a sweep may take it from an earlier run's files). */
+  readonly outcome: Pick<TrainOutcome, 'outDir' | 'result' | 'summary'>;
 }
 
 export interface CompareOptions {
@@ -202,7 +204,7 @@ function compareReportData(
     return clientCounts.get(rd)!;
   };
   const d = config.dataset;
-  const split = config.partition !== undefined ? 'partition from file' : d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`;
+  const split = config.partition !== undefined ? 'partition from file' : (schemeLabel(d) ?? (d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`));
   const seedText = seeds.length > 1 ? `seeds ${seeds.join(', ')} (${seeds.length} runs per strategy)` : `seed ${seeds[0]}`;
   const settings = reportSettingsOf(config).map(([k, v]): [string, string] => (k === 'seed' ? [k, seedText] : [k, v]));
   return {

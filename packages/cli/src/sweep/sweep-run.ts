@@ -4,7 +4,8 @@
  * with a row per point, mean ± std over its seeds, written by compare's own code. Every point's
  * config is resolved and its plugin options checked before anything runs, and all problems are
  * reported at once, naming the point. Points with the same data settings share one partition per
- * seed, as compare's strategies do.
+ * seed, as compare's strategies do. Re-running the same sweep skips its completed points and
+ * resumes interrupted ones (sweep-resume.ts).
  */
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.js';
@@ -19,6 +20,7 @@ import { buildPluginContainer } from '../runtime/plugin-container.js';
 import { loadRunData, type RunData } from '../runtime/run-data.js';
 import { SET_FLAG, type SweepAxis } from './sweep-flags.js';
 import { sweepPoints, withValue, type SweepPoint } from './sweep-points.js';
+import { keepResult, pointState } from './sweep-resume.js';
 
 export interface SweepOptions {
   /** Seeds of every point; default: the config's seed. */
@@ -80,14 +82,27 @@ export async function sweepRun(
   const dataOfRun = new Map<CompareRunEntry, RunData>();
   for (const p of points) {
     for (const seed of seeds) {
-      io.stderr.write(`\npoint ${runs.length + 1}/${total} (${p.label}, seed ${seed})\n`);
+      const progress = `point ${runs.length + 1}/${total} (${p.label}, seed ${seed})`;
       const config: RunConfig = { ...p.resolved.config, seed, out: join(top.path, p.folder, `seed-${seed}`) };
+      const state = pointState(config.out!, config);
       const runData = await dataFor(config);
       let entry: CompareRunEntry;
-      try {
-        entry = { strategy: p.label, seed, outcome: await trainRun({ config, configFile: p.resolved.configFile }, { ...io, runData }) };
-      } catch (e) {
-        throw new Error(`sweep point ${runs.length + 1}/${total} (${p.label}, seed ${seed}) failed: ${(e as Error).message}`, { cause: e });
+      if (state.kind === 'done') {
+        io.stderr.write(`\n${progress}: completed earlier, kept (${config.out})\n`);
+        entry = { strategy: p.label, seed, outcome: state.outcome };
+      } else {
+        io.stderr.write(`\n${progress}${state.kind === 'resume' ? `: resuming after round ${state.checkpoint.checkpoint.round}` : ''}\n`);
+        try {
+          const outcome = await trainRun(
+            { config, configFile: p.resolved.configFile },
+            { ...io, runData },
+            state.kind === 'resume' ? { resume: state.checkpoint } : {},
+          );
+          keepResult(config.out!, outcome.result);
+          entry = { strategy: p.label, seed, outcome };
+        } catch (e) {
+          throw new Error(`sweep ${progress} failed: ${(e as Error).message}`, { cause: e });
+        }
       }
       runs.push(entry);
       dataOfRun.set(entry, runData);
