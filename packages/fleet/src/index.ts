@@ -6,10 +6,13 @@
  * - Records and objects: RecordDict/FleetArrayRecord/MetricRecord/ConfigRecord and Flower's content-addressed
  *   object encoding (.npy arrays in ≤ 5 MiB chunks, SHA-256 ids).
  * - Node auth: P-384 keys, signed timestamps in call metadata.
+ * The wire-level helpers behind these (message envelopes and their checks, object trees and ids, the
+ * signed call metadata, the .npy header) stay inside the package: FleetClient, FleetServer and
+ * ServerAppIoClient apply them.
  */
 export type { ArrayData, ArrayDType } from './records/dtype.js';
 export { arrayBytes, elementCount, type FleetArray, fleetArray } from './records/fleet-array.js';
-export { decodeNpy, encodeNpy, npyHeader } from './records/npy.js';
+export { decodeNpy, encodeNpy } from './records/npy.js';
 export { encodeNpz } from './records/npz.js';
 export {
   arrayRecord,
@@ -44,23 +47,6 @@ export {
 } from './objects/deflate.js';
 export { inflateMessage } from './objects/inflate.js';
 export {
-  envelopeBody,
-  messageEnvelope,
-  messageEnvelopeProblems,
-  MESSAGE_TTL_TOLERANCE_S,
-  MIN_CREATED_AT_S,
-  replyConsistencyProblems,
-} from './objects/message-envelope.js';
-export {
-  buildObject,
-  isObjectId,
-  objectIdOf,
-  type ObjectTreeNode,
-  type ObjectType,
-  parseObject,
-  postOrderIds,
-} from './objects/object-content.js';
-export {
   generateNodeKey,
   loadNodeKey,
   loadNodeKeyFile,
@@ -69,16 +55,6 @@ export {
   publicKeyFingerprint,
   publicKeyPemOf,
 } from './auth/node-key.js';
-export {
-  CLOCK_DRIFT_S,
-  PUBLIC_KEY_HEADER,
-  pythonIsoTimestamp,
-  SIGNATURE_HEADER,
-  signedCallMetadata,
-  TIMESTAMP_HEADER,
-  TIMESTAMP_TOLERANCE_S,
-  verifyCallMetadata,
-} from './auth/call-auth.js';
 export { type ClientTlsOptions, DEFAULT_MAX_MESSAGE_BYTES, type ServerTlsOptions, tlsHandshakeProblem } from './grpc/tls.js';
 export { backoffDelayMs, type RetryOptions } from './client/backoff.js';
 /** gRPC status codes (FleetCallError.code), so callers need not depend on grpc-js. */
