@@ -11,8 +11,8 @@ export {
 } from './dataset-plugins.js';
 export type { DatasetSourcePluginOptions } from './dataset-plugins.js';
 export { LARGE_IMAGE_DATASET_PLUGINS, imageListPlugin, imageNetLtPlugin, iNaturalist2018Plugin } from './large-image-plugins.js';
-export { buildFederatedData } from './federated-data.js';
-export type { BuiltFederatedData, FederatedDataOptions } from './federated-data.js';
+export { buildFederatedData, PARTITION_SCHEMES } from './federated-data.js';
+export type { BuiltFederatedData, FederatedDataOptions, PartitionScheme } from './federated-data.js';
 
 export {
   loadFashionMnist,
@@ -43,6 +43,9 @@ export type { LongTailSubset } from './long-tail.js';
 export { dirichletPartition } from './dirichlet-partition.js';
 export type { DirichletPartitionOptions } from './dirichlet-partition.js';
 export { iidPartition } from './iid-partition.js';
+export { shardPartition } from './shard-partition.js';
+export { pathologicalPartition, CLASS_ASSIGNMENTS } from './pathological-partition.js';
+export type { ClassAssignment } from './pathological-partition.js';
 export { localTestCounts, drawLocalTestSets } from './local-test-sets.js';
 export { serializePartition, writePartitionFile, readPartitionFile, validatePartition } from './partition-file.js';
 

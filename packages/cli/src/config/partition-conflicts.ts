@@ -6,8 +6,24 @@
  */
 
 /** The dataset settings a partition file replaces. */
-export const REPLACED_BY_PARTITION = ['imbalanceFactor', 'alpha', 'iid', 'minClientSize'] as const;
-const FLAG_OF: Readonly<Record<string, string>> = { imbalanceFactor: '--imbalance-factor', alpha: '--alpha', iid: '--iid' };
+export const REPLACED_BY_PARTITION = [
+  'imbalanceFactor',
+  'alpha',
+  'iid',
+  'minClientSize',
+  'partition',
+  'shardsPerClient',
+  'classesPerClient',
+  'classAssignment',
+] as const;
+const FLAG_OF: Readonly<Record<string, string>> = {
+  imbalanceFactor: '--imbalance-factor',
+  alpha: '--alpha',
+  iid: '--iid',
+  partition: '--partition-scheme',
+  shardsPerClient: '--shards-per-client',
+  classesPerClient: '--classes-per-client',
+};
 
 /**
  * One problem line per replaced setting given on the command line (`flagValues`, the flags' layer)

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { SIMULATION_SETTINGS, clientsPerRoundFor, clientsPerRoundProblem } from '@fedloge/core';
+import { CLASS_ASSIGNMENTS, PARTITION_SCHEMES, type ClassAssignment, type PartitionScheme } from '@fedloge/datasets';
 
 /** Tensor engines the CLI can ask core's `initBackend` for. `auto` picks the fastest available. */
 export const BACKEND_NAMES = ['auto', 'cuda', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
@@ -44,7 +45,21 @@ const datasetSection = z
       .default(0.01)
       .describe('Long-tail imbalance factor n_tail / n_head in (0, 1]; 1 keeps the balanced training set.'),
     alpha: z.number().gt(0).default(0.5).describe('Dirichlet concentration α of the client partition (smaller = more skewed).'),
-    iid: z.boolean().default(false).describe('Split the long-tailed set uniformly at random instead of by Dirichlet.'),
+    iid: z.boolean().default(false).describe("Split the long-tailed set uniformly at random instead of by Dirichlet (= partition 'iid')."),
+    partition: z
+      .enum(PARTITION_SCHEMES as [PartitionScheme, ...PartitionScheme[]])
+      .optional()
+      .describe(
+        "Client split of the long-tailed set: 'dirichlet' (default, alpha), 'iid', 'shard' (label-sorted shards, shardsPerClient each) or 'pathological' (classesPerClient classes each).",
+      ),
+    shardsPerClient: z.int().min(1).default(2).describe("partition 'shard': label-sorted shards per client (McMahan et al. 2017: 2)."),
+    classesPerClient: z.int().min(1).default(2).describe("partition 'pathological': classes per client."),
+    classAssignment: z
+      .enum(CLASS_ASSIGNMENTS as [ClassAssignment, ...ClassAssignment[]])
+      .default('first-deterministic')
+      .describe(
+        "partition 'pathological': 'first-deterministic' (client k: class k mod C, then random others), 'deterministic' (k, k+1, …) or 'random'.",
+      ),
     minClientSize: z.int().min(0).default(1).describe('Redraw the partition until every client has at least this many training images.'),
     download: z
       .boolean()

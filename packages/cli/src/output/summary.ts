@@ -7,6 +7,7 @@ import type { ExportedModel } from './export-model.js';
 import type { ThreadChoice } from '../runtime/threads.js';
 import { roundTimings, type RoundTimings } from './round-timings.js';
 import { variantLabels } from './variant-labels.js';
+import { schemeLabel } from '../config/partition-label.js';
 
 /** Software versions recorded with every run. */
 export interface RunVersions {
@@ -187,7 +188,7 @@ export function partitionOrigin(config: RunConfig): PartitionOrigin {
   return {
     from: 'drawn',
     imbalanceFactor: d.imbalanceFactor,
-    split: d.iid ? 'IID' : `Dirichlet α=${d.alpha}`,
+    split: schemeLabel(d) ?? (d.iid ? 'IID' : `Dirichlet α=${d.alpha}`),
     minClientSize: d.minClientSize,
   };
 }

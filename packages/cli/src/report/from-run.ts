@@ -3,6 +3,7 @@ import { classHistogram, type ImageDataset, type PartitionFile, type RunResult }
 import type { RunConfig } from '../config/schema.js';
 import type { RunData } from '../runtime/run-data.js';
 import type { ReportClient, ReportData, ReportPartition, ReportRoundPoint, ReportRun } from './report-data.js';
+import { schemeLabel } from '../config/partition-label.js';
 
 /** What `reportRunOf` may add to a run's view. */
 export interface ReportRunExtras {
@@ -71,7 +72,10 @@ export function reportSettingsOf(config: RunConfig): [string, string][] {
   const d = config.dataset;
   return [
     ['dataset', `${d.name}, imbalance factor ${d.imbalanceFactor}`],
-    ['partition', config.partition !== undefined ? `from ${config.partition}` : d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`],
+    [
+      'partition',
+      config.partition !== undefined ? `from ${config.partition}` : (schemeLabel(d) ?? (d.iid ? 'IID' : `Dirichlet α = ${d.alpha}`)),
+    ],
     ['clients', `${config.clients.total} total, ${config.clients.perRound} per round`],
     ['rounds', `${config.rounds} (evaluated every ${config.evalEvery})`],
     [

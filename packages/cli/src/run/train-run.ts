@@ -53,6 +53,7 @@ import { buildPluginContainer } from '../runtime/plugin-container.js';
 import { clientRuntimeSpec, simulationConfig } from '../runtime/runtime-spec.js';
 import { loadRunData, type RunData } from '../runtime/run-data.js';
 import { collectVersions } from './versions.js';
+import { schemeLabel } from '../config/partition-label.js';
 
 export interface TrainIo {
   /** Folder that relative paths given by the user resolve against (where the command was typed). */
@@ -241,7 +242,7 @@ function describeData(config: RunConfig, { dataset, data }: RunData): string {
   const clientSizes = data.partition.trainIndices.map((t) => t.length);
   return (
     `data: ${dataset.name}, ${clientSizes.reduce((a, b) => a + b, 0)} training images over ${clientSizes.length} clients ` +
-    `(${config.partition !== undefined ? `partition from ${config.partition}` : `${dataset.longTailed === true ? 'its own long tail' : `imbalance factor ${config.dataset.imbalanceFactor}`}, ${config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`}`})`
+    `(${config.partition !== undefined ? `partition from ${config.partition}` : `${dataset.longTailed === true ? 'its own long tail' : `imbalance factor ${config.dataset.imbalanceFactor}`}, ${schemeLabel(config.dataset) ?? (config.dataset.iid ? 'IID' : `Dirichlet α=${config.dataset.alpha}`)}`})`
   );
 }
 
