@@ -4,7 +4,7 @@
  * with a row per point averaging its seeds; invalid points refused together before anything runs;
  * a re-run keeps completed points and resumes an interrupted one.
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
@@ -109,4 +109,22 @@ describe('fedloge sweep (end to end)', () => {
     expect(stderr).not.toMatch(/lr=0\.01:/);
     expect(existsSync(join(dir, 'sw'))).toBe(false);
   }, 60_000);
+
+  it("takes the keys of a config file's sweep: section, --set replacing a key it lists", async () => {
+    const dir = tempDir('sweep-file');
+    writeTinyPartition(dir, 3, 40);
+    writeFileSync(join(dir, 'base.yaml'), 'seed: 5\nsweep:\n  train.lr: [0.01, 0.2]\n  train.momentum: [0.5]\n');
+    const r = await runCli(['sweep', '--config', 'base.yaml', '--set', 'train.lr=0.05', ...TINY, '--out', 'sw'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('point 1/1 (lr=0.05, momentum=0.5, seed 5)');
+    const summary = readJson(join(dir, 'sw', 'lr=0.05_momentum=0.5', 'seed-5', 'summary.json'));
+    expect([summary.config.train.lr, summary.config.train.momentum]).toEqual([0.05, 0.5]);
+    expect(summary.configFile).toBe(join(dir, 'base.yaml'));
+
+    writeFileSync(join(dir, 'bad.yaml'), 'sweep:\n  train.lr: []\n  train.momentum: [{a: 1}]\n');
+    const bad = await runCli(['sweep', '--config', 'bad.yaml', ...TINY, '--out', 'sw2'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad.yaml: sweep.train.lr lists no values');
+    expect(bad.stderr).toContain('bad.yaml: sweep.train.momentum: {"a":1} is not a number, true/false or text');
+  }, 120_000);
 });

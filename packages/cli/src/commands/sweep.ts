@@ -7,6 +7,7 @@ import { parseConfigArgs } from '../config/flags.js';
 import { formatFlagHelp } from '../config/help.js';
 import { SEEDS_FLAG, VARIANTS_FLAG, takeCompareFlags } from '../compare/compare-flags.js';
 import { SET_FLAG, takeSetFlags } from '../sweep/sweep-flags.js';
+import { SWEEP_FILE_HINT, loadSweepFile, mergeAxes } from '../sweep/sweep-file.js';
 import { sweepRun } from '../sweep/sweep-run.js';
 import type { Command, CommandContext } from './command.js';
 import { reportError } from './report-error.js';
@@ -17,15 +18,16 @@ export const sweepCommand: Command = {
   summary: 'Train every combination of config values (--set key=v1,v2) × seeds, and compare them in one table.',
   async run(ctx: CommandContext): Promise<number> {
     try {
-      const { axes, rest: afterSet } = takeSetFlags(ctx.argv);
+      const { axes: setAxes, rest: afterSet } = takeSetFlags(ctx.argv);
       const { seeds, variants, chosen, rest } = takeCompareFlags(afterSet);
       const args = parseConfigArgs(rest, ctx.cwd);
       if (args.help) {
         ctx.stdout.write(sweepHelp());
         return 0;
       }
-      if (axes.length === 0)
-        throw new UsageError(`sweep needs at least one --${SET_FLAG} <key>=<v1>,<v2>, e.g. --${SET_FLAG} train.lr=0.01,0.03 (see --help).`);
+      const file = args.configFile === undefined ? undefined : loadSweepFile(args.configFile, ctx.cwd);
+      const axes = mergeAxes(file?.axes ?? [], setAxes);
+      if (axes.length === 0) throw new UsageError(`sweep needs ${SWEEP_FILE_HINT}, e.g. --${SET_FLAG} train.lr=0.01,0.03 (see --help).`);
       if (chosen) throw new UsageError(`sweep's --${VARIANTS_FLAG} takes all or headline; its rows are points, not strategies.`);
       if (args.resume !== undefined || args.overwrite)
         throw new UsageError('sweep does not take --resume or --overwrite (they are train flags).');
@@ -36,6 +38,7 @@ export const sweepCommand: Command = {
         {
           ...(seeds ? { seeds } : {}),
           variants,
+          ...(file ? { fileLayer: file.layer } : {}),
         },
       );
       return 0;
@@ -57,7 +60,8 @@ export function sweepHelp(): string {
     '',
     'Flags:',
     `  --${SET_FLAG} <key>=<v1>,<v2>,…  A config key as in a config file (train.lr, strategy.options.etfNorm, clients.total)`,
-    '                        and its values: numbers, true/false, or text. Repeat for more keys.',
+    '                        and its values: numbers, true/false, or text. Repeat for more keys. A config file may list',
+    "                        them in a 'sweep:' section (train.lr: [0.01, 0.03]); --set replaces a key it lists.",
     `  --${SEEDS_FLAG} <s1,s2,…>      Run every combination over these seeds (default: the config's seed).`,
     `  --${VARIANTS_FLAG} all|headline  Rows for every variant a run reports (default: all), or only its headline.`,
     formatFlagHelp(),

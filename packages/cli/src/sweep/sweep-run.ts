@@ -10,6 +10,7 @@
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.js';
 import type { ParsedConfigArgs } from '../config/flags.js';
+import type { ConfigLayer } from '../config/merge.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import type { RunConfig } from '../config/schema.js';
 import { writeComparison, type CompareRunEntry } from '../compare/compare-run.js';
@@ -27,6 +28,8 @@ export interface SweepOptions {
   readonly seeds?: readonly number[];
   /** Rows for every variant each point reports (default), or only the headline. */
   readonly variants?: boolean;
+  /** The --config file's layer without its `sweep:` section (sweep-file.ts), used instead of the file. */
+  readonly fileLayer?: ConfigLayer;
 }
 
 export interface SweepOutcome {
@@ -47,7 +50,7 @@ export async function sweepRun(
   options: SweepOptions = {},
 ): Promise<SweepOutcome> {
   const startedAt = new Date();
-  const points = resolvePoints(args, axes, io.cwd);
+  const points = resolvePoints(args, axes, io.cwd, options.fileLayer);
   const base = points[0]!.resolved;
   const container = await buildPluginContainer(base.config.plugins, io.cwd);
   const problems: string[] = [];
@@ -121,7 +124,13 @@ export async function sweepRun(
 }
 
 /** Every point's config (defaults < file < flags < the point's values); all invalid points at once. */
-function resolvePoints(args: ParsedConfigArgs, axes: readonly SweepAxis[], cwd: string): ResolvedPoint[] {
+function resolvePoints(
+  args: ParsedConfigArgs,
+  axes: readonly SweepAxis[],
+  cwd: string,
+  fileLayer: ConfigLayer | undefined,
+): ResolvedPoint[] {
+  const configFile = args.configFile === undefined ? undefined : resolve(cwd, args.configFile);
   const problems: string[] = [];
   const out: ResolvedPoint[] = [];
   for (const point of sweepPoints(axes)) {
@@ -136,7 +145,10 @@ function resolvePoints(args: ParsedConfigArgs, axes: readonly SweepAxis[], cwd: 
       },
     };
     try {
-      out.push({ ...point, resolved: resolveConfig({ ...args, layer }, cwd) });
+      const { config } = fileLayer
+        ? resolveConfig({ ...args, configFile: undefined, layer }, cwd, [fileLayer])
+        : resolveConfig({ ...args, layer }, cwd);
+      out.push({ ...point, resolved: { config, configFile } });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(...e.problems.map((line) => `${point.label}: ${line}`));
