@@ -5,6 +5,8 @@ import type { RunData } from '../runtime/run-data.js';
 import type { ReportClient, ReportData, ReportPartition, ReportRoundPoint, ReportRun } from './report-data.js';
 import { schemeLabel } from '../config/partition-label.js';
 
+const OPTIMIZER_NAMES = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW' } as const;
+
 /** What `reportRunOf` may add to a run's view. */
 export interface ReportRunExtras {
   /** Names of the variant keys (summary.json's `final.variantLabels`). */
@@ -80,7 +82,7 @@ export function reportSettingsOf(config: RunConfig): [string, string][] {
     ['rounds', `${config.rounds} (evaluated every ${config.evalEvery})`],
     [
       'local training',
-      `${config.train.localEpochs} epoch(s), batch ${config.train.batchSize}, SGD lr ${config.train.lr}, momentum ${config.train.momentum}, weight decay ${config.train.weightDecay}`,
+      `${config.train.localEpochs} epoch(s), batch ${config.train.batchSize}, ${OPTIMIZER_NAMES[config.train.optimizer?.name ?? 'sgd']} lr ${config.train.lr}${config.train.lrSchedule ? ` (${config.train.lrSchedule.name} schedule)` : ''}, momentum ${config.train.momentum}, weight decay ${config.train.weightDecay}`,
     ],
     ['model', `${config.model.name}${optionsText(config.model.options)}`],
     ['aggregator', `${config.aggregator.name}${optionsText(config.aggregator.options)}`],

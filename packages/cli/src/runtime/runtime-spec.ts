@@ -1,5 +1,5 @@
 /** Translations from the CLI's RunConfig to the plain-data inputs of datasets and core. */
-import type { ClientRuntimeSpec, DatasetRef, PartitionFile, SimulationConfig } from '@fedloge/core';
+import { resolveTrainSchedule, type ClientRuntimeSpec, type DatasetRef, type PartitionFile, type SimulationConfig } from '@fedloge/core';
 import type { RunConfig } from '../config/schema.js';
 
 /** The run's dataset plugin, its options and data folder; also sent to worker threads (which never download). */
@@ -54,7 +54,7 @@ export function clientRuntimeSpec(config: RunConfig, partition: PartitionFile, p
     pluginBaseDir,
     dataset: datasetRef(config.dataset),
     partition,
-    train: config.train,
+    train: resolveTrainSchedule(config.train, config.rounds),
     seed: config.seed,
     augment: true,
     ...(threads !== undefined ? { threads } : {}),

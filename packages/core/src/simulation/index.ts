@@ -9,6 +9,7 @@ export {
   clientsPerRoundProblem,
   headlinePmMasked,
   resolveSimulationConfig,
+  resolveTrainSchedule,
   simulationConfigSchema,
   trainConfigSchema,
 } from './simulation-config.js';

@@ -185,13 +185,16 @@ export function resolveSimulationConfig(config: SimulationConfig, numClients: nu
   const { fraction: _resolvedBelow, ...settings } = parsed.data;
   return {
     ...settings,
-    train: withCosinePeriod(settings.train, settings.rounds),
+    train: resolveTrainSchedule(settings.train, settings.rounds),
     clientsPerRound: clientsPerRoundFor(parsed.data, numClients),
   };
 }
 
-/** A cosine schedule without periodRounds runs to the last round: T_max = rounds − warm-up (at least 1). */
-function withCosinePeriod(train: TrainConfig, rounds: number): TrainConfig {
+/**
+ * `train` as clients run it in a `rounds`-round run: a cosine schedule without periodRounds runs to the
+ * last round (T_max = rounds − warm-up, at least 1). Whatever builds a client runtime for a run applies it.
+ */
+export function resolveTrainSchedule(train: TrainConfig, rounds: number): TrainConfig {
   const schedule = train.lrSchedule;
   if (schedule?.name !== 'cosine' || schedule.periodRounds !== undefined) return train;
   return { ...train, lrSchedule: { ...schedule, periodRounds: Math.max(rounds - (schedule.warmupRounds ?? 0), 1) } };
