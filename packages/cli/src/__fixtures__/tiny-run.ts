@@ -31,3 +31,26 @@ export function writeTinyPartition(dir: string, clients = 3, perClient = 40): st
   writeFileSync(file, JSON.stringify(tinyPartition(clients, perClient)));
   return file;
 }
+
+/**
+ * Flags of a one-round CLI run on `writeTinyPartition`'s file (3 clients, 2 a round, batch 16, wasm
+ * on the main thread), for the commands' end-to-end tests.
+ */
+export const TINY_RUN_FLAGS: readonly string[] = [
+  '--partition',
+  'tiny-partition.json',
+  '--data-dir',
+  FASHION_MNIST_DIR,
+  '--clients',
+  '3',
+  '--clients-per-round',
+  '2',
+  '--rounds',
+  '1',
+  '--batch-size',
+  '16',
+  '--backend',
+  'wasm',
+  '--workers',
+  '0',
+];

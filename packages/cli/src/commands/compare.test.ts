@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
+import { TINY_RUN_FLAGS, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
 import { runCli } from '../__fixtures__/run-cli.js';
 import { COMPARISON_CSV_COLUMNS } from '../compare/comparison-table.js';
 
@@ -12,26 +12,7 @@ const PLUGIN = resolve(import.meta.dirname, '../../../../test/fixtures/my-strate
  * Shared flags of a one-round run on a 3-client slice of the real Fashion-MNIST (its cost is the
  * one evaluation on the 10 000 test images; compare-run.test.ts covers the logic on small data).
  */
-const TINY = [
-  '--partition',
-  'tiny-partition.json',
-  '--data-dir',
-  FASHION_MNIST_DIR,
-  '--clients',
-  '3',
-  '--clients-per-round',
-  '2',
-  '--rounds',
-  '1',
-  '--batch-size',
-  '16',
-  '--backend',
-  'wasm',
-  '--workers',
-  '0',
-  '--seed',
-  '5',
-];
+const TINY = [...TINY_RUN_FLAGS, '--seed', '5'];
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 

@@ -7,22 +7,11 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FASHION_MNIST_DIR, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
+import { TINY_RUN_FLAGS, tempDir, writeTinyPartition } from '../__fixtures__/tiny-run.js';
 import { runCli } from '../__fixtures__/run-cli.js';
 import { COMPARISON_CSV_COLUMNS } from '../compare/comparison-table.js';
 
-const TINY = ['--strategy', 'fedavg', '--partition', 'tiny-partition.json', '--data-dir', FASHION_MNIST_DIR, '--clients', '3'].concat([
-  '--clients-per-round',
-  '2',
-  '--rounds',
-  '1',
-  '--batch-size',
-  '16',
-  '--backend',
-  'wasm',
-  '--workers',
-  '0',
-]);
+const TINY = ['--strategy', 'fedavg', ...TINY_RUN_FLAGS];
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
