@@ -56,6 +56,15 @@ describe.skipIf(!npmReachable())('the npm pack tarballs', () => {
       run('npm', ['pack', '-w', workspace, '--pack-destination', packDir, '--ignore-scripts', '--silent'], ROOT, 120_000);
     const tarballs = readdirSync(packDir).map((f) => join(packDir, f));
     expect(tarballs).toHaveLength(rootManifest.workspaces.length);
+    // What runs ships (dist, bin, the addon sources); tests, their fixtures and build state do not.
+    for (const tarball of tarballs) {
+      const listing = run('tar', ['tzf', tarball], work, 60_000).split('\n');
+      expect(
+        listing.filter((f) => /\.test\.[jt]s$|__fixtures__|\.tsbuildinfo$/.test(f)),
+        tarball,
+      ).toEqual([]);
+      expect(listing, tarball).toContain('package/dist/index.js');
+    }
 
     const project = join(work, 'project');
     mkdirSync(project);
