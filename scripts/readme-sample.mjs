@@ -3,7 +3,10 @@
 // edit: `--write` runs it and puts its table between the readme-sample markers, `--check` (the
 // default; test/readme-sample.test.ts) runs it and fails when the README's table differs.
 // The command pins one backend thread (oneDNN's float sums follow the thread count), so the table
-// is the same on any machine with the native backend.
+// is the same on every machine with the native backend and the same CPU instruction set (oneDNN
+// picks its kernels by ISA: AVX-512 here and in CI). FedLoGe's heads after 2 rounds amplify
+// last-bit differences (a convolution layout change moved g_aux GM by 8 points, SSE-C not at all),
+// so any change to float order anywhere shows up here: regenerate with --write and say why.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
