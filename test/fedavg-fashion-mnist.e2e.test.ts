@@ -7,7 +7,15 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Simulation, buildClientRuntime, initBackend, silentLogger, type FederatedData, type SimulationConfig } from '@fedloge/core';
+import {
+  Simulation,
+  buildClientRuntime,
+  initBackend,
+  silentLogger,
+  type FederatedData,
+  type SimulationConfig,
+  type TrainConfig,
+} from '@fedloge/core';
 import { Rng } from '@fedloge/core/data';
 import { FASHION_MNIST_SYSTEM_DIR, buildFederatedData, loadDataset } from '@fedloge/datasets';
 import { balancedSubset } from './fixtures/dataset-subset.js';
@@ -31,7 +39,7 @@ describe.skipIf(!available)('FedAvg on Fashion-MNIST-LT', () => {
     });
   });
 
-  function run(model: string, config: SimulationConfig, onRoundEnd?: () => void) {
+  function run(model: string, config: SimulationConfig & { readonly train: TrainConfig; readonly seed: number }, onRoundEnd?: () => void) {
     const logger = silentLogger();
     const runtime = buildClientRuntime(
       testContainer(),
@@ -71,12 +79,12 @@ describe.skipIf(!available)('FedAvg on Fashion-MNIST-LT', () => {
   });
 
   it('gives identical metrics for the same seed', async () => {
-    const config: SimulationConfig = {
+    const config = {
       rounds: 2,
       clientsPerRound: 3,
       seed: 9,
       train: { localEpochs: 1, batchSize: 32, lr: 0.05, momentum: 0.5, weightDecay: 0 },
-    };
+    } satisfies SimulationConfig;
     const metrics = (r: Awaited<ReturnType<typeof run>>) =>
       r.rounds.map(({ gm, pm, pmUnmasked, variants, trainLoss, clients }) => ({
         gm,

@@ -13,13 +13,13 @@ import { Simulation, SimulationInterrupted, type SimulationCheckpoint } from './
 import type { SimulationConfig } from './simulation-config.js';
 
 const data = createPatternFederation({ numClasses: 4, trainPerClass: 60, testPerClass: 20, numClients: 6, seed: 3 });
-const config: SimulationConfig = {
+const config = {
   rounds: 4,
   clientsPerRound: 3,
   evalEvery: 1,
   seed: 21,
   train: { localEpochs: 1, batchSize: 16, lr: 0.1, momentum: 0.5, weightDecay: 0 },
-};
+} satisfies SimulationConfig;
 
 /** A strategy with per-client state (a personal head) over FedAvgM (server momentum state). */
 function build(options: { reporters?: Reporter[]; resume?: SimulationCheckpoint; signal?: AbortSignal } = {}) {

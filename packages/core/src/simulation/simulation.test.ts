@@ -10,7 +10,7 @@ import { registerPlugin } from '../plugins/registry.js';
 import { silentLogger } from '../logger.js';
 import { Rng } from '../random.js';
 import type { ArrayRecord } from '../arrays.js';
-import type { ClientTrainContext, ClientUpdate } from '../strategy.js';
+import type { ClientTrainContext, ClientUpdate, TrainConfig } from '../strategy.js';
 import { buildClientRuntime } from './client-runtime.js';
 import { Simulation, type SimulationCheckpoint } from './simulation.js';
 import type { SimulationConfig } from './simulation-config.js';
@@ -20,19 +20,19 @@ import { StrategyError } from './strategy-error.js';
 import { GlobalModelError } from './global-health.js';
 
 const data = createPatternFederation({ numClasses: 4, trainPerClass: 150, testPerClass: 40, numClients: 8, seed: 7 });
-const baseConfig: SimulationConfig = {
+const baseConfig = {
   rounds: 3,
   clientsPerRound: 4,
   evalEvery: 2,
   seed: 11,
   train: { localEpochs: 2, batchSize: 16, lr: 0.1, momentum: 0.5, weightDecay: 0 },
-};
+} satisfies SimulationConfig;
 
 function simulate(
   options: {
     strategy?: unknown;
     aggregator?: { name: string; options?: unknown };
-    config?: Partial<SimulationConfig>;
+    config?: Omit<Partial<SimulationConfig>, 'train'> & { train?: TrainConfig };
     reporters?: Reporter[];
     data?: FederatedData;
   } = {},
