@@ -29,7 +29,15 @@ describe('fedloge train: which data a run read', () => {
     expect(summary.data.partition).toEqual({
       from: 'file',
       file: partition,
-      unusedSettings: { 'dataset.imbalanceFactor': 0.02, 'dataset.alpha': 0.3, 'dataset.iid': false, 'dataset.minClientSize': 1 },
+      unusedSettings: {
+        'dataset.imbalanceFactor': 0.02,
+        'dataset.alpha': 0.3,
+        'dataset.iid': false,
+        'dataset.minClientSize': 1,
+        'dataset.shardsPerClient': 2,
+        'dataset.classesPerClient': 2,
+        'dataset.classAssignment': 'first-deterministic',
+      },
     });
   });
 

@@ -57,6 +57,10 @@ describe(`native oneDNN kernels from several worker threads${nativeSkipNote}`, (
     if (!status.loaded) throw new Error('addon not loaded');
     const addon = nativeAddon()!;
     const cases = [convCase(1, 4, 12, 8, 16, 1), convCase(3, 2, 9, 16, 8, 2), convCase(5, 3, 10, 4, 12, 1)];
+    // The workers run one thread each, so the reference does too: oneDNN's NHWC filter-gradient kernels
+    // split the batch reduction by thread count, which moves dW in the last bits (2e-5 seen at 2 threads).
+    const threadsBefore = addon.libraryInfo!().threads;
+    addon.setNumThreads!(1);
     const expected = cases.map((c) => {
       const y = new Float32Array(c.outLength);
       addon.conv2dForward!(c.x, c.w, c.geometry, y);
@@ -64,6 +68,7 @@ describe(`native oneDNN kernels from several worker threads${nativeSkipNote}`, (
       addon.conv2dBackwardFilter!(c.x, y, c.geometry, dw);
       return [y, dw];
     });
+    addon.setNumThreads!(threadsBefore);
     // Three workers over the same cases in rotated orders: shared shapes, different cache fill orders.
     const orders = [
       [0, 1, 2],
